@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { describe } from 'vitest';
+import { startTestServer, type TestServer } from '../../server/test/harness.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CLIENT_DIR = resolve('dist/client');
+
+const hasBrowser = existsSync(CHROMIUM_PATH);
+if (!hasBrowser) {
+  if (process.env.REQUIRE_E2E === '1') {
+    throw new Error(`REQUIRE_E2E=1 but no Chromium at ${CHROMIUM_PATH}: install Debian's chromium package.`);
+  }
+  console.warn(`Skipping browser tests: no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or set CHROMIUM_PATH).`);
+}
+
+/** `describe` for browser tests: skipped, with a line saying so, when no Chromium is installed. */
+export const describeBrowser = hasBrowser ? describe : describe.skip;
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+  });
+}
+
+/** The real fair, serving the production build, on a random port with a fresh database. */
+export function startFairForBrowser(): Promise<TestServer> {
+  if (!existsSync(resolve(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first (npm run build).');
+  return startTestServer({ deps: { clientDir: CLIENT_DIR } });
+}

@@ -1,0 +1,57 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestServer } from '../../server/test/harness.js';
+import { describeBrowser, launchBrowser, startFairForBrowser } from './browser.js';
+
+export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('fair-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describeBrowser('lobby in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startFairForBrowser();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('signs in the demo member, shows the 11 booths, and switches to Spanish', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await signIn(page, server.baseUrl, 'member@fair.test');
+
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Lobby' }).count()).toBe(1);
+    const booths = page.getByRole('list', { name: 'Lobby' }).getByRole('listitem');
+    await expect.poll(() => booths.count()).toBe(11);
+    expect(await page.getByRole('heading', { name: 'Peace Direct' }).count()).toBe(1);
+
+    await page.getByLabel('Language').selectOption('es');
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Vestíbulo' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Cerrar sesión' }).count()).toBe(1);
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
+
+    // The choice is remembered on this device.
+    await page.reload();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Vestíbulo' }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('shows a clear error for a wrong password', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(server.baseUrl);
+    await page.getByLabel('Adresse e-mail').fill('member@fair.test');
+    await page.getByLabel('Mot de passe').fill('wrong-password');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/ne correspondent à aucun compte/);
+    await context.close();
+  });
+});

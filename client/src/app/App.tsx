@@ -1,0 +1,73 @@
+import { useEffect } from 'react';
+import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
+import { SignInPage } from '../features/auth/SignInPage.js';
+import { LobbyPage } from '../features/lobby/LobbyPage.js';
+import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
+import { useT } from '../i18n/use-t.js';
+import { matchPath, navigate, usePath } from '../lib/router.js';
+import { useStore } from './store.js';
+
+function Header() {
+  const t = useT();
+  const me = useStore((state) => state.me);
+  const signOut = useStore((state) => state.signOut);
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <a
+        className="brand"
+        href="/"
+        onClick={(event) => {
+          event.preventDefault();
+          navigate('/');
+        }}
+      >
+        {t('app.tagline')}
+      </a>
+      <div className="header-tools">
+        <LanguageSwitcher />
+        {me && (
+          <>
+            <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
+            <button type="button" className="secondary" onClick={() => void signOut()}>
+              {t('nav.signOut')}
+            </button>
+          </>
+        )}
+      </div>
+    </header>
+  );
+}
+
+function Page() {
+  const t = useT();
+  const path = usePath();
+  const me = useStore((state) => state.me);
+
+  const invite = matchPath('/invite/:code', path);
+  if (invite) return <AcceptInvitePage code={invite.code!} />;
+  if (me === undefined) return <p role="status">{t('app.loading')}</p>;
+  if (me === null) return <SignInPage />;
+  return <LobbyPage />;
+}
+
+export function App() {
+  const loadMe = useStore((state) => state.loadMe);
+  const locale = useStore((state) => state.locale);
+  useEffect(() => {
+    void loadMe();
+  }, [loadMe]);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Page />
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+import type { StateCreator } from 'zustand';
+import type { Me } from '../../../../shared/auth.js';
+import type { StoreState } from '../../app/store.js';
+import { api } from '../../lib/api.js';
+
+export interface SessionSlice {
+  /** undefined while we ask the server, null when signed out. */
+  me: Me | null | undefined;
+  loadMe: () => Promise<void>;
+  setMe: (me: Me | null) => void;
+  signOut: () => Promise<void>;
+}
+
+export const createSessionSlice: StateCreator<StoreState, [], [], SessionSlice> = (set) => ({
+  me: undefined,
+  async loadMe() {
+    const result = await api<{ user: Me }>('/api/me');
+    set({ me: result.ok ? result.data.user : null });
+  },
+  setMe(me) {
+    set({ me });
+  },
+  async signOut() {
+    await api('/api/auth/logout', { method: 'POST' });
+    set({ me: null });
+  },
+});

@@ -1,0 +1,61 @@
+import { useEffect } from 'react';
+import type { Booth } from '../../../../shared/booths.js';
+import { useStore } from '../../app/store.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { useT } from '../../i18n/use-t.js';
+
+function BoothCard({ booth }: { booth: Booth }) {
+  const t = useT();
+  const headingId = `booth-${booth.id}-name`;
+  return (
+    <li className="booth-card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{booth.name}</h2>
+      <p className="network">{t('lobby.network', { network: booth.network })}</p>
+      <p>{booth.description}</p>
+      <dl className="facts">
+        <dt>{t('lobby.languages')}</dt>
+        <dd>{booth.languages.map((language) => t(`language.${language}` as MessageKey)).join(', ')}</dd>
+        <dt>{t('lobby.tags')}</dt>
+        <dd>{booth.tags.join(', ')}</dd>
+      </dl>
+      <p className="occupancy">
+        {booth.status === 'closed' ? t('lobby.closed') : t.plural('lobby.occupancy', booth.occupancy)}
+      </p>
+    </li>
+  );
+}
+
+export function LobbyPage() {
+  const t = useT();
+  const booths = useStore((state) => state.booths);
+  const error = useStore((state) => state.boothsError);
+  const loadBooths = useStore((state) => state.loadBooths);
+
+  useEffect(() => {
+    void loadBooths();
+  }, [loadBooths]);
+
+  return (
+    <section aria-labelledby="lobby-title">
+      <h1 id="lobby-title">{t('lobby.title')}</h1>
+      <p>{t('lobby.intro')}</p>
+      {error && (
+        <div role="alert" className="error">
+          <p>{t('lobby.loadFailed')}</p>
+          <button type="button" onClick={() => void loadBooths()}>
+            {t('action.retry')}
+          </button>
+        </div>
+      )}
+      {booths === undefined && !error && <p role="status">{t('app.loading')}</p>}
+      {booths?.length === 0 && <p>{t('lobby.empty')}</p>}
+      {booths && booths.length > 0 && (
+        <ul className="booth-grid" aria-label={t('lobby.title')}>
+          {booths.map((booth) => (
+            <BoothCard key={booth.id} booth={booth} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import { authRoutes } from './auth/routes.js';
+import { createAuthService, type Clock } from './auth/service.js';
+import { boothRoutes } from './booths/routes.js';
+import { createBoothService } from './booths/service.js';
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import { errorHandler, sendError } from './http/errors.js';
+import { sameOriginWrites } from './http/middleware.js';
+import { inviteRoutes } from './invites/routes.js';
+import { createInviteService } from './invites/service.js';
+import type { Logger } from './logger.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  /** Built client to serve; omitted in API-only tests. */
+  clientDir?: string;
+}
+
+export interface Application {
+  httpServer: HttpServer;
+  /** Stops timers and closes sockets; the database stays open (its owner closes it). */
+  close(): Promise<void>;
+}
+
+const JSON_BODY_LIMIT = '32kb';
+
+/** Builds the whole fair from its dependencies. Nothing listens until the caller says so. */
+export function createApplication({ config, db, logger, clock = { now: Date.now }, clientDir }: AppDeps): Application {
+  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
+  const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
+  const booths = createBoothService(db, () => 0);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", ...(config.livekit ? [config.livekit.url, config.livekit.url.replace(/^ws/, 'http')] : [])],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+          workerSrc: ["'self'", 'blob:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.env === 'production' ? [] : null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(authRoutes(auth, invites, config.sessionTtlMs));
+  app.use(inviteRoutes(auth, invites));
+  app.use(boothRoutes(auth, booths));
+  app.use('/api', (_req, res) => {
+    sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
+  });
+
+  if (clientDir && existsSync(join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1y', immutable: true, setHeaders: noCacheForShell }));
+    // Client-side routes (/, /booths/x, /invite/code) all load the shell.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(clientDir, 'index.html'));
+    });
+  }
+
+  app.use(errorHandler(logger.child({ feature: 'http' })));
+
+  const httpServer = createServer(app);
+  const sessionSweep = setInterval(() => auth.purgeExpiredSessions(), 3_600_000);
+  sessionSweep.unref();
+
+  return {
+    httpServer,
+    async close() {
+      clearInterval(sessionSweep);
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Hashed assets are immutable; the shell and service worker must always be revalidated. */
+function noCacheForShell(res: express.Response, path: string): void {
+  if (path.endsWith('.html') || path.endsWith('sw.js') || path.endsWith('.webmanifest')) res.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,52 @@
+import { Router } from 'express';
+import { acceptInviteBodySchema, loginBodySchema } from '../../shared/auth.js';
+import { sendError, sendResult } from '../http/errors.js';
+import { asyncHandler, currentUser, parseBody, requireUser, sessionToken } from '../http/middleware.js';
+import type { InviteService } from '../invites/service.js';
+import { clearSessionCookie, setSessionCookie } from './cookies.js';
+import type { AuthService } from './service.js';
+
+export function authRoutes(auth: AuthService, invites: InviteService, sessionTtlMs: number): Router {
+  const router = Router();
+
+  router.post(
+    '/api/auth/login',
+    asyncHandler(async (req, res) => {
+      const body = parseBody(loginBodySchema, req, res);
+      if (!body) return;
+      const result = await auth.login(body.email, body.password, req.ip ?? 'unknown');
+      if (!result.ok) return sendError(res, result.error);
+      setSessionCookie(req, res, result.data.token, sessionTtlMs);
+      res.json({ user: result.data.user });
+    }),
+  );
+
+  router.post('/api/auth/logout', (req, res) => {
+    const token = sessionToken(req);
+    if (token) auth.logout(token);
+    clearSessionCookie(req, res);
+    res.status(204).end();
+  });
+
+  router.get('/api/me', requireUser(auth), (_req, res) => {
+    res.json({ user: currentUser(res) });
+  });
+
+  router.post(
+    '/api/auth/accept-invite',
+    asyncHandler(async (req, res) => {
+      const body = parseBody(acceptInviteBodySchema, req, res);
+      if (!body) return;
+      const result = await invites.accept(body);
+      if (!result.ok) return sendError(res, result.error);
+      setSessionCookie(req, res, auth.createSession(result.data.id), sessionTtlMs);
+      sendResult(res, { ok: true, data: { user: result.data } }, 201);
+    }),
+  );
+
+  router.get('/api/invites/:code', (req, res) => {
+    sendResult(res, invites.preview(req.params.code));
+  });
+
+  return router;
+}

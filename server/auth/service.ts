@@ -1,0 +1,122 @@
+import { and, eq, gt, lte } from 'drizzle-orm';
+import type { Me } from '../../shared/auth.js';
+import type { Db } from '../db/open.js';
+import { boothHosts, sessions, users } from '../db/schema.js';
+import { fail, ok, type Result } from '../http/errors.js';
+import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
+import { decoyPasswordHash, verifyPassword } from './passwords.js';
+import { hashSecret, newSecret } from './tokens.js';
+
+/** The signed-in user as every feature sees it. */
+export type AuthUser = Me;
+
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+export const LOGIN_MAX_FAILURES_PER_ADDRESS = 30;
+
+export interface Clock {
+  now(): number;
+}
+
+export interface AuthServiceDeps {
+  db: Db;
+  clock: Clock;
+  sessionTtlMs: number;
+  /** Failed logins per account and per address; in memory unless a shared store is given. */
+  loginFailures?: WindowCounter;
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: AuthServiceDeps) {
+  const failures = loginFailures ?? createMemoryWindowCounter(LOGIN_WINDOW_MS);
+
+  function loadUser(userId: string): AuthUser | null {
+    const row = db.select().from(users).where(eq(users.id, userId)).get();
+    if (!row) return null;
+    const hosted = db.select({ boothId: boothHosts.boothId }).from(boothHosts).where(eq(boothHosts.userId, userId)).all();
+    return {
+      id: row.id,
+      email: row.email,
+      displayName: row.displayName,
+      role: row.role,
+      hostedBoothIds: hosted.map((h) => h.boothId),
+    };
+  }
+
+  function createSession(userId: string): string {
+    const token = newSecret();
+    const now = clock.now();
+    db.insert(sessions)
+      .values({ tokenHash: hashSecret(token), userId, expiresAt: new Date(now + sessionTtlMs), createdAt: new Date(now) })
+      .run();
+    return token;
+  }
+
+  function throttled(keys: { account: string; address: string }, now: number): Result<never> | null {
+    const accountKey = `account:${keys.account}`;
+    const addressKey = `address:${keys.address}`;
+    const overAccount = failures.count(accountKey, now) >= LOGIN_MAX_FAILURES_PER_ACCOUNT;
+    const overAddress = failures.count(addressKey, now) >= LOGIN_MAX_FAILURES_PER_ADDRESS;
+    if (!overAccount && !overAddress) return null;
+    const waitMs = Math.max(
+      overAccount ? failures.msUntilNextExpiry(accountKey, now) : 0,
+      overAddress ? failures.msUntilNextExpiry(addressKey, now) : 0,
+    );
+    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return fail('RATE_LIMITED', `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} seconds.`, {
+      retryAfterSeconds,
+    });
+  }
+
+  return {
+    loadUser,
+    createSession,
+
+    /**
+     * Checks a password, throttled per account and per address. Unknown accounts cost the same
+     * time and give the same answer as a wrong password.
+     */
+    async login(email: string, password: string, address: string): Promise<Result<{ user: AuthUser; token: string }>> {
+      const now = clock.now();
+      const keys = { account: email, address };
+      const refused = throttled(keys, now);
+      if (refused) return refused;
+      const row = db.select({ id: users.id, passwordHash: users.passwordHash }).from(users).where(eq(users.email, email)).get();
+      const valid = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
+      if (!row || !valid) {
+        failures.add(`account:${keys.account}`, now);
+        failures.add(`address:${keys.address}`, now);
+        return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
+      }
+      failures.clear(`account:${keys.account}`);
+      const user = loadUser(row.id);
+      if (!user) return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
+      return ok({ user, token: createSession(user.id) });
+    },
+
+    /** The user behind a session cookie value, or null when it is unknown or expired. */
+    userForSession(token: string | undefined): AuthUser | null {
+      if (!token) return null;
+      const session = db
+        .select({ userId: sessions.userId })
+        .from(sessions)
+        .where(and(eq(sessions.tokenHash, hashSecret(token)), gt(sessions.expiresAt, new Date(clock.now()))))
+        .get();
+      return session ? loadUser(session.userId) : null;
+    },
+
+    logout(token: string): void {
+      db.delete(sessions).where(eq(sessions.tokenHash, hashSecret(token))).run();
+    },
+
+    /** Ends every session of a user (used by bans). */
+    endAllSessions(userId: string): void {
+      db.delete(sessions).where(eq(sessions.userId, userId)).run();
+    },
+
+    purgeExpiredSessions(): void {
+      db.delete(sessions).where(lte(sessions.expiresAt, new Date(clock.now()))).run();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Creates the first admin of a production fair:
+ *   npm run admin:create -- --email you@example.org [--name "Your Name"]   asks for a password
+ *   npm run admin:create -- --email you@example.org --invite               prints a one-time link
+ * Without a terminal, the password is read from the first line of standard input.
+ */
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { eq } from 'drizzle-orm';
+import { displayNameSchema, emailSchema, passwordSchema } from '../../shared/auth.js';
+import { hashPassword } from '../auth/passwords.js';
+import { createAuthService } from '../auth/service.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open.js';
+import { users } from '../db/schema.js';
+import { createInviteService } from '../invites/service.js';
+
+function exitWith(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function readPassword(): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  const ask = (prompt: string) =>
+    new Promise<string>((resolve) => {
+      if (!process.stdin.isTTY) {
+        rl.once('line', resolve);
+        rl.once('close', () => resolve(''));
+        return;
+      }
+      process.stdout.write(prompt);
+      // Hide what is typed: drop the echo of every character.
+      const output = rl as unknown as { _writeToOutput: (s: string) => void };
+      output._writeToOutput = () => undefined;
+      rl.question('', (answer) => {
+        process.stdout.write('\n');
+        resolve(answer);
+      });
+    });
+  const first = await ask('Password (at least 10 characters): ');
+  if (process.stdin.isTTY && (await ask('Repeat the password: ')) !== first) exitWith('The passwords do not match.');
+  rl.close();
+  return first;
+}
+
+const { values } = parseArgs({
+  options: { email: { type: 'string' }, name: { type: 'string' }, invite: { type: 'boolean', default: false } },
+  strict: true,
+});
+const email = emailSchema.safeParse(values.email ?? '');
+if (!email.success) exitWith('Give a valid --email for the admin.');
+const name = displayNameSchema.safeParse(values.name ?? 'Organiser');
+if (!name.success) exitWith('--name must be 1-60 characters.');
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) exitWith(`Fix these settings first:\n${loaded.problems.join('\n')}`);
+const { config } = loaded;
+const db = openDatabase(config.databasePath);
+if (db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).get()) exitWith(`${email.data} already has an account.`);
+
+if (values.invite) {
+  const auth = createAuthService({ db, clock: { now: Date.now }, sessionTtlMs: config.sessionTtlMs });
+  const invites = createInviteService({ db, clock: { now: Date.now }, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
+  const result = invites.create(null, { email: email.data, role: 'admin', displayName: name.data });
+  if (!result.ok) exitWith(result.error.message);
+  console.log(`Admin invite for ${email.data} (one use, expires ${result.data.expiresAt}):\n${result.data.link}`);
+} else {
+  const password = passwordSchema.safeParse(await readPassword());
+  if (!password.success) exitWith('The password must be 10-200 characters.');
+  db.insert(users)
+    .values({ id: crypto.randomUUID(), email: email.data, displayName: name.data, role: 'admin', passwordHash: await hashPassword(password.data) })
+    .run();
+  console.log(`Admin ${email.data} created. Sign in at ${config.publicUrl}`);
+}
+db.$client.close();

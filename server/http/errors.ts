@@ -1,0 +1,70 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { ZodError } from 'zod';
+import type { ApiError, ErrorCode, ErrorDetails } from '../../shared/errors.js';
+import type { Logger } from '../logger.js';
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  RATE_LIMITED: 429,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_PAYLOAD: 400,
+  CONFLICT: 409,
+  INVITE_INVALID: 410,
+  BOOTH_FULL: 409,
+  BOOTH_CLOSED: 409,
+  NOT_IN_BOOTH: 403,
+  MUTED: 403,
+  BANNED: 403,
+  VIDEO_UNAVAILABLE: 503,
+  UPSTREAM_UNAVAILABLE: 502,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+};
+
+/** An expected failure, carried as a value from services to the edge. */
+export type Failure = { ok: false; error: ApiError };
+export type Result<T> = { ok: true; data: T } | Failure;
+
+export function ok<T>(data: T): { ok: true; data: T } {
+  return { ok: true, data };
+}
+
+export function fail(code: ErrorCode, message: string, details?: ErrorDetails): Failure {
+  return { ok: false, error: details ? { code, message, details } : { code, message } };
+}
+
+/** Turns a zod error into INVALID_PAYLOAD naming the first field at fault. */
+export function invalidPayload(error: ZodError): Failure {
+  const issue = error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  const message = issue ? `${field || 'payload'}: ${issue.message}` : 'invalid payload';
+  return fail('INVALID_PAYLOAD', message, field ? { field } : undefined);
+}
+
+export function sendError(res: Response, error: ApiError): void {
+  if (error.details?.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
+  res.status(STATUS_BY_CODE[error.code]).json({ error });
+}
+
+export function sendResult<T>(res: Response, result: Result<T>, status = 200): void {
+  if (result.ok) res.status(status).json(result.data);
+  else sendError(res, result.error);
+}
+
+/** Last resort: body-parser errors become clear codes; anything unexpected is logged, never shown. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 500;
+    const type = typeof err === 'object' && err !== null && 'type' in err ? String(err.type) : '';
+    if (type === 'entity.too.large') return sendError(res, { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' });
+    if (status === 400 || type === 'entity.parse.failed') {
+      return sendError(res, { code: 'INVALID_PAYLOAD', message: 'request body is not valid JSON' });
+    }
+    if (status === 415) return sendError(res, { code: 'INVALID_PAYLOAD', message: 'unsupported content type' });
+    logger.error({ err }, 'unhandled request error');
+    sendError(res, { code: 'INTERNAL', message: 'something went wrong on our side; please try again' });
+  };
+}

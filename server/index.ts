@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { createApplication } from './app.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/open.js';
+import { createLogger } from './logger.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasDemoAccounts, isEmpty, seedDemo } from './seed/demo.js';
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  console.error(`Digital Fair cannot start; fix these settings:\n${loaded.problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(1);
+}
+const { config } = loaded;
+const logger = createLogger(config.logLevel);
+const db = openDatabase(config.databasePath);
+
+const seeded = config.seedDemo && isEmpty(db);
+if (seeded) await seedDemo(db);
+
+const app = createApplication({ config, db, logger, clientDir: resolve('dist/client') });
+app.httpServer.listen(config.port, config.host, () => {
+  const address = app.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, database: config.databasePath, video: config.livekit !== null }, 'fair started');
+  const lines = [`Digital Fair is running at http://localhost:${port}`];
+  if (!config.livekit) lines.push('Video is off (no LIVEKIT_* settings): booths run in text mode.');
+  if (config.seedDemo && hasDemoAccounts(db)) {
+    lines.push(`Demo fair: sign in with any of these (password "${DEMO_PASSWORD}"):`);
+    for (const account of DEMO_ACCOUNTS) lines.push(`  ${account.email.padEnd(22)} ${account.role}`);
+  }
+  console.log(lines.join('\n'));
+});
+
+let stopping = false;
+function stop(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  void app.close().then(() => {
+    db.$client.close();
+    process.exit(0);
+  });
+}
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

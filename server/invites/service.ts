@@ -1,0 +1,199 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { displayNameSchema, emailSchema, type AcceptInviteBody } from '../../shared/auth.js';
+import { boothSlugSchema } from '../../shared/booths.js';
+import { inviteBodySchema, ROSTER_COLUMNS, type Invite, type InviteBody } from '../../shared/invites.js';
+import { ROSTER_MAX_ROWS } from '../../shared/limits.js';
+import { ROLES } from '../../shared/roles.js';
+import type { Clock, AuthService, AuthUser } from '../auth/service.js';
+import { hashPassword } from '../auth/passwords.js';
+import { hashSecret, newSecret } from '../auth/tokens.js';
+import type { Db } from '../db/open.js';
+import { boothHosts, booths, invites, users } from '../db/schema.js';
+import { fail, ok, type Result } from '../http/errors.js';
+import { parseCsv } from './csv.js';
+
+export interface InviteServiceDeps {
+  db: Db;
+  clock: Clock;
+  auth: AuthService;
+  publicUrl: string;
+  inviteTtlMs: number;
+}
+
+export type InviteService = ReturnType<typeof createInviteService>;
+
+const rosterRowSchema = z.object({
+  email: emailSchema,
+  display_name: z.union([z.literal(''), displayNameSchema]),
+  role: z.enum(ROLES),
+  booth_slug: z.union([z.literal(''), boothSlugSchema]),
+});
+
+export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }: InviteServiceDeps) {
+  function boothIdForSlug(slug: string | undefined): number | null | undefined {
+    if (slug === undefined) return null;
+    return db.select({ id: booths.id }).from(booths).where(eq(booths.slug, slug)).get()?.id;
+  }
+
+  function emailTaken(email: string): boolean {
+    return db.select({ id: users.id }).from(users).where(eq(users.email, email)).get() !== undefined;
+  }
+
+  /** Checks one invite against the database; returns the booth id or a reason. */
+  function checkInvite(body: InviteBody): Result<number | null> {
+    if (emailTaken(body.email)) return fail('CONFLICT', `${body.email} already has an account.`, { field: 'email' });
+    if (body.role !== 'host' && body.boothSlug !== undefined) {
+      return fail('INVALID_PAYLOAD', 'boothSlug: only hosts are invited to a booth', { field: 'boothSlug' });
+    }
+    const boothId = boothIdForSlug(body.boothSlug);
+    if (boothId === undefined) return fail('INVALID_PAYLOAD', `boothSlug: no booth "${body.boothSlug}"`, { field: 'boothSlug' });
+    return ok(boothId);
+  }
+
+  function insertInvite(actorId: string | null, body: InviteBody, boothId: number | null): Invite {
+    const code = newSecret();
+    const now = clock.now();
+    const expiresAt = new Date(now + inviteTtlMs);
+    const row = db
+      .insert(invites)
+      .values({
+        codeHash: hashSecret(code),
+        email: body.email,
+        role: body.role,
+        boothId,
+        displayName: body.displayName ?? null,
+        expiresAt,
+        createdBy: actorId,
+        createdAt: new Date(now),
+      })
+      .returning({ id: invites.id })
+      .get();
+    return {
+      id: row.id,
+      email: body.email,
+      role: body.role,
+      boothSlug: body.boothSlug ?? null,
+      displayName: body.displayName ?? null,
+      expiresAt: expiresAt.toISOString(),
+      link: `${publicUrl}/invite/${code}`,
+    };
+  }
+
+  function findOpenInvite(code: string) {
+    return db
+      .select()
+      .from(invites)
+      .where(and(eq(invites.codeHash, hashSecret(code)), isNull(invites.usedAt), gt(invites.expiresAt, new Date(clock.now()))))
+      .get();
+  }
+
+  const inviteGone = () =>
+    fail('INVITE_INVALID', 'This invitation link has expired or has already been used. Ask the organisers for a new one.');
+
+  return {
+    /** Creates one invite; `actorId` is null when made from the command line. */
+    create(actorId: string | null, body: InviteBody): Result<Invite> {
+      const checked = checkInvite(body);
+      if (!checked.ok) return checked;
+      return ok(insertInvite(actorId, body, checked.data));
+    },
+
+    /**
+     * Imports a roster: `email,display_name,role,booth_slug` with a header line. All or
+     * nothing: a roster with any bad line creates no invite, and every bad line is reported.
+     */
+    importRoster(actorId: string, csv: string): Result<Invite[]> {
+      const parsed = parseCsv(csv);
+      if (!parsed.ok) {
+        return fail('INVALID_PAYLOAD', `line ${parsed.line}: ${parsed.message}`, {
+          lines: [{ line: parsed.line, field: 'csv', message: parsed.message }],
+        });
+      }
+      const [header, ...rows] = parsed.records;
+      const headerNames = header?.fields.map((name) => name.trim().toLowerCase());
+      if (!headerNames || headerNames.join(',') !== ROSTER_COLUMNS.join(',')) {
+        return fail('INVALID_PAYLOAD', `line 1: the header must be ${ROSTER_COLUMNS.join(',')}`, {
+          lines: [{ line: 1, field: 'header', message: `expected ${ROSTER_COLUMNS.join(',')}` }],
+        });
+      }
+      if (rows.length === 0) return fail('INVALID_PAYLOAD', 'the roster has no rows', { lines: [] });
+      if (rows.length > ROSTER_MAX_ROWS) return fail('INVALID_PAYLOAD', `a roster holds at most ${ROSTER_MAX_ROWS} rows`);
+
+      const problems: { line: number; field: string; message: string }[] = [];
+      const accepted: { body: InviteBody; boothId: number | null }[] = [];
+      const seen = new Set<string>();
+      for (const row of rows) {
+        if (row.fields.length !== ROSTER_COLUMNS.length) {
+          problems.push({ line: row.line, field: 'row', message: `expected ${ROSTER_COLUMNS.length} fields, found ${row.fields.length}` });
+          continue;
+        }
+        const record = Object.fromEntries(ROSTER_COLUMNS.map((column, i) => [column, row.fields[i]!.trim()]));
+        const fields = rosterRowSchema.safeParse(record);
+        if (!fields.success) {
+          const issue = fields.error.issues[0]!;
+          problems.push({ line: row.line, field: String(issue.path[0] ?? 'row'), message: issue.message });
+          continue;
+        }
+        const body = inviteBodySchema.safeParse({
+          email: fields.data.email,
+          role: fields.data.role,
+          boothSlug: fields.data.booth_slug || undefined,
+          displayName: fields.data.display_name || undefined,
+        });
+        if (!body.success) {
+          const issue = body.error.issues[0]!;
+          problems.push({ line: row.line, field: issue.path[0] === 'boothSlug' ? 'booth_slug' : String(issue.path[0]), message: issue.message });
+          continue;
+        }
+        if (seen.has(body.data.email)) {
+          problems.push({ line: row.line, field: 'email', message: 'this email appears twice in the roster' });
+          continue;
+        }
+        seen.add(body.data.email);
+        const checked = checkInvite(body.data);
+        if (!checked.ok) {
+          const field = checked.error.details?.field === 'boothSlug' ? 'booth_slug' : (checked.error.details?.field ?? 'row');
+          problems.push({ line: row.line, field, message: checked.error.message.replace(/^boothSlug: /, '') });
+          continue;
+        }
+        accepted.push({ body: body.data, boothId: checked.data });
+      }
+      if (problems.length > 0) {
+        const first = problems[0]!;
+        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+        return fail('INVALID_PAYLOAD', `line ${first.line}, ${first.field}: ${first.message}${more}. No invites were created.`, {
+          lines: problems,
+        });
+      }
+      return ok(db.transaction(() => accepted.map(({ body, boothId }) => insertInvite(actorId, body, boothId))));
+    },
+
+    /** What an invite link is for, so the accept page can greet the person. */
+    preview(code: string): Result<{ email: string; role: string; displayName: string | null; boothName: string | null }> {
+      const invite = findOpenInvite(code);
+      if (!invite) return inviteGone();
+      const booth = invite.boothId === null ? undefined : db.select({ name: booths.name }).from(booths).where(eq(booths.id, invite.boothId)).get();
+      return ok({ email: invite.email, role: invite.role, displayName: invite.displayName, boothName: booth?.name ?? null });
+    },
+
+    /** Turns a one-time code into an account; the code can never be used again. */
+    async accept(body: AcceptInviteBody): Promise<Result<AuthUser>> {
+      if (!findOpenInvite(body.code)) return inviteGone();
+      const passwordHash = await hashPassword(body.password);
+      // Re-check inside the transaction: two tabs may accept the same code at once.
+      const userId = db.transaction(() => {
+        const invite = findOpenInvite(body.code);
+        if (!invite || emailTaken(invite.email)) return null;
+        const id = crypto.randomUUID();
+        const now = new Date(clock.now());
+        db.insert(users).values({ id, email: invite.email, displayName: body.displayName, role: invite.role, passwordHash, createdAt: now }).run();
+        if (invite.role === 'host' && invite.boothId !== null) db.insert(boothHosts).values({ boothId: invite.boothId, userId: id }).run();
+        db.update(invites).set({ usedAt: now }).where(eq(invites.id, invite.id)).run();
+        return id;
+      });
+      const user = userId === null ? null : auth.loadUser(userId);
+      return user ? ok(user) : inviteGone();
+    },
+  };
+}

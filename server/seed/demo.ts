@@ -1,0 +1,73 @@
+import { eq } from 'drizzle-orm';
+import type { Language } from '../../shared/limits.js';
+import type { Role } from '../../shared/roles.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { Db } from '../db/open.js';
+import { boothHosts, booths, users } from '../db/schema.js';
+
+export const DEMO_PASSWORD = 'fair-demo';
+
+interface DemoBooth {
+  slug: string;
+  name: string;
+  network: string;
+  description: string;
+  languages: Language[];
+  tags: string[];
+  capacity: number;
+}
+
+/** The 11 booths of the first real edition. Descriptions are short and neutral on purpose. */
+export const DEMO_BOOTHS: readonly DemoBooth[] = [
+  { slug: 'innovation-for-change', name: 'Innovation for Change', network: 'Innovation for Change', description: 'A network of regional hubs that helps civil society find new ways to organise, resource itself and protect civic space.', languages: ['en', 'es', 'fr'], tags: ['innovation', 'civic space', 'hubs'], capacity: 150 },
+  { slug: 'connect-humanity', name: 'Connect Humanity', network: 'Connect Humanity', description: 'Works for fair and affordable internet access, and supports community-led connectivity.', languages: ['en', 'es'], tags: ['digital inclusion', 'connectivity'], capacity: 120 },
+  { slug: 'end-water-poverty', name: 'End Water Poverty', network: 'End Water Poverty', description: 'A coalition campaigning for safe water and sanitation for everyone, everywhere.', languages: ['en', 'fr'], tags: ['water', 'sanitation', 'campaigning'], capacity: 120 },
+  { slug: 'fair-share', name: 'Fair Share for Women Leaders', network: 'Fair Share for Women Leaders', description: 'Works towards a fair share of leadership positions for women in civil society organisations.', languages: ['en', 'es', 'fr'], tags: ['gender equality', 'leadership'], capacity: 120 },
+  { slug: 'kujalink', name: 'KujaLink', network: 'KujaLink', description: 'A platform that connects local organisations with partners, funding and each other.', languages: ['en', 'fr'], tags: ['local organisations', 'partnerships'], capacity: 100 },
+  { slug: 'peace-direct', name: 'Peace Direct', network: 'Peace Direct', description: 'Supports local people working to prevent violence and build lasting peace in conflict areas.', languages: ['en', 'fr'], tags: ['peacebuilding', 'local leadership'], capacity: 150 },
+  { slug: 'sixteen-days', name: '16 Days of Activism against Gender-Based Violence', network: 'CIVICUS', description: 'A showcase of member campaigns from the 16 Days of Activism against Gender-Based Violence.', languages: ['en', 'es', 'fr'], tags: ['gender-based violence', 'showcase', 'campaigns'], capacity: 200 },
+  { slug: 'civicus-monitor', name: 'CIVICUS Monitor', network: 'CIVICUS', description: 'Tracks and rates the state of civic freedoms in every country, with partners on the ground.', languages: ['en', 'es', 'fr'], tags: ['civic space', 'research', 'monitoring'], capacity: 150 },
+  { slug: 'vuka-coalition', name: 'VUKA! Coalition', network: 'VUKA! Coalition for Civic Action', description: 'A coalition of civil society, artists and activists working together to defend and reclaim civic space.', languages: ['en', 'es', 'fr'], tags: ['coalition', 'civic space', 'solidarity'], capacity: 120 },
+  { slug: 'youth-action-team', name: 'Youth Action Team', network: 'CIVICUS', description: 'Young activists who bring youth perspectives into the alliance and its work.', languages: ['en', 'es', 'fr'], tags: ['youth', 'participation'], capacity: 100 },
+  { slug: 'unmute', name: '#UNMute campaign', network: 'CIVICUS', description: 'A campaign to make the voices of civil society heard in global decision-making.', languages: ['en', 'es', 'fr'], tags: ['advocacy', 'campaign', 'multilateralism'], capacity: 120 },
+];
+
+interface DemoAccount {
+  email: string;
+  displayName: string;
+  role: Role;
+  hosts?: string;
+}
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { email: 'member@fair.test', displayName: 'Amina (demo member)', role: 'member' },
+  { email: 'member2@fair.test', displayName: 'Luis (demo member)', role: 'member' },
+  { email: 'host@fair.test', displayName: 'Claire (Peace Direct host)', role: 'host', hosts: 'peace-direct' },
+  { email: 'moderator@fair.test', displayName: 'Kofi (moderator)', role: 'moderator' },
+  { email: 'admin@fair.test', displayName: 'Sam (organiser)', role: 'admin' },
+];
+
+/** True when the database holds no booths and no users: a fresh fair. */
+export function isEmpty(db: Db): boolean {
+  return !db.select({ id: booths.id }).from(booths).limit(1).get() && !db.select({ id: users.id }).from(users).limit(1).get();
+}
+
+/** True when the demo accounts are in this database (so printing them helps). */
+export function hasDemoAccounts(db: Db): boolean {
+  return db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[0]!.email)).get() !== undefined;
+}
+
+/** Seeds the demo fair: the 11 booths and the five demo accounts. */
+export async function seedDemo(db: Db): Promise<void> {
+  const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)));
+  db.transaction((tx) => {
+    const inserted = tx.insert(booths).values(DEMO_BOOTHS.map((booth) => ({ ...booth }))).returning({ id: booths.id, slug: booths.slug }).all();
+    const boothIdBySlug = new Map(inserted.map((row) => [row.slug, row.id]));
+    DEMO_ACCOUNTS.forEach((account, i) => {
+      const id = crypto.randomUUID();
+      tx.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash: hashes[i]! }).run();
+      const boothId = account.hosts ? boothIdBySlug.get(account.hosts) : undefined;
+      if (boothId !== undefined) tx.insert(boothHosts).values({ boothId, userId: id }).run();
+    });
+  });
+}

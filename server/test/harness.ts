@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApplication, type Application, type AppDeps } from '../app.js';
+import { loadConfig, type Config } from '../config.js';
+import { openDatabase, type Db } from '../db/open.js';
+import { createLogger } from '../logger.js';
+import { seedDemo } from '../seed/demo.js';
+
+/** A clock tests can move forward (invite expiry, throttle windows, bans). */
+export function createTestClock() {
+  let offsetMs = 0;
+  return {
+    now: () => Date.now() + offsetMs,
+    advance(ms: number) {
+      offsetMs += ms;
+    },
+  };
+}
+
+export interface TestServer {
+  baseUrl: string;
+  db: Db;
+  dbPath: string;
+  config: Config;
+  app: Application;
+  clock: ReturnType<typeof createTestClock>;
+  close(): Promise<void>;
+}
+
+/** Boots the real fair on port 0 with a fresh SQLite file, seeded with the demo fair. */
+export async function startTestServer(
+  options: { seed?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps> } = {},
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'fair-test-'));
+  const dbPath = join(dir, 'fair.db');
+  const loaded = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', ...options.env });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const config = loaded.config;
+  const db = openDatabase(dbPath);
+  if (options.seed ?? true) await seedDemo(db);
+  const clock = createTestClock();
+  const app = createApplication({ config, db, logger: createLogger('silent'), clock, ...options.deps });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    dbPath,
+    config,
+    app,
+    clock,
+    async close() {
+      await app.close();
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A tiny HTTP client that keeps its own session cookie, like one browser. */
+export class TestClient {
+  cookie: string | undefined;
+  lastSetCookie: string | undefined;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  async request(method: string, path: string, body?: unknown, contentType = 'application/json') {
+    const headers: Record<string, string> = { ...this.headers };
+    if (this.cookie) headers.cookie = this.cookie;
+    let payload: string | undefined;
+    if (body !== undefined) {
+      headers['content-type'] = contentType;
+      payload = typeof body === 'string' ? body : JSON.stringify(body);
+    }
+    const response = await fetch(this.baseUrl + path, { method, headers, body: payload });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) {
+      this.lastSetCookie = setCookie;
+      const pair = setCookie.split(';')[0]!;
+      this.cookie = pair.endsWith('=') ? undefined : pair;
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: response.status, headers: response.headers, body: json as Record<string, unknown> & { error?: { code: string; message: string; details?: Record<string, unknown> } } };
+  }
+
+  get(path: string) {
+    return this.request('GET', path);
+  }
+
+  post(path: string, body?: unknown, contentType?: string) {
+    return this.request('POST', path, body, contentType);
+  }
+
+  async login(email: string, password = 'fair-demo') {
+    const response = await this.post('/api/auth/login', { email, password });
+    if (response.status !== 200) throw new Error(`login ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response;
+  }
+}

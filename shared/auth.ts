@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { DISPLAY_NAME_MAX_CHARS, EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './limits.js';
+import { ROLES } from './roles.js';
+
+/** An email address, trimmed and lower-cased so one person has one account. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(EMAIL_MAX_CHARS)
+  .pipe(z.email())
+  .transform((email) => email.toLowerCase());
+
+/** A display name: visible to others, so no control characters and no blank names. */
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(DISPLAY_NAME_MAX_CHARS)
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+
+export const passwordSchema = z.string().min(PASSWORD_MIN_CHARS).max(PASSWORD_MAX_CHARS);
+
+/** `POST /api/auth/login` body. The password is not length-checked here: that would leak policy. */
+export const loginBodySchema = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1).max(PASSWORD_MAX_CHARS),
+});
+export type LoginBody = z.infer<typeof loginBodySchema>;
+
+/** `POST /api/auth/accept-invite` body. */
+export const acceptInviteBodySchema = z.strictObject({
+  code: z.string().min(16).max(128),
+  displayName: displayNameSchema,
+  password: passwordSchema,
+});
+export type AcceptInviteBody = z.infer<typeof acceptInviteBodySchema>;
+
+/** The signed-in user as the API returns it. */
+export const meSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  hostedBoothIds: z.array(z.number().int()),
+});
+export type Me = z.infer<typeof meSchema>;

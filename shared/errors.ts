@@ -1,0 +1,54 @@
+/**
+ * The closed list of error codes that the HTTP API and every realtime ack may answer with.
+ * Clients switch on these; never add a code without documenting it in docs/PROTOCOL.md.
+ */
+export const ERROR_CODES = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  RATE_LIMITED: 'RATE_LIMITED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  CONFLICT: 'CONFLICT',
+  INVITE_INVALID: 'INVITE_INVALID',
+  BOOTH_FULL: 'BOOTH_FULL',
+  BOOTH_CLOSED: 'BOOTH_CLOSED',
+  NOT_IN_BOOTH: 'NOT_IN_BOOTH',
+  MUTED: 'MUTED',
+  BANNED: 'BANNED',
+  VIDEO_UNAVAILABLE: 'VIDEO_UNAVAILABLE',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  INTERNAL: 'INTERNAL',
+} as const;
+
+/** One of the closed list of error codes. */
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** The error body of every failed HTTP response and every failed ack. */
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** Optional structured context: the field at fault, seconds to wait, when a restriction ends. */
+  details?: ErrorDetails;
+}
+
+/** Structured context a client may use to explain an error in the member's language. */
+export interface ErrorDetails {
+  /** Dotted path of the field at fault, for INVALID_PAYLOAD. */
+  field?: string;
+  /** Per-line problems of a CSV import. */
+  lines?: { line: number; field: string; message: string }[];
+  /** Seconds to wait before trying again, for RATE_LIMITED. */
+  retryAfterSeconds?: number;
+  /** ISO time a restriction ends (mute, kick cool-down, ban); absent means until lifted. */
+  until?: string | null;
+}
+
+/** Every code, for tests and documentation. */
+export const ALL_ERROR_CODES = Object.values(ERROR_CODES);
+
+/** True when a value is one of the closed list of codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ALL_ERROR_CODES as readonly string[]).includes(value);
+}

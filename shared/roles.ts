@@ -1,0 +1,59 @@
+/**
+ * Roles and capabilities. Authorise with `can(user, capability, scope)`, never by comparing
+ * role names: the server checks every command with it, the client uses it only to hide buttons.
+ */
+export const ROLES = ['member', 'host', 'moderator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Rank for "nobody acts on someone of a higher role". */
+export const ROLE_RANK: Readonly<Record<Role, number>> = { member: 0, host: 1, moderator: 2, admin: 3 };
+
+/** True for a real role name; safe against '__proto__', 'toString' and friends. */
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+interface CapabilityRule {
+  /** Roles that hold the capability everywhere. */
+  roles: readonly Role[];
+  /** Hosts hold it too, but only for booths they host. */
+  hostsOwnBooth?: boolean;
+}
+
+/**
+ * Every capability in the product. A capability added here must also get a row in the
+ * authorization matrix test, which fails otherwise.
+ */
+export const CAPABILITIES = {
+  /** Invite people and import rosters. */
+  'invites:create': { roles: ['admin'] },
+  /** Enter booths, chat, report. */
+  'booth:visit': { roles: ['member', 'host', 'moderator', 'admin'] },
+  /** See private visitors in a booth's presence list. */
+  'presence:see-private': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+} as const satisfies Record<string, CapabilityRule>;
+
+export type Capability = keyof typeof CAPABILITIES;
+
+/** The part of a user that authorisation looks at. */
+export interface Principal {
+  role: Role;
+  /** Booths this user hosts (meaningful for hosts). */
+  hostedBoothIds: readonly number[];
+}
+
+/** Whether `user` may use `capability`, optionally within one booth. */
+export function can(user: Principal | null | undefined, capability: Capability, scope?: { boothId?: number }): boolean {
+  if (!user || !isRole(user.role) || !Object.hasOwn(CAPABILITIES, capability)) return false;
+  const rule: CapabilityRule = CAPABILITIES[capability];
+  if (rule.roles.includes(user.role)) return true;
+  if (rule.hostsOwnBooth && user.role === 'host' && scope?.boothId !== undefined) {
+    return user.hostedBoothIds.includes(scope.boothId);
+  }
+  return false;
+}
+
+/** Whether `actor` outranks or equals nobody above them: a moderator cannot act on an admin. */
+export function mayActOn(actor: Principal, target: { role: Role }): boolean {
+  return ROLE_RANK[actor.role] >= ROLE_RANK[target.role];
+}
