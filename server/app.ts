@@ -5,7 +5,10 @@ import express from 'express';
 import helmet from 'helmet';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
+import { boothHandlers, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
+import { chatHandlers } from './chat/handlers.js';
+import { createChatService } from './chat/service.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
@@ -14,6 +17,13 @@ import { sameOriginWrites } from './http/middleware.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
 import type { Logger } from './logger.js';
+import { announceLeave } from './presence/broadcast.js';
+import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
+import { createPresenceStore } from './presence/presence-store.js';
+import { registerCommands } from './realtime/commands.js';
+import { createSocketServer } from './realtime/socket-server.js';
+import { rooms, type FairServer } from './realtime/types.js';
+import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits.js';
 
 export interface AppDeps {
   config: Config;
@@ -22,10 +32,14 @@ export interface AppDeps {
   clock?: Clock;
   /** Built client to serve; omitted in API-only tests. */
   clientDir?: string;
+  /** How long a dropped connection stays present (tests shorten it). */
+  presenceGraceMs?: number;
+  lobbyIntervalMs?: number;
 }
 
 export interface Application {
   httpServer: HttpServer;
+  io: FairServer;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -33,12 +47,34 @@ export interface Application {
 const JSON_BODY_LIMIT = '32kb';
 
 /** Builds the whole fair from its dependencies. Nothing listens until the caller says so. */
-export function createApplication({ config, db, logger, clock = { now: Date.now }, clientDir }: AppDeps): Application {
+export function createApplication(deps: AppDeps): Application {
+  const { config, db, logger, clock = { now: Date.now }, clientDir } = deps;
   const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
-  const booths = createBoothService(db, () => 0);
-
+  const chat = createChatService({ db, clock });
   const app = express();
+  const httpServer = createServer(app);
+  const realtimeLogger = logger.child({ feature: 'realtime' });
+  const io: FairServer = createSocketServer(httpServer, auth, realtimeLogger, (socket) => {
+    socket.emit('lobby:occupancy', Object.fromEntries(booths.list().map((booth) => [booth.id, booth.occupancy])));
+    const handlerDeps = { io, booths, presence, chat, occupancyChanged: (boothId: number) => lobby.changed(boothId) };
+    registerCommands(socket, { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps) }, realtimeLogger);
+    socket.on('disconnect', () => dropFromBooths(socket, presence));
+  });
+  const presence = createPresenceStore({
+    graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
+    onExpired(boothId, entry) {
+      announceLeave(io, boothId, entry);
+      lobby.changed(boothId);
+    },
+  });
+  const booths = createBoothService(db, (boothId) => presence.count(boothId));
+  const lobby = createOccupancyBroadcaster({
+    intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
+    countOf: (boothId) => presence.count(boothId),
+    emit: (changes) => io.to(rooms.lobby).emit('lobby:occupancy', changes),
+  });
+
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.use(
@@ -82,14 +118,17 @@ export function createApplication({ config, db, logger, clock = { now: Date.now 
 
   app.use(errorHandler(logger.child({ feature: 'http' })));
 
-  const httpServer = createServer(app);
   const sessionSweep = setInterval(() => auth.purgeExpiredSessions(), 3_600_000);
   sessionSweep.unref();
 
   return {
     httpServer,
+    io,
     async close() {
       clearInterval(sessionSweep);
+      lobby.close();
+      presence.close();
+      await io.close();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

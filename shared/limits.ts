@@ -11,3 +11,13 @@ export const ROSTER_MAX_ROWS = 5_000;
 export const ROSTER_MAX_BYTES = 1_000_000;
 export const LANGUAGES = ['en', 'es', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
+/** Messages in a booth:join ack and the default history page. */
+export const CHAT_HISTORY_PAGE = 50;
+export const CHAT_HISTORY_MAX_PAGE = 100;
+/** How long a dropped connection stays present before presence:left. */
+export const PRESENCE_GRACE_MS = 15_000;
+/** Lobby occupancy updates are coalesced to at most one per this interval. */
+export const LOBBY_OCCUPANCY_INTERVAL_MS = 1_000;
+/** Chat rate limit: at most this many messages per user in the window. */
+export const CHAT_RATE_MAX_MESSAGES = 8;
+export const CHAT_RATE_WINDOW_MS = 10_000;

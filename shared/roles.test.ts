@@ -22,9 +22,9 @@ describe('can', () => {
   });
 
   it('scopes host capabilities to their own booths', () => {
-    expect(can(host, 'presence:see-private', { boothId: 3 })).toBe(true);
-    expect(can(host, 'presence:see-private', { boothId: 4 })).toBe(false);
-    expect(can(host, 'presence:see-private')).toBe(false);
+    expect(can(host, 'booth:staff', { boothId: 3 })).toBe(true);
+    expect(can(host, 'booth:staff', { boothId: 4 })).toBe(false);
+    expect(can(host, 'booth:staff')).toBe(false);
   });
 
   it('refuses forged roles and capabilities inherited from Object', () => {

@@ -29,8 +29,8 @@ export const CAPABILITIES = {
   'invites:create': { roles: ['admin'] },
   /** Enter booths, chat, report. */
   'booth:visit': { roles: ['member', 'host', 'moderator', 'admin'] },
-  /** See private visitors in a booth's presence list. */
-  'presence:see-private': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Staff a booth: see private visitors, enter when it is full or closed. */
+  'booth:staff': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
 } as const satisfies Record<string, CapabilityRule>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -75,3 +75,25 @@ export const invites = sqliteTable(
   },
   (table) => [uniqueIndex('invites_code_hash_idx').on(table.codeHash), index('invites_email_idx').on(table.email)],
 );
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    /** Per-booth sequence number: 1, 2, 3… with no gaps; clients catch up by it. */
+    seq: integer('seq').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientMsgId: text('client_msg_id').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('messages_booth_seq_idx').on(table.boothId, table.seq),
+    uniqueIndex('messages_user_client_msg_idx').on(table.userId, table.clientMsgId),
+  ],
+);

@@ -1,0 +1,66 @@
+import { can } from '../../shared/roles.js';
+import type { PresenceEntry } from '../../shared/protocol.js';
+import type { ChatService } from '../chat/service.js';
+import { fail, ok } from '../http/errors.js';
+import { announceJoin, announceLeave } from '../presence/broadcast.js';
+import type { PresenceStore } from '../presence/presence-store.js';
+import type { CommandHandlers } from '../realtime/commands.js';
+import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
+import type { BoothService } from './service.js';
+
+export interface BoothHandlerDeps {
+  io: FairServer;
+  booths: BoothService;
+  presence: PresenceStore;
+  chat: ChatService;
+  occupancyChanged: (boothId: number) => void;
+}
+
+/** The presence list as one viewer may see it: private visitors only for staff (and themselves). */
+export function visiblePresence(entries: PresenceEntry[], viewerId: string, viewerIsStaff: boolean): PresenceEntry[] {
+  return viewerIsStaff ? entries : entries.filter((entry) => !entry.private || entry.userId === viewerId);
+}
+
+export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, occupancyChanged }: BoothHandlerDeps): CommandHandlers {
+  const user = socket.data.user;
+  return {
+    'booth:join': async ({ boothId, private: privately = false }) => {
+      const booth = booths.byId(boothId);
+      if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
+      const staff = can(user, 'booth:staff', { boothId });
+      if (booth.status === 'closed' && !staff) return fail('BOOTH_CLOSED', 'This booth is closed at the moment.');
+      if (!staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity) {
+        return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
+      }
+      await socket.join(staff ? [rooms.booth(boothId), rooms.staff(boothId)] : rooms.booth(boothId));
+      socket.data.booths.add(boothId);
+      const outcome = presence.join(boothId, user, socket.id, privately);
+      announceJoin(socket, boothId, outcome);
+      if (outcome.arrived) occupancyChanged(boothId);
+      return ok({
+        booth: { ...booth, occupancy: presence.count(boothId) },
+        presence: visiblePresence(presence.list(boothId), user.id, staff),
+        messages: chat.history({ boothId }),
+        lastSeq: chat.lastSeq(boothId),
+      });
+    },
+
+    'booth:leave': async ({ boothId }) => {
+      if (!socket.data.booths.delete(boothId)) return ok({ boothId });
+      await socket.leave(rooms.booth(boothId));
+      await socket.leave(rooms.staff(boothId));
+      const gone = presence.leave(boothId, user.id, socket.id);
+      if (gone) {
+        announceLeave(io, boothId, gone);
+        occupancyChanged(boothId);
+      }
+      return ok({ boothId });
+    },
+  };
+}
+
+/** A dropped connection: each booth it was in starts the grace period for this person. */
+export function dropFromBooths(socket: FairSocket, presence: PresenceStore): void {
+  for (const boothId of socket.data.booths) presence.drop(boothId, socket.data.user.id, socket.id);
+  socket.data.booths.clear();
+}

@@ -1,0 +1,117 @@
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
+import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
+import type { AuthUser, Clock } from '../auth/service.js';
+import type { Db } from '../db/open.js';
+import { messages, users } from '../db/schema.js';
+import { fail, ok, type Result } from '../http/errors.js';
+import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+const messageColumns = {
+  id: messages.id,
+  boothId: messages.boothId,
+  seq: messages.seq,
+  clientMsgId: messages.clientMsgId,
+  body: messages.body,
+  createdAt: messages.createdAt,
+  authorId: users.id,
+  authorName: users.displayName,
+  authorRole: users.role,
+};
+
+type MessageRow = { [K in keyof typeof messageColumns]: (typeof messageColumns)[K]['_']['data'] };
+
+function toMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    boothId: row.boothId,
+    seq: row.seq,
+    clientMsgId: row.clientMsgId,
+    author: { id: row.authorId, displayName: row.authorName, role: row.authorRole },
+    body: row.body,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCounter }) {
+  const { db, clock } = deps;
+  const rate = deps.rate ?? createMemoryWindowCounter(CHAT_RATE_WINDOW_MS);
+
+  const selectMessages = () => db.select(messageColumns).from(messages).innerJoin(users, eq(users.id, messages.userId));
+
+  function findOwn(userId: string, clientMsgId: string): ChatMessage | undefined {
+    const row = selectMessages()
+      .where(and(eq(messages.userId, userId), eq(messages.clientMsgId, clientMsgId)))
+      .get();
+    return row && toMessage(row);
+  }
+
+  return {
+    /**
+     * Stores a message with the booth's next sequence number in one transaction. A repeated
+     * clientMsgId from the same user returns the stored message with `created: false`.
+     */
+    send(author: AuthUser, input: { boothId: number; clientMsgId: string; body: string }): Result<{ message: ChatMessage; created: boolean }> {
+      const existing = findOwn(author.id, input.clientMsgId);
+      if (existing) {
+        if (existing.boothId !== input.boothId) return fail('INVALID_PAYLOAD', 'clientMsgId: already used for another booth', { field: 'clientMsgId' });
+        return ok({ message: existing, created: false });
+      }
+      const now = clock.now();
+      const rateKey = author.id;
+      if (rate.count(rateKey, now) >= CHAT_RATE_MAX_MESSAGES) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(rate.msUntilNextExpiry(rateKey, now) / 1000));
+        return fail('RATE_LIMITED', `You are sending messages too fast. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+      }
+      rate.add(rateKey, now);
+      const createdAt = new Date(now);
+      const row = db
+        .insert(messages)
+        .values({
+          boothId: input.boothId,
+          seq: sql`(select coalesce(max(${messages.seq}), 0) + 1 from ${messages} where ${messages.boothId} = ${input.boothId})`,
+          userId: author.id,
+          clientMsgId: input.clientMsgId,
+          body: input.body,
+          createdAt,
+        })
+        .returning({ id: messages.id, seq: messages.seq })
+        .get();
+      return ok({
+        created: true,
+        message: {
+          id: row.id,
+          boothId: input.boothId,
+          seq: row.seq,
+          clientMsgId: input.clientMsgId,
+          author: { id: author.id, displayName: author.displayName, role: author.role },
+          body: input.body,
+          createdAt: createdAt.toISOString(),
+        },
+      });
+    },
+
+    /** A page of messages in sequence order: the latest, older than beforeSeq, or newer than afterSeq. */
+    history(query: ChatHistoryQuery): ChatMessage[] {
+      const limit = query.limit ?? CHAT_HISTORY_PAGE;
+      const inBooth = eq(messages.boothId, query.boothId);
+      if (query.afterSeq !== undefined) {
+        return selectMessages().where(and(inBooth, gt(messages.seq, query.afterSeq))).orderBy(asc(messages.seq)).limit(limit).all().map(toMessage);
+      }
+      const where = query.beforeSeq !== undefined ? and(inBooth, lt(messages.seq, query.beforeSeq)) : inBooth;
+      return selectMessages().where(where).orderBy(desc(messages.seq)).limit(limit).all().reverse().map(toMessage);
+    },
+
+    lastSeq(boothId: number): number {
+      return (
+        db
+          .select({ seq: sql<number>`coalesce(max(${messages.seq}), 0)` })
+          .from(messages)
+          .where(eq(messages.boothId, boothId))
+          .get()?.seq ?? 0
+      );
+    },
+  };
+}

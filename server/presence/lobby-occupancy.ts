@@ -1,0 +1,43 @@
+/**
+ * Coalesces occupancy changes into at most one `lobby:occupancy` per interval, carrying only
+ * booths whose count differs from what was last sent. With hundreds of joins a second the
+ * lobby still gets one small message a second.
+ */
+export function createOccupancyBroadcaster(options: {
+  intervalMs: number;
+  countOf: (boothId: number) => number;
+  emit: (changes: Record<string, number>) => void;
+}) {
+  const lastSent = new Map<number, number>();
+  const dirty = new Set<number>();
+  let timer: NodeJS.Timeout | undefined;
+
+  function flush(): void {
+    timer = undefined;
+    const changes: Record<string, number> = {};
+    let any = false;
+    for (const boothId of dirty) {
+      const count = options.countOf(boothId);
+      if (lastSent.get(boothId) === count) continue;
+      lastSent.set(boothId, count);
+      changes[boothId] = count;
+      any = true;
+    }
+    dirty.clear();
+    if (any) options.emit(changes);
+  }
+
+  return {
+    /** Notes that a booth's count may have changed. */
+    changed(boothId: number): void {
+      dirty.add(boothId);
+      if (!timer) {
+        timer = setTimeout(flush, options.intervalMs);
+        timer.unref();
+      }
+    },
+    close(): void {
+      clearTimeout(timer);
+    },
+  };
+}

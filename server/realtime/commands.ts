@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import { CLIENT_COMMANDS, type Ack, type ClientToServerEvents } from '../../shared/protocol.js';
+import { fail, invalidPayload } from '../http/errors.js';
+import type { Logger } from '../logger.js';
+import type { FairSocket } from './types.js';
+
+type CommandName = keyof typeof CLIENT_COMMANDS;
+type AckData<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1] extends (result: Ack<infer T>) => void ? T : never;
+type Payload<E extends CommandName> = z.output<(typeof CLIENT_COMMANDS)[E]>;
+
+/** A command handler: gets a validated payload, returns the ack (a value, never a throw). */
+export type CommandHandler<E extends CommandName> = (payload: Payload<E>) => Ack<AckData<E>> | Promise<Ack<AckData<E>>>;
+export type CommandHandlers = { [E in CommandName]?: CommandHandler<E> };
+
+const noAck = () => undefined;
+
+/**
+ * Registers handlers on one socket. Every payload is parsed with its schema at the edge, and
+ * every ack is answered exactly once, whatever the client sends (no payload, no callback,
+ * junk) and whatever the handler does.
+ */
+export function registerCommands(socket: FairSocket, handlers: CommandHandlers, logger: Logger): void {
+  for (const name of Object.keys(handlers) as CommandName[]) {
+    const handler = handlers[name] as CommandHandler<CommandName>;
+    const schema = CLIENT_COMMANDS[name];
+    socket.on(name, (async (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : noAck;
+      const payload = typeof args[0] === 'function' ? undefined : args[0];
+      let result: Ack<unknown>;
+      try {
+        const parsed = schema.safeParse(payload);
+        result = parsed.success ? await handler(parsed.data) : invalidPayload(parsed.error);
+      } catch (err) {
+        logger.error({ err, command: name, userId: socket.data.user?.id }, 'command failed');
+        result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
+      }
+      try {
+        ack(result);
+      } catch (err) {
+        logger.warn({ err, command: name }, 'ack failed');
+      }
+    }));
+  }
+}

@@ -1,0 +1,22 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
+import type { AuthUser } from '../auth/service.js';
+
+/** What the server keeps per connection: kept small, it is multiplied by every member online. */
+export interface SocketData {
+  user: AuthUser;
+  /** Booths this connection has joined. */
+  booths: Set<number>;
+}
+
+export type FairServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type FairSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Room names (DESIGN.md): one place so nobody misspells them. */
+export const rooms = {
+  lobby: 'lobby',
+  booth: (boothId: number) => `booth:${boothId}`,
+  staff: (boothId: number) => `staff:${boothId}`,
+  user: (userId: string) => `user:${userId}`,
+  moderators: 'moderators',
+} as const;
