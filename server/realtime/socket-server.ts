@@ -8,17 +8,31 @@ import { rooms } from './types.js';
 
 /** Socket.IO message size cap: a chat message is at most a few KB. */
 export const SOCKET_MAX_PAYLOAD_BYTES = 16 * 1024;
+/** Heartbeat: a connection that answers no ping within interval + timeout is dropped. */
+export const SOCKET_PING_INTERVAL_MS = 20_000;
+export const SOCKET_PING_TIMEOUT_MS = 20_000;
+
+export interface SocketTimings {
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+}
 
 /**
  * Socket.IO on the app's HTTP server. The handshake authenticates from the session cookie;
  * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED".
  */
-export function createSocketServer(httpServer: HttpServer, auth: AuthService, logger: Logger, onConnection: (socket: FairSocket) => void): FairServer {
+export function createSocketServer(
+  httpServer: HttpServer,
+  auth: AuthService,
+  logger: Logger,
+  onConnection: (socket: FairSocket) => void,
+  timings: SocketTimings = {},
+): FairServer {
   const io: FairServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
-    pingInterval: 20_000,
-    pingTimeout: 20_000,
+    pingInterval: timings.pingIntervalMs ?? SOCKET_PING_INTERVAL_MS,
+    pingTimeout: timings.pingTimeoutMs ?? SOCKET_PING_TIMEOUT_MS,
     // Same-origin only: the browser client is served by this server.
     cors: undefined,
   });

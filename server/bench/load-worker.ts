@@ -1,0 +1,198 @@
+/**
+ * One load-generating process of `npm run bench`: it holds a share of the simulated members as
+ * real socket.io-client connections, chats at the rate it is told, and reports what it saw.
+ * Started by run.ts with fork(); it talks only over IPC and exits when its parent goes away.
+ */
+import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import type { BenchMember, FromWorker, ToWorker, WorkerReport } from './worker-messages.js';
+
+const CONNECT_TIMEOUT_MS = 20_000;
+const ACK_TIMEOUT_MS = 30_000;
+const SEND_TICK_MS = 10;
+/** Latencies above this land in the last histogram bucket. */
+const HISTOGRAM_MAX_MS = 120_000;
+/** Message numbers are unique across workers: worker id times this, plus a counter. */
+const MSG_NO_STRIDE = 10_000_000;
+
+interface LiveMember extends BenchMember {
+  socket: Socket;
+  ready: boolean;
+  dropped: boolean;
+  /** Message numbers this member received from others. */
+  received: number[];
+}
+
+type Ack = { ok: boolean } | undefined;
+
+const members: LiveMember[] = [];
+const sends: WorkerReport['sends'] = [];
+const senderOf = new Map<number, LiveMember>();
+const histogram = new Uint32Array(HISTOGRAM_MAX_MS + 1);
+let workerId = 0;
+let closing = false;
+let pendingAcks = 0;
+let receipts = 0;
+let firstSendAtMs: number | null = null;
+let lastReceiptAtMs: number | null = null;
+let chatCpu: NodeJS.CpuUsage | undefined;
+let chatStartedAtMs = 0;
+
+function tell(message: FromWorker): void {
+  process.send?.(message);
+}
+
+/** Bodies carry what receivers need to measure: `bench <sentAtMs> <senderIndex> <msgNo>`. */
+function onChatCreated(member: LiveMember, message: { body?: unknown }): void {
+  if (typeof message.body !== 'string') return;
+  const [tag, sentAt, sender, msgNo] = message.body.split(' ');
+  if (tag !== 'bench' || Number(sender) === member.index) return;
+  const now = Date.now();
+  histogram[Math.min(HISTOGRAM_MAX_MS, Math.max(0, now - Number(sentAt)))]! += 1;
+  member.received.push(Number(msgNo));
+  receipts++;
+  lastReceiptAtMs = now;
+}
+
+/** Why members failed to get in place, by reason: tells a slow server from a refusing one. */
+const failures: Record<string, number> = {};
+const failed = (reason: string) => (failures[reason] = (failures[reason] ?? 0) + 1);
+
+function open(url: string, spec: BenchMember): Promise<boolean> {
+  const socket = io(url, {
+    transports: ['websocket'],
+    extraHeaders: { cookie: `fair_session=${spec.token}` },
+    reconnection: false,
+    forceNew: true,
+    timeout: CONNECT_TIMEOUT_MS,
+  });
+  const member: LiveMember = { ...spec, socket, ready: false, dropped: false, received: [] };
+  members.push(member);
+  socket.on('chat:created', (message: { body?: unknown }) => onChatCreated(member, message));
+  return new Promise((settle) => {
+    socket.on('disconnect', (reason) => {
+      if (closing) return;
+      if (member.ready) member.dropped = true;
+      else failed(`disconnected while joining (${reason})`);
+      settle(false);
+    });
+    socket.once('connect_error', (err) => {
+      failed(`connect_error ${err.message}`);
+      settle(false);
+    });
+    socket.once('connect', () => {
+      if (spec.boothId === null) {
+        member.ready = true;
+        return settle(true);
+      }
+      socket.timeout(ACK_TIMEOUT_MS).emit('booth:join', { boothId: spec.boothId }, (err: Error | null, ack: Ack) => {
+        member.ready = !err && ack?.ok === true;
+        if (err) failed('booth:join ack timeout');
+        else if (!member.ready) failed(`booth:join refused`);
+        settle(member.ready);
+      });
+    });
+  });
+}
+
+async function connectAll(url: string, specs: BenchMember[], rampMs: number): Promise<void> {
+  const spacingMs = specs.length > 0 ? rampMs / specs.length : 0;
+  const outcomes = await Promise.all(
+    specs.map((spec, i) => new Promise<boolean>((resolve) => setTimeout(() => void open(url, spec).then(resolve), i * spacingMs))),
+  );
+  const connected = outcomes.filter(Boolean).length;
+  tell({ type: 'connected', connected, failed: specs.length - connected, failures });
+}
+
+function sendOne(member: LiveMember, counter: number): void {
+  const msgNo = workerId * MSG_NO_STRIDE + counter;
+  const now = Date.now();
+  firstSendAtMs ??= now;
+  const record = { msgNo, boothId: member.boothId!, senderStable: true, acked: false };
+  sends.push(record);
+  senderOf.set(msgNo, member);
+  pendingAcks++;
+  const payload = { boothId: member.boothId, clientMsgId: randomUUID(), body: `bench ${now} ${member.index} ${msgNo}` };
+  member.socket.timeout(ACK_TIMEOUT_MS).emit('chat:send', payload, (err: Error | null, ack: Ack) => {
+    pendingAcks--;
+    record.acked = !err && ack?.ok === true;
+  });
+}
+
+/** Round-robin over this worker's members in booths, so each sends rarely and evenly. */
+function chat(ratePerS: number, durationMs: number): void {
+  chatCpu = process.cpuUsage();
+  chatStartedAtMs = Date.now();
+  const senders = members.filter((m) => m.ready && !m.dropped && m.boothId !== null);
+  if (senders.length === 0 || ratePerS <= 0) return tell({ type: 'sent' });
+  let sent = 0;
+  let next = 0;
+  const timer = setInterval(() => {
+    const elapsedMs = Date.now() - chatStartedAtMs;
+    const due = Math.floor((Math.min(elapsedMs, durationMs) * ratePerS) / 1000);
+    while (sent < due) {
+      const member = senders[next++ % senders.length]!;
+      if (!member.dropped) sendOne(member, sent);
+      sent++;
+    }
+    if (elapsedMs >= durationMs) {
+      clearInterval(timer);
+      tell({ type: 'sent' });
+    }
+  }, SEND_TICK_MS);
+}
+
+function report(): WorkerReport {
+  const stable = members.filter((m) => m.ready && !m.dropped);
+  const stableByBooth: Record<string, number> = {};
+  const receiptsByMsg = new Map<number, number>();
+  for (const member of stable) {
+    if (member.boothId !== null) stableByBooth[member.boothId] = (stableByBooth[member.boothId] ?? 0) + 1;
+    for (const msgNo of member.received) receiptsByMsg.set(msgNo, (receiptsByMsg.get(msgNo) ?? 0) + 1);
+  }
+  for (const record of sends) record.senderStable = !senderOf.get(record.msgNo)!.dropped;
+  const latencyHistogram: [number, number][] = [];
+  histogram.forEach((count, ms) => {
+    if (count > 0) latencyHistogram.push([ms, count]);
+  });
+  const cpu = process.cpuUsage(chatCpu);
+  const elapsedMs = Math.max(1, Date.now() - chatStartedAtMs);
+  return {
+    type: 'report',
+    connected: members.filter((m) => m.ready).length,
+    failed: members.filter((m) => !m.ready).length,
+    dropped: members.filter((m) => m.dropped).length,
+    stableByBooth,
+    sends,
+    receiptsByMsg: [...receiptsByMsg],
+    latencyHistogram,
+    firstSendAtMs,
+    lastReceiptAtMs,
+    cpuPct: chatCpu ? ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100 : 0,
+  };
+}
+
+process.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'connect':
+      workerId = message.workerId;
+      void connectAll(message.url, message.members, message.rampMs);
+      break;
+    case 'chat':
+      chat(message.ratePerS, message.durationMs);
+      break;
+    case 'progress':
+      tell({ type: 'progress', pendingAcks, receipts });
+      break;
+    case 'report':
+      tell(report());
+      break;
+    case 'close':
+      closing = true;
+      for (const member of members) member.socket.disconnect();
+      setTimeout(() => process.exit(0), 200);
+      break;
+  }
+});
+// The coordinator is gone (finished or crashed): never linger.
+process.on('disconnect', () => process.exit(0));

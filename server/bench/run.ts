@@ -1,0 +1,243 @@
+/**
+ * `npm run bench`: the fair under load, side by side with bare Socket.IO.
+ *
+ * Puts the real server (server/index.ts, own process, fresh SQLite file, demo fair) and then a
+ * bare Socket.IO broadcaster (bare-server.ts, own process) under the identical load: members
+ * as real socket.io-client connections spread over forked load workers, in booths like a real
+ * fair, chatting at a total rate. Prints both sets of figures and their ratios (or, with
+ * --json, one object `{ ours, bare, ratio }` and nothing else on stdout). Loopback only.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
+import { freePort, killHard, startServerProcess } from '../test/process.js';
+import { prepareBenchFair } from './fair-setup.js';
+import { ratio, summarize, type TargetFigures } from './figures.js';
+import { cpuSeconds, memoryKb } from './process-stats.js';
+import type { BenchMember, FromWorker, ToWorker } from './worker-messages.js';
+
+const OURS_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
+const BARE_ENTRY = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+const WORKER_ENTRY = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
+
+/** Each member sends at most half the chat rate limit, so the limit never turns sends away. */
+const MEMBER_MAX_MSGS_PER_S = (CHAT_RATE_MAX_MESSAGES / (CHAT_RATE_WINDOW_MS / 1000)) / 2;
+/** Beyond the ramp, how long connecting and joining may take before the run gives up. */
+const SETUP_GRACE_MS = 120_000;
+/** Pause after setup, so join and lobby broadcasts are over before the chat is measured. */
+const SETTLE_MS = 1_000;
+/** After the last send: wait until every ack is in and receipts have stopped for DRAIN_QUIET_MS. */
+const DRAIN_QUIET_MS = 1_000;
+const DRAIN_MAX_MS = 60_000;
+const DRAIN_POLL_MS = 200;
+const WORKER_ANSWER_MS = 30_000;
+
+const optionsSchema = z.object({
+  members: z.coerce.number().int().min(1).max(20_000).default(2000).describe('simulated members'),
+  rate: z.coerce.number().positive().max(10_000).default(50).describe('chat messages per second, all members together'),
+  duration: z.coerce.number().positive().max(3600).default(30).describe('seconds of chat'),
+  ramp: z.coerce.number().min(0).max(600).default(10).describe('seconds over which members connect'),
+  workers: z.coerce.number().int().min(1).max(16).default(2).describe('load worker processes'),
+  json: z.boolean().default(false).describe('print one JSON object and nothing else on stdout'),
+});
+type BenchOptions = z.infer<typeof optionsSchema>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** One forked load worker and a way to ask it something and await its answer. */
+function startWorker() {
+  const child: ChildProcess = fork(WORKER_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return {
+    ask<T extends FromWorker['type']>(message: ToWorker, answer: T, timeoutMs = WORKER_ANSWER_MS): Promise<Extract<FromWorker, { type: T }>> {
+      return new Promise((resolve, reject) => {
+        const cleanup = () => {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`load worker gave no '${answer}' within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onMessage = (reply: FromWorker) => {
+          if (reply.type !== answer) return;
+          cleanup();
+          resolve(reply as Extract<FromWorker, { type: T }>);
+        };
+        const onExit = (code: number | null) => {
+          cleanup();
+          reject(new Error(`load worker exited (${code}) before '${answer}'`));
+        };
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send(message);
+      });
+    },
+    async close(): Promise<void> {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'close' } satisfies ToWorker);
+      await Promise.race([exited, sleep(3000)]);
+      await killHard(child);
+    },
+  };
+}
+type LoadWorker = ReturnType<typeof startWorker>;
+
+async function drain(workers: LoadWorker[]): Promise<void> {
+  const deadline = Date.now() + DRAIN_MAX_MS;
+  let lastReceipts = -1;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    const states = await Promise.all(workers.map((w) => w.ask({ type: 'progress' }, 'progress')));
+    const receipts = states.reduce((n, s) => n + s.receipts, 0);
+    const pending = states.reduce((n, s) => n + s.pendingAcks, 0);
+    if (receipts !== lastReceipts) {
+      lastReceipts = receipts;
+      quietSince = Date.now();
+    } else if (pending === 0 && Date.now() - quietSince >= DRAIN_QUIET_MS) {
+      return;
+    }
+    await sleep(DRAIN_POLL_MS);
+  }
+  progress(`drain: still receiving after ${DRAIN_MAX_MS / 1000} s; counting what arrived`);
+}
+
+/** Runs the whole load against one server process and measures it. */
+async function measure(label: string, server: ChildProcess, url: string, members: BenchMember[], options: BenchOptions, ratePerS: number): Promise<TargetFigures> {
+  const pid = server.pid!;
+  const workers = Array.from({ length: options.workers }, startWorker);
+  try {
+    const rssBeforeKb = memoryKb(pid).rssKb;
+    progress(`${label}: connecting ${members.length} members over ${options.ramp} s`);
+    const setupStarted = Date.now();
+    const setups = await Promise.all(
+      workers.map((worker, i) =>
+        worker.ask(
+          { type: 'connect', workerId: i, url, members: members.filter((_, j) => j % options.workers === i), rampMs: options.ramp * 1000 },
+          'connected',
+          options.ramp * 1000 + SETUP_GRACE_MS,
+        ),
+      ),
+    );
+    const setupS = (Date.now() - setupStarted) / 1000;
+    const failures: Record<string, number> = {};
+    for (const [reason, n] of setups.flatMap((s) => Object.entries(s.failures))) failures[reason] = (failures[reason] ?? 0) + n;
+    if (Object.keys(failures).length > 0) progress(`${label}: failures ${JSON.stringify(failures)}`);
+    progress(`${label}: ${setups.reduce((n, s) => n + s.connected, 0)} in place, ${setups.reduce((n, s) => n + s.failed, 0)} failed, in ${setupS.toFixed(1)} s`);
+    await sleep(SETTLE_MS);
+    const rssAfterKb = memoryKb(pid).rssKb;
+
+    progress(`${label}: chatting at ${ratePerS} msg/s for ${options.duration} s`);
+    const cpuBefore = cpuSeconds(pid);
+    const chatStarted = performance.now();
+    await Promise.all(workers.map((w) => w.ask({ type: 'chat', ratePerS: ratePerS / options.workers, durationMs: options.duration * 1000 }, 'sent', options.duration * 1000 + WORKER_ANSWER_MS)));
+    const chatCpuSeconds = cpuSeconds(pid) - cpuBefore;
+    const chatWallSeconds = (performance.now() - chatStarted) / 1000;
+    await drain(workers);
+    const reports = await Promise.all(workers.map((w) => w.ask({ type: 'report' }, 'report')));
+    return summarize(reports, { chatCpuSeconds, chatWallSeconds, peakRssKb: memoryKb(pid).peakKb, membersRssKb: rssAfterKb - rssBeforeKb, setupS });
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
+    await stopServer(server);
+  }
+}
+
+/** SIGTERM first (a profiled server writes its profile), SIGKILL if it lingers. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await Promise.race([exited, sleep(5000)]);
+  }
+  await killHard(server);
+}
+
+function printTable(options: BenchOptions, ratePerS: number, ours: TargetFigures, bare: TargetFigures): void {
+  const rows: [string, keyof TargetFigures, boolean][] = [
+    ['connected members', 'connected', false],
+    ['failed connections', 'failed', false],
+    ['dropped connections', 'dropped', false],
+    ['latency p50 (ms)', 'p50Ms', true],
+    ['latency p95 (ms)', 'p95Ms', true],
+    ['latency p99 (ms)', 'p99Ms', true],
+    ['latency max (ms)', 'maxMs', true],
+    ['delivered msgs/s', 'deliveredPerS', true],
+    ['acked messages', 'acked', false],
+    ['lost messages', 'lost', false],
+    ['server CPU (% of a core)', 'cpuPct', true],
+    ['server peak RSS (MB)', 'peakRssMb', true],
+    ['memory per member (KB)', 'kbPerMember', true],
+    ['connect + join (s)', 'setupS', true],
+    ['busiest load worker CPU (%)', 'loadCpuPct', false],
+  ];
+  const lines = [
+    `Digital Fair bench: ${options.members} members, ${ratePerS} msg/s for ${options.duration} s, ramp ${options.ramp} s, ${options.workers} load workers`,
+    `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`,
+    '',
+    `${''.padEnd(30)}${'ours'.padStart(12)}${'bare'.padStart(12)}${'ours/bare'.padStart(12)}`,
+    ...rows.map(([name, key, withRatio]) => {
+      const r = withRatio ? ratio(ours[key], bare[key]) : null;
+      return `${name.padEnd(30)}${String(ours[key]).padStart(12)}${String(bare[key]).padStart(12)}${(r === null ? '' : String(r)).padStart(12)}`;
+    }),
+  ];
+  console.log(lines.join('\n'));
+}
+
+async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; bare: TargetFigures; ratio: { p99: number | null; deliveredPerS: number | null } }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fair-bench-'));
+  try {
+    progress(`preparing a fresh fair with ${options.members} members`);
+    const members = await prepareBenchFair(join(dir, 'fair.db'), options.members);
+    const senders = members.filter((m) => m.boothId !== null).length;
+    const ratePerS = Math.min(options.rate, Number((senders * MEMBER_MAX_MSGS_PER_S).toFixed(2)));
+    if (ratePerS < options.rate) progress(`rate capped at ${ratePerS} msg/s: ${senders} members in booths may send ${MEMBER_MAX_MSGS_PER_S}/s each`);
+
+    const oursPort = await freePort();
+    const oursServer = await startServerProcess(
+      { PORT: String(oursPort), DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      OURS_ENTRY,
+    );
+    const ours = await measure('ours', oursServer, `http://127.0.0.1:${oursPort}`, members, options, ratePerS);
+
+    const barePort = await freePort();
+    const bareServer = await startServerProcess({ PORT: String(barePort) }, BARE_ENTRY);
+    const bare = await measure('bare', bareServer, `http://127.0.0.1:${barePort}`, members, options, ratePerS);
+
+    const result = { ours, bare, ratio: { p99: ratio(ours.p99Ms, bare.p99Ms), deliveredPerS: ratio(ours.deliveredPerS, bare.deliveredPerS) } };
+    if (options.json) console.log(JSON.stringify(result));
+    else printTable(options, ratePerS, ours, bare);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const { values } = parseArgs({
+  options: {
+    members: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    ramp: { type: 'string' },
+    workers: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+});
+const parsed = optionsSchema.safeParse(values);
+if (!parsed.success) {
+  console.error(`bench: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  process.exit(2);
+}
+try {
+  await runBench(parsed.data);
+  process.exit(0);
+} catch (err) {
+  console.error('bench failed:', err);
+  process.exit(1);
+}
