@@ -56,7 +56,7 @@ export function createApplication(deps: AppDeps): Application {
   const httpServer = createServer(app);
   const realtimeLogger = logger.child({ feature: 'realtime' });
   const io: FairServer = createSocketServer(httpServer, auth, realtimeLogger, (socket) => {
-    socket.emit('lobby:occupancy', Object.fromEntries(booths.list().map((booth) => [booth.id, booth.occupancy])));
+    socket.emit('lobby:occupancy', booths.occupancy());
     const handlerDeps = { io, booths, presence, chat, occupancyChanged: (boothId: number) => lobby.changed(boothId) };
     registerCommands(socket, { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps) }, realtimeLogger);
     socket.on('disconnect', () => dropFromBooths(socket, presence));

@@ -1,4 +1,4 @@
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Me } from '../../shared/auth.js';
 import type { Db } from '../db/open.js';
 import { boothHosts, sessions, users } from '../db/schema.js';
@@ -31,10 +31,19 @@ export type AuthService = ReturnType<typeof createAuthService>;
 export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: AuthServiceDeps) {
   const failures = loginFailures ?? createMemoryWindowCounter(LOGIN_WINDOW_MS);
 
+  // Prepared once: every socket handshake and every signed-in request runs these.
+  const userById = db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare();
+  const hostedBy = db.select({ boothId: boothHosts.boothId }).from(boothHosts).where(eq(boothHosts.userId, sql.placeholder('userId'))).prepare();
+  const liveSession = db
+    .select({ userId: sessions.userId })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare();
+
   function loadUser(userId: string): AuthUser | null {
-    const row = db.select().from(users).where(eq(users.id, userId)).get();
+    const row = userById.get({ userId });
     if (!row) return null;
-    const hosted = db.select({ boothId: boothHosts.boothId }).from(boothHosts).where(eq(boothHosts.userId, userId)).all();
+    const hosted = hostedBy.all({ userId });
     return {
       id: row.id,
       email: row.email,
@@ -98,11 +107,8 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: Au
     /** The user behind a session cookie value, or null when it is unknown or expired. */
     userForSession(token: string | undefined): AuthUser | null {
       if (!token) return null;
-      const session = db
-        .select({ userId: sessions.userId })
-        .from(sessions)
-        .where(and(eq(sessions.tokenHash, hashSecret(token)), gt(sessions.expiresAt, new Date(clock.now()))))
-        .get();
+      // A placeholder in a where clause binds the raw value: expiresAt is stored as epoch ms.
+      const session = liveSession.get({ tokenHash: hashSecret(token), now: clock.now() });
       return session ? loadUser(session.userId) : null;
     },
 

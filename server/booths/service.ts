@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Booth } from '../../shared/booths.js';
 import type { Db } from '../db/open.js';
 import { booths } from '../db/schema.js';
@@ -24,7 +24,15 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf) {
     occupancy: occupancyOf(row.id),
   });
 
+  // Prepared once: every join and every new connection runs these.
+  const allIds = db.select({ id: booths.id }).from(booths).prepare();
+  const oneById = db.select().from(booths).where(eq(booths.id, sql.placeholder('id'))).prepare();
+
   return {
+    /** boothId → people present, for every booth: the lobby snapshot a new connection gets. */
+    occupancy(): Record<string, number> {
+      return Object.fromEntries(allIds.all().map(({ id }) => [id, occupancyOf(id)]));
+    },
     list(): Booth[] {
       return db.select().from(booths).orderBy(asc(booths.name)).all().map(toBooth);
     },
@@ -33,7 +41,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf) {
       return row && toBooth(row);
     },
     byId(id: number): Booth | undefined {
-      const row = db.select().from(booths).where(eq(booths.id, id)).get();
+      const row = oneById.get({ id });
       return row && toBooth(row);
     },
   };

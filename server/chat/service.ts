@@ -39,12 +39,37 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
   const { db, clock } = deps;
   const rate = deps.rate ?? createMemoryWindowCounter(CHAT_RATE_WINDOW_MS);
 
+  // Prepared once: every join and every message runs these, and building and compiling the
+  // SQL each time cost more than running it (see the Benchmark section of the README).
   const selectMessages = () => db.select(messageColumns).from(messages).innerJoin(users, eq(users.id, messages.userId));
+  const inBooth = eq(messages.boothId, sql.placeholder('boothId'));
+  const ownMessage = selectMessages()
+    .where(and(eq(messages.userId, sql.placeholder('userId')), eq(messages.clientMsgId, sql.placeholder('clientMsgId'))))
+    .prepare();
+  const insertMessage = db
+    .insert(messages)
+    .values({
+      boothId: sql.placeholder('boothId'),
+      seq: sql`(select coalesce(max(${messages.seq}), 0) + 1 from ${messages} where ${messages.boothId} = ${sql.placeholder('boothId')})`,
+      userId: sql.placeholder('userId'),
+      clientMsgId: sql.placeholder('clientMsgId'),
+      body: sql.placeholder('body'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .returning({ id: messages.id, seq: messages.seq })
+    .prepare();
+  const limit = sql.placeholder('limit');
+  const after = selectMessages().where(and(inBooth, gt(messages.seq, sql.placeholder('seq')))).orderBy(asc(messages.seq)).limit(limit).prepare();
+  const before = selectMessages().where(and(inBooth, lt(messages.seq, sql.placeholder('seq')))).orderBy(desc(messages.seq)).limit(limit).prepare();
+  const latest = selectMessages().where(inBooth).orderBy(desc(messages.seq)).limit(limit).prepare();
+  const maxSeq = db
+    .select({ seq: sql<number>`coalesce(max(${messages.seq}), 0)` })
+    .from(messages)
+    .where(inBooth)
+    .prepare();
 
   function findOwn(userId: string, clientMsgId: string): ChatMessage | undefined {
-    const row = selectMessages()
-      .where(and(eq(messages.userId, userId), eq(messages.clientMsgId, clientMsgId)))
-      .get();
+    const row = ownMessage.get({ userId, clientMsgId });
     return row && toMessage(row);
   }
 
@@ -67,18 +92,8 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       }
       rate.add(rateKey, now);
       const createdAt = new Date(now);
-      const row = db
-        .insert(messages)
-        .values({
-          boothId: input.boothId,
-          seq: sql`(select coalesce(max(${messages.seq}), 0) + 1 from ${messages} where ${messages.boothId} = ${input.boothId})`,
-          userId: author.id,
-          clientMsgId: input.clientMsgId,
-          body: input.body,
-          createdAt,
-        })
-        .returning({ id: messages.id, seq: messages.seq })
-        .get();
+      // One statement is one transaction: the row and its seq commit together, before the ack.
+      const row = insertMessage.get({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt })!;
       return ok({
         created: true,
         message: {
@@ -96,22 +111,14 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     /** A page of messages in sequence order: the latest, older than beforeSeq, or newer than afterSeq. */
     history(query: ChatHistoryQuery): ChatMessage[] {
       const limit = query.limit ?? CHAT_HISTORY_PAGE;
-      const inBooth = eq(messages.boothId, query.boothId);
-      if (query.afterSeq !== undefined) {
-        return selectMessages().where(and(inBooth, gt(messages.seq, query.afterSeq))).orderBy(asc(messages.seq)).limit(limit).all().map(toMessage);
-      }
-      const where = query.beforeSeq !== undefined ? and(inBooth, lt(messages.seq, query.beforeSeq)) : inBooth;
-      return selectMessages().where(where).orderBy(desc(messages.seq)).limit(limit).all().reverse().map(toMessage);
+      const boothId = query.boothId;
+      if (query.afterSeq !== undefined) return after.all({ boothId, seq: query.afterSeq, limit }).map(toMessage);
+      const page = query.beforeSeq !== undefined ? before.all({ boothId, seq: query.beforeSeq, limit }) : latest.all({ boothId, limit });
+      return page.reverse().map(toMessage);
     },
 
     lastSeq(boothId: number): number {
-      return (
-        db
-          .select({ seq: sql<number>`coalesce(max(${messages.seq}), 0)` })
-          .from(messages)
-          .where(eq(messages.boothId, boothId))
-          .get()?.seq ?? 0
-      );
+      return maxSeq.get({ boothId })?.seq ?? 0;
     },
   };
 }
