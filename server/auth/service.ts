@@ -30,6 +30,16 @@ export type AuthService = ReturnType<typeof createAuthService>;
 
 export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: AuthServiceDeps) {
   const failures = loginFailures ?? createMemoryWindowCounter(LOGIN_WINDOW_MS);
+  /** Attempts still being checked, per throttle key: parallel guesses count before they fail. */
+  const inFlight = new Map<string, number>();
+  const attempts = (key: string, now: number) => failures.count(key, now) + (inFlight.get(key) ?? 0);
+  const track = (keys: string[], delta: number) => {
+    for (const key of keys) {
+      const n = (inFlight.get(key) ?? 0) + delta;
+      if (n > 0) inFlight.set(key, n);
+      else inFlight.delete(key);
+    }
+  };
 
   // Prepared once: every socket handshake and every signed-in request runs these.
   const userById = db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare();
@@ -65,8 +75,8 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: Au
   function throttled(keys: { account: string; address: string }, now: number): Result<never> | null {
     const accountKey = `account:${keys.account}`;
     const addressKey = `address:${keys.address}`;
-    const overAccount = failures.count(accountKey, now) >= LOGIN_MAX_FAILURES_PER_ACCOUNT;
-    const overAddress = failures.count(addressKey, now) >= LOGIN_MAX_FAILURES_PER_ADDRESS;
+    const overAccount = attempts(accountKey, now) >= LOGIN_MAX_FAILURES_PER_ACCOUNT;
+    const overAddress = attempts(addressKey, now) >= LOGIN_MAX_FAILURES_PER_ADDRESS;
     if (!overAccount && !overAddress) return null;
     const waitMs = Math.max(
       overAccount ? failures.msUntilNextExpiry(accountKey, now) : 0,
@@ -92,7 +102,14 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: Au
       const refused = throttled(keys, now);
       if (refused) return refused;
       const row = db.select({ id: users.id, passwordHash: users.passwordHash }).from(users).where(eq(users.email, email)).get();
-      const valid = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
+      const tracked = [`account:${keys.account}`, `address:${keys.address}`];
+      track(tracked, 1);
+      let valid: boolean;
+      try {
+        valid = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
+      } finally {
+        track(tracked, -1);
+      }
       if (!row || !valid) {
         failures.add(`account:${keys.account}`, now);
         failures.add(`address:${keys.address}`, now);

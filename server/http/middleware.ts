@@ -49,21 +49,26 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request, res: Res
 }
 
 /**
+ * True when a request comes from a page of our own origin, or from no page at all (no Origin
+ * header: curl, tests, server-to-server). Shared by HTTP writes and the Socket.IO handshake.
+ */
+export function isSameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Refuses state-changing requests sent from another site's page. SameSite=Lax already keeps
  * the cookie off most of them; this closes the rest (and same-site subdomains).
  */
 export function sameOriginWrites(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-    const origin = req.headers.origin;
-    if (origin === undefined) return next();
-    let originHost: string | undefined;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = undefined;
-    }
-    if (originHost !== req.headers.host) {
+    if (!isSameOrigin(req.headers.origin, req.headers.host)) {
       return sendError(res, { code: 'FORBIDDEN', message: 'Cross-site requests are not allowed.' });
     }
     next();

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
 import type { AuthService } from '../auth/service.js';
+import { isSameOrigin } from '../http/middleware.js';
 import type { Logger } from '../logger.js';
 import type { FairServer, FairSocket } from './types.js';
 import { rooms } from './types.js';
@@ -35,6 +36,9 @@ export function createSocketServer(
     pingTimeout: timings.pingTimeoutMs ?? SOCKET_PING_TIMEOUT_MS,
     // Same-origin only: the browser client is served by this server.
     cors: undefined,
+    // Browsers send the session cookie on a WebSocket opened by another site's page (same-site
+    // subdomains even with SameSite=Lax); refuse those handshakes, as HTTP writes are refused.
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
   });
 
   io.use((socket, next) => {

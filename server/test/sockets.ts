@@ -5,10 +5,10 @@ import { TestClient } from './harness.js';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A real socket.io-client connection carrying a session cookie, like a signed-in browser tab. */
-export function openSocket(baseUrl: string, cookie: string | undefined, options: { reconnection?: boolean } = {}): ClientSocket {
+export function openSocket(baseUrl: string, cookie: string | undefined, options: { reconnection?: boolean; origin?: string } = {}): ClientSocket {
   return connect(baseUrl, {
     transports: ['websocket'],
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...(options.origin ? { origin: options.origin } : {}) },
     reconnection: options.reconnection ?? false,
     forceNew: true,
   });
