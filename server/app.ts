@@ -21,7 +21,7 @@ import { announceLeave } from './presence/broadcast.js';
 import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
 import { createPresenceStore } from './presence/presence-store.js';
 import { registerCommands } from './realtime/commands.js';
-import { createSocketServer } from './realtime/socket-server.js';
+import { createSocketServer, type SocketTimings } from './realtime/socket-server.js';
 import { rooms, type FairServer } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits.js';
 
@@ -35,6 +35,17 @@ export interface AppDeps {
   /** How long a dropped connection stays present (tests shorten it). */
   presenceGraceMs?: number;
   lobbyIntervalMs?: number;
+  /** How long slow or silent clients may hold a connection (tests shorten these). */
+  connectionTimeouts?: ConnectionTimeouts;
+}
+
+export interface ConnectionTimeouts extends SocketTimings {
+  /** The request line and headers must arrive within this: slowloris clients are cut off. */
+  headersMs?: number;
+  /** A whole request must arrive within this. */
+  requestMs?: number;
+  /** How often Node checks the two limits above. */
+  checkIntervalMs?: number;
 }
 
 export interface Application {
@@ -45,6 +56,11 @@ export interface Application {
 }
 
 const JSON_BODY_LIMIT = '32kb';
+// Node's defaults (60 s for headers, 300 s for a request, checked every 30 s) let half-open
+// requests pile up; these still leave a slow mobile link ample time.
+const HTTP_HEADERS_TIMEOUT_MS = 20_000;
+const HTTP_REQUEST_TIMEOUT_MS = 60_000;
+const HTTP_TIMEOUT_CHECK_MS = 5_000;
 
 /** Builds the whole fair from its dependencies. Nothing listens until the caller says so. */
 export function createApplication(deps: AppDeps): Application {
@@ -53,14 +69,22 @@ export function createApplication(deps: AppDeps): Application {
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const chat = createChatService({ db, clock });
   const app = express();
-  const httpServer = createServer(app);
+  const timeouts = deps.connectionTimeouts ?? {};
+  const httpServer = createServer(
+    {
+      headersTimeout: timeouts.headersMs ?? HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: timeouts.requestMs ?? HTTP_REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: timeouts.checkIntervalMs ?? HTTP_TIMEOUT_CHECK_MS,
+    },
+    app,
+  );
   const realtimeLogger = logger.child({ feature: 'realtime' });
   const io: FairServer = createSocketServer(httpServer, auth, realtimeLogger, (socket) => {
     socket.emit('lobby:occupancy', booths.occupancy());
     const handlerDeps = { io, booths, presence, chat, occupancyChanged: (boothId: number) => lobby.changed(boothId) };
     registerCommands(socket, { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps) }, realtimeLogger);
     socket.on('disconnect', () => dropFromBooths(socket, presence));
-  });
+  }, timeouts);
   const presence = createPresenceStore({
     graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
     onExpired(boothId, entry) {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
-import type { BenchMember, FromWorker, ToWorker, WorkerReport } from './worker-messages.js';
+import type { BenchMember, FromWorker, ToWorker, WorkerProgress, WorkerReport } from './worker-messages.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 const ACK_TIMEOUT_MS = 30_000;
@@ -142,12 +142,21 @@ function chat(ratePerS: number, durationMs: number): void {
   }, SEND_TICK_MS);
 }
 
+const stableMembers = () => members.filter((m) => m.ready && !m.dropped);
+
+function countByBooth(items: { boothId: number | null }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { boothId } of items) if (boothId !== null) counts[boothId] = (counts[boothId] ?? 0) + 1;
+  return counts;
+}
+
+function progress(): WorkerProgress {
+  return { type: 'progress', pendingAcks, receipts, stableByBooth: countByBooth(stableMembers()), ackedByBooth: countByBooth(sends.filter((s) => s.acked)) };
+}
+
 function report(): WorkerReport {
-  const stable = members.filter((m) => m.ready && !m.dropped);
-  const stableByBooth: Record<string, number> = {};
   const receiptsByMsg = new Map<number, number>();
-  for (const member of stable) {
-    if (member.boothId !== null) stableByBooth[member.boothId] = (stableByBooth[member.boothId] ?? 0) + 1;
+  for (const member of stableMembers()) {
     for (const msgNo of member.received) receiptsByMsg.set(msgNo, (receiptsByMsg.get(msgNo) ?? 0) + 1);
   }
   for (const record of sends) record.senderStable = !senderOf.get(record.msgNo)!.dropped;
@@ -162,7 +171,7 @@ function report(): WorkerReport {
     connected: members.filter((m) => m.ready).length,
     failed: members.filter((m) => !m.ready).length,
     dropped: members.filter((m) => m.dropped).length,
-    stableByBooth,
+    stableByBooth: countByBooth(stableMembers()),
     sends,
     receiptsByMsg: [...receiptsByMsg],
     latencyHistogram,
@@ -182,7 +191,7 @@ process.on('message', (message: ToWorker) => {
       chat(message.ratePerS, message.durationMs);
       break;
     case 'progress':
-      tell({ type: 'progress', pendingAcks, receipts });
+      tell(progress());
       break;
     case 'report':
       tell(report());
@@ -196,3 +205,4 @@ process.on('message', (message: ToWorker) => {
 });
 // The coordinator is gone (finished or crashed): never linger.
 process.on('disconnect', () => process.exit(0));
+tell({ type: 'ready' });

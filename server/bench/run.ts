@@ -9,7 +9,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,8 +31,8 @@ const MEMBER_MAX_MSGS_PER_S = (CHAT_RATE_MAX_MESSAGES / (CHAT_RATE_WINDOW_MS / 1
 const SETUP_GRACE_MS = 120_000;
 /** Pause after setup, so join and lobby broadcasts are over before the chat is measured. */
 const SETTLE_MS = 1_000;
-/** After the last send: wait until every ack is in and receipts have stopped for DRAIN_QUIET_MS. */
-const DRAIN_QUIET_MS = 1_000;
+/** After the last send, how long receipts must stop before the run stops waiting for missing ones. */
+const DRAIN_QUIET_MS = 5_000;
 const DRAIN_MAX_MS = 60_000;
 const DRAIN_POLL_MS = 200;
 const WORKER_ANSWER_MS = 30_000;
@@ -48,12 +48,18 @@ const optionsSchema = z.object({
 type BenchOptions = z.infer<typeof optionsSchema>;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const benchStarted = Date.now();
+const progress = (line: string) => process.stderr.write(`[bench +${((Date.now() - benchStarted) / 1000).toFixed(1)} s] ${line}\n`);
 
 /** One forked load worker and a way to ask it something and await its answer. */
 function startWorker() {
   const child: ChildProcess = fork(WORKER_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`load worker exited (${code}) while starting`)));
+  });
   return {
+    ready,
     ask<T extends FromWorker['type']>(message: ToWorker, answer: T, timeoutMs = WORKER_ANSWER_MS): Promise<Extract<FromWorker, { type: T }>> {
       return new Promise((resolve, reject) => {
         const cleanup = () => {
@@ -90,6 +96,17 @@ function startWorker() {
 }
 type LoadWorker = ReturnType<typeof startWorker>;
 
+/** Sums per-booth counts from several workers. */
+function mergeCounts(parts: Record<string, number>[]): Map<string, number> {
+  const total = new Map<string, number>();
+  for (const part of parts) for (const [key, n] of Object.entries(part)) total.set(key, (total.get(key) ?? 0) + n);
+  return total;
+}
+
+/**
+ * After the last send: waits until every ack is in and every member has every message (or
+ * receipts have stopped for DRAIN_QUIET_MS, when some will never come), at most DRAIN_MAX_MS.
+ */
 async function drain(workers: LoadWorker[]): Promise<void> {
   const deadline = Date.now() + DRAIN_MAX_MS;
   let lastReceipts = -1;
@@ -98,6 +115,10 @@ async function drain(workers: LoadWorker[]): Promise<void> {
     const states = await Promise.all(workers.map((w) => w.ask({ type: 'progress' }, 'progress')));
     const receipts = states.reduce((n, s) => n + s.receipts, 0);
     const pending = states.reduce((n, s) => n + s.pendingAcks, 0);
+    const stable = mergeCounts(states.map((s) => s.stableByBooth));
+    let expected = 0;
+    for (const [boothId, acked] of mergeCounts(states.map((s) => s.ackedByBooth))) expected += acked * Math.max(0, (stable.get(boothId) ?? 0) - 1);
+    if (pending === 0 && receipts >= expected) return;
     if (receipts !== lastReceipts) {
       lastReceipts = receipts;
       quietSince = Date.now();
@@ -114,6 +135,7 @@ async function measure(label: string, server: ChildProcess, url: string, members
   const pid = server.pid!;
   const workers = Array.from({ length: options.workers }, startWorker);
   try {
+    await Promise.all(workers.map((w) => w.ready));
     const rssBeforeKb = memoryKb(pid).rssKb;
     progress(`${label}: connecting ${members.length} members over ${options.ramp} s`);
     const setupStarted = Date.now();
@@ -159,7 +181,7 @@ async function stopServer(server: ChildProcess): Promise<void> {
   await killHard(server);
 }
 
-function printTable(options: BenchOptions, ratePerS: number, ours: TargetFigures, bare: TargetFigures): void {
+function printTable(options: BenchOptions, ratePerS: number, loadAtStart: number, ours: TargetFigures, bare: TargetFigures): void {
   const rows: [string, keyof TargetFigures, boolean][] = [
     ['connected members', 'connected', false],
     ['failed connections', 'failed', false],
@@ -179,7 +201,7 @@ function printTable(options: BenchOptions, ratePerS: number, ours: TargetFigures
   ];
   const lines = [
     `Digital Fair bench: ${options.members} members, ${ratePerS} msg/s for ${options.duration} s, ramp ${options.ramp} s, ${options.workers} load workers`,
-    `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`,
+    `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}; load average when the run began: ${loadAtStart.toFixed(2)}`,
     '',
     `${''.padEnd(30)}${'ours'.padStart(12)}${'bare'.padStart(12)}${'ours/bare'.padStart(12)}`,
     ...rows.map(([name, key, withRatio]) => {
@@ -192,6 +214,8 @@ function printTable(options: BenchOptions, ratePerS: number, ours: TargetFigures
 
 async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; bare: TargetFigures; ratio: { p99: number | null; deliveredPerS: number | null } }> {
   const dir = mkdtempSync(join(tmpdir(), 'fair-bench-'));
+  // Other work on the machine shows up in every figure: say how busy it was.
+  const loadAtStart = loadavg()[0]!;
   try {
     progress(`preparing a fresh fair with ${options.members} members`);
     const members = await prepareBenchFair(join(dir, 'fair.db'), options.members);
@@ -212,7 +236,7 @@ async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; b
 
     const result = { ours, bare, ratio: { p99: ratio(ours.p99Ms, bare.p99Ms), deliveredPerS: ratio(ours.deliveredPerS, bare.deliveredPerS) } };
     if (options.json) console.log(JSON.stringify(result));
-    else printTable(options, ratePerS, ours, bare);
+    else printTable(options, ratePerS, loadAtStart, ours, bare);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,10 @@ export interface WorkerProgress {
   type: 'progress';
   pendingAcks: number;
   receipts: number;
+  /** Members connected and in their booth, per booth id. */
+  stableByBooth: Record<string, number>;
+  /** Messages acked ok, per booth id. */
+  ackedByBooth: Record<string, number>;
 }
 
 export interface WorkerReport {
@@ -25,7 +29,7 @@ export interface WorkerReport {
   connected: number;
   failed: number;
   dropped: number;
-  /** Members connected (and in their booth) from setup to the end, per booth id. */
+  /** Members connected and in their booth from setup to the end, per booth id. */
   stableByBooth: Record<string, number>;
   /** Every chat:send: its message number, booth, whether its sender stayed connected, whether it was acked ok. */
   sends: { msgNo: number; boothId: number; senderStable: boolean; acked: boolean }[];
@@ -39,4 +43,4 @@ export interface WorkerReport {
   cpuPct: number;
 }
 
-export type FromWorker = { type: 'connected'; connected: number; failed: number; failures: Record<string, number> } | { type: 'sent' } | WorkerProgress | WorkerReport;
+export type FromWorker = { type: 'ready' } | { type: 'connected'; connected: number; failed: number; failures: Record<string, number> } | { type: 'sent' } | WorkerProgress | WorkerReport;

@@ -93,7 +93,7 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       rate.add(rateKey, now);
       const createdAt = new Date(now);
       // One statement is one transaction: the row and its seq commit together, before the ack.
-      const row = insertMessage.get({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt })!;
+      const row = insertMessage.get({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt });
       return ok({
         created: true,
         message: {

@@ -50,6 +50,9 @@ export function createSocketServer(
   });
 
   io.on('connection', (socket) => {
+    // Auth has read the cookie: the handshake's HTTP request (and all it references) need not
+    // live as long as the connection. Only a later namespace handshake would read it; we have one.
+    (socket.conn as { request: unknown }).request = null;
     void socket.join([rooms.lobby, rooms.user(socket.data.user.id)]);
     try {
       onConnection(socket);
