@@ -1,3 +1,4 @@
+import type { LoopDelaySample } from './loop-probe.js';
 import type { WorkerReport } from './worker-messages.js';
 
 /** What one target (ours or the bare server) did under the load. */
@@ -14,10 +15,17 @@ export interface TargetFigures {
   lost: number;
   /** Server CPU while the chat ran, in % of one core. */
   cpuPct: number;
+  /** The server's event-loop delay while the chat ran (null if its probe did not answer). */
+  loopDelayP99Ms: number | null;
+  loopDelayMaxMs: number | null;
   peakRssMb: number;
   kbPerMember: number;
   /** Seconds from the first connection to the last member in its booth (connect + join). */
   setupS: number;
+  /** Server CPU seconds spent on those connections and joins. */
+  setupCpuS: number;
+  /** The server's longest event-loop delay during them. */
+  setupLoopDelayMaxMs: number | null;
   /** Busiest load worker's CPU while the chat ran, in % of one core (near 100 means the generator limits). */
   loadCpuPct: number;
 }
@@ -29,6 +37,9 @@ export interface ServerSample {
   /** Resident memory added by the connected members (after setup minus before). */
   membersRssKb: number;
   setupS: number;
+  setupCpuSeconds: number;
+  setupLoop: LoopDelaySample | null;
+  chatLoop: LoopDelaySample | null;
 }
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
@@ -90,14 +101,18 @@ export function summarize(reports: WorkerReport[], server: ServerSample): Target
     acked,
     lost,
     cpuPct: round((server.chatCpuSeconds / server.chatWallSeconds) * 100),
+    loopDelayP99Ms: server.chatLoop && round(server.chatLoop.p99Ms),
+    loopDelayMaxMs: server.chatLoop && round(server.chatLoop.maxMs),
     peakRssMb: round(server.peakRssKb / 1024),
     kbPerMember: connected > 0 ? round(server.membersRssKb / connected) : 0,
     setupS: round(server.setupS),
+    setupCpuS: round(server.setupCpuSeconds),
+    setupLoopDelayMaxMs: server.setupLoop && round(server.setupLoop.maxMs),
     loadCpuPct: round(Math.max(0, ...reports.map((r) => r.cpuPct))),
   };
 }
 
-/** ours / bare, or null when bare is zero. */
-export function ratio(ours: number, bare: number): number | null {
-  return bare === 0 ? null : round(ours / bare, 2);
+/** ours / bare, or null when bare is zero or either is unknown. */
+export function ratio(ours: number | null, bare: number | null): number | null {
+  return ours === null || bare === null || bare === 0 ? null : round(ours / bare, 2);
 }

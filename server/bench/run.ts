@@ -8,7 +8,7 @@
  * --json, one object `{ ours, bare, ratio }` and nothing else on stdout). Loopback only.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +19,13 @@ import { freePort, killHard, startServerProcess } from '../test/process.js';
 import { prepareBenchFair } from './fair-setup.js';
 import { ratio, summarize, type TargetFigures } from './figures.js';
 import { cpuSeconds, memoryKb } from './process-stats.js';
+import type { LoopDelaySample } from './loop-probe.js';
 import type { BenchMember, FromWorker, ToWorker } from './worker-messages.js';
 
 const OURS_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
 const BARE_ENTRY = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
+const PROBED_ENTRY = fileURLToPath(new URL('./probed-server.ts', import.meta.url));
 
 /** Each member sends at most half the chat rate limit, so the limit never turns sends away. */
 const MEMBER_MAX_MSGS_PER_S = (CHAT_RATE_MAX_MESSAGES / (CHAT_RATE_WINDOW_MS / 1000)) / 2;
@@ -36,6 +38,8 @@ const DRAIN_QUIET_MS = 5_000;
 const DRAIN_MAX_MS = 60_000;
 const DRAIN_POLL_MS = 200;
 const WORKER_ANSWER_MS = 30_000;
+/** How long to wait for the server's probe to answer (its event loop may be busy). */
+const LOOP_PROBE_WAIT_MS = 10_000;
 
 const optionsSchema = z.object({
   members: z.coerce.number().int().min(1).max(20_000).default(2000).describe('simulated members'),
@@ -130,15 +134,50 @@ async function drain(workers: LoadWorker[]): Promise<void> {
   progress(`drain: still receiving after ${DRAIN_MAX_MS / 1000} s; counting what arrived`);
 }
 
+/** A server process under test, started with the event-loop delay probe. */
+interface ServerUnderTest {
+  process: ChildProcess;
+  url: string;
+  loopFile: string;
+}
+
+async function startProbedServer(entry: string, env: Record<string, string>, loopFile: string): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const child = await startServerProcess({ ...env, PORT: String(port), BENCH_SERVER: entry, BENCH_LOOP_FILE: loopFile }, PROBED_ENTRY);
+  return { process: child, url: `http://127.0.0.1:${port}`, loopFile };
+}
+
+/** Reads the server's event-loop delay since the previous read (null if it did not answer). */
+function loopDelayReader(server: ServerUnderTest) {
+  let seq = 0;
+  return async (): Promise<LoopDelaySample | null> => {
+    seq++;
+    server.process.kill('SIGUSR2');
+    for (const deadline = Date.now() + LOOP_PROBE_WAIT_MS; Date.now() < deadline; await sleep(20)) {
+      try {
+        const sample = JSON.parse(readFileSync(server.loopFile, 'utf8')) as LoopDelaySample;
+        if (sample.seq === seq) return sample;
+      } catch {
+        // not written yet
+      }
+    }
+    return null;
+  };
+}
+
 /** Runs the whole load against one server process and measures it. */
-async function measure(label: string, server: ChildProcess, url: string, members: BenchMember[], options: BenchOptions, ratePerS: number): Promise<TargetFigures> {
-  const pid = server.pid!;
+async function measure(label: string, server: ServerUnderTest, members: BenchMember[], options: BenchOptions, ratePerS: number): Promise<TargetFigures> {
+  const { url } = server;
+  const pid = server.process.pid!;
+  const loopDelay = loopDelayReader(server);
   const workers = Array.from({ length: options.workers }, startWorker);
   try {
     await Promise.all(workers.map((w) => w.ready));
     const rssBeforeKb = memoryKb(pid).rssKb;
     progress(`${label}: connecting ${members.length} members over ${options.ramp} s`);
+    await loopDelay();
     const setupStarted = Date.now();
+    const setupCpuBefore = cpuSeconds(pid);
     const setups = await Promise.all(
       workers.map((worker, i) =>
         worker.ask(
@@ -149,6 +188,8 @@ async function measure(label: string, server: ChildProcess, url: string, members
       ),
     );
     const setupS = (Date.now() - setupStarted) / 1000;
+    const setupCpuSeconds = cpuSeconds(pid) - setupCpuBefore;
+    const setupLoop = await loopDelay();
     const failures: Record<string, number> = {};
     for (const [reason, n] of setups.flatMap((s) => Object.entries(s.failures))) failures[reason] = (failures[reason] ?? 0) + n;
     if (Object.keys(failures).length > 0) progress(`${label}: failures ${JSON.stringify(failures)}`);
@@ -157,17 +198,19 @@ async function measure(label: string, server: ChildProcess, url: string, members
     const rssAfterKb = memoryKb(pid).rssKb;
 
     progress(`${label}: chatting at ${ratePerS} msg/s for ${options.duration} s`);
+    await loopDelay();
     const cpuBefore = cpuSeconds(pid);
     const chatStarted = performance.now();
     await Promise.all(workers.map((w) => w.ask({ type: 'chat', ratePerS: ratePerS / options.workers, durationMs: options.duration * 1000 }, 'sent', options.duration * 1000 + WORKER_ANSWER_MS)));
     const chatCpuSeconds = cpuSeconds(pid) - cpuBefore;
     const chatWallSeconds = (performance.now() - chatStarted) / 1000;
+    const chatLoop = await loopDelay();
     await drain(workers);
     const reports = await Promise.all(workers.map((w) => w.ask({ type: 'report' }, 'report')));
-    return summarize(reports, { chatCpuSeconds, chatWallSeconds, peakRssKb: memoryKb(pid).peakKb, membersRssKb: rssAfterKb - rssBeforeKb, setupS });
+    return summarize(reports, { chatCpuSeconds, chatWallSeconds, peakRssKb: memoryKb(pid).peakKb, membersRssKb: rssAfterKb - rssBeforeKb, setupS, setupCpuSeconds, setupLoop, chatLoop });
   } finally {
     await Promise.all(workers.map((w) => w.close()));
-    await stopServer(server);
+    await stopServer(server.process);
   }
 }
 
@@ -196,17 +239,21 @@ function printTable(options: BenchOptions, ratePerS: number, loadAtStart: number
     ['server CPU (% of a core)', 'cpuPct', true],
     ['server peak RSS (MB)', 'peakRssMb', true],
     ['memory per member (KB)', 'kbPerMember', true],
+    ['event-loop delay p99 (ms)', 'loopDelayP99Ms', true],
+    ['event-loop delay max (ms)', 'loopDelayMaxMs', true],
     ['connect + join (s)', 'setupS', true],
+    ['server CPU for connect + join (s)', 'setupCpuS', true],
+    ['  event-loop delay max (ms)', 'setupLoopDelayMaxMs', true],
     ['busiest load worker CPU (%)', 'loadCpuPct', false],
   ];
   const lines = [
     `Digital Fair bench: ${options.members} members, ${ratePerS} msg/s for ${options.duration} s, ramp ${options.ramp} s, ${options.workers} load workers`,
     `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}; load average when the run began: ${loadAtStart.toFixed(2)}`,
     '',
-    `${''.padEnd(30)}${'ours'.padStart(12)}${'bare'.padStart(12)}${'ours/bare'.padStart(12)}`,
+    `${''.padEnd(34)}${'ours'.padStart(12)}${'bare'.padStart(12)}${'ours/bare'.padStart(12)}`,
     ...rows.map(([name, key, withRatio]) => {
       const r = withRatio ? ratio(ours[key], bare[key]) : null;
-      return `${name.padEnd(30)}${String(ours[key]).padStart(12)}${String(bare[key]).padStart(12)}${(r === null ? '' : String(r)).padStart(12)}`;
+      return `${name.padEnd(34)}${String(ours[key] ?? 'n/a').padStart(12)}${String(bare[key] ?? 'n/a').padStart(12)}${(r === null ? '' : String(r)).padStart(12)}`;
     }),
   ];
   console.log(lines.join('\n'));
@@ -223,16 +270,14 @@ async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; b
     const ratePerS = Math.min(options.rate, Number((senders * MEMBER_MAX_MSGS_PER_S).toFixed(2)));
     if (ratePerS < options.rate) progress(`rate capped at ${ratePerS} msg/s: ${senders} members in booths may send ${MEMBER_MAX_MSGS_PER_S}/s each`);
 
-    const oursPort = await freePort();
-    const oursServer = await startServerProcess(
-      { PORT: String(oursPort), DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-      OURS_ENTRY,
+    const ours = await measure(
+      'ours',
+      await startProbedServer(OURS_ENTRY, { DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' }, join(dir, 'ours-loop.json')),
+      members,
+      options,
+      ratePerS,
     );
-    const ours = await measure('ours', oursServer, `http://127.0.0.1:${oursPort}`, members, options, ratePerS);
-
-    const barePort = await freePort();
-    const bareServer = await startServerProcess({ PORT: String(barePort) }, BARE_ENTRY);
-    const bare = await measure('bare', bareServer, `http://127.0.0.1:${barePort}`, members, options, ratePerS);
+    const bare = await measure('bare', await startProbedServer(BARE_ENTRY, {}, join(dir, 'bare-loop.json')), members, options, ratePerS);
 
     const result = { ours, bare, ratio: { p99: ratio(ours.p99Ms, bare.p99Ms), deliveredPerS: ratio(ours.deliveredPerS, bare.deliveredPerS) } };
     if (options.json) console.log(JSON.stringify(result));

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BoothJoinData } from '../../shared/protocol.js';
 import { SOCKET_MAX_PAYLOAD_BYTES } from '../realtime/socket-server.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { startTestServer, TestClient, type TestServer } from './harness.js';
 import { nextEvent, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 /**
@@ -181,6 +181,12 @@ describe('frames over the size cap', () => {
     sender.socket.emit('chat:send', { boothId: 1, clientMsgId: randomUUID(), body: 'x'.repeat(1024 * 1024) }, () => undefined);
     expect(await gone).toBe('transport close');
     expect((await request(bystander.socket, 'booth:join', { boothId: 1 })).ok).toBe(true);
+  });
+
+  it('over HTTP are answered 413 PAYLOAD_TOO_LARGE', async () => {
+    const res = await new TestClient(server.baseUrl).post('/api/auth/login', { email: 'big@fair.test', password: 'x'.repeat(1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.body.error?.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('are refused at the frame header, so the process does not grow', async () => {

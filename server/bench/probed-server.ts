@@ -1,0 +1,10 @@
+/**
+ * Runs a server script unchanged (BENCH_SERVER: the fair's server/index.ts or the bare
+ * server), with the event-loop delay probe the bench reads (BENCH_LOOP_FILE).
+ */
+import { startLoopProbe } from './loop-probe.js';
+
+const [server, file] = [process.env.BENCH_SERVER, process.env.BENCH_LOOP_FILE];
+if (!server || !file) throw new Error('BENCH_SERVER and BENCH_LOOP_FILE must be set');
+startLoopProbe(file);
+await import(server);
