@@ -166,13 +166,22 @@ function loopDelayReader(server: ServerUnderTest) {
 }
 
 /** Runs the whole load against one server process and measures it. */
-async function measure(label: string, server: ServerUnderTest, members: BenchMember[], options: BenchOptions, ratePerS: number): Promise<TargetFigures> {
-  const { url } = server;
-  const pid = server.process.pid!;
-  const loopDelay = loopDelayReader(server);
+async function measure(
+  label: string,
+  startServer: () => Promise<ServerUnderTest>,
+  members: BenchMember[],
+  options: BenchOptions,
+  ratePerS: number,
+): Promise<TargetFigures> {
+  // The workers start while the server does: both take a moment to load.
   const workers = Array.from({ length: options.workers }, startWorker);
+  let server: ServerUnderTest | undefined;
   try {
+    server = await startServer();
     await Promise.all(workers.map((w) => w.ready));
+    const { url } = server;
+    const pid = server.process.pid!;
+    const loopDelay = loopDelayReader(server);
     const rssBeforeKb = memoryKb(pid).rssKb;
     progress(`${label}: connecting ${members.length} members over ${options.ramp} s`);
     await loopDelay();
@@ -210,7 +219,7 @@ async function measure(label: string, server: ServerUnderTest, members: BenchMem
     return summarize(reports, { chatCpuSeconds, chatWallSeconds, peakRssKb: memoryKb(pid).peakKb, membersRssKb: rssAfterKb - rssBeforeKb, setupS, setupCpuSeconds, setupLoop, chatLoop });
   } finally {
     await Promise.all(workers.map((w) => w.close()));
-    await stopServer(server.process);
+    if (server) await stopServer(server.process);
   }
 }
 
@@ -270,14 +279,9 @@ async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; b
     const ratePerS = Math.min(options.rate, Number((senders * MEMBER_MAX_MSGS_PER_S).toFixed(2)));
     if (ratePerS < options.rate) progress(`rate capped at ${ratePerS} msg/s: ${senders} members in booths may send ${MEMBER_MAX_MSGS_PER_S}/s each`);
 
-    const ours = await measure(
-      'ours',
-      await startProbedServer(OURS_ENTRY, { DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' }, join(dir, 'ours-loop.json')),
-      members,
-      options,
-      ratePerS,
-    );
-    const bare = await measure('bare', await startProbedServer(BARE_ENTRY, {}, join(dir, 'bare-loop.json')), members, options, ratePerS);
+    const oursEnv = { DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+    const ours = await measure('ours', () => startProbedServer(OURS_ENTRY, oursEnv, join(dir, 'ours-loop.json')), members, options, ratePerS);
+    const bare = await measure('bare', () => startProbedServer(BARE_ENTRY, {}, join(dir, 'bare-loop.json')), members, options, ratePerS);
 
     const result = { ours, bare, ratio: { p99: ratio(ours.p99Ms, bare.p99Ms), deliveredPerS: ratio(ours.deliveredPerS, bare.deliveredPerS) } };
     if (options.json) console.log(JSON.stringify(result));
