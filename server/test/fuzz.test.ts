@@ -46,7 +46,7 @@ const hugeString = fc.oneof(
   fc.integer({ min: 500, max: 1000 }).map((n) => '😀'.repeat(n)),
   fc.integer({ min: 100, max: 250 }).map((n) => '\u0000\u0007\u001b'.repeat(n)),
 );
-const deepValue = fc.integer({ min: 1, max: 1000 }).map((depth) => {
+const deepValue = fc.integer({ min: 1, max: 500 }).map((depth) => {
   let value: unknown = 'bottom';
   for (let i = 0; i < depth; i++) value = i % 2 === 0 ? { a: value } : [value];
   return value;
