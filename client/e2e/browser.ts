@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 
@@ -29,4 +29,12 @@ export function launchBrowser(): Promise<Browser> {
 export function startFairForBrowser(): Promise<TestServer> {
   if (!existsSync(resolve(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first (npm run build).');
   return startTestServer({ deps: { clientDir: CLIENT_DIR } });
+}
+
+/** Signs in through the form, as a person would (English labels). */
+export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('fair-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

@@ -1,14 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestServer } from '../../server/test/harness.js';
-import { describeBrowser, launchBrowser, startFairForBrowser } from './browser.js';
-
-export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
-  await page.goto(baseUrl);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('fair-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+import { describeBrowser, launchBrowser, signIn, startFairForBrowser } from './browser.js';
 
 describeBrowser('lobby in Chromium', () => {
   let server: TestServer;

@@ -1,10 +1,12 @@
 import { useEffect } from 'react';
+import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
 import { LobbyPage } from '../features/lobby/LobbyPage.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
 import { matchPath, navigate, usePath } from '../lib/router.js';
+import { startRealtime } from './realtime.js';
 import { useStore } from './store.js';
 
 function Header() {
@@ -50,15 +52,19 @@ function Page() {
   if (invite) return <AcceptInvitePage code={invite.code!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (me === null) return <SignInPage />;
+  const booth = matchPath('/booths/:slug', path);
+  if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   return <LobbyPage />;
 }
 
 export function App() {
   const loadMe = useStore((state) => state.loadMe);
   const locale = useStore((state) => state.locale);
+  const userId = useStore((state) => state.me?.id);
   useEffect(() => {
     void loadMe();
   }, [loadMe]);
+  useEffect(() => (userId ? startRealtime(userId) : undefined), [userId]);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);

@@ -1,13 +1,17 @@
 import { create } from 'zustand';
+import { createBoothSlice, type BoothSlice } from '../features/booth/booth-slice.js';
+import { createConnectionSlice, type ConnectionSlice } from '../features/connection/connection-slice.js';
 import { createSessionSlice, type SessionSlice } from '../features/auth/session-slice.js';
 import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createLocaleSlice(...args),
   ...createLobbySlice(...args),
+  ...createConnectionSlice(...args),
+  ...createBoothSlice(...args),
 }));

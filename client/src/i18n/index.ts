@@ -1,11 +1,9 @@
 import { LANGUAGES, type Language } from '../../../shared/limits.js';
 import type { ApiError } from '../../../shared/errors.js';
-import { en, type MessageKey, type Messages } from './en.js';
-import { es } from './es.js';
-import { fr } from './fr.js';
+import { CATALOGS, type MessageKey } from './catalog.js';
 
 export type { MessageKey };
-export const CATALOGS: Record<Language, Messages> = { en, es, fr };
+export { CATALOGS };
 export const LOCALE_STORAGE_KEY = 'fair.locale';
 
 export type Params = Record<string, string | number>;
@@ -51,7 +49,7 @@ function interpolate(template: string, params: Params | undefined, locale: Langu
 export function createTranslator(locale: Language): Translator {
   const catalog = CATALOGS[locale];
   const pluralRules = new Intl.PluralRules(locale);
-  const t = ((key: MessageKey, params?: Params) => interpolate(catalog[key] ?? en[key], params, locale)) as Translator;
+  const t = ((key: MessageKey, params?: Params) => interpolate(catalog[key] ?? CATALOGS.en[key] ?? key, params, locale)) as Translator;
   t.locale = locale;
   t.plural = (key, count, params) => {
     const form = pluralRules.select(count) === 'one' ? 'one' : 'other';

@@ -3,6 +3,7 @@ import type { Booth } from '../../../../shared/booths.js';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
+import { navigate } from '../../lib/router.js';
 
 function BoothCard({ booth }: { booth: Booth }) {
   const t = useT();
@@ -18,10 +19,40 @@ function BoothCard({ booth }: { booth: Booth }) {
         <dt>{t('lobby.tags')}</dt>
         <dd>{booth.tags.join(', ')}</dd>
       </dl>
-      <p className="occupancy">
+      <p className="occupancy" aria-live="off">
         {booth.status === 'closed' ? t('lobby.closed') : t.plural('lobby.occupancy', booth.occupancy)}
       </p>
+      {booth.status === 'open' && (
+        <a
+          className="button"
+          href={`/booths/${booth.slug}`}
+          aria-label={t('lobby.visitLabel', { name: booth.name })}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate(`/booths/${booth.slug}`);
+          }}
+        >
+          {t('lobby.visit')}
+        </a>
+      )}
     </li>
+  );
+}
+
+function PrivateVisitToggle() {
+  const t = useT();
+  const visitPrivately = useStore((state) => state.visitPrivately);
+  const setVisitPrivately = useStore((state) => state.setVisitPrivately);
+  return (
+    <div className="private-toggle">
+      <label>
+        <input type="checkbox" checked={visitPrivately} onChange={(event) => setVisitPrivately(event.target.checked)} aria-describedby="private-hint" />{' '}
+        {t('lobby.private')}
+      </label>
+      <p id="private-hint" className="hint">
+        {t('lobby.privateHint')}
+      </p>
+    </div>
   );
 }
 
@@ -39,6 +70,7 @@ export function LobbyPage() {
     <section aria-labelledby="lobby-title">
       <h1 id="lobby-title">{t('lobby.title')}</h1>
       <p>{t('lobby.intro')}</p>
+      <PrivateVisitToggle />
       {error && (
         <div role="alert" className="error">
           <p>{t('lobby.loadFailed')}</p>

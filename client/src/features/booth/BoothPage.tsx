@@ -1,0 +1,87 @@
+import { useEffect } from 'react';
+import { useStore } from '../../app/store.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { useT } from '../../i18n/use-t.js';
+import { navigate } from '../../lib/router.js';
+import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { enterBooth, leaveBooth } from './booth-actions.js';
+import { ChatLog } from './ChatLog.js';
+import { Composer } from './Composer.js';
+import { PresenceList } from './PresenceList.js';
+
+export function BoothPage({ slug }: { slug: string }) {
+  const t = useT();
+  const view = useStore((state) => state.boothView);
+  const error = useStore((state) => state.boothError);
+  const visitPrivately = useStore((state) => state.visitPrivately);
+
+  useEffect(() => {
+    void enterBooth(slug);
+    return () => leaveBooth();
+  }, [slug]);
+
+  const back = (
+    <a
+      href="/"
+      onClick={(event) => {
+        event.preventDefault();
+        navigate('/');
+      }}
+    >
+      {t('booth.back')}
+    </a>
+  );
+
+  if (!view) {
+    return (
+      <section>
+        <p>{back}</p>
+        {error ? (
+          <p role="alert" className="error">
+            {t.error(error)}
+          </p>
+        ) : (
+          <p role="status">{t('booth.joining')}</p>
+        )}
+      </section>
+    );
+  }
+
+  const { booth } = view;
+  return (
+    <section className="booth" aria-labelledby="booth-title">
+      <div className="booth-head">
+        <p>{back}</p>
+        <h1 id="booth-title">{booth.name}</h1>
+        <p className="network">{t('lobby.network', { network: booth.network })}</p>
+        <ConnectionIndicator />
+        {error && (
+          <p role="alert" className="error">
+            {t.error(error)}
+          </p>
+        )}
+        {visitPrivately && <p className="notice">{t('booth.visitingPrivately')}</p>}
+      </div>
+      <div className="booth-body">
+        <section className="chat card" aria-labelledby="chat-title">
+          <h2 id="chat-title">{t('chat.title')}</h2>
+          <ChatLog boothId={view.boothId} />
+          <Composer />
+        </section>
+        <aside className="booth-side">
+          <section className="card" aria-labelledby="about-title">
+            <h2 id="about-title">{t('booth.about')}</h2>
+            <p>{booth.description}</p>
+            <p>
+              <strong>{t('lobby.languages')}:</strong> {booth.languages.map((l) => t(`language.${l}` as MessageKey)).join(', ')}
+            </p>
+            <p>
+              <strong>{t('lobby.tags')}:</strong> {booth.tags.join(', ')}
+            </p>
+          </section>
+          <PresenceList presence={view.presence} />
+        </aside>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import type { PresenceEntry } from '../../../../shared/protocol.js';
+import { useStore } from '../../app/store.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { useT } from '../../i18n/use-t.js';
+
+export function PresenceList({ presence }: { presence: PresenceEntry[] }) {
+  const t = useT();
+  const meId = useStore((state) => state.me?.id);
+  const sorted = [...presence].sort((a, b) => a.displayName.localeCompare(b.displayName, t.locale));
+  return (
+    <section aria-labelledby="people-title" className="card">
+      <h2 id="people-title">{t('booth.people')}</h2>
+      <p>{t.plural('booth.peopleCount', presence.length)}</p>
+      <ul className="people" aria-label={t('booth.people')}>
+        {sorted.map((person) => (
+          <li key={person.userId}>
+            <span>{person.displayName}</span>
+            {person.role !== 'member' && <span className="badge">{t(`booth.role.${person.role}` as MessageKey)}</span>}
+            {person.private && <span className="badge muted">{t('booth.privateVisitor')}</span>}
+            {person.userId === meId && <span className="muted"> {t('booth.you')}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

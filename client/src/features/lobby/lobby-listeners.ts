@@ -1,0 +1,19 @@
+import { useStore } from '../../app/store.js';
+import type { FairClientSocket } from '../../lib/socket.js';
+
+/** Live occupancy: apply the coalesced counts to the booths the lobby shows. */
+export function registerLobbyListeners(socket: FairClientSocket): void {
+  socket.on('lobby:occupancy', (changes) => {
+    useStore.setState((state) => {
+      if (!state.booths) return {};
+      let changed = false;
+      const booths = state.booths.map((booth) => {
+        const count = changes[booth.id];
+        if (count === undefined || count === booth.occupancy) return booth;
+        changed = true;
+        return { ...booth, occupancy: count };
+      });
+      return changed ? { booths } : {};
+    });
+  });
+}
