@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestServer } from '../../server/test/harness.js';
-import { describeBrowser, launchBrowser, signIn, startFairForBrowser } from './browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, signIn, useBrowserFair } from './browser.js';
 
 async function openBooth(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'en-GB' });
@@ -21,21 +20,11 @@ async function send(page: Page, text: string): Promise<void> {
 const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
 
 describeBrowser('booth chat in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startFairForBrowser();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const fair = useBrowserFair();
 
   it('lets two members in peace-direct see each other and chat', async () => {
-    const amina = await openBooth(browser, server.baseUrl, 'member@fair.test');
-    const luis = await openBooth(browser, server.baseUrl, 'member2@fair.test');
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const luis = await openBooth(fair.browser, fair.server.baseUrl, 'member2@fair.test');
     const people = (page: Page) => page.getByRole('list', { name: 'People here' });
     await expect.poll(() => people(amina.page).textContent()).toContain('Luis (demo member)');
     await expect.poll(() => people(luis.page).textContent()).toContain('Amina (demo member)');
@@ -52,8 +41,8 @@ describeBrowser('booth chat in Chromium', () => {
   });
 
   it('delivers a message typed offline exactly once when the member is back', async () => {
-    const sender = await openBooth(browser, server.baseUrl, 'host@fair.test');
-    const reader = await openBooth(browser, server.baseUrl, 'moderator@fair.test');
+    const sender = await openBooth(fair.browser, fair.server.baseUrl, 'host@fair.test');
+    const reader = await openBooth(fair.browser, fair.server.baseUrl, 'moderator@fair.test');
 
     await sender.context.setOffline(true);
     await expect.poll(() => sender.page.getByRole('status', { name: 'Connection' }).textContent()).toContain('Offline');

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,4 +37,18 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('fair-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Starts the fair and one Chromium for a describe block, and stops both after it. */
+export function useBrowserFair(): { server: TestServer; browser: Browser } {
+  const fair = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    fair.server = await startFairForBrowser();
+    fair.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await fair.browser?.close();
+    await fair.server?.close();
+  });
+  return fair;
 }

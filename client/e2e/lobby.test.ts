@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestServer } from '../../server/test/harness.js';
-import { describeBrowser, launchBrowser, signIn, startFairForBrowser } from './browser.js';
+import { expect, it } from 'vitest';
+import { describeBrowser, signIn, useBrowserFair } from './browser.js';
 
 describeBrowser('lobby in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startFairForBrowser();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const fair = useBrowserFair();
 
   it('signs in the demo member, shows the 11 booths, and switches to Spanish', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' });
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
-    await signIn(page, server.baseUrl, 'member@fair.test');
+    await signIn(page, fair.server.baseUrl, 'member@fair.test');
 
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Lobby' }).count()).toBe(1);
     const booths = page.getByRole('list', { name: 'Lobby' }).getByRole('listitem');
@@ -38,9 +26,9 @@ describeBrowser('lobby in Chromium', () => {
   });
 
   it('shows a clear error for a wrong password', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR' });
+    const context = await fair.browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
-    await page.goto(server.baseUrl);
+    await page.goto(fair.server.baseUrl);
     await page.getByLabel('Adresse e-mail').fill('member@fair.test');
     await page.getByLabel('Mot de passe').fill('wrong-password');
     await page.getByRole('button', { name: 'Se connecter' }).click();

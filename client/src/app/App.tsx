@@ -5,7 +5,7 @@ import { SignInPage } from '../features/auth/SignInPage.js';
 import { LobbyPage } from '../features/lobby/LobbyPage.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
-import { matchPath, navigate, usePath } from '../lib/router.js';
+import { matchPath, Link, usePath } from '../lib/router.js';
 import { startRealtime } from './realtime.js';
 import { useStore } from './store.js';
 
@@ -18,16 +18,9 @@ function Header() {
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
-      <a
-        className="brand"
-        href="/"
-        onClick={(event) => {
-          event.preventDefault();
-          navigate('/');
-        }}
-      >
+      <Link className="brand" to="/">
         {t('app.tagline')}
-      </a>
+      </Link>
       <div className="header-tools">
         <LanguageSwitcher />
         {me && (

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
-import { navigate } from '../../lib/router.js';
+import { Link } from '../../lib/router.js';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
 import { enterBooth, leaveBooth } from './booth-actions.js';
 import { ChatLog } from './ChatLog.js';
@@ -20,17 +20,7 @@ export function BoothPage({ slug }: { slug: string }) {
     return () => leaveBooth();
   }, [slug]);
 
-  const back = (
-    <a
-      href="/"
-      onClick={(event) => {
-        event.preventDefault();
-        navigate('/');
-      }}
-    >
-      {t('booth.back')}
-    </a>
-  );
+  const back = <Link to="/">{t('booth.back')}</Link>;
 
   if (!view) {
     return (

@@ -3,7 +3,7 @@ import type { Booth } from '../../../../shared/booths.js';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
-import { navigate } from '../../lib/router.js';
+import { Link } from '../../lib/router.js';
 
 function BoothCard({ booth }: { booth: Booth }) {
   const t = useT();
@@ -23,17 +23,9 @@ function BoothCard({ booth }: { booth: Booth }) {
         {booth.status === 'closed' ? t('lobby.closed') : t.plural('lobby.occupancy', booth.occupancy)}
       </p>
       {booth.status === 'open' && (
-        <a
-          className="button"
-          href={`/booths/${booth.slug}`}
-          aria-label={t('lobby.visitLabel', { name: booth.name })}
-          onClick={(event) => {
-            event.preventDefault();
-            navigate(`/booths/${booth.slug}`);
-          }}
-        >
+        <Link className="button" to={`/booths/${booth.slug}`} aria-label={t('lobby.visitLabel', { name: booth.name })}>
           {t('lobby.visit')}
-        </a>
+        </Link>
       )}
     </li>
   );
