@@ -40,9 +40,17 @@ function Page() {
   const t = useT();
   const path = usePath();
   const me = useStore((state) => state.me);
+  const unreachable = useStore((state) => state.meUnreachable);
 
   const invite = matchPath('/invite/:code', path);
   if (invite) return <AcceptInvitePage code={invite.code!} />;
+  if (me === undefined && unreachable) {
+    return (
+      <p role="status" className="notice">
+        {t('app.offline')}
+      </p>
+    );
+  }
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (me === null) return <SignInPage />;
   const booth = matchPath('/booths/:slug', path);
@@ -56,6 +64,10 @@ export function App() {
   const userId = useStore((state) => state.me?.id);
   useEffect(() => {
     void loadMe();
+    // Started offline: ask again as soon as the device is back online.
+    const retry = () => void loadMe();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
   }, [loadMe]);
   useEffect(() => (userId ? startRealtime(userId) : undefined), [userId]);
   useEffect(() => {
