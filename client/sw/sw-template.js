@@ -1,4 +1,4 @@
-/* global self, caches, URL, Response */
+/* global self, caches, fetch, URL, Response, __PRECACHE__ */
 /**
  * Digital Fair service worker. The build fills in VERSION and PRECACHE (the app shell: the
  * HTML and the text-mode code). Strategy:
