@@ -31,7 +31,7 @@ function serviceWorker(): Plugin {
       this.emitFile({
         type: 'asset',
         fileName: 'sw.js',
-        source: template.replace("'__VERSION__'", JSON.stringify(version)).replace('__PRECACHE__', JSON.stringify(precache)),
+        source: template.replace("'__VERSION__'", JSON.stringify(version)).replace('/* filled in by the build */ []', JSON.stringify(precache)),
       });
     },
   };

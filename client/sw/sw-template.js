@@ -1,4 +1,4 @@
-/* global self, caches, fetch, URL, Response, __PRECACHE__ */
+/* global self, caches, fetch, URL, Response */
 /**
  * Digital Fair service worker. The build fills in VERSION and PRECACHE (the app shell: the
  * HTML and the text-mode code). Strategy:
@@ -11,7 +11,7 @@
  * code it started with.
  */
 const VERSION = '__VERSION__';
-const PRECACHE = __PRECACHE__;
+const PRECACHE = /* filled in by the build */ [];
 const SHELL = '/index.html';
 const CACHE = `fair-shell-${VERSION}`;
 const RUNTIME = 'fair-assets';
