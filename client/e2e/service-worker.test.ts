@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
@@ -59,16 +59,26 @@ describeBrowser('service worker (app shell)', () => {
     await controlled(page);
     const oldEntry = await page.evaluate(() => document.querySelector<HTMLScriptElement>('script[type=module]')!.src);
 
-    // Deploy: a new shell and a new service worker; the old code files are gone from the server.
-    const html = readFileSync(join(clientDir, 'index.html'), 'utf8');
-    const sw = readFileSync(join(clientDir, 'sw.js'), 'utf8');
+    // Deploy: new code under a new name, a new shell and a new service worker; the old code
+    // file is gone from the server.
+    const oldFile = oldEntry.slice(oldEntry.indexOf('/assets/') + 1);
+    const newFile = oldFile.replace(/\.js$/, '-next.js');
+    cpSync(join(clientDir, oldFile), join(clientDir, newFile));
+    rmSync(join(clientDir, oldFile));
+    const html = readFileSync(join(clientDir, 'index.html'), 'utf8').replace(oldFile, newFile);
     writeFileSync(join(clientDir, 'index.html'), html.replace('<title>', '<meta name="fair-build" content="next" /><title>'));
+    const sw = readFileSync(join(clientDir, 'sw.js'), 'utf8').replace(oldFile, newFile);
     writeFileSync(join(clientDir, 'sw.js'), sw.replace(/const VERSION = "(\d+)-/, (_m, time: string) => `const VERSION = "${Number(time) + 1}-`));
-    for (const file of readdirSync(join(clientDir, 'assets'))) if (oldEntry.endsWith(file)) rmSync(join(clientDir, 'assets', file));
 
-    // The running page notices the new worker; its own code still loads (from its cache).
+    // The running page's worker finds the update; the page's own code still loads (from cache).
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
-    await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('fair-shell-')).length)).toBe(2);
+    const shellsReady = () =>
+      page.evaluate(async () => {
+        const shells = (await caches.keys()).filter((k) => k.startsWith('fair-shell-'));
+        const complete = await Promise.all(shells.map(async (k) => (await (await caches.open(k)).keys()).length >= 3));
+        return complete.filter(Boolean).length;
+      });
+    await expect.poll(shellsReady).toBe(2);
     const stillThere = await page.evaluate(async (url) => (await fetch(url)).status, oldEntry);
     expect(stillThere).toBe(200);
 
