@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { startTestServer, type TestServer } from '../../server/test/harness.js';
+import type { TestServer } from '../../server/test/harness.js';
+import { CHROMIUM_PATH, launchBrowser, startFairForBrowser } from './chromium.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CLIENT_DIR = resolve('dist/client');
+export { CHROMIUM_PATH, CLIENT_DIR, launchBrowser, startFairForBrowser } from './chromium.js';
 
 const hasBrowser = existsSync(CHROMIUM_PATH);
 if (!hasBrowser) {
@@ -18,18 +17,6 @@ if (!hasBrowser) {
 /** `describe` for browser tests: skipped, with a line saying so, when no Chromium is installed. */
 export const describeBrowser = hasBrowser ? describe : describe.skip;
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
-}
-
-/** The real fair, serving the production build, on a random port with a fresh database. */
-export function startFairForBrowser(): Promise<TestServer> {
-  if (!existsSync(resolve(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first (npm run build).');
-  return startTestServer({ deps: { clientDir: CLIENT_DIR } });
-}
 
 /** Signs in through the form, as a person would (English labels). */
 export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {

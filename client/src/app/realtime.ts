@@ -4,24 +4,36 @@ import { closeSocket, createSocket } from '../lib/socket.js';
 import { useStore } from './store.js';
 
 /**
- * Opens the realtime connection for a signed-in member and keeps the connection state honest:
- * online, reconnecting (the link dropped, Socket.IO retries), or offline (the device says so).
- * Returns the clean-up.
+ * Opens the realtime connection at boot, in parallel with asking who the member is (the
+ * handshake authenticates from the cookie), and keeps the connection state honest: online,
+ * reconnecting (the link dropped, Socket.IO retries), or offline (the device says so).
+ * Signing in connects; signing out disconnects. Returns the clean-up.
  */
-export function startRealtime(userId: string): () => void {
+export function startRealtime(): () => void {
   const { setConnection } = useStore.getState();
-  loadOutbox(userId);
+  const socket = createSocket();
+  registerBoothListeners(socket);
+  registerLobbyListeners(socket);
+  const unsubscribeMe = useStore.subscribe((state, previous) => {
+    const userId = state.me?.id;
+    if (userId === previous.me?.id) return;
+    if (userId) {
+      loadOutbox(userId);
+      if (!socket.active) socket.connect();
+    } else if (state.me === null) {
+      socket.disconnect();
+      useStore.setState({ outbox: [] });
+    }
+  });
   const unsubscribeOutbox = useStore.subscribe((state, previous) => {
-    if (state.outbox !== previous.outbox) persistOutbox(userId, state.outbox);
+    const userId = state.me?.id;
+    if (userId && state.outbox !== previous.outbox) persistOutbox(userId, state.outbox);
   });
   // Re-join with the new visibility when the member switches private visiting on or off.
   const unsubscribePrivate = useStore.subscribe((state, previous) => {
     if (state.visitPrivately !== previous.visitPrivately && state.boothView?.joined) void joinCurrentBooth();
   });
 
-  const socket = createSocket();
-  registerBoothListeners(socket);
-  registerLobbyListeners(socket);
   setConnection(navigator.onLine ? 'connecting' : 'offline');
 
   socket.on('connect', () => {
@@ -43,6 +55,7 @@ export function startRealtime(userId: string): () => void {
     socket.disconnect();
   };
   const goOnline = () => {
+    if (useStore.getState().me === null) return;
     setConnection('reconnecting');
     socket.connect();
   };
@@ -50,6 +63,7 @@ export function startRealtime(userId: string): () => void {
   window.addEventListener('online', goOnline);
 
   return () => {
+    unsubscribeMe();
     window.removeEventListener('offline', goOffline);
     window.removeEventListener('online', goOnline);
     unsubscribeOutbox();
