@@ -14,6 +14,8 @@ export type Language = (typeof LANGUAGES)[number];
 /** Messages in a booth:join ack and the default history page. */
 export const CHAT_HISTORY_PAGE = 50;
 export const CHAT_HISTORY_MAX_PAGE = 100;
+/** History page size in data saver mode. */
+export const CHAT_HISTORY_SAVER_PAGE = 20;
 /** How long a dropped connection stays present before presence:left. */
 export const PRESENCE_GRACE_MS = 15_000;
 /** Lobby occupancy updates are coalesced to at most one per this interval. */

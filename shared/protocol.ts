@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
 import { boothSchema } from './booths.js';
-import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE } from './limits.js';
+import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE } from './limits.js';
 import { ROLES } from './roles.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -32,8 +32,15 @@ export const chatBodySchema = z
 
 // ---- Client → server payloads -------------------------------------------------------------
 
-/** `booth:join`: enter a booth (or re-enter after a reconnect). `private` hides you from other members. */
-export const boothJoinSchema = z.strictObject({ boothId, private: z.boolean().optional() });
+/**
+ * `booth:join`: enter a booth (or re-enter after a reconnect). `private` hides you from other
+ * members; `historyLimit` asks for a smaller first page (data saver).
+ */
+export const boothJoinSchema = z.strictObject({
+  boothId,
+  private: z.boolean().optional(),
+  historyLimit: z.number().int().min(1).max(CHAT_HISTORY_PAGE).optional(),
+});
 /** `booth:leave`: leave a booth now (no grace period). */
 export const boothLeaveSchema = z.strictObject({ boothId });
 /** `chat:send`: post a message; `clientMsgId` makes resends idempotent. */

@@ -24,7 +24,7 @@ export function visiblePresence(entries: PresenceEntry[], viewerId: string, view
 export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, occupancyChanged }: BoothHandlerDeps): CommandHandlers {
   const user = socket.data.user;
   return {
-    'booth:join': async ({ boothId, private: privately = false }) => {
+    'booth:join': async ({ boothId, private: privately = false, historyLimit }) => {
       const booth = booths.byId(boothId);
       if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
       const staff = can(user, 'booth:staff', { boothId });
@@ -40,7 +40,7 @@ export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, 
       return ok({
         booth: { ...booth, occupancy: presence.count(boothId) },
         presence: visiblePresence(presence.list(boothId), user.id, staff),
-        messages: chat.history({ boothId }),
+        messages: chat.history({ boothId, limit: historyLimit }),
         lastSeq: chat.lastSeq(boothId),
       });
     },

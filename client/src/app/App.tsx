@@ -2,7 +2,9 @@ import { useEffect } from 'react';
 import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
+import { FirstVisitGuide } from '../features/guide/FirstVisitGuide.js';
 import { LobbyPage } from '../features/lobby/LobbyPage.js';
+import { DataSaverToggle } from '../features/preferences/DataSaverToggle.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
 import { matchPath, Link, usePath } from '../lib/router.js';
@@ -57,7 +59,7 @@ function Page() {
   const booth = matchPath('/booths/:slug', path);
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
-  return <LobbyPage />;
+  return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;
 }
 
 export function App() {

@@ -1,12 +1,13 @@
 import { create } from 'zustand';
 import { createBoothSlice, type BoothSlice } from '../features/booth/booth-slice.js';
 import { createConnectionSlice, type ConnectionSlice } from '../features/connection/connection-slice.js';
+import { createPreferencesSlice, type PreferencesSlice } from '../lib/preferences-slice.js';
 import { createSessionSlice, type SessionSlice } from '../features/auth/session-slice.js';
 import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -14,4 +15,5 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createLobbySlice(...args),
   ...createConnectionSlice(...args),
   ...createBoothSlice(...args),
+  ...createPreferencesSlice(...args),
 }));

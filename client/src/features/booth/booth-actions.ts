@@ -4,10 +4,11 @@
  * reads and writes the store with getState/setState.
  */
 import type { Booth } from '../../../../shared/booths.js';
-import { CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE } from '../../../../shared/limits.js';
+import { CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE, CHAT_HISTORY_SAVER_PAGE } from '../../../../shared/limits.js';
 import type { ChatMessage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
+import { isDataSaverOn } from '../../lib/preferences-slice.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
 
@@ -98,7 +99,8 @@ export function discardMessage(clientMsgId: string): void {
 export async function joinCurrentBooth(): Promise<void> {
   const view = get().boothView;
   if (!view) return;
-  const ack = await command('booth:join', { boothId: view.boothId, private: get().visitPrivately });
+  const historyLimit = isDataSaverOn(get()) ? CHAT_HISTORY_SAVER_PAGE : undefined;
+  const ack = await command('booth:join', { boothId: view.boothId, private: get().visitPrivately, historyLimit });
   if (ack === null) return; // the next 'connect' tries again
   if (!ack.ok) {
     set({ boothError: ack.error });
@@ -149,7 +151,8 @@ export async function loadEarlier(): Promise<void> {
   const first = view?.messages[0];
   if (!view || !first || view.loadingEarlier) return;
   updateView(view.boothId, () => ({ loadingEarlier: true }));
-  const page = await command('chat:history', { boothId: view.boothId, beforeSeq: first.seq, limit: CHAT_HISTORY_PAGE });
+  const limit = isDataSaverOn(get()) ? CHAT_HISTORY_SAVER_PAGE : CHAT_HISTORY_PAGE;
+  const page = await command('chat:history', { boothId: view.boothId, beforeSeq: first.seq, limit });
   updateView(view.boothId, (current) => {
     if (!page?.ok) return { loadingEarlier: false };
     const merged = mergeMessages(current.messages, page.data.messages);

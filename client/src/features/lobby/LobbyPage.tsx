@@ -1,5 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Booth } from '../../../../shared/booths.js';
+import { LANGUAGES, type Language } from '../../../../shared/limits.js';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
@@ -48,8 +49,27 @@ function PrivateVisitToggle() {
   );
 }
 
-export function LobbyPage() {
+function LanguageFilter({ value, onChange }: { value: Language | 'all'; onChange: (value: Language | 'all') => void }) {
   const t = useT();
+  return (
+    <div className="inline-field">
+      <label htmlFor="language-filter">{t('filter.language')}</label>
+      <select id="language-filter" value={value} onChange={(event) => onChange(event.target.value as Language | 'all')}>
+        <option value="all">{t('filter.all')}</option>
+        {LANGUAGES.map((language) => (
+          <option key={language} value={language}>
+            {t(`language.${language}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The lobby; the app passes in what sits above the booths (guide, settings). */
+export function LobbyPage({ before, settings }: { before?: ReactNode; settings?: ReactNode }) {
+  const t = useT();
+  const [language, setLanguage] = useState<Language | 'all'>('all');
   const booths = useStore((state) => state.booths);
   const error = useStore((state) => state.boothsError);
   const loadBooths = useStore((state) => state.loadBooths);
@@ -57,12 +77,18 @@ export function LobbyPage() {
   useEffect(() => {
     void loadBooths();
   }, [loadBooths]);
+  const shown = language === 'all' ? booths : booths?.filter((booth) => booth.languages.includes(language));
 
   return (
     <section aria-labelledby="lobby-title">
       <h1 id="lobby-title">{t('lobby.title')}</h1>
       <p>{t('lobby.intro')}</p>
-      <PrivateVisitToggle />
+      {before}
+      <div className="lobby-settings">
+        <PrivateVisitToggle />
+        {settings}
+        <LanguageFilter value={language} onChange={setLanguage} />
+      </div>
       {error && (
         <div role="alert" className="error">
           <p>{t('lobby.loadFailed')}</p>
@@ -73,9 +99,10 @@ export function LobbyPage() {
       )}
       {booths === undefined && !error && <p role="status">{t('app.loading')}</p>}
       {booths?.length === 0 && <p>{t('lobby.empty')}</p>}
-      {booths && booths.length > 0 && (
+      {shown && shown.length === 0 && booths!.length > 0 && <p>{t('filter.none')}</p>}
+      {shown && shown.length > 0 && (
         <ul className="booth-grid" aria-label={t('lobby.title')}>
-          {booths.map((booth) => (
+          {shown.map((booth) => (
             <BoothCard key={booth.id} booth={booth} />
           ))}
         </ul>
