@@ -1,5 +1,6 @@
 import { loadOutbox, persistOutbox, joinCurrentBooth, registerBoothListeners } from '../features/booth/booth-actions.js';
 import { registerLobbyListeners } from '../features/lobby/lobby-listeners.js';
+import { registerVideoListeners } from '../features/video/video-actions.js';
 import { closeSocket, createSocket } from '../lib/socket.js';
 import { useStore } from './store.js';
 
@@ -22,6 +23,7 @@ export function startRealtime(userId: string): () => void {
   const socket = createSocket();
   registerBoothListeners(socket);
   registerLobbyListeners(socket);
+  registerVideoListeners(socket);
   setConnection(navigator.onLine ? 'connecting' : 'offline');
 
   socket.on('connect', () => {

@@ -3,10 +3,11 @@ import { createBoothSlice, type BoothSlice } from '../features/booth/booth-slice
 import { createConnectionSlice, type ConnectionSlice } from '../features/connection/connection-slice.js';
 import { createSessionSlice, type SessionSlice } from '../features/auth/session-slice.js';
 import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice.js';
+import { createVideoSlice, type VideoSlice } from '../features/video/video-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & VideoSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -14,4 +15,5 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createLobbySlice(...args),
   ...createConnectionSlice(...args),
   ...createBoothSlice(...args),
+  ...createVideoSlice(...args),
 }));
