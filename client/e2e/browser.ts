@@ -26,9 +26,9 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** The real fair, serving the production build, on a random port with a fresh database. */
-export function startFairForBrowser(): Promise<TestServer> {
+export function startFairForBrowser(env: Record<string, string> = {}): Promise<TestServer> {
   if (!existsSync(resolve(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first (npm run build).');
-  return startTestServer({ deps: { clientDir: CLIENT_DIR } });
+  return startTestServer({ env, deps: { clientDir: CLIENT_DIR } });
 }
 
 /** Signs in through the form, as a person would (English labels). */
@@ -40,10 +40,10 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
 }
 
 /** Starts the fair and one Chromium for a describe block, and stops both after it. */
-export function useBrowserFair(): { server: TestServer; browser: Browser } {
+export function useBrowserFair(env: () => Record<string, string> = () => ({})): { server: TestServer; browser: Browser } {
   const fair = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
-    fair.server = await startFairForBrowser();
+    fair.server = await startFairForBrowser(env());
     fair.browser = await launchBrowser();
   });
   afterAll(async () => {
