@@ -7,7 +7,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
 // Types only: erased at build time, so the livekit-client chunk is not pulled in.
-import type { Publishing, RoomHandle } from './livekit-room.js';
+import type { Publishing, RoomHandle } from './media-room.js';
 import { nextCheckAt, TIERS, type MediaTier, type Quality, type Tier } from './tier.js';
 import { decideHand, lowerHand, raiseHand, refreshHands } from './video-actions.js';
 
@@ -96,7 +96,7 @@ function MediaStage({ slug, tier, sources, onRetry }: { slug: string; tier: Medi
         return;
       }
       try {
-        const { joinRoom } = await import('./livekit-room.js');
+        const { joinRoom } = await import('./media-room.js');
         if (cancelled) return;
         handle = await joinRoom({
           ...token.data,
