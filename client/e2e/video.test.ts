@@ -14,8 +14,9 @@ function videoChunks(): string[] {
 /** A member on a data-saver 2G connection, as Chromium's navigator.connection reports it. */
 async function dataSaverPage(browser: Browser): Promise<{ page: Page; requests: string[]; close: () => Promise<void> }> {
   const context = await browser.newContext({ locale: 'en-GB' });
-  await context.addInitScript(() => {
-    Object.defineProperty(Navigator.prototype, 'connection', { configurable: true, get: () => ({ saveData: true, effectiveType: '2g' }) });
+  // A string, not a function: the test transpiler may wrap functions in helpers the page lacks.
+  await context.addInitScript({
+    content: "Object.defineProperty(Navigator.prototype, 'connection', { configurable: true, get: () => ({ saveData: true, effectiveType: '2g' }) });",
   });
   const page = await context.newPage();
   const requests: string[] = [];
@@ -47,6 +48,7 @@ describeBrowser('booth video with LiveKit configured, in Chromium', () => {
     expect(chunks).toHaveLength(1);
     const member = await dataSaverPage(fair.browser);
     await openBooth(member.page, fair.server.baseUrl, 'member@fair.test');
+    expect(await member.page.evaluate(() => (navigator as Navigator & { connection?: { effectiveType?: string } }).connection?.effectiveType)).toBe('2g');
     await expect.poll(() => member.page.getByRole('radio', { name: 'Text only' }).isChecked()).toBe(true);
     expect(await member.page.getByRole('radio', { name: 'Audio' }).isEnabled()).toBe(true);
     await member.page.getByLabel('Message', { exact: true }).fill('Hello in text mode');

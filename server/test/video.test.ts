@@ -22,6 +22,17 @@ async function enter(email: string, slug = 'peace-direct', on: TestServer = serv
   return session;
 }
 
+/** Runs a test against a second fair with other settings, and stops it (and its sockets) after. */
+async function withFair(options: Parameters<typeof startTestServer>[0], test: (fair: TestServer) => Promise<void>): Promise<void> {
+  const fair = await startTestServer(options);
+  try {
+    await test(fair);
+  } finally {
+    for (const socket of open.splice(0)) socket.disconnect();
+    await fair.close();
+  }
+}
+
 async function tokenClaims(client: TestClient, slug = 'peace-direct') {
   const res = await client.post(`/api/booths/${slug}/video-token`);
   expect(res.status).toBe(200);
@@ -341,8 +352,7 @@ describe('POST /api/livekit/webhook', () => {
 describe('video access hook (moderation refuses kicked and banned people)', () => {
   it('answers 403 FORBIDDEN for the token and the raised hand of someone it refuses', async () => {
     const refused = new Set<string>(['member2@fair.test']);
-    const guarded = await startTestServer({ env: twirp.env, deps: { videoAccess: (user) => !refused.has(user.email) } });
-    try {
+    await withFair({ env: twirp.env, deps: { videoAccess: (user) => !refused.has(user.email) } }, async (guarded) => {
       const allowed = await enter('member@fair.test', 'peace-direct', guarded);
       const blocked = await enter('member2@fair.test', 'peace-direct', guarded);
       expect((await allowed.client.post('/api/booths/peace-direct/video-token')).status).toBe(200);
@@ -350,20 +360,15 @@ describe('video access hook (moderation refuses kicked and banned people)', () =
       expect(res.status).toBe(403);
       expect(res.body.error?.code).toBe('FORBIDDEN');
       expect(await request(blocked.socket, 'hand:raise', { boothId: boothIds['peace-direct'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    } finally {
-      for (const socket of open.splice(0)) socket.disconnect();
-      await guarded.close();
-    }
+    });
   });
 });
 
 describe('LiveKit unreachable', () => {
   it('answers hand:grant with UPSTREAM_UNAVAILABLE and keeps serving', async () => {
     const port = await closedPort();
-    const down = await startTestServer({
-      env: { LIVEKIT_URL: `ws://127.0.0.1:${port}`, LIVEKIT_API_KEY: TEST_LIVEKIT_KEY, LIVEKIT_API_SECRET: TEST_LIVEKIT_SECRET },
-    });
-    try {
+    const env = { LIVEKIT_URL: `ws://127.0.0.1:${port}`, LIVEKIT_API_KEY: TEST_LIVEKIT_KEY, LIVEKIT_API_SECRET: TEST_LIVEKIT_SECRET };
+    await withFair({ env }, async (down) => {
       const boothId = boothIds['peace-direct']!;
       const host = await enter('host@fair.test', 'peace-direct', down);
       const member = await enter('member@fair.test', 'peace-direct', down);
@@ -376,17 +381,13 @@ describe('LiveKit unreachable', () => {
       expect((await fetch(`${down.baseUrl}/healthz`)).status).toBe(200);
       const chat = await request(member.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'still here' });
       expect(chat.ok).toBe(true);
-    } finally {
-      for (const socket of open.splice(0)) socket.disconnect();
-      await down.close();
-    }
+    });
   });
 });
 
 describe('without LiveKit', () => {
   it('answers VIDEO_UNAVAILABLE for tokens, hands and webhooks while everything else works', async () => {
-    const textOnly = await startTestServer();
-    try {
+    await withFair({}, async (textOnly) => {
       const member = await enter('member@fair.test', 'peace-direct', textOnly);
       const res = await member.client.post('/api/booths/peace-direct/video-token');
       expect(res.status).toBe(503);
@@ -396,9 +397,6 @@ describe('without LiveKit', () => {
       expect(hook.status).toBe(503);
       const chat = await request(member.socket, 'chat:send', { boothId: boothIds['peace-direct'], clientMsgId: randomUUID(), body: 'text works' });
       expect(chat.ok).toBe(true);
-    } finally {
-      for (const socket of open.splice(0)) socket.disconnect();
-      await textOnly.close();
-    }
+    });
   });
 });
