@@ -25,6 +25,9 @@ import { registerCommands } from './realtime/commands.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { rooms, type FairServer } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits.js';
+import { videoHandlers } from './video/handlers.js';
+import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
+import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -36,11 +39,15 @@ export interface AppDeps {
   /** How long a dropped connection stays present (tests shorten it). */
   presenceGraceMs?: number;
   lobbyIntervalMs?: number;
+  /** Whether a person may use video in a booth (moderation refuses kicked and banned people). */
+  videoAccess?: VideoAccess;
 }
 
 export interface Application {
   httpServer: HttpServer;
   io: FairServer;
+  /** Video: tokens, raised hands, and the LiveKit RoomService (moderation removes people through it). */
+  video: VideoService;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -58,23 +65,37 @@ export function createApplication(deps: AppDeps): Application {
   const realtimeLogger = logger.child({ feature: 'realtime' });
   const io: FairServer = createSocketServer(httpServer, auth, realtimeLogger, (socket) => {
     socket.emit('lobby:occupancy', Object.fromEntries(booths.list().map((booth) => [booth.id, booth.occupancy])));
-    const handlerDeps = { io, booths, presence, chat, occupancyChanged: (boothId: number) => lobby.changed(boothId) };
-    registerCommands(socket, { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps) }, realtimeLogger);
+    const handlerDeps = { io, booths, presence, chat, occupancyChanged };
+    registerCommands(
+      socket,
+      { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps), ...videoHandlers(socket, { video, auth }) },
+      realtimeLogger,
+    );
     socket.on('disconnect', () => dropFromBooths(socket, presence));
   });
   const presence = createPresenceStore({
     graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
     onExpired(boothId, entry) {
       announceLeave(io, boothId, entry);
-      lobby.changed(boothId);
+      occupancyChanged(boothId);
     },
   });
-  const booths = createBoothService(db, (boothId) => presence.count(boothId));
+  const video = createVideoService({ livekit: config.livekit, io, clock, logger: logger.child({ feature: 'video' }), videoAccess: deps.videoAccess });
+  const booths = createBoothService(
+    db,
+    (boothId) => presence.count(boothId),
+    (boothId) => ({ video: video.available, videoParticipants: video.participantsIn(boothId) }),
+  );
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
     emit: (changes) => io.to(rooms.lobby).emit('lobby:occupancy', changes),
   });
+  /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
+  function occupancyChanged(boothId: number): void {
+    lobby.changed(boothId);
+    video.pruneHands(boothId, (userId) => presence.has(boothId, userId));
+  }
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -103,10 +124,13 @@ export function createApplication(deps: AppDeps): Application {
     res.json({ status: 'ok' });
   });
 
+  // The webhook's signature covers the raw bytes: it must see them before the JSON parser does.
+  app.use(videoWebhookRoute(video));
   app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authRoutes(auth, invites, config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
+  app.use(videoTokenRoute(auth, booths, video));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });
@@ -128,6 +152,7 @@ export function createApplication(deps: AppDeps): Application {
   return {
     httpServer,
     io,
+    video,
     async close() {
       clearInterval(sessionSweep);
       lobby.close();

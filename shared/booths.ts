@@ -17,6 +17,10 @@ export const boothSchema = z.object({
   status: z.enum(BOOTH_STATUSES),
   /** Members present now, counted once per person. */
   occupancy: z.number().int(),
+  /** Whether this fair has video (LiveKit configured); false means text only. */
+  video: z.boolean(),
+  /** People connected to the booth's video room now (0 when video is off). */
+  videoParticipants: z.number().int(),
 });
 export type Booth = z.infer<typeof boothSchema>;
 

@@ -50,6 +50,19 @@ export const chatHistorySchema = z
   .strictObject({ boothId, beforeSeq: seq.optional(), afterSeq: seq.optional(), limit: z.number().int().min(1).max(CHAT_HISTORY_MAX_PAGE).optional() })
   .refine((q) => q.beforeSeq === undefined || q.afterSeq === undefined, { message: 'give beforeSeq or afterSeq, not both', path: ['afterSeq'] });
 
+const userId = z.string().min(1).max(64);
+
+/** `hand:raise` / `hand:lower`: ask to speak on video in a booth, or stop asking. */
+export const handSchema = z.strictObject({ boothId });
+/** `hand:list`: the booth's raised hands (staff) or your own (anyone else). */
+export const handListSchema = z.strictObject({ boothId });
+/** `hand:grant` / `hand:revoke`: let someone publish microphone and camera, or take it back. */
+export const handDecisionSchema = z.strictObject({ boothId, userId });
+/** `video:mute-track`: mute one published track of someone in the booth's video room. */
+export const videoMuteTrackSchema = z.strictObject({ boothId, userId, trackSid: z.string().min(1).max(64) });
+/** `video:remove`: disconnect someone from the booth's video room. */
+export const videoRemoveSchema = z.strictObject({ boothId, userId });
+
 export type BoothJoin = z.infer<typeof boothJoinSchema>;
 export type BoothLeave = z.infer<typeof boothLeaveSchema>;
 export type ChatSend = z.input<typeof chatSendSchema>;
@@ -90,6 +103,17 @@ export const boothJoinDataSchema = z.object({
 });
 export type BoothJoinData = z.infer<typeof boothJoinDataSchema>;
 
+/** One raised hand; `granted` once the person may speak (until revoked or they leave). */
+export const handEntrySchema = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  /** ISO 8601; the queue is in this order. */
+  raisedAt: z.string(),
+  granted: z.boolean(),
+});
+export type HandEntry = z.infer<typeof handEntrySchema>;
+export type HandQueue = { boothId: number; queue: HandEntry[] };
+
 /** Every ack has this shape. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 export type AckCallback<T> = (result: Ack<T>) => void;
@@ -99,6 +123,13 @@ export interface ClientToServerEvents {
   'booth:leave': (payload: BoothLeave, ack: AckCallback<{ boothId: number }>) => void;
   'chat:send': (payload: ChatSend, ack: AckCallback<ChatMessage>) => void;
   'chat:history': (payload: ChatHistoryQuery, ack: AckCallback<{ messages: ChatMessage[] }>) => void;
+  'hand:raise': (payload: z.infer<typeof handSchema>, ack: AckCallback<HandEntry>) => void;
+  'hand:lower': (payload: z.infer<typeof handSchema>, ack: AckCallback<{ boothId: number }>) => void;
+  'hand:list': (payload: z.infer<typeof handListSchema>, ack: AckCallback<HandQueue>) => void;
+  'hand:grant': (payload: z.infer<typeof handDecisionSchema>, ack: AckCallback<HandEntry>) => void;
+  'hand:revoke': (payload: z.infer<typeof handDecisionSchema>, ack: AckCallback<{ boothId: number; userId: string }>) => void;
+  'video:mute-track': (payload: z.infer<typeof videoMuteTrackSchema>, ack: AckCallback<{ boothId: number; userId: string; trackSid: string }>) => void;
+  'video:remove': (payload: z.infer<typeof videoRemoveSchema>, ack: AckCallback<{ boothId: number; userId: string }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -107,6 +138,14 @@ export interface ServerToClientEvents {
   /** boothId → people present; only changed booths, except the first after connecting. */
   'lobby:occupancy': (payload: Record<string, number>) => void;
   'chat:created': (payload: ChatMessage) => void;
+  /** To the booth's staff: the whole queue of raised hands, after every change. */
+  'hand:queue': (payload: HandQueue) => void;
+  /** To one person (all their tabs): you may speak now in this booth. */
+  'hand:granted': (payload: { boothId: number }) => void;
+  /** To one person: speaking rights were taken back, or your hand was cleared. */
+  'hand:revoked': (payload: { boothId: number }) => void;
+  /** To everyone: people connected to a booth's video room now. */
+  'video:count': (payload: { boothId: number; count: number }) => void;
 }
 
 /** The schema of each client command, used by the server to validate at the edge. */
@@ -115,4 +154,11 @@ export const CLIENT_COMMANDS = {
   'booth:leave': boothLeaveSchema,
   'chat:send': chatSendSchema,
   'chat:history': chatHistorySchema,
+  'hand:raise': handSchema,
+  'hand:lower': handSchema,
+  'hand:list': handListSchema,
+  'hand:grant': handDecisionSchema,
+  'hand:revoke': handDecisionSchema,
+  'video:mute-track': videoMuteTrackSchema,
+  'video:remove': videoRemoveSchema,
 } as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;

@@ -31,6 +31,12 @@ export const CAPABILITIES = {
   'booth:visit': { roles: ['member', 'host', 'moderator', 'admin'] },
   /** Staff a booth: see private visitors, enter when it is full or closed. */
   'booth:staff': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Publish camera, microphone and screen share in the booth's video room. */
+  'video:publish': { roles: [], hostsOwnBooth: true },
+  /** See the raised-hand queue and let people speak (or take it back). */
+  'hand:manage': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Mute someone's published track or remove them from a video room. */
+  'video:moderate': { roles: ['moderator', 'admin'] },
 } as const satisfies Record<string, CapabilityRule>;
 
 export type Capability = keyof typeof CAPABILITIES;

@@ -17,7 +17,6 @@ if (!hasBrowser) {
 /** `describe` for browser tests: skipped, with a line saying so, when no Chromium is installed. */
 export const describeBrowser = hasBrowser ? describe : describe.skip;
 
-
 /** Signs in through the form, as a person would (English labels). */
 export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
   await page.goto(baseUrl);
@@ -27,10 +26,10 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
 }
 
 /** Starts the fair and one Chromium for a describe block, and stops both after it. */
-export function useBrowserFair(): { server: TestServer; browser: Browser } {
+export function useBrowserFair(env: () => Record<string, string> = () => ({})): { server: TestServer; browser: Browser } {
   const fair = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
-    fair.server = await startFairForBrowser();
+    fair.server = await startFairForBrowser(env());
     fair.browser = await launchBrowser();
   });
   afterAll(async () => {

@@ -15,7 +15,7 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** The real fair, serving the production build, on a random port with a fresh database. */
-export function startFairForBrowser(): Promise<TestServer> {
+export function startFairForBrowser(env: Record<string, string> = {}): Promise<TestServer> {
   if (!existsSync(resolve(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first (npm run build).');
-  return startTestServer({ deps: { clientDir: CLIENT_DIR } });
+  return startTestServer({ env, deps: { clientDir: CLIENT_DIR } });
 }

@@ -8,9 +8,14 @@ type BoothRow = typeof booths.$inferSelect;
 /** Where live occupancy comes from (presence); a function so booths need not know presence. */
 export type OccupancyOf = (boothId: number) => number;
 
+/** Whether the fair has video, and who is in a booth's video room (the video feature knows). */
+export type VideoOf = (boothId: number) => { video: boolean; videoParticipants: number };
+
+const NO_VIDEO: VideoOf = () => ({ video: false, videoParticipants: 0 });
+
 export type BoothService = ReturnType<typeof createBoothService>;
 
-export function createBoothService(db: Db, occupancyOf: OccupancyOf) {
+export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: VideoOf = NO_VIDEO) {
   const toBooth = (row: BoothRow): Booth => ({
     id: row.id,
     slug: row.slug,
@@ -22,6 +27,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf) {
     capacity: row.capacity,
     status: row.status,
     occupancy: occupancyOf(row.id),
+    ...videoOf(row.id),
   });
 
   return {

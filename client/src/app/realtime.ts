@@ -1,5 +1,6 @@
 import { loadOutbox, persistOutbox, joinCurrentBooth, registerBoothListeners } from '../features/booth/booth-actions.js';
 import { registerLobbyListeners } from '../features/lobby/lobby-listeners.js';
+import { registerVideoListeners } from '../features/video/video-actions.js';
 import { closeSocket, createSocket } from '../lib/socket.js';
 import { useStore } from './store.js';
 
@@ -14,6 +15,7 @@ export function startRealtime(): () => void {
   const socket = createSocket();
   registerBoothListeners(socket);
   registerLobbyListeners(socket);
+  registerVideoListeners(socket);
   const unsubscribeMe = useStore.subscribe((state, previous) => {
     const userId = state.me?.id;
     if (userId === previous.me?.id) return;

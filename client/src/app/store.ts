@@ -4,10 +4,11 @@ import { createConnectionSlice, type ConnectionSlice } from '../features/connect
 import { createPreferencesSlice, type PreferencesSlice } from '../lib/preferences-slice.js';
 import { createSessionSlice, type SessionSlice } from '../features/auth/session-slice.js';
 import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice.js';
+import { createVideoSlice, type VideoSlice } from '../features/video/video-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -16,4 +17,5 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createConnectionSlice(...args),
   ...createBoothSlice(...args),
   ...createPreferencesSlice(...args),
+  ...createVideoSlice(...args),
 }));

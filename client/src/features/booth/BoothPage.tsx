@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { Link } from '../../lib/router.js';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { VideoPanel } from '../video/VideoPanel.js';
 import { enterBooth, leaveBooth } from './booth-actions.js';
 import { ChatLog } from './ChatLog.js';
 import { Composer } from './Composer.js';
@@ -59,6 +60,7 @@ export function BoothPage({ slug }: { slug: string }) {
           <Composer />
         </section>
         <aside className="booth-side">
+          <VideoPanel booth={booth} joined={view.joined} />
           <section className="card" aria-labelledby="about-title">
             <h2 id="about-title">{t('booth.about')}</h2>
             <p>{booth.description}</p>

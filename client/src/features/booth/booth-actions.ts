@@ -176,6 +176,9 @@ export function registerBoothListeners(socket: FairClientSocket): void {
   socket.on('presence:left', ({ boothId, userId }) => {
     updateView(boothId, (view) => ({ presence: view.presence.filter((p) => p.userId !== userId) }));
   });
+  socket.on('video:count', ({ boothId, count }) => {
+    updateView(boothId, (view) => ({ booth: { ...view.booth, videoParticipants: count } }));
+  });
   // A new connection has joined nothing yet.
   socket.on('disconnect', () => {
     const view = get().boothView;

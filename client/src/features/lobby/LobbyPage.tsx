@@ -22,6 +22,7 @@ function BoothCard({ booth }: { booth: Booth }) {
       </dl>
       <p className="occupancy" aria-live="off">
         {booth.status === 'closed' ? t('lobby.closed') : t.plural('lobby.occupancy', booth.occupancy)}
+        {booth.status === 'open' && booth.video && booth.videoParticipants > 0 && <> · {t.plural('video.onVideo', booth.videoParticipants)}</>}
       </p>
       {booth.status === 'open' && (
         <Link className="button" to={`/booths/${booth.slug}`} aria-label={t('lobby.visitLabel', { name: booth.name })}>

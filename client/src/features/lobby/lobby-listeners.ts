@@ -16,4 +16,10 @@ export function registerLobbyListeners(socket: FairClientSocket): void {
       return changed ? { booths } : {};
     });
   });
+  socket.on('video:count', ({ boothId, count }) => {
+    useStore.setState((state) => {
+      if (!state.booths?.some((booth) => booth.id === boothId && booth.videoParticipants !== count)) return {};
+      return { booths: state.booths.map((booth) => (booth.id === boothId ? { ...booth, videoParticipants: count } : booth)) };
+    });
+  });
 }
