@@ -25,8 +25,8 @@ function BoothCard({ booth }: { booth: Booth }) {
         {booth.status === 'open' && booth.video && booth.videoParticipants > 0 && <> · {t.plural('video.onVideo', booth.videoParticipants)}</>}
       </p>
       {booth.status === 'open' && (
-        <Link className="button" to={`/booths/${booth.slug}`} aria-label={t('lobby.visitLabel', { name: booth.name })}>
-          {t('lobby.visit')}
+        <Link className="button" to={`/booths/${booth.slug}`}>
+          {t('lobby.visitLabel', { name: booth.name })}
         </Link>
       )}
     </li>

@@ -3,7 +3,6 @@ import { defineMessages } from '../define.js';
 /** Strings of the booth page: presence, chat, composer, connection state. */
 export const booth = defineMessages({
   en: {
-    'lobby.visit': 'Visit booth',
     'lobby.visitLabel': 'Visit {name}',
     'lobby.private': 'Visit booths privately',
     'lobby.privateHint': 'Hosts and moderators will still see you; other members will not.',
@@ -40,7 +39,6 @@ export const booth = defineMessages({
     'conn.label': 'Connection',
   },
   es: {
-    'lobby.visit': 'Visitar el stand',
     'lobby.visitLabel': 'Visitar {name}',
     'lobby.private': 'Visitar los stands en privado',
     'lobby.privateHint': 'Los anfitriones y moderadores te seguirán viendo; los demás miembros no.',
@@ -77,7 +75,6 @@ export const booth = defineMessages({
     'conn.label': 'Conexión',
   },
   fr: {
-    'lobby.visit': 'Visiter le stand',
     'lobby.visitLabel': 'Visiter {name}',
     'lobby.private': 'Visiter les stands en privé',
     'lobby.privateHint': 'Les animateur·rices et modérateur·rices vous verront toujours ; les autres membres, non.',
