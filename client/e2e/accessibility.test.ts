@@ -70,3 +70,67 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     await page.context().close();
   });
 });
+
+/** Presses Tab until the focused element's name contains `name`, checking a visible focus ring at every stop. */
+async function tabTo(page: Page, name: string, maxPresses = 80): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const labelled = (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
+      const style = getComputedStyle(el);
+      return {
+        name: `${el.getAttribute('aria-label') ?? ''} ${labelled} ${el.textContent ?? ''}`,
+        visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        tag: el.tagName,
+      };
+    });
+    if (!focus) continue;
+    expect(focus.visible, `focus ring on ${focus.tag} "${focus.name.trim()}"`).toBe(true);
+    if (focus.name.includes(name)) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
+describeBrowser('keyboard only', () => {
+  const fair = useBrowserFair(() => twirp.env);
+
+  it('accepts an invite, enters a booth, sends a message, raises a hand and leaves, with a visible focus throughout', async () => {
+    const admin = new TestClient(fair.server.baseUrl);
+    await admin.login('admin@fair.test');
+    const invite = (await admin.post('/api/admin/invites', { email: 'keys@example.org', role: 'member' })).body.invite as unknown as { link: string };
+    const path = new URL(invite.link).pathname;
+
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(fair.server.baseUrl + path);
+    await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+
+    await tabTo(page, 'Your name as others will see it');
+    await page.keyboard.type('Keyboard Kim');
+    await tabTo(page, 'Choose a password');
+    await page.keyboard.type('a-long-password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Lobby' }).waitFor();
+
+    await tabTo(page, 'Visit Peace Direct');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Peace Direct' }).waitFor();
+    await page.locator('.connection-online').waitFor();
+
+    await tabTo(page, 'Message');
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('log', { name: 'Messages' }).textContent()).toContain('Typed without a mouse');
+
+    await tabTo(page, 'Raise hand to speak');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('Your hand is raised').count()).toBe(1);
+
+    await tabTo(page, 'Back to the lobby');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Lobby' }).waitFor();
+    await context.close();
+  });
+});

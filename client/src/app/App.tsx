@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
@@ -62,7 +62,21 @@ function Page() {
   return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;
 }
 
+/** After an in-app navigation, focus moves to the new page (as a full page load would). */
+function useFocusOnNavigation(): void {
+  const path = usePath();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [path]);
+}
+
 export function App() {
+  useFocusOnNavigation();
   const loadMe = useStore((state) => state.loadMe);
   const locale = useStore((state) => state.locale);
   useEffect(() => {
