@@ -99,7 +99,7 @@ describeBrowser('keyboard only', () => {
   it('accepts an invite, enters a booth, sends a message, raises a hand and leaves, with a visible focus throughout', async () => {
     const admin = new TestClient(fair.server.baseUrl);
     await admin.login('admin@fair.test');
-    const invite = (await admin.post('/api/admin/invites', { email: 'keys@example.org', role: 'member' })).body.invite as unknown as { link: string };
+    const invite = (await admin.post('/api/admin/invites', { email: 'keys@example.org', role: 'member' })).body.invite as { link: string };
     const path = new URL(invite.link).pathname;
 
     const context = await fair.browser.newContext({ locale: 'en-GB' });
