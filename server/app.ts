@@ -12,7 +12,7 @@ import { createChatService } from './chat/service.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
-import { errorHandler, sendError } from './http/errors.js';
+import { errorHandler, sendError, type Failure } from './http/errors.js';
 import { sameOriginWrites } from './http/middleware.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
@@ -24,6 +24,16 @@ import { registerCommands } from './realtime/commands.js';
 import { createSocketServer } from './realtime/socket-server.js';
 import { rooms, type FairServer } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits.js';
+import { can } from '../shared/roles.js';
+import { hostHandlers } from './host/handlers.js';
+import { hostRoutes } from './host/routes.js';
+import { createVisitLog, recordingVisits } from './host/visits.js';
+import { createAuditLog } from './moderation/audit.js';
+import { createEnforcer, type VideoRooms } from './moderation/enforcement.js';
+import { moderationHandlers } from './moderation/handlers.js';
+import { createReportStore } from './moderation/reports.js';
+import { createRestrictionStore } from './moderation/restrictions.js';
+import { moderationRoutes } from './moderation/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -35,11 +45,18 @@ export interface AppDeps {
   /** How long a dropped connection stays present (tests shorten it). */
   presenceGraceMs?: number;
   lobbyIntervalMs?: number;
+  /** The video side, when there is one: bans and kicks remove people from its rooms. */
+  videoRooms?: VideoRooms;
 }
 
 export interface Application {
   httpServer: HttpServer;
   io: FairServer;
+  /**
+   * Why a person may not be in a booth now (banned: BANNED, kicked: FORBIDDEN, with
+   * `details.until`), or null. For routes outside moderation, such as the video token.
+   */
+  barredFromBooth(userId: string, boothId: number): Failure | null;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -49,26 +66,53 @@ const JSON_BODY_LIMIT = '32kb';
 /** Builds the whole fair from its dependencies. Nothing listens until the caller says so. */
 export function createApplication(deps: AppDeps): Application {
   const { config, db, logger, clock = { now: Date.now }, clientDir } = deps;
-  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
+  const restrictions = createRestrictionStore(db, clock);
+  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, banOf: (userId) => restrictions.ban(userId) });
+  const audit = createAuditLog(db, clock);
+  const reports = createReportStore(db, clock);
+  const visits = createVisitLog(db, clock);
+  visits.closeOpenVisits();
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const chat = createChatService({ db, clock });
   const app = express();
   const httpServer = createServer(app);
   const realtimeLogger = logger.child({ feature: 'realtime' });
-  const io: FairServer = createSocketServer(httpServer, auth, realtimeLogger, (socket) => {
-    socket.emit('lobby:occupancy', Object.fromEntries(booths.list().map((booth) => [booth.id, booth.occupancy])));
-    const handlerDeps = { io, booths, presence, chat, occupancyChanged: (boothId: number) => lobby.changed(boothId) };
-    registerCommands(socket, { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps) }, realtimeLogger);
-    socket.on('disconnect', () => dropFromBooths(socket, presence));
-  });
-  const presence = createPresenceStore({
-    graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
-    onExpired(boothId, entry) {
-      announceLeave(io, boothId, entry);
-      lobby.changed(boothId);
+  const io: FairServer = createSocketServer(
+    httpServer,
+    auth,
+    realtimeLogger,
+    (socket) => {
+      if (can(socket.data.user, 'moderation:review')) void socket.join(rooms.moderators);
+      socket.emit('lobby:occupancy', Object.fromEntries(booths.list().map((booth) => [booth.id, booth.occupancy])));
+      const handlerDeps = { io, auth, booths, presence, chat, restrictions, reports, audit, enforcer, clock, occupancyChanged };
+      registerCommands(
+        socket,
+        {
+          ...boothHandlers(socket, handlerDeps),
+          ...chatHandlers(socket, handlerDeps),
+          ...moderationHandlers(socket, handlerDeps),
+          ...hostHandlers(socket, handlerDeps),
+        },
+        realtimeLogger,
+      );
+      socket.on('disconnect', () => dropFromBooths(socket, presence));
     },
-  });
-  const booths = createBoothService(db, (boothId) => presence.count(boothId));
+    (user) => (restrictions.ban(user.id) ? 'BANNED' : null),
+  );
+  const presence = recordingVisits(
+    createPresenceStore({
+      graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
+      onExpired(boothId, entry) {
+        visits.left(boothId, entry.userId);
+        announceLeave(io, boothId, entry);
+        lobby.changed(boothId);
+      },
+    }),
+    visits,
+  );
+  const occupancyChanged = (boothId: number) => lobby.changed(boothId);
+  const booths = createBoothService(db, (boothId) => presence.count(boothId), clock);
+  const enforcer = createEnforcer({ io, presence, occupancyChanged, videoRooms: deps.videoRooms, logger: logger.child({ feature: 'moderation' }) });
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
@@ -103,6 +147,8 @@ export function createApplication(deps: AppDeps): Application {
   app.use(authRoutes(auth, invites, config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
+  app.use(hostRoutes(auth, { booths, presence, visits, clock }));
+  app.use(moderationRoutes(auth, { audit, restrictions, reports }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });
@@ -124,6 +170,7 @@ export function createApplication(deps: AppDeps): Application {
   return {
     httpServer,
     io,
+    barredFromBooth: (userId, boothId) => restrictions.barredFrom(userId, boothId),
     async close() {
       clearInterval(sessionSweep);
       lobby.close();
