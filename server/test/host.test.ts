@@ -130,7 +130,7 @@ describe('host console', () => {
 
     const csv = await client.get(`/api/booths/${boothId}/figures?format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(String(csv.body).split('\r\n')).toEqual([
+    expect((csv.body as unknown as string).split('\r\n')).toEqual([
       'booth,since,visitors_now,visitors_today,peak_concurrency,messages_today,average_visit_seconds',
       `civicus-monitor,${withHost.since},2,3,2,1,180`,
       '',
@@ -196,7 +196,7 @@ describe('audit log', () => {
     const csv = await moderatorClient.get(`/api/moderation/audit?format=csv&since=${since}`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-disposition')).toContain('audit-log.csv');
-    const text = String(csv.body);
+    const text = (csv.body as unknown as string);
     const expectedActions = [...actions.map(([, command]) => command), 'schedule:remove'];
     for (const action of expectedActions) expect(text, action).toContain(`,${action},`);
     // One line per action (plus the header), quoted where needed.
