@@ -3,6 +3,10 @@ import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
 import { LobbyPage } from '../features/lobby/LobbyPage.js';
+import { HostConsolePage } from '../features/host/HostConsolePage.js';
+import { ModerationPage } from '../features/moderation/ModerationPage.js';
+import { Notices } from '../features/moderation/Notices.js';
+import { can } from '../../../shared/roles.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
 import { matchPath, Link, usePath } from '../lib/router.js';
@@ -25,6 +29,7 @@ function Header() {
         <LanguageSwitcher />
         {me && (
           <>
+            {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <button type="button" className="secondary" onClick={() => void signOut()}>
               {t('nav.signOut')}
@@ -45,6 +50,9 @@ function Page() {
   if (invite) return <AcceptInvitePage code={invite.code!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (me === null) return <SignInPage />;
+  if (path === '/moderation') return <ModerationPage />;
+  const console = matchPath('/booths/:slug/console', path);
+  if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   const booth = matchPath('/booths/:slug', path);
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   return <LobbyPage />;
@@ -65,6 +73,7 @@ export function App() {
     <>
       <Header />
       <main id="main" tabIndex={-1}>
+        <Notices />
         <Page />
       </main>
     </>

@@ -1,5 +1,6 @@
 import { loadOutbox, persistOutbox, joinCurrentBooth, registerBoothListeners } from '../features/booth/booth-actions.js';
 import { registerLobbyListeners } from '../features/lobby/lobby-listeners.js';
+import { registerModerationListeners } from '../features/moderation/moderation-listeners.js';
 import { closeSocket, createSocket } from '../lib/socket.js';
 import { useStore } from './store.js';
 
@@ -22,6 +23,7 @@ export function startRealtime(userId: string): () => void {
   const socket = createSocket();
   registerBoothListeners(socket);
   registerLobbyListeners(socket);
+  registerModerationListeners(socket);
   setConnection(navigator.onLine ? 'connecting' : 'offline');
 
   socket.on('connect', () => {
@@ -30,7 +32,7 @@ export function startRealtime(userId: string): () => void {
   });
   socket.on('disconnect', () => setConnection(navigator.onLine ? 'reconnecting' : 'offline'));
   socket.on('connect_error', (error) => {
-    if (error.message === 'UNAUTHENTICATED') {
+    if (error.message === 'UNAUTHENTICATED' || error.message === 'BANNED') {
       useStore.getState().setMe(null);
       return;
     }

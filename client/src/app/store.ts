@@ -4,9 +4,10 @@ import { createConnectionSlice, type ConnectionSlice } from '../features/connect
 import { createSessionSlice, type SessionSlice } from '../features/auth/session-slice.js';
 import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
+import { createModerationSlice, type ModerationSlice } from '../features/moderation/moderation-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & ModerationSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -14,4 +15,5 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createLobbySlice(...args),
   ...createConnectionSlice(...args),
   ...createBoothSlice(...args),
+  ...createModerationSlice(...args),
 }));
