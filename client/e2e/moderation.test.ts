@@ -46,4 +46,31 @@ describeBrowser('moderation in Chromium', () => {
 
     for (const { context } of [amina, luis, kofi]) await context.close();
   });
+
+  it('a moderator announces from the panel, members read it politely, and the host console shows figures', async () => {
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const kofiContext = await fair.browser.newContext({ locale: 'en-GB' });
+    const kofi = await kofiContext.newPage();
+    await signIn(kofi, fair.server.baseUrl, 'moderator@fair.test');
+    await kofi.getByRole('link', { name: 'Moderation' }).click();
+    await expect.poll(() => kofi.getByRole('heading', { level: 1, name: 'Moderation' }).count()).toBe(1);
+    await expect.poll(() => kofi.getByRole('heading', { name: 'Audit log' }).count()).toBe(1);
+    await kofi.getByLabel('Text').fill('The closing plenary starts in ten minutes.');
+    await kofi.getByRole('button', { name: 'Send announcement' }).click();
+    const notices = amina.page.getByRole('region', { name: 'Notices' });
+    await expect.poll(() => notices.textContent()).toContain('Announcement from Kofi (moderator): The closing plenary starts in ten minutes.');
+    expect(await notices.getAttribute('aria-live')).toBe('polite');
+    await kofi.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect.poll(() => kofi.getByRole('table').textContent()).toContain('announcement:create');
+
+    const hostContext = await fair.browser.newContext({ locale: 'en-GB' });
+    const host = await hostContext.newPage();
+    await signIn(host, fair.server.baseUrl, 'host@fair.test');
+    await host.getByRole('link', { name: 'Visit Peace Direct' }).click();
+    await host.getByRole('link', { name: 'Host console' }).click();
+    await expect.poll(() => host.getByRole('heading', { name: 'Figures for today' }).count()).toBe(1);
+    await expect.poll(() => host.getByRole('definition').first().textContent()).toMatch(/^\d+$/);
+
+    for (const context of [amina.context, kofiContext, hostContext]) await context.close();
+  });
 });

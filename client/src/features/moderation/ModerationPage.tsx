@@ -161,6 +161,7 @@ function AuditLog() {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [version, setVersion] = useState(0);
   const filter = action ? `action=${encodeURIComponent(action)}` : '';
   const show = (result: Awaited<ReturnType<typeof fetchAudit>>, append: boolean) => {
     if (!result.ok) return setError(result.error);
@@ -173,7 +174,7 @@ function AuditLog() {
     return () => {
       live = false;
     };
-  }, [filter]);
+  }, [filter, version]);
   const id = useId();
   return (
     <section aria-labelledby="audit-title">
@@ -187,6 +188,9 @@ function AuditLog() {
           </option>
         ))}
       </select>{' '}
+      <button type="button" className="secondary small" onClick={() => setVersion((v) => v + 1)}>
+        {t('mod.refresh')}
+      </button>{' '}
       <a href={`/api/moderation/audit?format=csv${filter ? `&${filter}` : ''}`} download>
         {t('mod.auditCsv')}
       </a>
