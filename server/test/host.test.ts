@@ -1,46 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Booth, BoothFigures } from '../../shared/booths.js';
 import type { AuditEntry } from '../../shared/moderation.js';
 import type { ChatMessage } from '../../shared/protocol.js';
 import { startOfDay } from '../host/routes.js';
-import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
-import { joinedSocket, nextEvent, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
+import { createUser, TestClient } from './harness.js';
+import { useSocketFair } from './fair.js';
+import { nextEvent, request, type ClientSocket } from './sockets.js';
 
-let server: TestServer;
-let boothIds: Record<string, number>;
-const open: ClientSocket[] = [];
+const fair = useSocketFair();
+const { join, connect } = fair;
 
-async function join(email: string, slug = 'peace-direct') {
-  const session = await joinedSocket(server.baseUrl, email, boothIds[slug]!);
-  open.push(session.socket);
-  return session;
-}
+const hoursFromNow = (hours: number) => new Date(fair.server.clock.now() + hours * 3_600_000).toISOString();
 
-async function connect(email: string) {
-  const session = await signedInSocket(server.baseUrl, email);
-  open.push(session.socket);
-  return session;
-}
-
-const hoursFromNow = (hours: number) => new Date(server.clock.now() + hours * 3_600_000).toISOString();
-
-beforeAll(async () => {
-  server = await startTestServer({ deps: { presenceGraceMs: 200, lobbyIntervalMs: 100 } });
-  boothIds = await boothIdsBySlug(server.baseUrl);
-});
-afterEach(async () => {
-  for (const socket of open.splice(0)) socket.disconnect();
-  server.clock.advance(11_000);
-  await sleep(300);
-});
-afterAll(async () => {
-  await server.close();
-});
 
 describe('host console', () => {
   it('edits the profile, and the booth and the lobby see it live', async () => {
-    const boothId = boothIds['peace-direct']!;
+    const boothId = fair.boothIds['peace-direct']!;
     const host = await join('host@fair.test');
     const inBooth = await join('member@fair.test');
     const inLobby = await connect('member2@fair.test');
@@ -58,12 +34,12 @@ describe('host console', () => {
 
     const scriptLink = await request(host.socket, 'booth:edit', { boothId, links: [{ title: 'x', url: 'javascript:alert(1)' }] });
     expect(scriptLink.ok || scriptLink.error.details?.field).toBe('links.0.url');
-    const other = await request(host.socket, 'booth:edit', { boothId: boothIds.kujalink, description: 'not mine' });
+    const other = await request(host.socket, 'booth:edit', { boothId: fair.boothIds.kujalink, description: 'not mine' });
     expect(other.ok || other.error.code).toBe('FORBIDDEN');
   });
 
   it('keeps a schedule: sessions not yet over, earliest first, in GET /api/booths', async () => {
-    const boothId = boothIds['peace-direct']!;
+    const boothId = fair.boothIds['peace-direct']!;
     const host = await connect('host@fair.test');
     const later = { title: 'Grant clinic', startsAt: hoursFromNow(3), endsAt: hoursFromNow(4), language: 'es' };
     const now = { title: 'Welcome', startsAt: hoursFromNow(-0.5), endsAt: hoursFromNow(0.5), language: 'en' };
@@ -73,11 +49,11 @@ describe('host console', () => {
     const backwards = await request(host.socket, 'schedule:add', { boothId, session: { ...later, endsAt: later.startsAt } });
     expect(backwards.ok || backwards.error.details?.field).toBe('session.endsAt');
 
-    const client = new TestClient(server.baseUrl);
+    const client = new TestClient(fair.server.baseUrl);
     await client.login('member@fair.test');
     const listed = ((await client.get('/api/booths')).body as unknown as Booth[]).find((b) => b.id === boothId)!;
     expect(listed.sessions.map((s) => s.title)).toEqual(['Welcome', 'Grant clinic']);
-    server.clock.advance(3_600_000);
+    fair.server.clock.advance(3_600_000);
     const afterWelcome = (await client.get('/api/booths/peace-direct')).body as unknown as Booth;
     expect(afterWelcome.sessions.map((s) => s.title)).toEqual(['Grant clinic']);
 
@@ -86,7 +62,7 @@ describe('host console', () => {
   });
 
   it('pins a message for everyone, posts a booth announcement, and a delete clears the pin', async () => {
-    const boothId = boothIds['peace-direct']!;
+    const boothId = fair.boothIds['peace-direct']!;
     const host = await join('host@fair.test');
     const member = await join('member@fair.test');
     const moderator = await connect('moderator@fair.test');
@@ -108,20 +84,20 @@ describe('host console', () => {
   });
 
   it('shows figures and who waits without a host, as JSON and CSV', async () => {
-    const boothId = boothIds['civicus-monitor']!;
-    const host = await createUser(server.db, { email: 'monitor-host@fair.test', displayName: 'Monitor host', role: 'host', hostsBoothId: boothId });
-    const client = new TestClient(server.baseUrl);
+    const boothId = fair.boothIds['civicus-monitor']!;
+    const host = await createUser(fair.server.db, { email: 'monitor-host@fair.test', displayName: 'Monitor host', role: 'host', hostsBoothId: boothId });
+    const client = new TestClient(fair.server.baseUrl);
     await client.login('monitor-host@fair.test');
     const figures = async () => (await client.get(`/api/booths/${boothId}/figures`)).body as unknown as BoothFigures;
 
     const first = await join('member@fair.test', 'civicus-monitor');
-    server.clock.advance(60_000);
+    fair.server.clock.advance(60_000);
     await join('member2@fair.test', 'civicus-monitor');
     expect(await figures()).toMatchObject({ visitorsNow: 2, visitorsToday: 2, peakConcurrency: 2, hostPresent: false });
     expect((await figures()).waiting.map((w) => w.displayName).sort()).toEqual(['Amina (demo member)', 'Luis (demo member)']);
     expect((await request(first.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'anyone here?' })).ok).toBe(true);
 
-    server.clock.advance(120_000);
+    fair.server.clock.advance(120_000);
     expect((await request(first.socket, 'booth:leave', { boothId })).ok).toBe(true);
     const hostSocket = await join('monitor-host@fair.test', 'civicus-monitor');
     const withHost = await figures();
@@ -149,9 +125,9 @@ describe('host console', () => {
 
 describe('audit log', () => {
   it('records every moderation and host action, and the CSV holds them all', async () => {
-    const boothId = boothIds.unmute!;
-    const since = encodeURIComponent(new Date(server.clock.now()).toISOString());
-    const target = await createUser(server.db, { email: 'audited@fair.test', displayName: 'Audited, "Member"', role: 'member' });
+    const boothId = fair.boothIds.unmute!;
+    const since = encodeURIComponent(new Date(fair.server.clock.now()).toISOString());
+    const target = await createUser(fair.server.db, { email: 'audited@fair.test', displayName: 'Audited, "Member"', role: 'member' });
     const author = await join('audited@fair.test', 'unmute');
     const moderator = await join('moderator@fair.test', 'unmute');
     const reporter = await join('member@fair.test', 'unmute');
@@ -186,12 +162,12 @@ describe('audit log', () => {
       [moderator.socket, 'announcement:create', { text: 'Audited announcement', boothId }],
     ];
     for (const [socket, command, payload] of actions) await ok(socket, command, payload);
-    const adminClient = new TestClient(server.baseUrl);
+    const adminClient = new TestClient(fair.server.baseUrl);
     await adminClient.login('admin@fair.test');
     const sessionId = ((await adminClient.get('/api/booths/unmute')).body as unknown as Booth).sessions[0]!.id;
     await ok(admin.socket, 'schedule:remove', { boothId, sessionId });
 
-    const moderatorClient = new TestClient(server.baseUrl);
+    const moderatorClient = new TestClient(fair.server.baseUrl);
     await moderatorClient.login('moderator@fair.test');
     const csv = await moderatorClient.get(`/api/moderation/audit?format=csv&since=${since}`);
     expect(csv.status).toBe(200);

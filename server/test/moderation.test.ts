@@ -1,30 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KICK_COOLDOWN_MS } from '../../shared/limits.js';
 import type { Restriction } from '../../shared/moderation.js';
 import type { BoothJoinData, ChatMessage } from '../../shared/protocol.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { sessions } from '../db/schema.js';
-import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
-import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
+import { createUser, TestClient } from './harness.js';
+import { useSocketFair } from './fair.js';
+import { collect, connected, nextEvent, openSocket, request, sleep, type ClientSocket } from './sockets.js';
 
-let server: TestServer;
-let boothIds: Record<string, number>;
-const open: ClientSocket[] = [];
 const videoCalls: [number, string][] = [];
 let failVideo = false;
-
-async function join(email: string, slug = 'peace-direct') {
-  const session = await joinedSocket(server.baseUrl, email, boothIds[slug]!);
-  open.push(session.socket);
-  return session;
-}
-
-async function connect(email: string) {
-  const session = await signedInSocket(server.baseUrl, email);
-  open.push(session.socket);
-  return session;
-}
+const fair = useSocketFair({
+  presenceGraceMs: 300,
+  videoRooms: {
+    removeParticipant(boothId, userId) {
+      videoCalls.push([boothId, userId]);
+      return failVideo ? Promise.reject(new Error('LiveKit is down')) : Promise.resolve();
+    },
+  },
+});
+const { join, connect } = fair;
 
 async function say(socket: ClientSocket, boothId: number, body: string) {
   return request<ChatMessage>(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
@@ -40,38 +36,13 @@ let accounts = 0;
 async function newMember(name: string) {
   accounts += 1;
   const email = `${name.toLowerCase()}${accounts}@fair.test`;
-  const id = await createUser(server.db, { email, displayName: name, role: 'member' });
+  const id = await createUser(fair.server.db, { email, displayName: name, role: 'member' });
   return { email, id };
 }
 
-beforeAll(async () => {
-  server = await startTestServer({
-    deps: {
-      presenceGraceMs: 300,
-      lobbyIntervalMs: 100,
-      videoRooms: {
-        removeParticipant(boothId, userId) {
-          videoCalls.push([boothId, userId]);
-          return failVideo ? Promise.reject(new Error('LiveKit is down')) : Promise.resolve();
-        },
-      },
-    },
-  });
-  boothIds = await boothIdsBySlug(server.baseUrl);
-});
-afterEach(async () => {
-  for (const socket of open.splice(0)) socket.disconnect();
-  // Past the chat rate window and the grace period, so tests do not see each other.
-  server.clock.advance(11_000);
-  await sleep(400);
-});
-afterAll(async () => {
-  await server.close();
-});
-
 describe('chat:delete', () => {
   it('soft-deletes for everyone in the booth; history keeps the place without the body', async () => {
-    const boothId = boothIds['peace-direct']!;
+    const boothId = fair.boothIds['peace-direct']!;
     const author = await join('member@fair.test');
     const bystander = await join('member2@fair.test');
     const moderator = await join('moderator@fair.test');
@@ -92,12 +63,12 @@ describe('chat:delete', () => {
     const again = await request(moderator.socket, 'chat:delete', { messageId: sent.data.id });
     expect(again.ok || again.error.code).toBe('NOT_FOUND');
     // The row stays for the record.
-    const row = server.db.$client.prepare('select body, delete_reason from messages where id = ?').get(sent.data.id);
+    const row = fair.server.db.$client.prepare('select body, delete_reason from messages where id = ?').get(sent.data.id);
     expect(row).toEqual({ body: 'something awful', delete_reason: 'harassment' });
   });
 
   it('lets a host delete in their own booth, but not a moderator’s message', async () => {
-    const boothId = boothIds['peace-direct']!;
+    const boothId = fair.boothIds['peace-direct']!;
     const host = await join('host@fair.test');
     const member = await join('member@fair.test');
     const moderator = await join('moderator@fair.test');
@@ -112,7 +83,7 @@ describe('chat:delete', () => {
 
 describe('moderation:mute and unmute', () => {
   it('answers MUTED with the end time, tells only the target, and lifts on unmute', async () => {
-    const boothId = boothIds.kujalink!;
+    const boothId = fair.boothIds.kujalink!;
     const target = await join('member@fair.test', 'kujalink');
     const bystander = await join('member2@fair.test', 'kujalink');
     const moderator = await join('moderator@fair.test', 'kujalink');
@@ -125,7 +96,7 @@ describe('moderation:mute and unmute', () => {
     if (!ack.ok) return;
     expect(ack.data).toMatchObject({ kind: 'mute', user: { id: target.userId }, boothId: null, reason: 'Spamming links' });
     const until = Date.parse(ack.data.expiresAt!);
-    expect(until - server.clock.now()).toBeGreaterThan(14 * 60_000);
+    expect(until - fair.server.clock.now()).toBeGreaterThan(14 * 60_000);
     expect(await notice).toEqual({ kind: 'muted', boothId: null, until: ack.data.expiresAt, reason: 'Spamming links' });
 
     const muted = await say(target.socket, boothId, 'can I talk?');
@@ -146,13 +117,13 @@ describe('moderation:mute and unmute', () => {
   it('scopes a booth mute to that booth, and ends it when the time is up', async () => {
     const moderator = await connect('moderator@fair.test');
     const target = await join('member2@fair.test', 'kujalink');
-    const ack = await request(moderator.socket, 'moderation:mute', { userId: target.userId, boothId: boothIds.kujalink, minutes: 1, reason: 'Cool off' });
+    const ack = await request(moderator.socket, 'moderation:mute', { userId: target.userId, boothId: fair.boothIds.kujalink, minutes: 1, reason: 'Cool off' });
     expect(ack.ok).toBe(true);
-    expect((await say(target.socket, boothIds.kujalink!, 'muted here')).ok).toBe(false);
-    expect((await request(target.socket, 'booth:join', { boothId: boothIds.unmute })).ok).toBe(true);
-    expect((await say(target.socket, boothIds.unmute!, 'but not here')).ok).toBe(true);
-    server.clock.advance(61_000);
-    expect((await say(target.socket, boothIds.kujalink!, 'and back')).ok).toBe(true);
+    expect((await say(target.socket, fair.boothIds.kujalink!, 'muted here')).ok).toBe(false);
+    expect((await request(target.socket, 'booth:join', { boothId: fair.boothIds.unmute })).ok).toBe(true);
+    expect((await say(target.socket, fair.boothIds.unmute!, 'but not here')).ok).toBe(true);
+    fair.server.clock.advance(61_000);
+    expect((await say(target.socket, fair.boothIds.kujalink!, 'and back')).ok).toBe(true);
   });
 
   it('refuses a mute by a host, and a moderator muting an admin', async () => {
@@ -168,10 +139,10 @@ describe('moderation:mute and unmute', () => {
 
 describe('moderation:kick', () => {
   it('removes the person from the booth and its video at once, and refuses a rejoin during the cool-down', async () => {
-    const boothId = boothIds['end-water-poverty']!;
+    const boothId = fair.boothIds['end-water-poverty']!;
     const target = await join('member@fair.test', 'end-water-poverty');
-    const secondTab = openSocket(server.baseUrl, target.client.cookie);
-    open.push(secondTab);
+    const secondTab = openSocket(fair.server.baseUrl, target.client.cookie);
+    fair.track(secondTab);
     await connected(secondTab);
     expect((await request(secondTab, 'booth:join', { boothId })).ok).toBe(true);
     const bystander = await join('member2@fair.test', 'end-water-poverty');
@@ -186,7 +157,7 @@ describe('moderation:kick', () => {
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     const until = ack.data.expiresAt!;
-    expect(Date.parse(until) - server.clock.now()).toBeGreaterThan(KICK_COOLDOWN_MS - 5_000);
+    expect(Date.parse(until) - fair.server.clock.now()).toBeGreaterThan(KICK_COOLDOWN_MS - 5_000);
     expect(await left).toEqual({ boothId, userId: target.userId });
     for (const notice of await Promise.all(noticeInEachTab)) expect(notice).toEqual({ kind: 'kicked', boothId, until, reason: 'Abusive language' });
     expect(videoCalls).toEqual([[boothId, target.userId]]);
@@ -206,19 +177,19 @@ describe('moderation:kick', () => {
     expect(snapshot.ok && snapshot.data.presence.map((p) => p.userId)).not.toContain(target.userId);
 
     // Other booths stay open to them; after the cool-down this one does too.
-    expect((await request(target.socket, 'booth:join', { boothId: boothIds.unmute })).ok).toBe(true);
-    server.clock.advance(KICK_COOLDOWN_MS);
+    expect((await request(target.socket, 'booth:join', { boothId: fair.boothIds.unmute })).ok).toBe(true);
+    fair.server.clock.advance(KICK_COOLDOWN_MS);
     expect((await request(target.socket, 'booth:join', { boothId })).ok).toBe(true);
   });
 
   it('lets a host kick in their own booth but never a moderator, and keeps going when video fails', async () => {
-    const boothId = boothIds['peace-direct']!;
+    const boothId = fair.boothIds['peace-direct']!;
     const host = await join('host@fair.test');
     const moderator = await join('moderator@fair.test');
     const member = await join('member2@fair.test');
     const onModerator = await request(host.socket, 'moderation:kick', { userId: moderator.userId, boothId, reason: 'no' });
     expect(onModerator.ok || onModerator.error.code).toBe('FORBIDDEN');
-    const elsewhere = await request(host.socket, 'moderation:kick', { userId: member.userId, boothId: boothIds.kujalink, reason: 'no' });
+    const elsewhere = await request(host.socket, 'moderation:kick', { userId: member.userId, boothId: fair.boothIds.kujalink, reason: 'no' });
     expect(elsewhere.ok || elsewhere.error.code).toBe('FORBIDDEN');
     failVideo = true;
     try {
@@ -235,7 +206,7 @@ describe('moderation:kick', () => {
 
 describe('moderation:ban', () => {
   it('disconnects at once, ends sessions, refuses sockets and logins, and an unban lets them back', async () => {
-    const boothId = boothIds['sixteen-days']!;
+    const boothId = fair.boothIds['sixteen-days']!;
     const { email, id } = await newMember('Banned');
     const target = await join(email, 'sixteen-days');
     const bystander = await join('member2@fair.test', 'sixteen-days');
@@ -257,21 +228,21 @@ describe('moderation:ban', () => {
     expect(videoCalls).toEqual([[boothId, id]]);
 
     // The old session is over, so a new socket is refused, and so is a new login.
-    const again = openSocket(server.baseUrl, target.client.cookie);
-    open.push(again);
+    const again = openSocket(fair.server.baseUrl, target.client.cookie);
+    fair.track(again);
     await expect(connected(again)).rejects.toThrow('UNAUTHENTICATED');
     expect((await target.client.get('/api/me')).status).toBe(401);
-    const login = await new TestClient(server.baseUrl).post('/api/auth/login', { email, password: 'fair-demo' });
+    const login = await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email, password: 'fair-demo' });
     expect(login.status).toBe(403);
     expect(login.body.error).toMatchObject({ code: 'BANNED', details: { until: null } });
     // A wrong password still says only that: the ban is not revealed to a guesser.
-    const guess = await new TestClient(server.baseUrl).post('/api/auth/login', { email, password: 'wrong-password' });
+    const guess = await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email, password: 'wrong-password' });
     expect(guess.body.error?.code).toBe('INVALID_CREDENTIALS');
     // Any session that slipped through is refused at the handshake.
     const token = newSecret();
-    server.db.insert(sessions).values({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(Date.now() + 3_600_000) }).run();
-    const slipped = openSocket(server.baseUrl, `fair_session=${token}`);
-    open.push(slipped);
+    fair.server.db.insert(sessions).values({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(Date.now() + 3_600_000) }).run();
+    const slipped = openSocket(fair.server.baseUrl, `fair_session=${token}`);
+    fair.track(slipped);
     await expect(connected(slipped)).rejects.toThrow('BANNED');
 
     expect(await request(moderator.socket, 'moderation:unban', { userId: id, reason: 'Appeal accepted' })).toEqual({ ok: true, data: { lifted: 1 } });
@@ -289,18 +260,18 @@ describe('moderation:ban', () => {
 
     const ack = await request<Restriction>(moderator.socket, 'moderation:ban', { userId: id, minutes: 60, reason: 'Spam' });
     expect(ack.ok && ack.data.expiresAt).toBeTruthy();
-    const login = await new TestClient(server.baseUrl).post('/api/auth/login', { email, password: 'fair-demo' });
+    const login = await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email, password: 'fair-demo' });
     expect(login.body.error?.details?.until).toBe(ack.ok ? ack.data.expiresAt : undefined);
-    server.clock.advance(61 * 60_000);
-    expect((await new TestClient(server.baseUrl).post('/api/auth/login', { email, password: 'fair-demo' })).status).toBe(200);
+    fair.server.clock.advance(61 * 60_000);
+    expect((await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email, password: 'fair-demo' })).status).toBe(200);
   });
 });
 
 describe('booth:update', () => {
   it('enforces slow mode for members, exempts staff, and tells everyone the new setting', async () => {
-    const boothId = boothIds['youth-action-team']!;
+    const boothId = fair.boothIds['youth-action-team']!;
     const member = await join('member@fair.test', 'youth-action-team');
-    const host = await createUser(server.db, { email: 'yat-host@fair.test', displayName: 'YAT host', role: 'host', hostsBoothId: boothId }).then(() =>
+    const host = await createUser(fair.server.db, { email: 'yat-host@fair.test', displayName: 'YAT host', role: 'host', hostsBoothId: boothId }).then(() =>
       join('yat-host@fair.test', 'youth-action-team'),
     );
     const inLobby = await connect('member2@fair.test');
@@ -318,7 +289,7 @@ describe('booth:update', () => {
     expect(second.error.details?.retryAfterSeconds).toBeGreaterThan(25);
     expect((await say(host.socket, boothId, 'staff 1')).ok).toBe(true);
     expect((await say(host.socket, boothId, 'staff 2')).ok).toBe(true);
-    server.clock.advance(30_000);
+    fair.server.clock.advance(30_000);
     expect((await say(member.socket, boothId, 'third, later')).ok).toBe(true);
 
     expect((await request(host.socket, 'booth:update', { boothId, slowModeSeconds: 0 })).ok).toBe(true);
@@ -328,7 +299,7 @@ describe('booth:update', () => {
   });
 
   it('locks a booth against new entrants only, and lets moderators close it', async () => {
-    const boothId = boothIds['connect-humanity']!;
+    const boothId = fair.boothIds['connect-humanity']!;
     const inside = await join('member@fair.test', 'connect-humanity');
     const moderator = await connect('moderator@fair.test');
     expect((await request(moderator.socket, 'booth:update', { boothId, locked: true })).ok).toBe(true);
@@ -351,7 +322,7 @@ describe('booth:update', () => {
 
 describe('reports', () => {
   it('runs end to end: report, live queue, one report per message, outcome to the reporter', async () => {
-    const boothId = boothIds['fair-share']!;
+    const boothId = fair.boothIds['fair-share']!;
     const author = await join('member2@fair.test', 'fair-share');
     const reporter = await join('member@fair.test', 'fair-share');
     const moderator = await connect('moderator@fair.test');
@@ -384,7 +355,7 @@ describe('reports', () => {
     const badReason = await request(reporter.socket, 'report:create', { messageId: sent.data.id, reason: 'annoying' });
     expect(badReason.ok || badReason.error.details?.field).toBe('reason');
 
-    const client = new TestClient(server.baseUrl);
+    const client = new TestClient(fair.server.baseUrl);
     await client.login('moderator@fair.test');
     const queue = await client.get('/api/moderation/reports');
     expect((queue.body.reports as { id: number }[]).map((r) => r.id)).toContain(ack.data.reportId);
@@ -416,8 +387,8 @@ describe('announcement:create', () => {
 
     const lobbySees = collect(inLobby.socket, 'announcement:created');
     const boothSees = nextEvent(inBooth.socket, 'announcement:created');
-    expect((await request(moderator.socket, 'announcement:create', { text: 'Q&A now', boothId: boothIds.unmute })).ok).toBe(true);
-    expect((await boothSees).boothId).toBe(boothIds.unmute);
+    expect((await request(moderator.socket, 'announcement:create', { text: 'Q&A now', boothId: fair.boothIds.unmute })).ok).toBe(true);
+    expect((await boothSees).boothId).toBe(fair.boothIds.unmute);
     expect(await quietCount(lobbySees)).toBe(0);
   });
 });
