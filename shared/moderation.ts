@@ -10,14 +10,18 @@ const id = z.number().int().positive().max(2 ** 31);
 const userId = z.string().min(1).max(64);
 const minutes = z.number().int().min(1).max(RESTRICTION_MAX_MINUTES);
 
-/** Free text a moderator writes: trimmed, 1–500 characters, newlines allowed, no other control characters. */
-const note = z
-  .string()
-  .trim()
-  .min(1)
-  .max(MODERATION_REASON_MAX_CHARS)
-  // eslint-disable-next-line no-control-regex
-  .refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text), 'must not contain control characters');
+/** Free text staff write: trimmed, not blank, newlines allowed, no other control characters. */
+const plainText = (maxChars: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxChars)
+    // eslint-disable-next-line no-control-regex
+    .refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text), 'must not contain control characters');
+
+/** A reason or note: 1–500 characters. */
+const note = plainText(MODERATION_REASON_MAX_CHARS);
 
 /** Why a member reports a message: the headings of the fair's code of conduct. */
 export const REPORT_REASONS = ['harassment', 'hate', 'threats', 'privacy', 'spam', 'other'] as const;
@@ -61,13 +65,7 @@ export const reportCreateSchema = z.strictObject({ messageId: id, reason: z.enum
 export const reportResolveSchema = z.strictObject({ reportId: id, outcome: z.enum(['resolved', 'dismissed']), note });
 /** `announcement:create`: to the whole fair, or to one booth. */
 export const announcementCreateSchema = z.strictObject({
-  text: z
-    .string()
-    .trim()
-    .min(1)
-    .max(ANNOUNCEMENT_MAX_CHARS)
-    // eslint-disable-next-line no-control-regex
-    .refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text), 'must not contain control characters'),
+  text: plainText(ANNOUNCEMENT_MAX_CHARS),
   boothId: id.optional(),
 });
 
