@@ -140,7 +140,7 @@ export const moderation = defineMessages({
 
     'error.MUTED.until': 'Estás silenciado/a hasta {until}.',
     'error.BANNED.until': 'Tu acceso a la feria está suspendido hasta {until}.',
-    'error.FORBIDDEN.until': 'Se te retiró de este stand. Podrás volver a las {until}.',
+    'error.FORBIDDEN.until': 'Se te retiró de este stand. Podrás volver a partir de: {until}.',
     'error.BOOTH_CLOSED.locked': 'Este stand no admite nuevas visitas en este momento. Inténtalo más tarde.',
 
     'mod.reports': 'Denuncias pendientes',
@@ -229,7 +229,7 @@ export const moderation = defineMessages({
 
     'error.MUTED.until': 'Vous êtes rendu muet jusqu’à {until}.',
     'error.BANNED.until': 'Votre accès à la foire est suspendu jusqu’à {until}.',
-    'error.FORBIDDEN.until': 'Vous avez été retiré de ce stand. Vous pourrez revenir à {until}.',
+    'error.FORBIDDEN.until': 'Vous avez été retiré de ce stand. Vous pourrez revenir à partir de : {until}.',
     'error.BOOTH_CLOSED.locked': 'Ce stand n’accepte pas de nouveaux visiteurs pour le moment. Réessayez plus tard.',
 
     'mod.reports': 'Signalements en attente',
