@@ -55,7 +55,9 @@ export default defineConfig({
   test: {
     root: '.',
     include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'client/**/*.test.tsx'],
-    testTimeout: 20_000,
+    testTimeout: 30_000,
+    // Browser steps under a loaded 2-core CI machine can take seconds: poll patiently.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     hookTimeout: 60_000,
     pool: 'forks',
   },

@@ -13,7 +13,7 @@ import { createChatService } from './chat/service.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
-import { errorHandler, sendError } from './http/errors.js';
+import { errorHandler, sendError, type Failure } from './http/errors.js';
 import { sameOriginWrites } from './http/middleware.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
@@ -28,6 +28,16 @@ import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits
 import { videoHandlers } from './video/handlers.js';
 import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
 import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
+import { can } from '../shared/roles.js';
+import { hostHandlers } from './host/handlers.js';
+import { hostRoutes } from './host/routes.js';
+import { createVisitLog, recordingVisits } from './host/visits.js';
+import { createAuditLog } from './moderation/audit.js';
+import { createEnforcer, type VideoRooms } from './moderation/enforcement.js';
+import { moderationHandlers } from './moderation/handlers.js';
+import { createReportStore } from './moderation/reports.js';
+import { createRestrictionStore } from './moderation/restrictions.js';
+import { moderationRoutes } from './moderation/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +51,8 @@ export interface AppDeps {
   lobbyIntervalMs?: number;
   /** Whether a person may use video in a booth (moderation refuses kicked and banned people). */
   videoAccess?: VideoAccess;
+  /** The video side, when there is one: bans and kicks remove people from its rooms. */
+  videoRooms?: VideoRooms;
 }
 
 export interface Application {
@@ -48,6 +60,11 @@ export interface Application {
   io: FairServer;
   /** Video: tokens, raised hands, and the LiveKit RoomService (moderation removes people through it). */
   video: VideoService;
+  /**
+   * Why a person may not be in a booth now (banned: BANNED, kicked: FORBIDDEN, with
+   * `details.until`), or null. For routes outside moderation, such as the video token.
+   */
+  barredFromBooth(userId: string, boothId: number): Failure | null;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -57,35 +74,72 @@ const JSON_BODY_LIMIT = '32kb';
 /** Builds the whole fair from its dependencies. Nothing listens until the caller says so. */
 export function createApplication(deps: AppDeps): Application {
   const { config, db, logger, clock = { now: Date.now }, clientDir } = deps;
-  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
+  const restrictions = createRestrictionStore(db, clock);
+  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, banOf: (userId) => restrictions.ban(userId) });
+  const audit = createAuditLog(db, clock);
+  const reports = createReportStore(db, clock);
+  const visits = createVisitLog(db, clock);
+  visits.closeOpenVisits();
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const chat = createChatService({ db, clock });
   const app = express();
   const httpServer = createServer(app);
   const realtimeLogger = logger.child({ feature: 'realtime' });
-  const io: FairServer = createSocketServer(httpServer, auth, realtimeLogger, (socket) => {
-    socket.emit('lobby:occupancy', Object.fromEntries(booths.list().map((booth) => [booth.id, booth.occupancy])));
-    const handlerDeps = { io, booths, presence, chat, occupancyChanged };
-    registerCommands(
-      socket,
-      { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps), ...videoHandlers(socket, { video, auth }) },
-      realtimeLogger,
-    );
-    socket.on('disconnect', () => dropFromBooths(socket, presence));
-  });
-  const presence = createPresenceStore({
-    graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
-    onExpired(boothId, entry) {
-      announceLeave(io, boothId, entry);
-      occupancyChanged(boothId);
+  const io: FairServer = createSocketServer(
+    httpServer,
+    auth,
+    realtimeLogger,
+    (socket) => {
+      if (can(socket.data.user, 'moderation:review')) void socket.join(rooms.moderators);
+      socket.emit('lobby:occupancy', Object.fromEntries(booths.list().map((booth) => [booth.id, booth.occupancy])));
+      const handlerDeps = { io, auth, booths, presence, chat, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
+      registerCommands(
+        socket,
+        {
+          ...boothHandlers(socket, handlerDeps),
+          ...chatHandlers(socket, handlerDeps),
+          ...moderationHandlers(socket, handlerDeps),
+          ...hostHandlers(socket, handlerDeps),
+          ...videoHandlers(socket, handlerDeps),
+        },
+        realtimeLogger,
+      );
+      socket.on('disconnect', () => dropFromBooths(socket, presence));
     },
+    (user) => (restrictions.ban(user.id) ? 'BANNED' : null),
+  );
+  const presence = recordingVisits(
+    createPresenceStore({
+      graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
+      onExpired(boothId, entry) {
+        visits.left(boothId, entry.userId);
+        announceLeave(io, boothId, entry);
+        occupancyChanged(boothId);
+      },
+    }),
+    visits,
+  );
+  const video = createVideoService({
+    livekit: config.livekit,
+    io,
+    clock,
+    logger: logger.child({ feature: 'video' }),
+    // Kicked and banned people get no video token.
+    videoAccess: deps.videoAccess ?? ((user, boothId) => restrictions.barredFrom(user.id, boothId) === null),
   });
-  const video = createVideoService({ livekit: config.livekit, io, clock, logger: logger.child({ feature: 'video' }), videoAccess: deps.videoAccess });
   const booths = createBoothService(
     db,
     (boothId) => presence.count(boothId),
     (boothId) => ({ video: video.available, videoParticipants: video.participantsIn(boothId) }),
+    clock,
   );
+  // Kicks and bans also remove the person from the booth's LiveKit room.
+  const videoRooms: VideoRooms = deps.videoRooms ?? {
+    async removeParticipant(boothId, userId) {
+      await video.removeParticipant(boothId, userId);
+    },
+  };
+  const enforcer = createEnforcer({ io, presence, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
@@ -131,6 +185,8 @@ export function createApplication(deps: AppDeps): Application {
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
   app.use(videoTokenRoute(auth, booths, video));
+  app.use(hostRoutes(auth, { booths, presence, visits, clock }));
+  app.use(moderationRoutes(auth, { audit, restrictions, reports }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });
@@ -153,6 +209,7 @@ export function createApplication(deps: AppDeps): Application {
     httpServer,
     io,
     video,
+    barredFromBooth: (userId, boothId) => restrictions.barredFrom(userId, boothId),
     async close() {
       clearInterval(sessionSweep);
       lobby.close();

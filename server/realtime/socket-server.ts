@@ -1,7 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
-import type { AuthService } from '../auth/service.js';
+import type { AuthService, AuthUser } from '../auth/service.js';
+import type { ErrorCode } from '../../shared/errors.js';
 import type { Logger } from '../logger.js';
 import type { FairServer, FairSocket } from './types.js';
 import { rooms } from './types.js';
@@ -11,9 +12,16 @@ export const SOCKET_MAX_PAYLOAD_BYTES = 16 * 1024;
 
 /**
  * Socket.IO on the app's HTTP server. The handshake authenticates from the session cookie;
- * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED".
+ * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED",
+ * and a user `refuse` names (a banned one) with that code ("BANNED").
  */
-export function createSocketServer(httpServer: HttpServer, auth: AuthService, logger: Logger, onConnection: (socket: FairSocket) => void): FairServer {
+export function createSocketServer(
+  httpServer: HttpServer,
+  auth: AuthService,
+  logger: Logger,
+  onConnection: (socket: FairSocket) => void,
+  refuse: (user: AuthUser) => ErrorCode | null = () => null,
+): FairServer {
   const io: FairServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
@@ -26,6 +34,8 @@ export function createSocketServer(httpServer: HttpServer, auth: AuthService, lo
   io.use((socket, next) => {
     const user = auth.userForSession(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
     if (!user) return next(new Error('UNAUTHENTICATED'));
+    const refused = refuse(user);
+    if (refused) return next(new Error(refused));
     socket.data.user = user;
     socket.data.booths = new Set();
     next();

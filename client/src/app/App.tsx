@@ -1,10 +1,12 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
 import { FirstVisitGuide } from '../features/guide/FirstVisitGuide.js';
 import { LobbyPage } from '../features/lobby/LobbyPage.js';
 import { DataSaverToggle } from '../features/preferences/DataSaverToggle.js';
+import { Notices } from '../features/moderation/Notices.js';
+import { can } from '../../../shared/roles.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
 import { matchPath, Link, usePath } from '../lib/router.js';
@@ -27,6 +29,7 @@ function Header() {
         <LanguageSwitcher />
         {me && (
           <>
+            {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <button type="button" className="secondary" onClick={() => void signOut()}>
               {t('nav.signOut')}
@@ -37,6 +40,10 @@ function Header() {
     </header>
   );
 }
+
+// Staff pages are loaded only by the staff who open them: members never download them.
+const ModerationPage = lazy(() => import('../features/moderation/ModerationPage.js').then((m) => ({ default: m.ModerationPage })));
+const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
   const t = useT();
@@ -59,7 +66,15 @@ function Page() {
   const booth = matchPath('/booths/:slug', path);
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
+  if (path === '/moderation') return <ModerationPage />;
+  const console = matchPath('/booths/:slug/console', path);
+  if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;
+}
+
+function Loading() {
+  const t = useT();
+  return <p role="status">{t('app.loading')}</p>;
 }
 
 /** After an in-app navigation, focus moves to the new page (as a full page load would). */
@@ -94,7 +109,10 @@ export function App() {
     <>
       <Header />
       <main id="main" tabIndex={-1}>
-        <Page />
+        <Notices />
+        <Suspense fallback={<Loading />}>
+          <Page />
+        </Suspense>
       </main>
     </>
   );

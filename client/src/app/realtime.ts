@@ -1,6 +1,7 @@
 import { loadOutbox, persistOutbox, joinCurrentBooth, registerBoothListeners } from '../features/booth/booth-actions.js';
 import { registerLobbyListeners } from '../features/lobby/lobby-listeners.js';
 import { registerVideoListeners } from '../features/video/video-actions.js';
+import { registerModerationListeners } from '../features/moderation/moderation-listeners.js';
 import { closeSocket, createSocket } from '../lib/socket.js';
 import { useStore } from './store.js';
 
@@ -16,6 +17,7 @@ export function startRealtime(): () => void {
   registerBoothListeners(socket);
   registerLobbyListeners(socket);
   registerVideoListeners(socket);
+  registerModerationListeners(socket);
   const unsubscribeMe = useStore.subscribe((state, previous) => {
     const userId = state.me?.id;
     if (userId === previous.me?.id) return;
@@ -44,7 +46,7 @@ export function startRealtime(): () => void {
   });
   socket.on('disconnect', () => setConnection(navigator.onLine ? 'reconnecting' : 'offline'));
   socket.on('connect_error', (error) => {
-    if (error.message === 'UNAUTHENTICATED') {
+    if (error.message === 'UNAUTHENTICATED' || error.message === 'BANNED') {
       useStore.getState().setMe(null);
       return;
     }

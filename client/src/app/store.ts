@@ -6,9 +6,10 @@ import { createSessionSlice, type SessionSlice } from '../features/auth/session-
 import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice.js';
 import { createVideoSlice, type VideoSlice } from '../features/video/video-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
+import { createModerationSlice, type ModerationSlice } from '../features/moderation/moderation-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice & ModerationSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -18,4 +19,5 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createBoothSlice(...args),
   ...createPreferencesSlice(...args),
   ...createVideoSlice(...args),
+  ...createModerationSlice(...args),
 }));

@@ -19,11 +19,8 @@ describe('locale catalogues', () => {
     expect(mismatched).toEqual([]);
   });
 
-  it('has both plural forms wherever one is used', () => {
-    for (const key of keys.filter((k) => k.endsWith('.one') || k.endsWith('.other'))) {
-      const base = key.slice(0, key.lastIndexOf('.'));
-      expect(keys, base).toEqual(expect.arrayContaining([`${base}.one`, `${base}.other`]));
-    }
+  it('has the "other" plural form wherever a "one" form exists', () => {
+    for (const key of keys.filter((k) => k.endsWith('.one'))) expect(keys, key).toContain(`${key.slice(0, -4)}.other`);
   });
 });
 

@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
+import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
+import { command } from '../../lib/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { Link } from '../../lib/router.js';
@@ -15,6 +17,7 @@ export function BoothPage({ slug }: { slug: string }) {
   const view = useStore((state) => state.boothView);
   const error = useStore((state) => state.boothError);
   const visitPrivately = useStore((state) => state.visitPrivately);
+  const me = useStore((state) => state.me);
 
   useEffect(() => {
     void enterBooth(slug);
@@ -39,6 +42,7 @@ export function BoothPage({ slug }: { slug: string }) {
   }
 
   const { booth } = view;
+  const staffConsole = me && (can(me, 'booth:edit-profile', { boothId: booth.id }) || can(me, 'booth:figures', { boothId: booth.id }));
   return (
     <section className="booth" aria-labelledby="booth-title">
       <div className="booth-head">
@@ -52,10 +56,25 @@ export function BoothPage({ slug }: { slug: string }) {
           </p>
         )}
         {visitPrivately && <p className="notice">{t('booth.visitingPrivately')}</p>}
+        {staffConsole && <Link to={`/booths/${booth.slug}/console`}>{t('host.console')}</Link>}
       </div>
       <div className="booth-body">
         <section className="chat card" aria-labelledby="chat-title">
           <h2 id="chat-title">{t('chat.title')}</h2>
+          {booth.pinned && (
+            <section className="pinned" aria-labelledby="pinned-title">
+              <h3 id="pinned-title">{t('mod.pinned')}</h3>
+              <p>
+                <strong>{booth.pinned.authorName}:</strong> <span className="body">{booth.pinned.body}</span>
+              </p>
+              {me && can(me, 'chat:pin', { boothId: booth.id }) && (
+                <button type="button" className="secondary small" onClick={() => void command('chat:pin', { boothId: booth.id, messageId: null })}>
+                  {t('mod.unpin')}
+                </button>
+              )}
+            </section>
+          )}
+          {booth.slowModeSeconds > 0 && <p className="hint">{t('booth.slowMode', { seconds: booth.slowModeSeconds })}</p>}
           <ChatLog boothId={view.boothId} />
           <Composer />
         </section>
@@ -70,8 +89,22 @@ export function BoothPage({ slug }: { slug: string }) {
             <p>
               <strong>{t('lobby.tags')}:</strong> {booth.tags.join(', ')}
             </p>
+            {booth.links.length > 0 && (
+              <>
+                <h3>{t('booth.links')}</h3>
+                <ul>
+                  {booth.links.map((link) => (
+                    <li key={link.url}>
+                      <a href={link.url} target="_blank" rel="noopener noreferrer">
+                        {link.title}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
           </section>
-          <PresenceList presence={view.presence} />
+          <PresenceList presence={view.presence} boothId={view.boothId} />
         </aside>
       </div>
     </section>

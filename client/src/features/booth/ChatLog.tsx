@@ -4,6 +4,7 @@ import { useStore } from '../../app/store.js';
 import { useT } from '../../i18n/use-t.js';
 import { discardMessage, loadEarlier } from './booth-actions.js';
 import type { OutboxItem } from './booth-slice.js';
+import { MessageActions } from './StaffActions.js';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function formatTime(iso: string, locale: string): string {
@@ -15,15 +16,16 @@ function formatTime(iso: string, locale: string): string {
   return format.format(new Date(iso));
 }
 
-function Message({ message }: { message: ChatMessage }) {
+function Message({ message, boothId }: { message: ChatMessage; boothId: number }) {
   const t = useT();
   return (
-    <li className="message">
+    <li className={message.deleted ? 'message deleted' : 'message'}>
       <p className="meta">
         <span className="author">{message.author.displayName}</span>{' '}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, t.locale)}</time>
       </p>
-      <p className="body">{message.body}</p>
+      {message.deleted ? <p className="body muted">{t('chat.deleted')}</p> : <p className="body">{message.body}</p>}
+      <MessageActions message={message} boothId={boothId} />
     </li>
   );
 }
@@ -76,7 +78,7 @@ export function ChatLog({ boothId }: { boothId: number }) {
         messages && messages.length > 0 && <p className="muted small">{t('chat.noEarlier')}</p>
       )}
       <ol className="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.log')}>
-        {messages?.map((message) => <Message key={message.seq} message={message} />)}
+        {messages?.map((message) => <Message key={message.seq} message={message} boothId={boothId} />)}
         {pending.map((item) => (
           <Pending key={item.clientMsgId} item={item} online={online} />
         ))}

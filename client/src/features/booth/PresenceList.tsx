@@ -3,8 +3,9 @@ import { useStore } from '../../app/store.js';
 import { isDataSaverOn } from '../../lib/preferences-slice.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
+import { PersonActions } from './StaffActions.js';
 
-export function PresenceList({ presence }: { presence: PresenceEntry[] }) {
+export function PresenceList({ presence, boothId }: { presence: PresenceEntry[]; boothId: number }) {
   const t = useT();
   const meId = useStore((state) => state.me?.id);
   const collapsed = useStore(isDataSaverOn);
@@ -17,6 +18,7 @@ export function PresenceList({ presence }: { presence: PresenceEntry[] }) {
             {person.role !== 'member' && <span className="badge">{t(`booth.role.${person.role}` as MessageKey)}</span>}
             {person.private && <span className="badge muted">{t('booth.privateVisitor')}</span>}
             {person.userId === meId && <span className="muted"> {t('booth.you')}</span>}
+            <PersonActions person={person} boothId={boothId} />
           </li>
       ))}
     </ul>

@@ -179,6 +179,19 @@ export function registerBoothListeners(socket: FairClientSocket): void {
   socket.on('video:count', ({ boothId, count }) => {
     updateView(boothId, (view) => ({ booth: { ...view.booth, videoParticipants: count } }));
   });
+  socket.on('chat:deleted', ({ boothId, seq }) => {
+    updateView(boothId, (view) => ({ messages: view.messages.map((m) => (m.seq === seq ? { ...m, body: '', deleted: true as const } : m)) }));
+  });
+  socket.on('booth:updated', (booth) => {
+    updateView(booth.id, (view) => ({ booth: { ...booth, occupancy: view.booth.occupancy } }));
+  });
+  // Removed from the booth on screen: out at once, with the reason and the time they may return.
+  socket.on('moderation:notice', (notice) => {
+    const view = get().boothView;
+    if (notice.kind !== 'kicked' || !view || view.boothId !== notice.boothId) return;
+    updateView(view.boothId, () => ({ joined: false, presence: [] }));
+    set({ boothError: { code: 'FORBIDDEN', message: 'kicked', details: { until: notice.until } } });
+  });
   // A new connection has joined nothing yet.
   socket.on('disconnect', () => {
     const view = get().boothView;

@@ -1,10 +1,32 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { Booth } from '../../../../shared/booths.js';
+import type { Booth, BoothSession } from '../../../../shared/booths.js';
 import { LANGUAGES, type Language } from '../../../../shared/limits.js';
+import { formatTimeRange } from '../../lib/time.js';
+import { useNow } from '../../lib/use-now.js';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { Link } from '../../lib/router.js';
+
+/** "Now" and "next" from the booth's schedule, in the viewer's language and time zone. */
+function NowAndNext({ sessions }: { sessions: BoothSession[] }) {
+  const t = useT();
+  const now = useNow(60_000);
+  const current = sessions.find((s) => Date.parse(s.startsAt) <= now && Date.parse(s.endsAt) > now);
+  const next = sessions.find((s) => Date.parse(s.startsAt) > now);
+  const line = (key: 'lobby.now' | 'lobby.next', session: BoothSession) => (
+    <p className="session">
+      <strong>{t(key, { title: session.title })}</strong>{' '}
+      {t('lobby.sessionTime', { time: formatTimeRange(session.startsAt, session.endsAt, t.locale), language: t(`language.${session.language}` as MessageKey) })}
+    </p>
+  );
+  return (
+    <>
+      {current && line('lobby.now', current)}
+      {next && line('lobby.next', next)}
+    </>
+  );
+}
 
 function BoothCard({ booth }: { booth: Booth }) {
   const t = useT();
@@ -20,6 +42,8 @@ function BoothCard({ booth }: { booth: Booth }) {
         <dt>{t('lobby.tags')}</dt>
         <dd>{booth.tags.join(', ')}</dd>
       </dl>
+      <NowAndNext sessions={booth.sessions} />
+      {booth.locked && booth.status === 'open' && <p className="muted">{t('lobby.locked')}</p>}
       <p className="occupancy" aria-live="off">
         {booth.status === 'closed' ? t('lobby.closed') : t.plural('lobby.occupancy', booth.occupancy)}
         {booth.status === 'open' && booth.video && booth.videoParticipants > 0 && <> · {t.plural('video.onVideo', booth.videoParticipants)}</>}

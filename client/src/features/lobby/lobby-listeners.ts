@@ -1,8 +1,11 @@
 import { useStore } from '../../app/store.js';
 import type { FairClientSocket } from '../../lib/socket.js';
 
-/** Live occupancy: apply the coalesced counts to the booths the lobby shows. */
+/** Live occupancy and booth changes (profile, schedule, lock, status), applied to the lobby's booths. */
 export function registerLobbyListeners(socket: FairClientSocket): void {
+  socket.on('booth:updated', (booth) => {
+    useStore.setState((state) => (state.booths ? { booths: state.booths.map((b) => (b.id === booth.id ? { ...booth, occupancy: b.occupancy } : b)) } : {}));
+  });
   socket.on('lobby:occupancy', (changes) => {
     useStore.setState((state) => {
       if (!state.booths) return {};
