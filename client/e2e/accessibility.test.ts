@@ -50,7 +50,7 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     return context.newPage();
   }
 
-  it.each(LANGUAGES)('sign-in, lobby and booth have no serious or critical violations in %s', async (language) => {
+  it.each(LANGUAGES)('sign-in, lobby, booth, host console and moderator panel have no serious or critical violations in %s', async (language) => {
     const guest = await (await fair.browser.newContext({ locale: language })).newPage();
     await guest.goto(fair.server.baseUrl);
     await guest.locator('form').waitFor();
@@ -67,7 +67,19 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     await page.locator('#composer').waitFor();
     await page.locator('.connection-online').waitFor();
     expect(await seriousViolations(page), `booth (${language})`).toEqual([]);
+
+    await page.goto(`${fair.server.baseUrl}/booths/peace-direct/console`);
+    await page.locator('#console-title').waitFor();
+    await page.locator('#figures-title').waitFor();
+    expect(await seriousViolations(page), `host console (${language})`).toEqual([]);
     await page.context().close();
+
+    const moderator = await signedInPage(language, 'moderator@fair.test');
+    await moderator.goto(`${fair.server.baseUrl}/moderation`);
+    await moderator.locator('#moderation-title').waitFor();
+    await moderator.locator('#audit-title').waitFor();
+    expect(await seriousViolations(moderator), `moderator panel (${language})`).toEqual([]);
+    await moderator.context().close();
   });
 });
 
