@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../shared/limits.js';
-import { startTwirpStandIn, type TwirpStandIn } from '../../server/test/livekit-stand-in.js';
 import { TestClient } from '../../server/test/harness.js';
-import { describeBrowser, useBrowserFair } from './browser.js';
+import { describeBrowser, useBrowserFair, startLiveKitStandInForFile } from './browser.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -30,16 +29,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-let twirp: TwirpStandIn;
-beforeAll(async () => {
-  twirp = await startTwirpStandIn();
-});
-afterAll(async () => {
-  await twirp.close();
-});
+const livekit = startLiveKitStandInForFile();
 
 describeBrowser('accessibility (axe-core) in every language', () => {
-  const fair = useBrowserFair(() => twirp.env);
+  const fair = useBrowserFair(() => livekit.current.env);
 
   async function signedInPage(language: Language, email: string): Promise<Page> {
     const client = new TestClient(fair.server.baseUrl);
@@ -106,7 +99,7 @@ async function tabTo(page: Page, name: string, maxPresses = 80): Promise<void> {
 }
 
 describeBrowser('keyboard only', () => {
-  const fair = useBrowserFair(() => twirp.env);
+  const fair = useBrowserFair(() => livekit.current.env);
 
   it('accepts an invite, enters a booth, sends a message, raises a hand and leaves, with a visible focus throughout', async () => {
     const admin = new TestClient(fair.server.baseUrl);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { TestServer } from '../../server/test/harness.js';
+import { startTwirpStandIn, type TwirpStandIn } from '../../server/test/livekit-stand-in.js';
 import { CHROMIUM_PATH, launchBrowser, startFairForBrowser } from './chromium.js';
 
 export { CHROMIUM_PATH, CLIENT_DIR, launchBrowser, startFairForBrowser } from './chromium.js';
@@ -37,4 +38,16 @@ export function useBrowserFair(env: () => Record<string, string> = () => ({})): 
     await fair.server?.close();
   });
   return fair;
+}
+
+/** A local stand-in for LiveKit's RoomService for the whole file (video on, no LiveKit server). */
+export function startLiveKitStandInForFile(): { readonly current: TwirpStandIn } {
+  const holder = {} as { current: TwirpStandIn };
+  beforeAll(async () => {
+    holder.current = await startTwirpStandIn();
+  });
+  afterAll(async () => {
+    await holder.current?.close();
+  });
+  return holder;
 }

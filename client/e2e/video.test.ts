@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTwirpStandIn, type TwirpStandIn } from '../../server/test/livekit-stand-in.js';
-import { CLIENT_DIR, describeBrowser, signIn, useBrowserFair } from './browser.js';
+import { expect, it } from 'vitest';
+import { CLIENT_DIR, describeBrowser, signIn, useBrowserFair, startLiveKitStandInForFile } from './browser.js';
 
 /** The built files that carry livekit-client (its event names are in no other chunk). */
 function videoChunks(): string[] {
@@ -33,16 +32,10 @@ async function openBooth(page: Page, baseUrl: string, email: string): Promise<vo
 /** The presence list; in data saver mode it sits collapsed behind "Show who is here". */
 const people = (page: Page) => page.getByRole('list', { name: 'People here', includeHidden: true });
 
-let twirp: TwirpStandIn;
-beforeAll(async () => {
-  twirp = await startTwirpStandIn();
-});
-afterAll(async () => {
-  await twirp.close();
-});
+const livekit = startLiveKitStandInForFile();
 
 describeBrowser('booth video with LiveKit configured, in Chromium', () => {
-  const fair = useBrowserFair(() => twirp.env);
+  const fair = useBrowserFair(() => livekit.current.env);
 
   it('opens a booth in text mode without downloading the video chunk, and loads it only when the member picks audio', async () => {
     const chunks = videoChunks();
@@ -83,7 +76,7 @@ describeBrowser('booth video with LiveKit configured, in Chromium', () => {
     await host.page.getByRole('button', { name: 'Let Luis (demo member) speak' }).click();
     await expect.poll(() => member.page.getByRole('status').filter({ hasText: 'You may speak now' }).count()).toBe(1);
     await expect.poll(() => host.page.getByRole('button', { name: 'Stop Luis (demo member) speaking' }).count()).toBe(1);
-    expect(twirp.calls.map((call) => call.method)).toContain('UpdateParticipant');
+    expect(livekit.current.calls.map((call) => call.method)).toContain('UpdateParticipant');
     await member.close();
     await host.close();
   });
