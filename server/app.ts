@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import { authRoutes } from './auth/routes.js';
@@ -12,7 +13,7 @@ import { createChatService } from './chat/service.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
-import { errorHandler, sendError } from './http/errors.js';
+import { errorHandler, sendError, type Failure } from './http/errors.js';
 import { sameOriginWrites } from './http/middleware.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
@@ -24,6 +25,19 @@ import { registerCommands } from './realtime/commands.js';
 import { createSocketServer, type SocketTimings } from './realtime/socket-server.js';
 import { rooms, type FairServer } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits.js';
+import { videoHandlers } from './video/handlers.js';
+import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
+import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
+import { can } from '../shared/roles.js';
+import { hostHandlers } from './host/handlers.js';
+import { hostRoutes } from './host/routes.js';
+import { createVisitLog, recordingVisits } from './host/visits.js';
+import { createAuditLog } from './moderation/audit.js';
+import { createEnforcer, type VideoRooms } from './moderation/enforcement.js';
+import { moderationHandlers } from './moderation/handlers.js';
+import { createReportStore } from './moderation/reports.js';
+import { createRestrictionStore } from './moderation/restrictions.js';
+import { moderationRoutes } from './moderation/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -35,6 +49,10 @@ export interface AppDeps {
   /** How long a dropped connection stays present (tests shorten it). */
   presenceGraceMs?: number;
   lobbyIntervalMs?: number;
+  /** Whether a person may use video in a booth (moderation refuses kicked and banned people). */
+  videoAccess?: VideoAccess;
+  /** The video side, when there is one: bans and kicks remove people from its rooms. */
+  videoRooms?: VideoRooms;
   /** How long slow or silent clients may hold a connection (tests shorten these). */
   connectionTimeouts?: ConnectionTimeouts;
 }
@@ -51,6 +69,13 @@ export interface ConnectionTimeouts extends SocketTimings {
 export interface Application {
   httpServer: HttpServer;
   io: FairServer;
+  /** Video: tokens, raised hands, and the LiveKit RoomService (moderation removes people through it). */
+  video: VideoService;
+  /**
+   * Why a person may not be in a booth now (banned: BANNED, kicked: FORBIDDEN, with
+   * `details.until`), or null. For routes outside moderation, such as the video token.
+   */
+  barredFromBooth(userId: string, boothId: number): Failure | null;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -65,7 +90,12 @@ const HTTP_TIMEOUT_CHECK_MS = 5_000;
 /** Builds the whole fair from its dependencies. Nothing listens until the caller says so. */
 export function createApplication(deps: AppDeps): Application {
   const { config, db, logger, clock = { now: Date.now }, clientDir } = deps;
-  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs });
+  const restrictions = createRestrictionStore(db, clock);
+  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, banOf: (userId) => restrictions.ban(userId) });
+  const audit = createAuditLog(db, clock);
+  const reports = createReportStore(db, clock);
+  const visits = createVisitLog(db, clock);
+  visits.closeOpenVisits();
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const chat = createChatService({ db, clock });
   const app = express();
@@ -79,25 +109,72 @@ export function createApplication(deps: AppDeps): Application {
     app,
   );
   const realtimeLogger = logger.child({ feature: 'realtime' });
-  const io: FairServer = createSocketServer(httpServer, auth, realtimeLogger, (socket) => {
-    socket.emit('lobby:occupancy', booths.occupancy());
-    const handlerDeps = { io, booths, presence, chat, occupancyChanged: (boothId: number) => lobby.changed(boothId) };
-    registerCommands(socket, { ...boothHandlers(socket, handlerDeps), ...chatHandlers(socket, handlerDeps) }, realtimeLogger);
-    socket.on('disconnect', () => dropFromBooths(socket, presence));
-  }, timeouts);
-  const presence = createPresenceStore({
-    graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
-    onExpired(boothId, entry) {
-      announceLeave(io, boothId, entry);
-      lobby.changed(boothId);
+  const io: FairServer = createSocketServer(
+    httpServer,
+    auth,
+    realtimeLogger,
+    (socket) => {
+      if (can(socket.data.user, 'moderation:review')) void socket.join(rooms.moderators);
+      socket.emit('lobby:occupancy', booths.occupancy());
+      const handlerDeps = { io, auth, booths, presence, chat, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
+      registerCommands(
+        socket,
+        {
+          ...boothHandlers(socket, handlerDeps),
+          ...chatHandlers(socket, handlerDeps),
+          ...moderationHandlers(socket, handlerDeps),
+          ...hostHandlers(socket, handlerDeps),
+          ...videoHandlers(socket, handlerDeps),
+        },
+        realtimeLogger,
+      );
+      socket.on('disconnect', () => dropFromBooths(socket, presence));
     },
+    (user) => (restrictions.ban(user.id) ? 'BANNED' : null),
+    timeouts,
+  );
+  const presence = recordingVisits(
+    createPresenceStore({
+      graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
+      onExpired(boothId, entry) {
+        visits.left(boothId, entry.userId);
+        announceLeave(io, boothId, entry);
+        occupancyChanged(boothId);
+      },
+    }),
+    visits,
+  );
+  const video = createVideoService({
+    livekit: config.livekit,
+    io,
+    clock,
+    logger: logger.child({ feature: 'video' }),
+    // Kicked and banned people get no video token.
+    videoAccess: deps.videoAccess ?? ((user, boothId) => restrictions.barredFrom(user.id, boothId) === null),
   });
-  const booths = createBoothService(db, (boothId) => presence.count(boothId));
+  const booths = createBoothService(
+    db,
+    (boothId) => presence.count(boothId),
+    (boothId) => ({ video: video.available, videoParticipants: video.participantsIn(boothId) }),
+    clock,
+  );
+  // Kicks and bans also remove the person from the booth's LiveKit room.
+  const videoRooms: VideoRooms = deps.videoRooms ?? {
+    async removeParticipant(boothId, userId) {
+      await video.removeParticipant(boothId, userId);
+    },
+  };
+  const enforcer = createEnforcer({ io, presence, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
     emit: (changes) => io.to(rooms.lobby).emit('lobby:occupancy', changes),
   });
+  /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
+  function occupancyChanged(boothId: number): void {
+    lobby.changed(boothId);
+    video.pruneHands(boothId, (userId) => presence.has(boothId, userId));
+  }
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -119,14 +196,22 @@ export function createApplication(deps: AppDeps): Application {
     }),
   );
 
+  // Members pay for every kilobyte: gzip text responses (the client's code shrinks about 3×).
+  app.use(compression());
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
+  // The webhook's signature covers the raw bytes: it must see them before the JSON parser does.
+  app.use(videoWebhookRoute(video));
   app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authRoutes(auth, invites, config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
+  app.use(videoTokenRoute(auth, booths, video));
+  app.use(hostRoutes(auth, { booths, presence, visits, clock }));
+  app.use(moderationRoutes(auth, { audit, restrictions, reports }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });
@@ -148,6 +233,8 @@ export function createApplication(deps: AppDeps): Application {
   return {
     httpServer,
     io,
+    video,
+    barredFromBooth: (userId, boothId) => restrictions.barredFrom(userId, boothId),
     async close() {
       clearInterval(sessionSweep);
       lobby.close();

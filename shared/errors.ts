@@ -43,6 +43,8 @@ export interface ErrorDetails {
   retryAfterSeconds?: number;
   /** ISO time a restriction ends (mute, kick cool-down, ban); absent means until lifted. */
   until?: string | null;
+  /** For BOOTH_CLOSED: the booth is open but locked (no new entrants). */
+  locked?: boolean;
 }
 
 /** Every code, for tests and documentation. */

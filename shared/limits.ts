@@ -14,6 +14,8 @@ export type Language = (typeof LANGUAGES)[number];
 /** Messages in a booth:join ack and the default history page. */
 export const CHAT_HISTORY_PAGE = 50;
 export const CHAT_HISTORY_MAX_PAGE = 100;
+/** History page size in data saver mode. */
+export const CHAT_HISTORY_SAVER_PAGE = 20;
 /** How long a dropped connection stays present before presence:left. */
 export const PRESENCE_GRACE_MS = 15_000;
 /** Lobby occupancy updates are coalesced to at most one per this interval. */
@@ -21,3 +23,24 @@ export const LOBBY_OCCUPANCY_INTERVAL_MS = 1_000;
 /** Chat rate limit: at most this many messages per user in the window. */
 export const CHAT_RATE_MAX_MESSAGES = 8;
 export const CHAT_RATE_WINDOW_MS = 10_000;
+/** How long a kicked person stays out of the booth they were removed from. */
+export const KICK_COOLDOWN_MS = 10 * 60_000;
+/** Longest mute or timed ban one action may set (30 days); a ban without minutes lasts until lifted. */
+export const RESTRICTION_MAX_MINUTES = 30 * 24 * 60;
+export const MODERATION_REASON_MAX_CHARS = 500;
+export const ANNOUNCEMENT_MAX_CHARS = 1000;
+/** Slow mode: at most one message per this many seconds per person (0 = off). */
+export const SLOW_MODE_MAX_SECONDS = 3600;
+export const BOOTH_LINKS_MAX = 10;
+export const BOOTH_LINK_TITLE_MAX_CHARS = 120;
+export const URL_MAX_CHARS = 2000;
+export const BOOTH_TAG_MAX_CHARS = 40;
+export const SCHEDULE_TITLE_MAX_CHARS = 160;
+export const SCHEDULE_MAX_SESSIONS = 50;
+/** Rows per page of the audit log. */
+export const AUDIT_PAGE_DEFAULT = 50;
+export const AUDIT_PAGE_MAX = 200;
+
+/** Why a member reports a message: the headings of the fair's code of conduct. */
+export const REPORT_REASONS = ['harassment', 'hate', 'threats', 'privacy', 'spam', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];

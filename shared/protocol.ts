@@ -4,9 +4,38 @@
  */
 import { z } from 'zod';
 import type { ApiError } from './errors.js';
-import { boothSchema } from './booths.js';
-import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE } from './limits.js';
+import { boothProfileSchema, boothSchema, boothSessionInputSchema, type Booth } from './booths.js';
+import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE } from './limits.js';
 import { ROLES } from './roles.js';
+import {
+  announcementCreateSchema,
+  banSchema,
+  boothUpdateSchema,
+  chatDeleteSchema,
+  chatPinSchema,
+  kickSchema,
+  muteSchema,
+  reportCreateSchema,
+  reportResolveSchema,
+  unbanSchema,
+  unmuteSchema,
+  type Announcement,
+  type AnnouncementCreate,
+  type Ban,
+  type BoothUpdate,
+  type ChatDelete,
+  type ChatPin,
+  type Kick,
+  type ModerationNotice,
+  type Mute,
+  type Report,
+  type ReportCreate,
+  type ReportOutcome,
+  type ReportResolve,
+  type Restriction,
+  type Unban,
+  type Unmute,
+} from './moderation.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -32,8 +61,15 @@ export const chatBodySchema = z
 
 // ---- Client → server payloads -------------------------------------------------------------
 
-/** `booth:join`: enter a booth (or re-enter after a reconnect). `private` hides you from other members. */
-export const boothJoinSchema = z.strictObject({ boothId, private: z.boolean().optional() });
+/**
+ * `booth:join`: enter a booth (or re-enter after a reconnect). `private` hides you from other
+ * members; `historyLimit` asks for a smaller first page (data saver).
+ */
+export const boothJoinSchema = z.strictObject({
+  boothId,
+  private: z.boolean().optional(),
+  historyLimit: z.number().int().min(1).max(CHAT_HISTORY_PAGE).optional(),
+});
 /** `booth:leave`: leave a booth now (no grace period). */
 export const boothLeaveSchema = z.strictObject({ boothId });
 /** `chat:send`: post a message; `clientMsgId` makes resends idempotent. */
@@ -43,7 +79,28 @@ export const chatHistorySchema = z
   .strictObject({ boothId, beforeSeq: seq.optional(), afterSeq: seq.optional(), limit: z.number().int().min(1).max(CHAT_HISTORY_MAX_PAGE).optional() })
   .refine((q) => q.beforeSeq === undefined || q.afterSeq === undefined, { message: 'give beforeSeq or afterSeq, not both', path: ['afterSeq'] });
 
+const userId = z.string().min(1).max(64);
+
+/** `hand:raise` / `hand:lower`: ask to speak on video in a booth, or stop asking. */
+export const handSchema = z.strictObject({ boothId });
+/** `hand:list`: the booth's raised hands (staff) or your own (anyone else). */
+export const handListSchema = z.strictObject({ boothId });
+/** `hand:grant` / `hand:revoke`: let someone publish microphone and camera, or take it back. */
+export const handDecisionSchema = z.strictObject({ boothId, userId });
+/** `video:mute-track`: mute one published track of someone in the booth's video room. */
+export const videoMuteTrackSchema = z.strictObject({ boothId, userId, trackSid: z.string().min(1).max(64) });
+/** `video:remove`: disconnect someone from the booth's video room. */
+export const videoRemoveSchema = z.strictObject({ boothId, userId });
+/** `booth:edit`: a host edits their booth's profile (description, languages, tags, links). */
+export const boothEditSchema = boothProfileSchema.extend({ boothId });
+/** `schedule:add` / `schedule:remove`: a host keeps the booth's schedule. */
+export const scheduleAddSchema = z.strictObject({ boothId, session: boothSessionInputSchema });
+export const scheduleRemoveSchema = z.strictObject({ boothId, sessionId: z.number().int().positive().max(2 ** 31) });
+
 export type BoothJoin = z.infer<typeof boothJoinSchema>;
+export type BoothEdit = z.infer<typeof boothEditSchema>;
+export type ScheduleAdd = z.infer<typeof scheduleAddSchema>;
+export type ScheduleRemove = z.infer<typeof scheduleRemoveSchema>;
 export type BoothLeave = z.infer<typeof boothLeaveSchema>;
 export type ChatSend = z.input<typeof chatSendSchema>;
 export type ChatHistoryQuery = z.infer<typeof chatHistorySchema>;
@@ -52,7 +109,7 @@ export type ChatHistoryQuery = z.infer<typeof chatHistorySchema>;
 
 export const authorSchema = z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES) });
 
-/** A stored chat message. */
+/** A stored chat message. A deleted one comes with `deleted: true` and an empty body. */
 export const chatMessageSchema = z.object({
   id: z.number().int(),
   boothId,
@@ -61,6 +118,7 @@ export const chatMessageSchema = z.object({
   author: authorSchema,
   body: z.string(),
   createdAt: z.string(),
+  deleted: z.literal(true).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -83,6 +141,17 @@ export const boothJoinDataSchema = z.object({
 });
 export type BoothJoinData = z.infer<typeof boothJoinDataSchema>;
 
+/** One raised hand; `granted` once the person may speak (until revoked or they leave). */
+export const handEntrySchema = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  /** ISO 8601; the queue is in this order. */
+  raisedAt: z.string(),
+  granted: z.boolean(),
+});
+export type HandEntry = z.infer<typeof handEntrySchema>;
+export type HandQueue = { boothId: number; queue: HandEntry[] };
+
 /** Every ack has this shape. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 export type AckCallback<T> = (result: Ack<T>) => void;
@@ -92,6 +161,27 @@ export interface ClientToServerEvents {
   'booth:leave': (payload: BoothLeave, ack: AckCallback<{ boothId: number }>) => void;
   'chat:send': (payload: ChatSend, ack: AckCallback<ChatMessage>) => void;
   'chat:history': (payload: ChatHistoryQuery, ack: AckCallback<{ messages: ChatMessage[] }>) => void;
+  'hand:raise': (payload: z.infer<typeof handSchema>, ack: AckCallback<HandEntry>) => void;
+  'hand:lower': (payload: z.infer<typeof handSchema>, ack: AckCallback<{ boothId: number }>) => void;
+  'hand:list': (payload: z.infer<typeof handListSchema>, ack: AckCallback<HandQueue>) => void;
+  'hand:grant': (payload: z.infer<typeof handDecisionSchema>, ack: AckCallback<HandEntry>) => void;
+  'hand:revoke': (payload: z.infer<typeof handDecisionSchema>, ack: AckCallback<{ boothId: number; userId: string }>) => void;
+  'video:mute-track': (payload: z.infer<typeof videoMuteTrackSchema>, ack: AckCallback<{ boothId: number; userId: string; trackSid: string }>) => void;
+  'video:remove': (payload: z.infer<typeof videoRemoveSchema>, ack: AckCallback<{ boothId: number; userId: string }>) => void;
+  'chat:delete': (payload: ChatDelete, ack: AckCallback<{ messageId: number; boothId: number }>) => void;
+  'chat:pin': (payload: ChatPin, ack: AckCallback<Booth>) => void;
+  'moderation:mute': (payload: Mute, ack: AckCallback<Restriction>) => void;
+  'moderation:unmute': (payload: Unmute, ack: AckCallback<{ lifted: number }>) => void;
+  'moderation:kick': (payload: Kick, ack: AckCallback<Restriction>) => void;
+  'moderation:ban': (payload: Ban, ack: AckCallback<Restriction>) => void;
+  'moderation:unban': (payload: Unban, ack: AckCallback<{ lifted: number }>) => void;
+  'booth:update': (payload: BoothUpdate, ack: AckCallback<Booth>) => void;
+  'booth:edit': (payload: BoothEdit, ack: AckCallback<Booth>) => void;
+  'schedule:add': (payload: ScheduleAdd, ack: AckCallback<Booth>) => void;
+  'schedule:remove': (payload: ScheduleRemove, ack: AckCallback<Booth>) => void;
+  'report:create': (payload: ReportCreate, ack: AckCallback<{ reportId: number }>) => void;
+  'report:resolve': (payload: ReportResolve, ack: AckCallback<Report>) => void;
+  'announcement:create': (payload: AnnouncementCreate, ack: AckCallback<Announcement>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -100,6 +190,29 @@ export interface ServerToClientEvents {
   /** boothId → people present; only changed booths, except the first after connecting. */
   'lobby:occupancy': (payload: Record<string, number>) => void;
   'chat:created': (payload: ChatMessage) => void;
+  /** To the booth's staff: the whole queue of raised hands, after every change. */
+  'hand:queue': (payload: HandQueue) => void;
+  /** To one person (all their tabs): you may speak now in this booth. */
+  'hand:granted': (payload: { boothId: number }) => void;
+  /** To one person: speaking rights were taken back, or your hand was cleared. */
+  'hand:revoked': (payload: { boothId: number }) => void;
+  /** To everyone: people connected to a booth's video room now. */
+  'video:count': (payload: { boothId: number; count: number }) => void;
+  /** A message was removed by staff: drop its body. */
+  'chat:deleted': (payload: { boothId: number; messageId: number; seq: number }) => void;
+  /** A booth's profile, schedule, pin, slow mode, lock or status changed (to everyone connected). */
+  'booth:updated': (payload: Booth) => void;
+  /** Fair-wide (boothId null, to everyone) or to one booth's room. */
+  'announcement:created': (payload: Announcement) => void;
+  /** To the `moderators` room. */
+  'report:created': (payload: Report) => void;
+  'report:updated': (payload: Report) => void;
+  /** To the reporter (all their tabs). */
+  'report:outcome': (payload: ReportOutcome) => void;
+  /** To the person a mute, kick or ban is about (all their tabs). */
+  'moderation:notice': (payload: ModerationNotice) => void;
+  /** To the `moderators` room: a restriction was set or lifted, so panels refresh. */
+  'moderation:changed': (payload: { kind: Restriction['kind']; userId: string }) => void;
 }
 
 /** The schema of each client command, used by the server to validate at the edge. */
@@ -108,4 +221,25 @@ export const CLIENT_COMMANDS = {
   'booth:leave': boothLeaveSchema,
   'chat:send': chatSendSchema,
   'chat:history': chatHistorySchema,
+  'hand:raise': handSchema,
+  'hand:lower': handSchema,
+  'hand:list': handListSchema,
+  'hand:grant': handDecisionSchema,
+  'hand:revoke': handDecisionSchema,
+  'video:mute-track': videoMuteTrackSchema,
+  'video:remove': videoRemoveSchema,
+  'chat:delete': chatDeleteSchema,
+  'chat:pin': chatPinSchema,
+  'moderation:mute': muteSchema,
+  'moderation:unmute': unmuteSchema,
+  'moderation:kick': kickSchema,
+  'moderation:ban': banSchema,
+  'moderation:unban': unbanSchema,
+  'booth:update': boothUpdateSchema,
+  'booth:edit': boothEditSchema,
+  'schedule:add': scheduleAddSchema,
+  'schedule:remove': scheduleRemoveSchema,
+  'report:create': reportCreateSchema,
+  'report:resolve': reportResolveSchema,
+  'announcement:create': announcementCreateSchema,
 } as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;

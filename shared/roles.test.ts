@@ -3,6 +3,7 @@ import { can, isRole, mayActOn, type Principal } from './roles.js';
 
 const member: Principal = { role: 'member', hostedBoothIds: [] };
 const host: Principal = { role: 'host', hostedBoothIds: [3] };
+const moderator: Principal = { role: 'moderator', hostedBoothIds: [] };
 const admin: Principal = { role: 'admin', hostedBoothIds: [] };
 
 describe('isRole', () => {
@@ -25,6 +26,27 @@ describe('can', () => {
     expect(can(host, 'booth:staff', { boothId: 3 })).toBe(true);
     expect(can(host, 'booth:staff', { boothId: 4 })).toBe(false);
     expect(can(host, 'booth:staff')).toBe(false);
+  });
+
+  it('lets hosts publish video only in their own booth, and nobody else publish by role', () => {
+    expect(can(host, 'video:publish', { boothId: 3 })).toBe(true);
+    expect(can(host, 'video:publish', { boothId: 4 })).toBe(false);
+    expect(can(admin, 'video:publish', { boothId: 3 })).toBe(false);
+    expect(can(member, 'video:publish', { boothId: 3 })).toBe(false);
+  });
+
+  it('lets hosts manage raised hands in their own booth, moderators and admins everywhere', () => {
+    expect(can(host, 'hand:manage', { boothId: 3 })).toBe(true);
+    expect(can(host, 'hand:manage', { boothId: 4 })).toBe(false);
+    expect(can(moderator, 'hand:manage', { boothId: 4 })).toBe(true);
+    expect(can(member, 'hand:manage', { boothId: 3 })).toBe(false);
+  });
+
+  it('lets only moderators and admins mute or remove people from video', () => {
+    expect(can(moderator, 'video:moderate')).toBe(true);
+    expect(can(admin, 'video:moderate')).toBe(true);
+    expect(can(host, 'video:moderate', { boothId: 3 })).toBe(false);
+    expect(can(member, 'video:moderate')).toBe(false);
   });
 
   it('refuses forged roles and capabilities inherited from Object', () => {

@@ -29,8 +29,38 @@ export const CAPABILITIES = {
   'invites:create': { roles: ['admin'] },
   /** Enter booths, chat, report. */
   'booth:visit': { roles: ['member', 'host', 'moderator', 'admin'] },
-  /** Staff a booth: see private visitors, enter when it is full or closed. */
+  /** Staff a booth: see private visitors, enter when it is full, closed or locked; no slow mode. */
   'booth:staff': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Publish camera, microphone and screen share in the booth's video room. */
+  'video:publish': { roles: [], hostsOwnBooth: true },
+  /** See the raised-hand queue and let people speak (or take it back). */
+  'hand:manage': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Mute someone's published track or remove them from a video room. */
+  'video:moderate': { roles: ['moderator', 'admin'] },
+  /** Edit a booth's profile (description, languages, tags, links) and its schedule. */
+  'booth:edit-profile': { roles: ['admin'], hostsOwnBooth: true },
+  /** Slow mode and lock. */
+  'booth:configure': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Open or close a booth. */
+  'booth:set-status': { roles: ['moderator', 'admin'] },
+  /** A booth's visitor figures (and CSV), and who is waiting without a host. */
+  'booth:figures': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Soft-delete a message. */
+  'chat:delete': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Pin one message above a booth's chat. */
+  'chat:pin': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Mute and unmute (fair-wide or in one booth). */
+  'moderation:mute': { roles: ['moderator', 'admin'] },
+  /** Remove someone from a booth for the cool-down. Hosts may, in their own booths. */
+  'moderation:kick': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Ban and unban from the whole fair. */
+  'moderation:ban': { roles: ['moderator', 'admin'] },
+  /** The report queue (and resolving reports) and the list of active restrictions. */
+  'moderation:review': { roles: ['moderator', 'admin'] },
+  /** Announce to one booth (hosts: their own) or, with no booth, to the whole fair. */
+  'announcement:create': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
+  /** Read and export the audit log. */
+  'audit:read': { roles: ['moderator', 'admin'] },
 } as const satisfies Record<string, CapabilityRule>;
 
 export type Capability = keyof typeof CAPABILITIES;
@@ -53,7 +83,7 @@ export function can(user: Principal | null | undefined, capability: Capability, 
   return false;
 }
 
-/** Whether `actor` outranks or equals nobody above them: a moderator cannot act on an admin. */
+/** Whether `actor` may act on `target`: nobody acts on a higher role (a moderator cannot ban an admin). */
 export function mayActOn(actor: Principal, target: { role: Role }): boolean {
   return ROLE_RANK[actor.role] >= ROLE_RANK[target.role];
 }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { describe } from 'vitest';
-import { startTestServer, type TestServer } from '../../server/test/harness.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { TestServer } from '../../server/test/harness.js';
+import { startTwirpStandIn, type TwirpStandIn } from '../../server/test/livekit-stand-in.js';
+import { CHROMIUM_PATH, launchBrowser, startFairForBrowser } from './chromium.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CLIENT_DIR = resolve('dist/client');
+export { CHROMIUM_PATH, CLIENT_DIR, launchBrowser, startFairForBrowser } from './chromium.js';
 
 const hasBrowser = existsSync(CHROMIUM_PATH);
 if (!hasBrowser) {
@@ -18,15 +18,36 @@ if (!hasBrowser) {
 /** `describe` for browser tests: skipped, with a line saying so, when no Chromium is installed. */
 export const describeBrowser = hasBrowser ? describe : describe.skip;
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-  });
+/** Signs in through the form, as a person would (English labels). */
+export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('fair-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** The real fair, serving the production build, on a random port with a fresh database. */
-export function startFairForBrowser(): Promise<TestServer> {
-  if (!existsSync(resolve(CLIENT_DIR, 'index.html'))) throw new Error('Build the client first (npm run build).');
-  return startTestServer({ deps: { clientDir: CLIENT_DIR } });
+/** Starts the fair and one Chromium for a describe block, and stops both after it. */
+export function useBrowserFair(env: () => Record<string, string> = () => ({})): { server: TestServer; browser: Browser } {
+  const fair = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    fair.server = await startFairForBrowser(env());
+    fair.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await fair.browser?.close();
+    await fair.server?.close();
+  });
+  return fair;
+}
+
+/** A local stand-in for LiveKit's RoomService for the whole file (video on, no LiveKit server). */
+export function startLiveKitStandInForFile(): { readonly current: TwirpStandIn } {
+  const holder = {} as { current: TwirpStandIn };
+  beforeAll(async () => {
+    holder.current = await startTwirpStandIn();
+  });
+  afterAll(async () => {
+    await holder.current?.close();
+  });
+  return holder;
 }

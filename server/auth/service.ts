@@ -24,11 +24,13 @@ export interface AuthServiceDeps {
   sessionTtlMs: number;
   /** Failed logins per account and per address; in memory unless a shared store is given. */
   loginFailures?: WindowCounter;
+  /** A ban in force for this user, if any (moderation owns bans; auth only asks). */
+  banOf?: (userId: string) => { until: string | null } | null;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: AuthServiceDeps) {
+export function createAuthService({ db, clock, sessionTtlMs, loginFailures, banOf }: AuthServiceDeps) {
   const failures = loginFailures ?? createMemoryWindowCounter(LOGIN_WINDOW_MS);
   /** Attempts still being checked, per throttle key: parallel guesses count before they fail. */
   const inFlight = new Map<string, number>();
@@ -116,6 +118,9 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures }: Au
         return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
       }
       failures.clear(`account:${keys.account}`);
+      // Only someone who knows the password learns about the ban, so it reveals no account.
+      const ban = banOf?.(row.id);
+      if (ban) return fail('BANNED', 'Your access to the fair is suspended.', ban);
       const user = loadUser(row.id);
       if (!user) return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
       return ok({ user, token: createSession(user.id) });

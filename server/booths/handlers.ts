@@ -1,6 +1,7 @@
 import { can } from '../../shared/roles.js';
 import type { PresenceEntry } from '../../shared/protocol.js';
 import type { ChatService } from '../chat/service.js';
+import type { RestrictionStore } from '../moderation/restrictions.js';
 import { fail, ok } from '../http/errors.js';
 import { announceJoin, announceLeave } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
@@ -13,6 +14,7 @@ export interface BoothHandlerDeps {
   booths: BoothService;
   presence: PresenceStore;
   chat: ChatService;
+  restrictions: RestrictionStore;
   occupancyChanged: (boothId: number) => void;
 }
 
@@ -21,14 +23,19 @@ export function visiblePresence(entries: PresenceEntry[], viewerId: string, view
   return viewerIsStaff ? entries : entries.filter((entry) => !entry.private || entry.userId === viewerId);
 }
 
-export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, occupancyChanged }: BoothHandlerDeps): CommandHandlers {
+export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, restrictions, occupancyChanged }: BoothHandlerDeps): CommandHandlers {
   const user = socket.data.user;
   return {
-    'booth:join': async ({ boothId, private: privately = false }) => {
+    'booth:join': async ({ boothId, private: privately = false, historyLimit }) => {
       const booth = booths.byId(boothId);
       if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
+      const barred = restrictions.barredFrom(user.id, boothId);
+      if (barred) return barred;
       const staff = can(user, 'booth:staff', { boothId });
       if (booth.status === 'closed' && !staff) return fail('BOOTH_CLOSED', 'This booth is closed at the moment.');
+      if (booth.locked && !staff && !presence.has(boothId, user.id)) {
+        return fail('BOOTH_CLOSED', 'This booth is not taking new visitors at the moment.', { locked: true });
+      }
       if (!staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity) {
         return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
       }
@@ -40,7 +47,7 @@ export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, 
       return ok({
         booth: { ...booth, occupancy: presence.count(boothId) },
         presence: visiblePresence(presence.list(boothId), user.id, staff),
-        messages: chat.history({ boothId }),
+        messages: chat.history({ boothId, limit: historyLimit }),
         lastSeq: chat.lastSeq(boothId),
       });
     },

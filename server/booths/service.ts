@@ -1,32 +1,96 @@
-import { asc, eq, sql } from 'drizzle-orm';
-import type { Booth } from '../../shared/booths.js';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { Booth, BoothProfile, BoothSession, PinnedMessage } from '../../shared/booths.js';
+import type { BoothUpdate } from '../../shared/moderation.js';
+import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
+import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
-import { booths } from '../db/schema.js';
+import { boothSessions, booths, messages, users } from '../db/schema.js';
+import { fail, ok, type Result } from '../http/errors.js';
 
 type BoothRow = typeof booths.$inferSelect;
 
 /** Where live occupancy comes from (presence); a function so booths need not know presence. */
 export type OccupancyOf = (boothId: number) => number;
 
+/** Whether the fair has video, and who is in a booth's video room (the video feature knows). */
+export type VideoOf = (boothId: number) => { video: boolean; videoParticipants: number };
+
+const NO_VIDEO: VideoOf = () => ({ video: false, videoParticipants: 0 });
+
 export type BoothService = ReturnType<typeof createBoothService>;
 
-export function createBoothService(db: Db, occupancyOf: OccupancyOf) {
-  const toBooth = (row: BoothRow): Booth => ({
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    network: row.network,
-    description: row.description,
-    languages: row.languages,
-    tags: row.tags,
-    capacity: row.capacity,
-    status: row.status,
-    occupancy: occupancyOf(row.id),
-  });
+export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: VideoOf = NO_VIDEO, clock: Clock = { now: Date.now }) {
+  /** Sessions not yet over, per booth, earliest first. */
+  function sessionsOf(boothIds: number[]): Map<number, BoothSession[]> {
+    const byBooth = new Map<number, BoothSession[]>();
+    if (boothIds.length === 0) return byBooth;
+    const rows = db
+      .select()
+      .from(boothSessions)
+      .where(and(inArray(boothSessions.boothId, boothIds), gt(boothSessions.endsAt, new Date(clock.now()))))
+      .orderBy(asc(boothSessions.startsAt))
+      .all();
+    for (const row of rows) {
+      const list = byBooth.get(row.boothId) ?? [];
+      list.push({ id: row.id, title: row.title, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), language: row.language });
+      byBooth.set(row.boothId, list);
+    }
+    return byBooth;
+  }
 
-  // Prepared once: every join and every new connection runs these.
+  function pinnedOf(rows: BoothRow[]): Map<number, PinnedMessage> {
+    const ids = rows.map((row) => row.pinnedMessageId).filter((id): id is number => id !== null);
+    const byId = new Map<number, PinnedMessage>();
+    if (ids.length === 0) return byId;
+    const found = db
+      .select({ messageId: messages.id, seq: messages.seq, body: messages.body, authorName: users.displayName })
+      .from(messages)
+      .innerJoin(users, eq(users.id, messages.userId))
+      .where(and(inArray(messages.id, ids), isNull(messages.deletedAt)))
+      .all();
+    for (const pinned of found) byId.set(pinned.messageId, pinned);
+    return byId;
+  }
+
+  function toBooths(rows: BoothRow[]): Booth[] {
+    const sessions = sessionsOf(rows.map((row) => row.id));
+    const pinned = pinnedOf(rows);
+    return rows.map((row) => ({
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      network: row.network,
+      description: row.description,
+      languages: row.languages,
+      tags: row.tags,
+      links: row.links,
+      capacity: row.capacity,
+      status: row.status,
+      locked: row.locked,
+      slowModeSeconds: row.slowModeSeconds,
+      pinned: (row.pinnedMessageId !== null && pinned.get(row.pinnedMessageId)) || null,
+      sessions: sessions.get(row.id) ?? [],
+      occupancy: occupancyOf(row.id),
+      ...videoOf(row.id),
+    }));
+  }
+
+  // Prepared once: every join, every message and every new connection runs these.
   const allIds = db.select({ id: booths.id }).from(booths).prepare();
   const oneById = db.select().from(booths).where(eq(booths.id, sql.placeholder('id'))).prepare();
+  const slowModeOf = db.select({ seconds: booths.slowModeSeconds }).from(booths).where(eq(booths.id, sql.placeholder('id'))).prepare();
+
+  function byId(id: number): Booth | undefined {
+    const row = oneById.get({ id });
+    return row && toBooths([row])[0];
+  }
+
+  /** Applies a change to one booth and answers the booth as it now is. */
+  function change(boothId: number, values: Partial<typeof booths.$inferInsert>): Result<Booth> {
+    const updated = db.update(booths).set(values).where(eq(booths.id, boothId)).returning({ id: booths.id }).get();
+    const booth = updated && byId(boothId);
+    return booth ? ok(booth) : fail('NOT_FOUND', 'There is no such booth.');
+  }
 
   return {
     /** boothId → people present, for every booth: the lobby snapshot a new connection gets. */
@@ -34,15 +98,58 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf) {
       return Object.fromEntries(allIds.all().map(({ id }) => [id, occupancyOf(id)]));
     },
     list(): Booth[] {
-      return db.select().from(booths).orderBy(asc(booths.name)).all().map(toBooth);
+      return toBooths(db.select().from(booths).orderBy(asc(booths.name)).all());
     },
     bySlug(slug: string): Booth | undefined {
       const row = db.select().from(booths).where(eq(booths.slug, slug)).get();
-      return row && toBooth(row);
+      return row && toBooths([row])[0];
     },
-    byId(id: number): Booth | undefined {
-      const row = oneById.get({ id });
-      return row && toBooth(row);
+    byId,
+
+    /** Just the slow-mode setting: asked on every message, so no joins. */
+    slowModeSeconds(boothId: number): number {
+      return slowModeOf.get({ id: boothId })?.seconds ?? 0;
+    },
+
+    /** Slow mode, lock and status (authorisation is the caller's). */
+    configure(update: BoothUpdate): Result<Booth> {
+      const { boothId, ...values } = update;
+      return change(boothId, values);
+    },
+
+    editProfile(boothId: number, profile: BoothProfile): Result<Booth> {
+      return change(boothId, profile);
+    },
+
+    /** Pins a message of this booth (or unpins with null). A deleted message cannot be pinned. */
+    pin(boothId: number, messageId: number | null): Result<Booth> {
+      if (messageId !== null) {
+        const message = db.select({ boothId: messages.boothId, deletedAt: messages.deletedAt }).from(messages).where(eq(messages.id, messageId)).get();
+        if (!message || message.boothId !== boothId || message.deletedAt) return fail('NOT_FOUND', 'There is no such message in this booth.');
+      }
+      return change(boothId, { pinnedMessageId: messageId });
+    },
+
+    /** Clears the pin wherever this message is pinned; answers that booth's id, or null. */
+    unpinMessage(messageId: number): number | null {
+      const row = db.update(booths).set({ pinnedMessageId: null }).where(eq(booths.pinnedMessageId, messageId)).returning({ id: booths.id }).get();
+      return row?.id ?? null;
+    },
+
+    addSession(boothId: number, createdBy: string, session: { title: string; startsAt: string; endsAt: string; language: BoothSession['language'] }): Result<Booth> {
+      if (!byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+      const upcoming = sessionsOf([boothId]).get(boothId)?.length ?? 0;
+      if (upcoming >= SCHEDULE_MAX_SESSIONS) return fail('CONFLICT', `A booth can have at most ${SCHEDULE_MAX_SESSIONS} upcoming sessions.`);
+      db.insert(boothSessions)
+        .values({ boothId, title: session.title, startsAt: new Date(session.startsAt), endsAt: new Date(session.endsAt), language: session.language, createdBy })
+        .run();
+      return ok(byId(boothId)!);
+    },
+
+    removeSession(boothId: number, sessionId: number): Result<Booth> {
+      const removed = db.delete(boothSessions).where(and(eq(boothSessions.id, sessionId), eq(boothSessions.boothId, boothId))).returning({ id: boothSessions.id }).get();
+      if (!removed) return fail('NOT_FOUND', 'There is no such session on this booth’s schedule.');
+      return ok(byId(boothId)!);
     },
   };
 }

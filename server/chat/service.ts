@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
 import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { messages, users } from '../db/schema.js';
-import { fail, ok, type Result } from '../http/errors.js';
+import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
 
 export type ChatService = ReturnType<typeof createChatService>;
@@ -16,28 +16,42 @@ const messageColumns = {
   clientMsgId: messages.clientMsgId,
   body: messages.body,
   createdAt: messages.createdAt,
+  deletedAt: messages.deletedAt,
   authorId: users.id,
   authorName: users.displayName,
   authorRole: users.role,
 };
 
-type MessageRow = { [K in keyof typeof messageColumns]: (typeof messageColumns)[K]['_']['data'] };
+type MessageRow = { [K in keyof typeof messageColumns]: (typeof messageColumns)[K]['_']['data'] | ((typeof messageColumns)[K]['_']['notNull'] extends true ? never : null) };
 
+/** A deleted message keeps its place in the sequence but never carries its body to clients. */
 function toMessage(row: MessageRow): ChatMessage {
-  return {
+  const message: ChatMessage = {
     id: row.id,
     boothId: row.boothId,
     seq: row.seq,
     clientMsgId: row.clientMsgId,
     author: { id: row.authorId, displayName: row.authorName, role: row.authorRole },
-    body: row.body,
+    body: row.deletedAt ? '' : row.body,
     createdAt: row.createdAt.toISOString(),
   };
+  if (row.deletedAt) message.deleted = true;
+  return message;
+}
+
+/** What a booth asks of a new message beyond the fair-wide rate limit. */
+export interface SendPolicy {
+  /** Seconds between this person's messages in this booth; 0 is off (staff always get 0). */
+  slowModeSeconds: number;
+  /** Refuses the message for a reason of its own (a mute); null lets it through. */
+  refuse?: () => Failure | null;
 }
 
 export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCounter }) {
   const { db, clock } = deps;
   const rate = deps.rate ?? createMemoryWindowCounter(CHAT_RATE_WINDOW_MS);
+  /** `${userId} ${boothId}` → when they last posted there, for slow mode. In memory like the rate limit. */
+  const lastPostedAt = new Map<string, number>();
 
   // Prepared once: every join and every message runs these, and building and compiling the
   // SQL on each call cost about three times what running it does.
@@ -78,19 +92,32 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
      * Stores a message with the booth's next sequence number in one transaction. A repeated
      * clientMsgId from the same user returns the stored message with `created: false`.
      */
-    send(author: AuthUser, input: { boothId: number; clientMsgId: string; body: string }): Result<{ message: ChatMessage; created: boolean }> {
+    send(
+      author: AuthUser,
+      input: { boothId: number; clientMsgId: string; body: string },
+      policy: SendPolicy = { slowModeSeconds: 0 },
+    ): Result<{ message: ChatMessage; created: boolean }> {
       const existing = findOwn(author.id, input.clientMsgId);
       if (existing) {
         if (existing.boothId !== input.boothId) return fail('INVALID_PAYLOAD', 'clientMsgId: already used for another booth', { field: 'clientMsgId' });
         return ok({ message: existing, created: false });
       }
+      const refused = policy.refuse?.();
+      if (refused) return refused;
       const now = clock.now();
+      const slowKey = `${author.id} ${input.boothId}`;
+      const last = lastPostedAt.get(slowKey);
+      if (policy.slowModeSeconds > 0 && last !== undefined && now - last < policy.slowModeSeconds * 1000) {
+        const retryAfterSeconds = Math.max(1, Math.ceil((last + policy.slowModeSeconds * 1000 - now) / 1000));
+        return fail('RATE_LIMITED', `Slow mode is on in this booth. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+      }
       const rateKey = author.id;
       if (rate.count(rateKey, now) >= CHAT_RATE_MAX_MESSAGES) {
         const retryAfterSeconds = Math.max(1, Math.ceil(rate.msUntilNextExpiry(rateKey, now) / 1000));
         return fail('RATE_LIMITED', `You are sending messages too fast. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
       }
       rate.add(rateKey, now);
+      lastPostedAt.set(slowKey, now);
       const createdAt = new Date(now);
       // One statement is one transaction: the row and its seq commit together, before the ack.
       const row = insertMessage.get({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt });
@@ -115,6 +142,28 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       if (query.afterSeq !== undefined) return after.all({ boothId, seq: query.afterSeq, limit }).map(toMessage);
       const page = query.beforeSeq !== undefined ? before.all({ boothId, seq: query.beforeSeq, limit }) : latest.all({ boothId, limit });
       return page.reverse().map(toMessage);
+    },
+
+    /** One message with its author, deleted or not (for moderation). */
+    byId(messageId: number): ChatMessage | undefined {
+      const row = selectMessages().where(eq(messages.id, messageId)).get();
+      return row && toMessage(row);
+    },
+
+    /** The text as written, for moderators reviewing a report (kept after a soft delete). */
+    originalBody(messageId: number): string | undefined {
+      return db.select({ body: messages.body }).from(messages).where(eq(messages.id, messageId)).get()?.body;
+    },
+
+    /** Soft-deletes: the row stays for the record. False when it was already deleted. */
+    softDelete(messageId: number, deletedBy: string, reason: string | undefined): boolean {
+      const row = db
+        .update(messages)
+        .set({ deletedAt: new Date(clock.now()), deletedBy, deleteReason: reason ?? null })
+        .where(and(eq(messages.id, messageId), isNull(messages.deletedAt)))
+        .returning({ id: messages.id })
+        .get();
+      return row !== undefined;
     },
 
     lastSeq(boothId: number): number {

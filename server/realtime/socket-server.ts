@@ -1,8 +1,9 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
-import type { AuthService } from '../auth/service.js';
+import type { AuthService, AuthUser } from '../auth/service.js';
 import { isSameOrigin } from '../http/middleware.js';
+import type { ErrorCode } from '../../shared/errors.js';
 import type { Logger } from '../logger.js';
 import type { FairServer, FairSocket } from './types.js';
 import { rooms } from './types.js';
@@ -20,13 +21,15 @@ export interface SocketTimings {
 
 /**
  * Socket.IO on the app's HTTP server. The handshake authenticates from the session cookie;
- * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED".
+ * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED",
+ * and a user `refuse` names (a banned one) with that code ("BANNED").
  */
 export function createSocketServer(
   httpServer: HttpServer,
   auth: AuthService,
   logger: Logger,
   onConnection: (socket: FairSocket) => void,
+  refuse: (user: AuthUser) => ErrorCode | null = () => null,
   timings: SocketTimings = {},
 ): FairServer {
   const io: FairServer = new Server(httpServer, {
@@ -44,6 +47,8 @@ export function createSocketServer(
   io.use((socket, next) => {
     const user = auth.userForSession(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
     if (!user) return next(new Error('UNAUTHENTICATED'));
+    const refused = refuse(user);
+    if (refused) return next(new Error(refused));
     socket.data.user = user;
     socket.data.booths = new Set();
     next();

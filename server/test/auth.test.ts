@@ -150,11 +150,12 @@ describe('GET /api/booths', () => {
     expect(booths).toHaveLength(11);
     for (const booth of booths) {
       expect(Object.keys(booth).sort()).toEqual(
-        ['capacity', 'description', 'id', 'languages', 'name', 'network', 'occupancy', 'slug', 'status', 'tags'].sort(),
+        ['capacity', 'description', 'id', 'languages', 'links', 'locked', 'name', 'network', 'occupancy', 'pinned', 'sessions', 'slowModeSeconds', 'slug', 'status', 'tags', 'video', 'videoParticipants'].sort(),
       );
     }
     const one = await client.get('/api/booths/peace-direct');
-    expect(one.body).toMatchObject({ slug: 'peace-direct', name: 'Peace Direct', status: 'open', occupancy: 0 });
+    // No LIVEKIT_* settings here: the fair runs text-only and says so.
+    expect(one.body).toMatchObject({ slug: 'peace-direct', name: 'Peace Direct', status: 'open', occupancy: 0, video: false, videoParticipants: 0 });
     expect((await client.get('/api/booths/no-such-booth')).body.error?.code).toBe('NOT_FOUND');
   });
 

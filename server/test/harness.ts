@@ -6,7 +6,10 @@ import { createApplication, type Application, type AppDeps } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/open.js';
 import { createLogger } from '../logger.js';
-import { seedDemo } from '../seed/demo.js';
+import { seedDemo, DEMO_PASSWORD } from '../seed/demo.js';
+import { hashPassword } from '../auth/passwords.js';
+import { boothHosts, users } from '../db/schema.js';
+import type { Role } from '../../shared/roles.js';
 
 /** A clock tests can move forward (invite expiry, throttle windows, bans). */
 export function createTestClock() {
@@ -107,4 +110,21 @@ export class TestClient {
     if (response.status !== 200) throw new Error(`login ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response;
   }
+}
+
+/** Adds an account (password `fair-demo`) straight to the database; hosts get their booth. */
+export async function createUser(db: Db, account: { email: string; displayName: string; role: Role; hostsBoothId?: number }): Promise<string> {
+  const id = crypto.randomUUID();
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  db.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash }).run();
+  if (account.hostsBoothId !== undefined) db.insert(boothHosts).values({ boothId: account.hostsBoothId, userId: id }).run();
+  return id;
+}
+
+/** Booth ids by slug, read through the API as any member would. */
+export async function boothIdsBySlug(baseUrl: string): Promise<Record<string, number>> {
+  const client = new TestClient(baseUrl);
+  await client.login('admin@fair.test');
+  const booths = (await client.get('/api/booths')).body as unknown as { id: number; slug: string }[];
+  return Object.fromEntries(booths.map((b) => [b.slug, b.id]));
 }

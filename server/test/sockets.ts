@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
+import type { Ack, BoothJoinData, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
 import { TestClient } from './harness.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -29,6 +29,17 @@ export async function signedInSocket(baseUrl: string, email: string): Promise<{ 
   const socket = openSocket(baseUrl, client.cookie);
   await connected(socket);
   return { socket, client, userId: (login.body.user as { id: string }).id };
+}
+
+/** Signs in, connects and joins one booth; throws when the join is refused. */
+export async function joinedSocket(baseUrl: string, email: string, boothId: number, extra: Record<string, unknown> = {}) {
+  const session = await signedInSocket(baseUrl, email);
+  const ack = await request<BoothJoinData>(session.socket, 'booth:join', { boothId, ...extra });
+  if (!ack.ok) {
+    session.socket.disconnect();
+    throw new Error(`join failed: ${ack.error.code}`);
+  }
+  return { ...session, joined: ack.data };
 }
 
 /** Emits a command and resolves with its ack (raw: any event name, any payload). */

@@ -1,10 +1,16 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
+import { FirstVisitGuide } from '../features/guide/FirstVisitGuide.js';
 import { LobbyPage } from '../features/lobby/LobbyPage.js';
+import { DataSaverToggle } from '../features/preferences/DataSaverToggle.js';
+import { Notices } from '../features/moderation/Notices.js';
+import { can } from '../../../shared/roles.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
-import { matchPath, navigate, usePath } from '../lib/router.js';
+import { matchPath, Link, usePath } from '../lib/router.js';
+import { startRealtime } from './realtime.js';
 import { useStore } from './store.js';
 
 function Header() {
@@ -16,20 +22,14 @@ function Header() {
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
-      <a
-        className="brand"
-        href="/"
-        onClick={(event) => {
-          event.preventDefault();
-          navigate('/');
-        }}
-      >
+      <Link className="brand" to="/">
         {t('app.tagline')}
-      </a>
+      </Link>
       <div className="header-tools">
         <LanguageSwitcher />
         {me && (
           <>
+            {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <button type="button" className="secondary" onClick={() => void signOut()}>
               {t('nav.signOut')}
@@ -41,24 +41,67 @@ function Header() {
   );
 }
 
+// Staff pages are loaded only by the staff who open them: members never download them.
+const ModerationPage = lazy(() => import('../features/moderation/ModerationPage.js').then((m) => ({ default: m.ModerationPage })));
+const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
+
 function Page() {
   const t = useT();
   const path = usePath();
   const me = useStore((state) => state.me);
+  const unreachable = useStore((state) => state.meUnreachable);
 
   const invite = matchPath('/invite/:code', path);
   if (invite) return <AcceptInvitePage code={invite.code!} />;
-  if (me === undefined) return <p role="status">{t('app.loading')}</p>;
+  if (me === undefined && unreachable) {
+    return (
+      <p role="status" className="notice">
+        {t('app.offline')}
+      </p>
+    );
+  }
   if (me === null) return <SignInPage />;
-  return <LobbyPage />;
+  // A booth starts loading while we still ask who the member is: on a slow link every
+  // round trip saved is seconds saved.
+  const booth = matchPath('/booths/:slug', path);
+  if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
+  if (me === undefined) return <p role="status">{t('app.loading')}</p>;
+  if (path === '/moderation') return <ModerationPage />;
+  const console = matchPath('/booths/:slug/console', path);
+  if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
+  return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;
+}
+
+function Loading() {
+  const t = useT();
+  return <p role="status">{t('app.loading')}</p>;
+}
+
+/** After an in-app navigation, focus moves to the new page (as a full page load would). */
+function useFocusOnNavigation(): void {
+  const path = usePath();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [path]);
 }
 
 export function App() {
+  useFocusOnNavigation();
   const loadMe = useStore((state) => state.loadMe);
   const locale = useStore((state) => state.locale);
   useEffect(() => {
     void loadMe();
+    // Started offline: ask again as soon as the device is back online.
+    const retry = () => void loadMe();
+    window.addEventListener('online', retry);
+    return () => window.removeEventListener('online', retry);
   }, [loadMe]);
+  useEffect(() => startRealtime(), []);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
@@ -66,7 +109,10 @@ export function App() {
     <>
       <Header />
       <main id="main" tabIndex={-1}>
-        <Page />
+        <Notices />
+        <Suspense fallback={<Loading />}>
+          <Page />
+        </Suspense>
       </main>
     </>
   );

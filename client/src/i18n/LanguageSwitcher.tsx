@@ -9,15 +9,15 @@ export function LanguageSwitcher() {
   const locale = useStore((state) => state.locale);
   const setLocale = useStore((state) => state.setLocale);
   return (
-    <label className="language-switcher">
-      <span>{t('lang.label')}</span>
-      <select value={locale} onChange={(event) => isLanguage(event.target.value) && setLocale(event.target.value)}>
+    <div className="language-switcher">
+      <label htmlFor="language-switcher">{t('lang.label')}</label>
+      <select id="language-switcher" value={locale} onChange={(event) => isLanguage(event.target.value) && setLocale(event.target.value)}>
         {LANGUAGES.map((language) => (
           <option key={language} value={language} lang={language}>
             {CATALOGS[language][`language.${language}`]}
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }

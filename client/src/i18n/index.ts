@@ -1,11 +1,9 @@
 import { LANGUAGES, type Language } from '../../../shared/limits.js';
 import type { ApiError } from '../../../shared/errors.js';
-import { en, type MessageKey, type Messages } from './en.js';
-import { es } from './es.js';
-import { fr } from './fr.js';
+import { CATALOGS, type MessageKey } from './catalog.js';
 
 export type { MessageKey };
-export const CATALOGS: Record<Language, Messages> = { en, es, fr };
+export { CATALOGS };
 export const LOCALE_STORAGE_KEY = 'fair.locale';
 
 export type Params = Record<string, string | number>;
@@ -48,10 +46,15 @@ function interpolate(template: string, params: Params | undefined, locale: Langu
   });
 }
 
+/** A date and time in the viewer's language and time zone (e.g. "Mon 14:05"). */
+export function formatInstant(iso: string, locale: Language): string {
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
 export function createTranslator(locale: Language): Translator {
   const catalog = CATALOGS[locale];
   const pluralRules = new Intl.PluralRules(locale);
-  const t = ((key: MessageKey, params?: Params) => interpolate(catalog[key] ?? en[key], params, locale)) as Translator;
+  const t = ((key: MessageKey, params?: Params) => interpolate(catalog[key] ?? CATALOGS.en[key] ?? key, params, locale)) as Translator;
   t.locale = locale;
   t.plural = (key, count, params) => {
     const form = pluralRules.select(count) === 'one' ? 'one' : 'other';
@@ -60,6 +63,12 @@ export function createTranslator(locale: Language): Translator {
   t.error = (error) => {
     const key = `error.${error.code}` as MessageKey;
     if (!Object.hasOwn(catalog, key)) return t('error.INTERNAL');
+    // A restriction with an end time, or a locked booth, has its own sentence where one exists.
+    const until = error.details?.until;
+    if (typeof until === 'string' && Object.hasOwn(catalog, `${key}.until`)) {
+      return t(`${key}.until` as MessageKey, { until: formatInstant(until, locale) });
+    }
+    if (error.details?.locked && Object.hasOwn(catalog, `${key}.locked`)) return t(`${key}.locked` as MessageKey);
     return t(key, {
       seconds: error.details?.retryAfterSeconds ?? 60,
       detail: error.details?.field ?? error.message,

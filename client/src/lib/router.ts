@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { createElement, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /** A tiny history router: the fair has a handful of pages and no need for a library. */
 const listeners = new Set<() => void>();
@@ -36,4 +36,14 @@ export function matchPath(pattern: string, path: string): Record<string, string>
     else if (expected !== actual) return null;
   }
   return params;
+}
+
+/** An in-app link: a real <a href> (so it works with the keyboard, new tabs and screen readers). */
+export function Link({ to, ...props }: { to: string } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    navigate(to);
+  };
+  return createElement('a', { ...props, href: to, onClick });
 }

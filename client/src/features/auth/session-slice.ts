@@ -6,6 +6,8 @@ import { api } from '../../lib/api.js';
 export interface SessionSlice {
   /** undefined while we ask the server, null when signed out. */
   me: Me | null | undefined;
+  /** The server could not be reached to ask who we are (offline start). */
+  meUnreachable: boolean;
   loadMe: () => Promise<void>;
   setMe: (me: Me | null) => void;
   signOut: () => Promise<void>;
@@ -13,9 +15,11 @@ export interface SessionSlice {
 
 export const createSessionSlice: StateCreator<StoreState, [], [], SessionSlice> = (set) => ({
   me: undefined,
+  meUnreachable: false,
   async loadMe() {
     const result = await api<{ user: Me }>('/api/me');
-    set({ me: result.ok ? result.data.user : null });
+    if (!result.ok && result.status === 0) set({ meUnreachable: true });
+    else set({ me: result.ok ? result.data.user : null, meUnreachable: false });
   },
   setMe(me) {
     set({ me });

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { LANGUAGES, type Language } from '../../shared/limits.js';
+import { TestClient } from '../../server/test/harness.js';
+import { describeBrowser, useBrowserFair, startLiveKitStandInForFile } from './browser.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Runs axe-core (WCAG 2.x A and AA rules) in the page; returns serious and critical violations. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through DevTools, so the page's Content-Security-Policy stays on.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const livekit = startLiveKitStandInForFile();
+
+describeBrowser('accessibility (axe-core) in every language', () => {
+  const fair = useBrowserFair(() => livekit.current.env);
+
+  async function signedInPage(language: Language, email: string): Promise<Page> {
+    const client = new TestClient(fair.server.baseUrl);
+    await client.login(email);
+    const [name, value] = client.cookie!.split('=') as [string, string];
+    const context = await fair.browser.newContext({ locale: language });
+    await context.addCookies([{ name, value, url: fair.server.baseUrl }]);
+    return context.newPage();
+  }
+
+  it.each(LANGUAGES)('sign-in, lobby, booth, host console and moderator panel have no serious or critical violations in %s', async (language) => {
+    const guest = await (await fair.browser.newContext({ locale: language })).newPage();
+    await guest.goto(fair.server.baseUrl);
+    await guest.locator('form').waitFor();
+    expect(await guest.locator('html').getAttribute('lang')).toBe(language);
+    expect(await seriousViolations(guest), `sign-in (${language})`).toEqual([]);
+    await guest.context().close();
+
+    const page = await signedInPage(language, 'host@fair.test');
+    await page.goto(fair.server.baseUrl);
+    await page.locator('.booth-card').first().waitFor();
+    expect(await seriousViolations(page), `lobby (${language})`).toEqual([]);
+
+    await page.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    await page.locator('#composer').waitFor();
+    await page.locator('.connection-online').waitFor();
+    expect(await seriousViolations(page), `booth (${language})`).toEqual([]);
+
+    await page.goto(`${fair.server.baseUrl}/booths/peace-direct/console`);
+    await page.locator('#console-title').waitFor();
+    await page.locator('#figures-title').waitFor();
+    expect(await seriousViolations(page), `host console (${language})`).toEqual([]);
+    await page.context().close();
+
+    const moderator = await signedInPage(language, 'moderator@fair.test');
+    await moderator.goto(`${fair.server.baseUrl}/moderation`);
+    await moderator.locator('#moderation-title').waitFor();
+    await moderator.locator('#audit-title').waitFor();
+    expect(await seriousViolations(moderator), `moderator panel (${language})`).toEqual([]);
+    await moderator.context().close();
+  });
+});
+
+/** Presses Tab until the focused element's name contains `name`, checking a visible focus ring at every stop. */
+async function tabTo(page: Page, name: string, maxPresses = 80): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const labelled = (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
+      const style = getComputedStyle(el);
+      return {
+        name: `${el.getAttribute('aria-label') ?? ''} ${labelled} ${el.textContent ?? ''}`,
+        visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        tag: el.tagName,
+      };
+    });
+    if (!focus) continue;
+    expect(focus.visible, `focus ring on ${focus.tag} "${focus.name.trim()}"`).toBe(true);
+    if (focus.name.includes(name)) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
+describeBrowser('keyboard only', () => {
+  const fair = useBrowserFair(() => livekit.current.env);
+
+  it('accepts an invite, enters a booth, sends a message, raises a hand and leaves, with a visible focus throughout', async () => {
+    const admin = new TestClient(fair.server.baseUrl);
+    await admin.login('admin@fair.test');
+    const invite = (await admin.post('/api/admin/invites', { email: 'keys@example.org', role: 'member' })).body.invite as { link: string };
+    const path = new URL(invite.link).pathname;
+
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(fair.server.baseUrl + path);
+    await page.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+
+    await tabTo(page, 'Your name as others will see it');
+    await page.keyboard.type('Keyboard Kim');
+    await tabTo(page, 'Choose a password');
+    await page.keyboard.type('a-long-password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Lobby' }).waitFor();
+
+    await tabTo(page, 'Visit Peace Direct');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Peace Direct' }).waitFor();
+    await page.locator('.connection-online').waitFor();
+
+    await tabTo(page, 'Message');
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('log', { name: 'Messages' }).textContent()).toContain('Typed without a mouse');
+
+    await tabTo(page, 'Raise hand to speak');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByText('Your hand is raised').count()).toBe(1);
+
+    await tabTo(page, 'Back to the lobby');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Lobby' }).waitFor();
+    await context.close();
+  });
+});

@@ -1,0 +1,66 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeBrowser, signIn, useBrowserFair } from './browser.js';
+
+async function openBooth(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await signIn(page, baseUrl, email);
+  await page.getByRole('link', { name: 'Visit Peace Direct' }).click();
+  await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Peace Direct' }).count()).toBe(1);
+  await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toContain('Online');
+  return { context, page };
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByLabel('Message', { exact: true }).press('Enter');
+}
+
+const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+describeBrowser('booth chat in Chromium', () => {
+  const fair = useBrowserFair();
+
+  it('lets two members in peace-direct see each other and chat', async () => {
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const luis = await openBooth(fair.browser, fair.server.baseUrl, 'member2@fair.test');
+    const people = (page: Page) => page.getByRole('list', { name: 'People here' });
+    await expect.poll(() => people(amina.page).textContent()).toContain('Luis (demo member)');
+    await expect.poll(() => people(luis.page).textContent()).toContain('Amina (demo member)');
+
+    await send(amina.page, 'Hello from Amina <script>alert(1)</script>');
+    await expect.poll(() => log(luis.page).getByRole('listitem').filter({ hasText: 'Hello from Amina' }).count()).toBe(1);
+    // Shown as text, never as HTML.
+    expect(await log(luis.page).locator('script').count()).toBe(0);
+    await send(luis.page, '¡Hola Amina!');
+    await expect.poll(() => log(amina.page).getByRole('listitem').filter({ hasText: '¡Hola Amina!' }).count()).toBe(1);
+
+    await amina.context.close();
+    await luis.context.close();
+  });
+
+  it('delivers a message typed offline exactly once when the member is back', async () => {
+    const sender = await openBooth(fair.browser, fair.server.baseUrl, 'host@fair.test');
+    const reader = await openBooth(fair.browser, fair.server.baseUrl, 'moderator@fair.test');
+
+    await sender.context.setOffline(true);
+    await expect.poll(() => sender.page.getByRole('status', { name: 'Connection' }).textContent()).toContain('Offline');
+    await send(sender.page, 'Typed while offline');
+    await expect.poll(() => log(sender.page).textContent()).toContain('it will be sent when you are back');
+    // Still offline a moment later: nothing has reached the other member.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await log(reader.page).getByRole('listitem').filter({ hasText: 'Typed while offline' }).count()).toBe(0);
+
+    await sender.context.setOffline(false);
+    await expect.poll(() => log(reader.page).getByRole('listitem').filter({ hasText: 'Typed while offline' }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => log(sender.page).getByRole('listitem').filter({ hasText: 'Typed while offline' }).count()).toBe(1);
+    await expect.poll(() => log(sender.page).textContent()).not.toContain('it will be sent when you are back');
+    // And it stays exactly once: a reload shows the stored history with one copy.
+    await reader.page.reload();
+    await expect.poll(() => log(reader.page).getByRole('listitem').filter({ hasText: 'Typed while offline' }).count()).toBe(1);
+
+    await sender.context.close();
+    await reader.context.close();
+  });
+});

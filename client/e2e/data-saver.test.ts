@@ -1,0 +1,52 @@
+import { expect, it } from 'vitest';
+import { CHAT_HISTORY_SAVER_PAGE } from '../../shared/limits.js';
+import { describeBrowser, signIn, useBrowserFair } from './browser.js';
+
+describeBrowser('data saver in Chromium', () => {
+  const fair = useBrowserFair();
+
+  it('turns on by itself with Save-Data: smaller history, people as a count', async () => {
+    // 30 earlier messages in the booth.
+    const db = fair.server.db.$client;
+    const boothId = (db.prepare('select id from booths where slug = ?').get('kujalink') as { id: number }).id;
+    const hostId = (db.prepare('select id from users where email = ?').get('host@fair.test') as { id: string }).id;
+    const insert = db.prepare('insert into messages (booth_id, seq, user_id, client_msg_id, body) values (?, ?, ?, ?, ?)');
+    for (let seq = 1; seq <= 30; seq++) insert.run(boothId, seq, hostId, crypto.randomUUID(), `earlier message ${seq}`);
+
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setDataSaverOverride' as never, { dataSaverEnabled: true } as never);
+    await signIn(page, fair.server.baseUrl, 'member@fair.test');
+
+    const toggle = page.getByRole('checkbox', { name: 'Data saver' });
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    expect(await page.getByText('Your browser asked to save data').count()).toBe(1);
+
+    await page.getByRole('link', { name: 'Visit KujaLink' }).click();
+    const log = page.getByRole('log', { name: 'Messages' });
+    await expect.poll(() => log.getByRole('listitem').count()).toBe(CHAT_HISTORY_SAVER_PAGE);
+    expect(await log.getByText('earlier message 30').count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Load earlier messages' }).count()).toBe(1);
+
+    // People are a count; names only on request.
+    expect(await page.getByText('1 person in this booth').count()).toBe(1);
+    expect(await page.getByRole('list', { name: 'People here' }).isVisible()).toBe(false);
+    await page.getByText('Show who is here').click();
+    expect(await page.getByRole('list', { name: 'People here' }).isVisible()).toBe(true);
+    await context.close();
+  });
+
+  it('can be chosen by hand and is remembered on the device', async () => {
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await signIn(page, fair.server.baseUrl, 'member2@fair.test');
+    const toggle = page.getByRole('checkbox', { name: 'Data saver' });
+    await expect.poll(() => toggle.count()).toBe(1);
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await page.reload();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Data saver' }).isChecked()).toBe(true);
+    await context.close();
+  });
+});

@@ -1,0 +1,76 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { describeBrowser, signIn, useBrowserFair } from './browser.js';
+
+async function openBooth(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await signIn(page, baseUrl, email);
+  await page.getByRole('link', { name: 'Visit Peace Direct' }).click();
+  await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toContain('Online');
+  return { context, page };
+}
+
+const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+const messagesWith = (page: Page, text: string) => log(page).getByRole('listitem').filter({ hasText: text });
+
+describeBrowser('moderation in Chromium', () => {
+  const fair = useBrowserFair();
+
+  it('a moderator deletes a member’s message and the other member’s screen drops it', async () => {
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const luis = await openBooth(fair.browser, fair.server.baseUrl, 'member2@fair.test');
+    const kofi = await openBooth(fair.browser, fair.server.baseUrl, 'moderator@fair.test');
+
+    await amina.page.getByLabel('Message', { exact: true }).fill('Something nobody should read');
+    await amina.page.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(() => messagesWith(luis.page, 'Something nobody should read').count()).toBe(1);
+    await expect.poll(() => messagesWith(kofi.page, 'Something nobody should read').count()).toBe(1);
+    // Members get no delete button, only a way to report.
+    expect(await luis.page.getByRole('button', { name: 'Delete the message from Amina (demo member)' }).count()).toBe(0);
+    expect(await luis.page.getByRole('button', { name: 'Report the message from Amina (demo member)' }).count()).toBe(1);
+
+    await kofi.page.getByRole('button', { name: 'Delete the message from Amina (demo member)' }).click();
+    const form = kofi.page.getByRole('form', { name: 'Delete the message from Amina (demo member)' });
+    await form.getByLabel('Note (optional)').fill('Harassment');
+    await form.getByRole('button', { name: 'Delete', exact: true }).click();
+
+    for (const page of [luis.page, amina.page, kofi.page]) {
+      await expect.poll(() => messagesWith(page, 'Something nobody should read').count()).toBe(0);
+      expect(await messagesWith(page, 'This message was removed by a moderator.').count()).toBe(1);
+    }
+    // A reload gets the stored history: still gone.
+    await luis.page.reload();
+    await expect.poll(() => messagesWith(luis.page, 'This message was removed by a moderator.').count()).toBe(1);
+    expect(await messagesWith(luis.page, 'Something nobody should read').count()).toBe(0);
+
+    for (const { context } of [amina, luis, kofi]) await context.close();
+  });
+
+  it('a moderator announces from the panel, members read it politely, and the host console shows figures', async () => {
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const kofiContext = await fair.browser.newContext({ locale: 'en-GB' });
+    const kofi = await kofiContext.newPage();
+    await signIn(kofi, fair.server.baseUrl, 'moderator@fair.test');
+    await kofi.getByRole('link', { name: 'Moderation' }).click();
+    await expect.poll(() => kofi.getByRole('heading', { level: 1, name: 'Moderation' }).count()).toBe(1);
+    await expect.poll(() => kofi.getByRole('heading', { name: 'Audit log' }).count()).toBe(1);
+    await kofi.getByLabel('Text').fill('The closing plenary starts in ten minutes.');
+    await kofi.getByRole('button', { name: 'Send announcement' }).click();
+    const notices = amina.page.getByRole('region', { name: 'Notices' });
+    await expect.poll(() => notices.textContent()).toContain('Announcement from Kofi (moderator): The closing plenary starts in ten minutes.');
+    expect(await notices.getAttribute('aria-live')).toBe('polite');
+    await kofi.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect.poll(() => kofi.getByRole('table').textContent()).toContain('announcement:create');
+
+    const hostContext = await fair.browser.newContext({ locale: 'en-GB' });
+    const host = await hostContext.newPage();
+    await signIn(host, fair.server.baseUrl, 'host@fair.test');
+    await host.getByRole('link', { name: 'Visit Peace Direct' }).click();
+    await host.getByRole('link', { name: 'Host console' }).click();
+    await expect.poll(() => host.getByRole('heading', { name: 'Figures for today' }).count()).toBe(1);
+    await expect.poll(() => host.getByRole('definition').first().textContent()).toMatch(/^\d+$/);
+
+    for (const context of [amina.context, kofiContext, hostContext]) await context.close();
+  });
+});

@@ -1,0 +1,112 @@
+import { useEffect } from 'react';
+import { can } from '../../../../shared/roles.js';
+import { useStore } from '../../app/store.js';
+import { command } from '../../lib/socket.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { useT } from '../../i18n/use-t.js';
+import { Link } from '../../lib/router.js';
+import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
+import { VideoPanel } from '../video/VideoPanel.js';
+import { enterBooth, leaveBooth } from './booth-actions.js';
+import { ChatLog } from './ChatLog.js';
+import { Composer } from './Composer.js';
+import { PresenceList } from './PresenceList.js';
+
+export function BoothPage({ slug }: { slug: string }) {
+  const t = useT();
+  const view = useStore((state) => state.boothView);
+  const error = useStore((state) => state.boothError);
+  const visitPrivately = useStore((state) => state.visitPrivately);
+  const me = useStore((state) => state.me);
+
+  useEffect(() => {
+    void enterBooth(slug);
+    return () => leaveBooth();
+  }, [slug]);
+
+  const back = <Link to="/">{t('booth.back')}</Link>;
+
+  if (!view) {
+    return (
+      <section>
+        <p>{back}</p>
+        {error ? (
+          <p role="alert" className="error">
+            {t.error(error)}
+          </p>
+        ) : (
+          <p role="status">{t('booth.joining')}</p>
+        )}
+      </section>
+    );
+  }
+
+  const { booth } = view;
+  const staffConsole = me && (can(me, 'booth:edit-profile', { boothId: booth.id }) || can(me, 'booth:figures', { boothId: booth.id }));
+  return (
+    <section className="booth" aria-labelledby="booth-title">
+      <div className="booth-head">
+        <p>{back}</p>
+        <h1 id="booth-title">{booth.name}</h1>
+        <p className="network">{t('lobby.network', { network: booth.network })}</p>
+        <ConnectionIndicator />
+        {error && (
+          <p role="alert" className="error">
+            {t.error(error)}
+          </p>
+        )}
+        {visitPrivately && <p className="notice">{t('booth.visitingPrivately')}</p>}
+        {staffConsole && <Link to={`/booths/${booth.slug}/console`}>{t('host.console')}</Link>}
+      </div>
+      <div className="booth-body">
+        <section className="chat card" aria-labelledby="chat-title">
+          <h2 id="chat-title">{t('chat.title')}</h2>
+          {booth.pinned && (
+            <section className="pinned" aria-labelledby="pinned-title">
+              <h3 id="pinned-title">{t('mod.pinned')}</h3>
+              <p>
+                <strong>{booth.pinned.authorName}:</strong> <span className="body">{booth.pinned.body}</span>
+              </p>
+              {me && can(me, 'chat:pin', { boothId: booth.id }) && (
+                <button type="button" className="secondary small" onClick={() => void command('chat:pin', { boothId: booth.id, messageId: null })}>
+                  {t('mod.unpin')}
+                </button>
+              )}
+            </section>
+          )}
+          {booth.slowModeSeconds > 0 && <p className="hint">{t('booth.slowMode', { seconds: booth.slowModeSeconds })}</p>}
+          <ChatLog boothId={view.boothId} />
+          <Composer />
+        </section>
+        <aside className="booth-side">
+          <VideoPanel booth={booth} joined={view.joined} />
+          <section className="card" aria-labelledby="about-title">
+            <h2 id="about-title">{t('booth.about')}</h2>
+            <p>{booth.description}</p>
+            <p>
+              <strong>{t('lobby.languages')}:</strong> {booth.languages.map((l) => t(`language.${l}` as MessageKey)).join(', ')}
+            </p>
+            <p>
+              <strong>{t('lobby.tags')}:</strong> {booth.tags.join(', ')}
+            </p>
+            {booth.links.length > 0 && (
+              <>
+                <h3>{t('booth.links')}</h3>
+                <ul>
+                  {booth.links.map((link) => (
+                    <li key={link.url}>
+                      <a href={link.url} target="_blank" rel="noopener noreferrer">
+                        {link.title}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </section>
+          <PresenceList presence={view.presence} boothId={view.boothId} />
+        </aside>
+      </div>
+    </section>
+  );
+}

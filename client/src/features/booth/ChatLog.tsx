@@ -1,0 +1,89 @@
+import { useEffect, useRef } from 'react';
+import type { ChatMessage } from '../../../../shared/protocol.js';
+import { useStore } from '../../app/store.js';
+import { useT } from '../../i18n/use-t.js';
+import { discardMessage, loadEarlier } from './booth-actions.js';
+import type { OutboxItem } from './booth-slice.js';
+import { MessageActions } from './StaffActions.js';
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+function formatTime(iso: string, locale: string): string {
+  let format = timeFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+    timeFormats.set(locale, format);
+  }
+  return format.format(new Date(iso));
+}
+
+function Message({ message, boothId }: { message: ChatMessage; boothId: number }) {
+  const t = useT();
+  return (
+    <li className={message.deleted ? 'message deleted' : 'message'}>
+      <p className="meta">
+        <span className="author">{message.author.displayName}</span>{' '}
+        <time dateTime={message.createdAt}>{formatTime(message.createdAt, t.locale)}</time>
+      </p>
+      {message.deleted ? <p className="body muted">{t('chat.deleted')}</p> : <p className="body">{message.body}</p>}
+      <MessageActions message={message} boothId={boothId} />
+    </li>
+  );
+}
+
+function Pending({ item, online }: { item: OutboxItem; online: boolean }) {
+  const t = useT();
+  return (
+    <li className="message pending">
+      <p className="body">{item.body}</p>
+      {item.error ? (
+        <p className="error">
+          {t('chat.failed', { reason: t.error(item.error) })}{' '}
+          <button type="button" className="secondary small" onClick={() => discardMessage(item.clientMsgId)}>
+            {t('chat.discard')}
+          </button>
+        </p>
+      ) : (
+        <p className="meta">{online ? t('chat.sending') : t('chat.queued')}</p>
+      )}
+    </li>
+  );
+}
+
+export function ChatLog({ boothId }: { boothId: number }) {
+  const t = useT();
+  const messages = useStore((state) => state.boothView?.messages);
+  const hasEarlier = useStore((state) => state.boothView?.hasEarlier ?? false);
+  const loadingEarlier = useStore((state) => state.boothView?.loadingEarlier ?? false);
+  const outbox = useStore((state) => state.outbox);
+  const online = useStore((state) => state.connection === 'online');
+  const pending = outbox.filter((item) => item.boothId === boothId);
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = (messages?.length ?? 0) + pending.length;
+
+  // Follow new messages only when the reader is already at the bottom.
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const nearBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 120;
+    if (nearBottom || count <= 50) element.scrollTop = element.scrollHeight;
+  }, [count]);
+
+  return (
+    <div className="chat-scroller" ref={scroller}>
+      {hasEarlier ? (
+        <button type="button" className="secondary small" onClick={() => void loadEarlier()} disabled={loadingEarlier}>
+          {loadingEarlier ? t('chat.loadingEarlier') : t('chat.loadEarlier')}
+        </button>
+      ) : (
+        messages && messages.length > 0 && <p className="muted small">{t('chat.noEarlier')}</p>
+      )}
+      <ol className="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.log')}>
+        {messages?.map((message) => <Message key={message.seq} message={message} boothId={boothId} />)}
+        {pending.map((item) => (
+          <Pending key={item.clientMsgId} item={item} online={online} />
+        ))}
+      </ol>
+      {count === 0 && <p className="muted">{t('chat.empty')}</p>}
+    </div>
+  );
+}

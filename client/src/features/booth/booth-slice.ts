@@ -1,0 +1,71 @@
+import type { StateCreator } from 'zustand';
+import type { Booth } from '../../../../shared/booths.js';
+import type { ApiError } from '../../../../shared/errors.js';
+import type { ChatMessage, PresenceEntry } from '../../../../shared/protocol.js';
+import type { StoreState } from '../../app/store.js';
+
+/** A message typed but not yet acknowledged by the server; persisted so nothing is lost. */
+export interface OutboxItem {
+  clientMsgId: string;
+  boothId: number;
+  body: string;
+  createdAt: string;
+  /** Set when the server refused it for good (not for connection trouble). */
+  error?: ApiError;
+}
+
+/** The booth on screen. */
+export interface BoothView {
+  boothId: number;
+  booth: Booth;
+  presence: PresenceEntry[];
+  /** Confirmed messages, by sequence number, each exactly once. */
+  messages: ChatMessage[];
+  /** The server has acknowledged our booth:join on the current connection. */
+  joined: boolean;
+  hasEarlier: boolean;
+  loadingEarlier: boolean;
+}
+
+export interface BoothSlice {
+  boothView: BoothView | null;
+  boothError: ApiError | null;
+  outbox: OutboxItem[];
+  visitPrivately: boolean;
+  setVisitPrivately: (visitPrivately: boolean) => void;
+}
+
+export const VISIT_PRIVATELY_KEY = 'fair.visitPrivately';
+
+function storedFlag(key: string): boolean {
+  try {
+    return localStorage.getItem(key) === 'true';
+  } catch {
+    return false;
+  }
+}
+
+export const createBoothSlice: StateCreator<StoreState, [], [], BoothSlice> = (set) => ({
+  boothView: null,
+  boothError: null,
+  outbox: [],
+  visitPrivately: storedFlag(VISIT_PRIVATELY_KEY),
+  setVisitPrivately(visitPrivately) {
+    try {
+      localStorage.setItem(VISIT_PRIVATELY_KEY, String(visitPrivately));
+    } catch {
+      // Not remembered; still applies to this visit.
+    }
+    set({ visitPrivately });
+  },
+});
+
+/** Adds messages keeping sequence order and one copy per sequence number. */
+export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  if (incoming.length === 0) return existing;
+  const last = existing[existing.length - 1];
+  if (incoming.length === 1 && (!last || incoming[0]!.seq > last.seq)) return [...existing, incoming[0]!];
+  const bySeq = new Map(existing.map((message) => [message.seq, message]));
+  for (const message of incoming) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}

@@ -1,0 +1,299 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { ApiError } from '../../../../shared/errors.js';
+import { ANNOUNCEMENT_MAX_CHARS, MODERATION_REASON_MAX_CHARS } from '../../../../shared/limits.js';
+import type { AuditEntry, Report, Restriction } from '../../../../shared/moderation.js';
+import { can } from '../../../../shared/roles.js';
+import { useStore } from '../../app/store.js';
+import { formatInstant, type MessageKey } from '../../i18n/index.js';
+import { useT } from '../../i18n/use-t.js';
+import { api } from '../../lib/api.js';
+import { command } from '../../lib/socket.js';
+import { formatTimeLeft } from '../../lib/time.js';
+import { useNow } from '../../lib/use-now.js';
+
+const AUDIT_ACTIONS = [
+  'chat:delete',
+  'chat:pin',
+  'moderation:mute',
+  'moderation:unmute',
+  'moderation:kick',
+  'moderation:ban',
+  'moderation:unban',
+  'booth:update',
+  'booth:edit',
+  'schedule:add',
+  'schedule:remove',
+  'report:resolve',
+  'announcement:create',
+] as const;
+
+function useBoothName(): (boothId: number | null) => string {
+  const booths = useStore((state) => state.booths);
+  return (boothId) => (boothId === null ? '' : (booths?.find((b) => b.id === boothId)?.name ?? `#${boothId}`));
+}
+
+function ErrorLine({ error }: { error: ApiError | null }) {
+  const t = useT();
+  return error ? (
+    <p role="alert" className="error">
+      {t.error(error)}
+    </p>
+  ) : null;
+}
+
+function ReportItem({ report }: { report: Report }) {
+  const t = useT();
+  const id = useId();
+  const boothName = useBoothName();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  async function close(outcome: 'resolved' | 'dismissed') {
+    const ack = await command('report:resolve', { reportId: report.id, outcome, note: note.trim() });
+    if (ack && !ack.ok) setError(ack.error);
+    if (ack?.ok) useStore.setState((state) => ({ reportQueue: state.reportQueue?.filter((r) => r.id !== report.id) }));
+  }
+  const onSubmit = (event: FormEvent) => event.preventDefault();
+  return (
+    <li className="card">
+      <p className="meta">
+        {t('mod.messageBy', { name: report.message.author.displayName })} · {boothName(report.boothId)} · <time dateTime={report.createdAt}>{formatInstant(report.createdAt, t.locale)}</time>
+      </p>
+      <blockquote className="body">
+        {report.message.body} {report.message.deleted && <span className="muted">{t('mod.messageRemoved')}</span>}
+      </blockquote>
+      <p>{t('mod.reportedBy', { name: report.reporter.displayName, reason: t(`mod.reason.${report.reason}` as MessageKey) })}</p>
+      {report.note && <p className="muted">{report.note}</p>}
+      <form onSubmit={onSubmit}>
+        <label htmlFor={id}>{t('mod.resolutionNote')}</label>
+        <textarea id={id} rows={2} maxLength={MODERATION_REASON_MAX_CHARS} value={note} onChange={(e) => setNote(e.target.value)} />
+        <ErrorLine error={error} />
+        <div className="row">
+          <button type="button" className="small" disabled={!note.trim()} onClick={() => void close('resolved')}>
+            {t('mod.resolve')}
+          </button>
+          <button type="button" className="secondary small" disabled={!note.trim()} onClick={() => void close('dismissed')}>
+            {t('mod.dismiss')}
+          </button>
+        </div>
+      </form>
+    </li>
+  );
+}
+
+function ReportQueue() {
+  const t = useT();
+  const queue = useStore((state) => state.reportQueue);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    void api<{ reports: Report[] }>('/api/moderation/reports?status=open').then((result) => {
+      if (result.ok) useStore.setState({ reportQueue: result.data.reports });
+      else setError(result.error);
+    });
+  }, []);
+  return (
+    <section aria-labelledby="reports-title">
+      <h2 id="reports-title">{t('mod.reports')}</h2>
+      <ErrorLine error={error} />
+      {queue?.length === 0 && <p>{t('mod.reportsEmpty')}</p>}
+      <ul className="stack" aria-label={t('mod.reports')}>
+        {queue?.map((report) => <ReportItem key={report.id} report={report} />)}
+      </ul>
+    </section>
+  );
+}
+
+function Restrictions() {
+  const t = useT();
+  const version = useStore((state) => state.restrictionsVersion);
+  const boothName = useBoothName();
+  const [list, setList] = useState<Restriction[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const now = useNow(30_000);
+  useEffect(() => {
+    void api<{ restrictions: Restriction[] }>('/api/moderation/restrictions').then((result) => {
+      if (result.ok) setList(result.data.restrictions);
+      else setError(result.error);
+    });
+  }, [version]);
+  async function lift(restriction: Restriction) {
+    const ack =
+      restriction.kind === 'ban'
+        ? await command('moderation:unban', { userId: restriction.user.id })
+        : await command('moderation:unmute', { userId: restriction.user.id, boothId: restriction.boothId ?? undefined });
+    if (ack && !ack.ok) setError(ack.error);
+  }
+  const visible = list?.filter((r) => r.expiresAt === null || Date.parse(r.expiresAt) > now);
+  return (
+    <section aria-labelledby="restrictions-title">
+      <h2 id="restrictions-title">{t('mod.restrictions')}</h2>
+      <ErrorLine error={error} />
+      {visible?.length === 0 && <p>{t('mod.restrictionsEmpty')}</p>}
+      <ul className="stack" aria-label={t('mod.restrictions')}>
+        {visible?.map((r) => {
+          const kind = t(`mod.kind.${r.kind}`);
+          return (
+            <li key={r.id} className="card">
+              <strong>{r.user.displayName}</strong> · {kind} {r.boothId !== null && `· ${boothName(r.boothId)}`} ·{' '}
+              {r.expiresAt ? t('mod.timeLeft', { time: formatTimeLeft(Date.parse(r.expiresAt) - now, t.locale) }) : t('mod.untilLifted')}
+              <p className="muted">{r.reason}</p>
+              {r.kind !== 'kick' && (
+                <button type="button" className="secondary small" aria-label={t('mod.liftLabel', { kind, name: r.user.displayName })} onClick={() => void lift(r)}>
+                  {t('mod.lift')}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function fetchAudit(filter: string, beforeId?: number) {
+  const query = [filter, beforeId ? `beforeId=${beforeId}` : ''].filter(Boolean).join('&');
+  return api<{ entries: AuditEntry[]; nextBeforeId: number | null }>(`/api/moderation/audit?${query}`);
+}
+
+function AuditLog() {
+  const t = useT();
+  const boothName = useBoothName();
+  const [action, setAction] = useState('');
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [version, setVersion] = useState(0);
+  const filter = action ? `action=${encodeURIComponent(action)}` : '';
+  const show = (result: Awaited<ReturnType<typeof fetchAudit>>, append: boolean) => {
+    if (!result.ok) return setError(result.error);
+    setEntries((held) => (append ? [...held, ...result.data.entries] : result.data.entries));
+    setNext(result.data.nextBeforeId);
+  };
+  useEffect(() => {
+    let live = true;
+    void fetchAudit(filter).then((result) => live && show(result, false));
+    return () => {
+      live = false;
+    };
+  }, [filter, version]);
+  const id = useId();
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">{t('mod.audit')}</h2>
+      <label htmlFor={id}>{t('mod.auditAction')}</label>{' '}
+      <select id={id} value={action} onChange={(e) => setAction(e.target.value)}>
+        <option value="">{t('mod.auditAll')}</option>
+        {AUDIT_ACTIONS.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>{' '}
+      <button type="button" className="secondary small" onClick={() => setVersion((v) => v + 1)}>
+        {t('mod.refresh')}
+      </button>{' '}
+      <a href={`/api/moderation/audit?format=csv${filter ? `&${filter}` : ''}`} download>
+        {t('mod.auditCsv')}
+      </a>
+      <ErrorLine error={error} />
+      <div className="table-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('mod.auditWhen')}</th>
+              <th scope="col">{t('mod.auditAction')}</th>
+              <th scope="col">{t('mod.auditWho')}</th>
+              <th scope="col">{t('mod.auditTarget')}</th>
+              <th scope="col">{t('mod.auditBooth')}</th>
+              <th scope="col">{t('mod.auditReason')}</th>
+              <th scope="col">{t('mod.auditUntil')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>
+                  <time dateTime={e.createdAt}>{formatInstant(e.createdAt, t.locale)}</time>
+                </td>
+                <td>{e.action}</td>
+                <td>{e.actor?.displayName}</td>
+                <td>{e.target?.displayName}</td>
+                <td>{boothName(e.boothId)}</td>
+                <td>{e.reason ?? (typeof e.details?.text === 'string' ? e.details.text : '')}</td>
+                <td>{e.expiresAt && formatInstant(e.expiresAt, t.locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {next !== null && (
+        <button type="button" className="secondary small" onClick={() => void fetchAudit(filter, next).then((result) => show(result, true))}>
+          {t('mod.auditOlder')}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function AnnouncementForm() {
+  const t = useT();
+  const booths = useStore((state) => state.booths);
+  const [text, setText] = useState('');
+  const [target, setTarget] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [sent, setSent] = useState(false);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSent(false);
+    const ack = await command('announcement:create', { text: text.trim(), boothId: target ? Number(target) : undefined });
+    if (ack?.ok) {
+      setText('');
+      setSent(true);
+      setError(null);
+    } else setError(ack ? ack.error : { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' });
+  }
+  return (
+    <section aria-labelledby="announce-title">
+      <h2 id="announce-title">{t('mod.announce')}</h2>
+      <form onSubmit={(e) => void submit(e)}>
+        <label htmlFor="announce-text">{t('mod.announceText')}</label>
+        <textarea id="announce-text" rows={3} required maxLength={ANNOUNCEMENT_MAX_CHARS} value={text} onChange={(e) => setText(e.target.value)} />
+        <label htmlFor="announce-to">{t('mod.announceTo')}</label>
+        <select id="announce-to" value={target} onChange={(e) => setTarget(e.target.value)}>
+          <option value="">{t('mod.announceFair')}</option>
+          {booths?.map((booth) => (
+            <option key={booth.id} value={booth.id}>
+              {booth.name}
+            </option>
+          ))}
+        </select>
+        <ErrorLine error={error} />
+        {sent && <p role="status">{t('mod.sent')}</p>}
+        <button type="submit" disabled={!text.trim()}>
+          {t('mod.announceSend')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The moderator panel: report queue, active restrictions with time left, audit log, announcements. */
+export function ModerationPage() {
+  const t = useT();
+  const me = useStore((state) => state.me);
+  const loadBooths = useStore((state) => state.loadBooths);
+  useEffect(() => {
+    void loadBooths();
+  }, [loadBooths]);
+  if (!me || !can(me, 'moderation:review')) return <p role="alert">{t('error.FORBIDDEN')}</p>;
+  return (
+    <section className="moderation" aria-labelledby="moderation-title">
+      <h1 id="moderation-title">{t('mod.title')}</h1>
+      <div className="panel-grid">
+        <ReportQueue />
+        <Restrictions />
+        <AnnouncementForm />
+      </div>
+      {can(me, 'audit:read') && <AuditLog />}
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import { useStore } from '../../app/store.js';
+import { formatInstant } from '../../i18n/index.js';
+import { useT } from '../../i18n/use-t.js';
+import type { Notice } from './moderation-slice.js';
+
+function NoticeText({ notice }: { notice: Notice }) {
+  const t = useT();
+  if (notice.type === 'announcement') {
+    return <>{t('notice.announcement', { name: notice.announcement.author.displayName, text: notice.announcement.text })}</>;
+  }
+  if (notice.type === 'report') {
+    const key = notice.outcome.outcome === 'resolved' ? 'notice.reportResolved' : 'notice.reportDismissed';
+    return <>{t(key, { note: notice.outcome.note })}</>;
+  }
+  const { kind, until, reason } = notice.notice;
+  const params = { until: until ? formatInstant(until, t.locale) : t('notice.untilLifted'), reason: reason ?? '' };
+  return <>{t(`notice.${kind}`, params)}</>;
+}
+
+/** Announcements and notices about oneself, read out politely; each can be dismissed. */
+export function Notices() {
+  const t = useT();
+  const notices = useStore((state) => state.notices);
+  const dismiss = useStore((state) => state.dismissNotice);
+  return (
+    <section className="notices" aria-label={t('notice.region')} aria-live="polite">
+      {notices.map((notice) => (
+        <p key={notice.id} className="notice">
+          <span>
+            <NoticeText notice={notice} />
+          </span>{' '}
+          <button type="button" className="secondary small" onClick={() => dismiss(notice.id)}>
+            {t('notice.dismiss')}
+          </button>
+        </p>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol.js';
+
+export type FairClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+let socket: FairClientSocket | null = null;
+
+/** The one realtime connection of this tab, created after sign-in. */
+export function getSocket(): FairClientSocket | null {
+  return socket;
+}
+
+export function createSocket(): FairClientSocket {
+  socket?.disconnect();
+  // WebSocket first (fewest bytes and round trips); long-polling if a network blocks it.
+  socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 1000, reconnectionDelayMax: 10_000 });
+  return socket;
+}
+
+export function closeSocket(): void {
+  socket?.disconnect();
+  socket = null;
+}
+
+export const COMMAND_TIMEOUT_MS = 10_000;
+
+/**
+ * Sends a command and resolves with its ack, or null when there was no answer in time
+ * (offline, or the server went away): the caller keeps what it needs to retry.
+ */
+export async function command<E extends keyof ClientToServerEvents>(
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0],
+): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] | null> {
+  const current = socket;
+  if (!current?.connected) return null;
+  try {
+    const emitter = current.timeout(COMMAND_TIMEOUT_MS) as unknown as {
+      emitWithAck(event: E, payload: unknown): Promise<Ack<unknown>>;
+    };
+    return (await emitter.emitWithAck(event, payload)) as Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,112 @@
+import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { AUDIT_PAGE_DEFAULT } from '../../shared/limits.js';
+import type { AuditEntry, AuditQuery } from '../../shared/moderation.js';
+import type { Clock } from '../auth/service.js';
+import type { Db } from '../db/open.js';
+import { auditLog, users } from '../db/schema.js';
+import { toCsv } from '../http/csv.js';
+
+export type AuditLog = ReturnType<typeof createAuditLog>;
+
+/** What one action records; the actor and time are always there. */
+export interface AuditRecord {
+  actorId: string;
+  action: string;
+  targetUserId?: string | null;
+  boothId?: number | null;
+  messageId?: number | null;
+  reason?: string | null;
+  expiresAt?: Date | null;
+  details?: Record<string, unknown> | null;
+}
+
+const actor = alias(users, 'actor');
+const target = alias(users, 'target');
+
+/** The append-only record of every moderation and host action. */
+export function createAuditLog(db: Db, clock: Clock) {
+  function filters(query: Omit<AuditQuery, 'limit' | 'format'>): SQL | undefined {
+    return and(
+      query.action ? eq(auditLog.action, query.action) : undefined,
+      query.actorId ? eq(auditLog.actorId, query.actorId) : undefined,
+      query.targetId ? eq(auditLog.targetUserId, query.targetId) : undefined,
+      query.boothId ? eq(auditLog.boothId, query.boothId) : undefined,
+      query.since ? gte(auditLog.createdAt, new Date(query.since)) : undefined,
+      query.until ? lte(auditLog.createdAt, new Date(query.until)) : undefined,
+      query.beforeId ? lt(auditLog.id, query.beforeId) : undefined,
+    );
+  }
+
+  function select(where: SQL | undefined, limit: number | undefined): AuditEntry[] {
+    const rows = db
+      .select({ row: auditLog, actorName: actor.displayName, targetName: target.displayName })
+      .from(auditLog)
+      .leftJoin(actor, eq(actor.id, auditLog.actorId))
+      .leftJoin(target, eq(target.id, auditLog.targetUserId))
+      .where(where)
+      .orderBy(desc(auditLog.id));
+    return (limit === undefined ? rows.all() : rows.limit(limit).all()).map(({ row, actorName, targetName }) => ({
+      id: row.id,
+      action: row.action,
+      actor: row.actorId ? { id: row.actorId, displayName: actorName ?? '' } : null,
+      target: row.targetUserId ? { id: row.targetUserId, displayName: targetName ?? '' } : null,
+      boothId: row.boothId,
+      messageId: row.messageId,
+      reason: row.reason,
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+      details: row.details ?? null,
+      createdAt: row.createdAt.toISOString(),
+    }));
+  }
+
+  return {
+    /** Writes one line; returns its id. */
+    record(entry: AuditRecord): { id: number; createdAt: Date } {
+      const createdAt = new Date(clock.now());
+      const { id } = db
+        .insert(auditLog)
+        .values({
+          actorId: entry.actorId,
+          action: entry.action,
+          targetUserId: entry.targetUserId ?? null,
+          boothId: entry.boothId ?? null,
+          messageId: entry.messageId ?? null,
+          reason: entry.reason ?? null,
+          expiresAt: entry.expiresAt ?? null,
+          details: entry.details ?? null,
+          createdAt,
+        })
+        .returning({ id: auditLog.id })
+        .get();
+      return { id, createdAt };
+    },
+
+    /** One page, newest first; the next page is `beforeId` = the last id of this one. */
+    page(query: AuditQuery): AuditEntry[] {
+      return select(filters(query), query.limit ?? AUDIT_PAGE_DEFAULT);
+    },
+
+    /** Every matching line as CSV, newest first (the export ignores paging). */
+    csv(query: AuditQuery): string {
+      const entries = select(filters({ ...query, beforeId: undefined }), undefined);
+      return toCsv(
+        ['id', 'time', 'action', 'actor_id', 'actor', 'target_id', 'target', 'booth_id', 'message_id', 'reason', 'expires_at', 'details'],
+        entries.map((e) => [
+          e.id,
+          e.createdAt,
+          e.action,
+          e.actor?.id,
+          e.actor?.displayName,
+          e.target?.id,
+          e.target?.displayName,
+          e.boothId,
+          e.messageId,
+          e.reason,
+          e.expiresAt ?? (e.action === 'moderation:ban' ? 'until lifted' : null),
+          e.details ? JSON.stringify(e.details) : null,
+        ]),
+      );
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { Logger } from '../logger.js';
+import { announceLeave } from '../presence/broadcast.js';
+import type { PresenceStore } from '../presence/presence-store.js';
+import { rooms, type FairServer } from '../realtime/types.js';
+
+/** The video side (LiveKit RoomService), injected so moderation works with or without it. */
+export interface VideoRooms {
+  removeParticipant(boothId: number, userId: string): Promise<void>;
+}
+
+export type Enforcer = ReturnType<typeof createEnforcer>;
+
+/**
+ * Makes removals stick at once: presence, the Socket.IO rooms of every tab, and the video room.
+ * Video failures are logged and never undo the rest: the token route refuses them anyway.
+ */
+export function createEnforcer(deps: {
+  io: FairServer;
+  presence: PresenceStore;
+  occupancyChanged: (boothId: number) => void;
+  videoRooms?: VideoRooms;
+  logger: Logger;
+}) {
+  const { io, presence, occupancyChanged, videoRooms, logger } = deps;
+
+  async function removeFromVideo(boothId: number, userId: string): Promise<void> {
+    if (!videoRooms) return;
+    try {
+      await videoRooms.removeParticipant(boothId, userId);
+    } catch (err) {
+      logger.warn({ err, boothId, userId }, 'could not remove participant from video room');
+    }
+  }
+
+  async function removeFromBooth(userId: string, boothId: number): Promise<void> {
+    const entry = presence.remove(boothId, userId);
+    if (entry) {
+      announceLeave(io, boothId, entry);
+      occupancyChanged(boothId);
+    }
+    // In-process sockets: the RemoteSocket wrappers share `data` with the real sockets.
+    for (const socket of await io.in(rooms.user(userId)).fetchSockets()) {
+      socket.leave(rooms.booth(boothId));
+      socket.leave(rooms.staff(boothId));
+      socket.data.booths?.delete(boothId);
+    }
+    await removeFromVideo(boothId, userId);
+  }
+
+  return {
+    removeFromBooth,
+
+    /** Out of every booth and every video room, and every live socket closed. */
+    async removeFromFair(userId: string): Promise<void> {
+      const boothIds = presence.boothsOf(userId);
+      for (const boothId of boothIds) {
+        const entry = presence.remove(boothId, userId);
+        if (entry) {
+          announceLeave(io, boothId, entry);
+          occupancyChanged(boothId);
+        }
+      }
+      io.in(rooms.user(userId)).disconnectSockets(true);
+      await Promise.all(boothIds.map((boothId) => removeFromVideo(boothId, userId)));
+    },
+  };
+}

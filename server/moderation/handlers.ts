@@ -1,0 +1,162 @@
+import { KICK_COOLDOWN_MS } from '../../shared/limits.js';
+import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
+import { can, mayActOn, type Capability } from '../../shared/roles.js';
+import type { AuthService, AuthUser, Clock } from '../auth/service.js';
+import type { BoothService } from '../booths/service.js';
+import type { ChatService } from '../chat/service.js';
+import { fail, ok, type Result } from '../http/errors.js';
+import type { CommandHandlers } from '../realtime/commands.js';
+import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
+import type { AuditLog } from './audit.js';
+import type { Enforcer } from './enforcement.js';
+import type { ReportStore } from './reports.js';
+import type { RestrictionStore } from './restrictions.js';
+
+export interface ModerationDeps {
+  io: FairServer;
+  auth: AuthService;
+  booths: BoothService;
+  chat: ChatService;
+  restrictions: RestrictionStore;
+  reports: ReportStore;
+  audit: AuditLog;
+  enforcer: Enforcer;
+  clock: Clock;
+}
+
+export const forbidden = () => fail('FORBIDDEN', 'You do not have permission to do that.');
+
+/**
+ * The person an action is about, if the actor may act on them: the capability first (so a
+ * member cannot probe who exists), then the person, then rank. Nobody acts on themselves.
+ */
+function targetOf(actor: AuthUser, capability: Capability, userId: string, auth: AuthService, boothId?: number): Result<AuthUser> {
+  if (!can(actor, capability, { boothId })) return forbidden();
+  const target = auth.loadUser(userId);
+  if (!target) return fail('NOT_FOUND', 'There is no such person.');
+  if (target.id === actor.id) return fail('FORBIDDEN', 'You cannot do that to yourself.');
+  if (!mayActOn(actor, target)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
+  return ok(target);
+}
+
+export function moderationHandlers(socket: FairSocket, deps: ModerationDeps): CommandHandlers {
+  const { io, auth, booths, chat, restrictions, reports, audit, enforcer, clock } = deps;
+  const actor = socket.data.user;
+  const minutesFromNow = (minutes: number) => new Date(clock.now() + minutes * 60_000);
+
+  /** Records a new restriction and its audit line, tells moderators' panels, and answers it. */
+  function restrict(kind: RestrictionKind, target: AuthUser, boothId: number | null, reason: string, expiresAt: Date | null): Restriction {
+    const id = restrictions.add({ kind, userId: target.id, boothId, reason, createdBy: actor.id, expiresAt });
+    audit.record({ actorId: actor.id, action: `moderation:${kind}`, targetUserId: target.id, boothId, reason, expiresAt });
+    io.to(rooms.moderators).emit('moderation:changed', { kind, userId: target.id });
+    return restrictions.byId(id)!;
+  }
+
+  function lift(kind: RestrictionKind, userId: string, boothId: number | undefined, reason?: string): { lifted: number } {
+    const lifted = restrictions.lift(userId, kind, actor.id, boothId);
+    const action = kind === 'mute' ? 'moderation:unmute' : 'moderation:unban';
+    audit.record({ actorId: actor.id, action, targetUserId: userId, boothId: boothId ?? null, reason: reason ?? null, details: { lifted } });
+    io.to(rooms.moderators).emit('moderation:changed', { kind, userId });
+    return { lifted };
+  }
+
+  return {
+    'chat:delete': ({ messageId, reason }) => {
+      const message = chat.byId(messageId);
+      if (!message || !can(actor, 'chat:delete', { boothId: message.boothId })) {
+        return message && !message.deleted ? forbidden() : fail('NOT_FOUND', 'There is no such message.');
+      }
+      if (message.deleted) return fail('NOT_FOUND', 'This message has already been removed.');
+      if (!mayActOn(actor, message.author)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
+      chat.softDelete(messageId, actor.id, reason);
+      audit.record({ actorId: actor.id, action: 'chat:delete', targetUserId: message.author.id, boothId: message.boothId, messageId, reason: reason ?? null });
+      io.to(rooms.booth(message.boothId)).emit('chat:deleted', { boothId: message.boothId, messageId, seq: message.seq });
+      const unpinned = booths.unpinMessage(messageId);
+      if (unpinned !== null) io.to(rooms.lobby).emit('booth:updated', booths.byId(unpinned)!);
+      return ok({ messageId, boothId: message.boothId });
+    },
+
+    'moderation:mute': ({ userId, boothId, minutes, reason }) => {
+      const target = targetOf(actor, 'moderation:mute', userId, auth, boothId);
+      if (!target.ok) return target;
+      if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+      const restriction = restrict('mute', target.data, boothId ?? null, reason, minutesFromNow(minutes));
+      io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'muted', boothId: boothId ?? null, until: restriction.expiresAt, reason });
+      return ok(restriction);
+    },
+
+    'moderation:unmute': ({ userId, boothId }) => {
+      const target = targetOf(actor, 'moderation:mute', userId, auth, boothId);
+      if (!target.ok) return target;
+      const result = lift('mute', userId, boothId);
+      if (result.lifted > 0) io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'unmuted', boothId: boothId ?? null, until: null, reason: null });
+      return ok(result);
+    },
+
+    'moderation:kick': async ({ userId, boothId, reason }) => {
+      const target = targetOf(actor, 'moderation:kick', userId, auth, boothId);
+      if (!target.ok) return target;
+      if (!booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+      const restriction = restrict('kick', target.data, boothId, reason, new Date(clock.now() + KICK_COOLDOWN_MS));
+      // Tell them before their sockets leave the booth room, so every tab gets it.
+      io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'kicked', boothId, until: restriction.expiresAt, reason });
+      await enforcer.removeFromBooth(userId, boothId);
+      return ok(restriction);
+    },
+
+    'moderation:ban': async ({ userId, minutes, reason }) => {
+      const target = targetOf(actor, 'moderation:ban', userId, auth);
+      if (!target.ok) return target;
+      const restriction = restrict('ban', target.data, null, reason, minutes === undefined ? null : minutesFromNow(minutes));
+      io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'banned', boothId: null, until: restriction.expiresAt, reason });
+      auth.endAllSessions(userId);
+      await enforcer.removeFromFair(userId);
+      return ok(restriction);
+    },
+
+    'moderation:unban': ({ userId, reason }) => {
+      const target = targetOf(actor, 'moderation:ban', userId, auth);
+      if (!target.ok) return target;
+      return ok(lift('ban', userId, undefined, reason));
+    },
+
+    'report:create': ({ messageId, reason, note }) => {
+      if (!can(actor, 'booth:visit')) return forbidden();
+      const message = chat.byId(messageId);
+      if (!message || message.deleted) return fail('NOT_FOUND', 'There is no such message.');
+      if (!socket.data.booths.has(message.boothId)) return fail('NOT_IN_BOOTH', 'Enter the booth before reporting a message in it.');
+      const report = reports.create(actor.id, messageId, reason, note);
+      if (!report.ok) return report;
+      io.to(rooms.moderators).emit('report:created', report.data);
+      return ok({ reportId: report.data.id });
+    },
+
+    'report:resolve': ({ reportId, outcome, note }) => {
+      if (!can(actor, 'moderation:review')) return forbidden();
+      const result = reports.resolve(reportId, actor.id, outcome, note);
+      if (!result.ok) return result;
+      const report = result.data;
+      audit.record({
+        actorId: actor.id,
+        action: 'report:resolve',
+        targetUserId: report.message.author.id,
+        boothId: report.boothId,
+        messageId: report.messageId,
+        reason: note,
+        details: { reportId, outcome, reportReason: report.reason },
+      });
+      io.to(rooms.moderators).emit('report:updated', report);
+      io.to(rooms.user(report.reporter.id)).emit('report:outcome', { reportId, messageId: report.messageId, outcome, note });
+      return ok(report);
+    },
+
+    'announcement:create': ({ text, boothId }) => {
+      if (!can(actor, 'announcement:create', { boothId })) return forbidden();
+      if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+      const { id, createdAt } = audit.record({ actorId: actor.id, action: 'announcement:create', boothId: boothId ?? null, details: { text } });
+      const announcement = { id, text, boothId: boothId ?? null, author: { id: actor.id, displayName: actor.displayName }, createdAt: createdAt.toISOString() };
+      io.to(boothId === undefined ? rooms.lobby : rooms.booth(boothId)).emit('announcement:created', announcement);
+      return ok(announcement);
+    },
+  };
+}

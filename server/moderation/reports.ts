@@ -1,0 +1,87 @@
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Report, ReportReason, ReportStatus } from '../../shared/moderation.js';
+import type { Clock } from '../auth/service.js';
+import type { Db } from '../db/open.js';
+import { messages, reports, users } from '../db/schema.js';
+import { fail, ok, type Result } from '../http/errors.js';
+
+export type ReportStore = ReturnType<typeof createReportStore>;
+
+const reporter = alias(users, 'reporter');
+const author = alias(users, 'author');
+const resolver = alias(users, 'resolver');
+
+/** Members' reports of messages, and how moderators closed them. */
+export function createReportStore(db: Db, clock: Clock) {
+  function select(where: SQL | undefined): Report[] {
+    return db
+      .select({
+        row: reports,
+        boothId: messages.boothId,
+        body: messages.body,
+        deletedAt: messages.deletedAt,
+        reporterName: reporter.displayName,
+        authorId: author.id,
+        authorName: author.displayName,
+        resolverName: resolver.displayName,
+      })
+      .from(reports)
+      .innerJoin(messages, eq(messages.id, reports.messageId))
+      .innerJoin(reporter, eq(reporter.id, reports.reporterId))
+      .innerJoin(author, eq(author.id, messages.userId))
+      .leftJoin(resolver, eq(resolver.id, reports.resolvedBy))
+      .where(where)
+      .orderBy(desc(reports.id))
+      .all()
+      .map(({ row, boothId, body, deletedAt, reporterName, authorId, authorName, resolverName }) => ({
+        id: row.id,
+        messageId: row.messageId,
+        boothId,
+        reason: row.reason,
+        note: row.note,
+        status: row.status,
+        reporter: { id: row.reporterId, displayName: reporterName },
+        message: { body, author: { id: authorId, displayName: authorName }, deleted: deletedAt !== null },
+        resolution:
+          row.resolvedAt && row.resolutionNote !== null
+            ? { note: row.resolutionNote, by: { id: row.resolvedBy ?? '', displayName: resolverName ?? '' }, at: row.resolvedAt.toISOString() }
+            : null,
+        createdAt: row.createdAt.toISOString(),
+      }));
+  }
+
+  const byId = (id: number): Report | undefined => select(eq(reports.id, id))[0];
+
+  return {
+    byId,
+
+    /** Files a report; a second report of the same message by the same member is a CONFLICT. */
+    create(reporterId: string, messageId: number, reason: ReportReason, note: string | undefined): Result<Report> {
+      const inserted = db
+        .insert(reports)
+        .values({ reporterId, messageId, reason, note: note ?? null, createdAt: new Date(clock.now()) })
+        .onConflictDoNothing()
+        .returning({ id: reports.id })
+        .get();
+      if (!inserted) return fail('CONFLICT', 'You have already reported this message.');
+      return ok(byId(inserted.id)!);
+    },
+
+    list(status?: ReportStatus): Report[] {
+      return select(status ? eq(reports.status, status) : undefined);
+    },
+
+    /** Closes an open report; closing one twice is a CONFLICT. */
+    resolve(reportId: number, resolvedBy: string, outcome: 'resolved' | 'dismissed', note: string): Result<Report> {
+      const updated = db
+        .update(reports)
+        .set({ status: outcome, resolvedBy, resolutionNote: note, resolvedAt: new Date(clock.now()) })
+        .where(and(eq(reports.id, reportId), eq(reports.status, 'open')))
+        .returning({ id: reports.id })
+        .get();
+      if (updated) return ok(byId(reportId)!);
+      return byId(reportId) ? fail('CONFLICT', 'This report has already been closed.') : fail('NOT_FOUND', 'There is no such report.');
+    },
+  };
+}

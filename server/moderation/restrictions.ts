@@ -1,0 +1,113 @@
+import { and, desc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
+import type { Clock } from '../auth/service.js';
+import type { Db } from '../db/open.js';
+import { restrictions, users } from '../db/schema.js';
+import { fail, type Failure } from '../http/errors.js';
+
+export type RestrictionStore = ReturnType<typeof createRestrictionStore>;
+
+/** When an active restriction ends: an ISO time, or null for "until lifted". */
+export interface ActiveUntil {
+  until: string | null;
+}
+
+const author = alias(users, 'author');
+
+/**
+ * Mutes, kick cool-downs and bans, in the database so they survive a restart. A restriction is
+ * active until it expires or is lifted; several may overlap and the longest wins.
+ */
+export function createRestrictionStore(db: Db, clock: Clock) {
+  const stillActive = () => and(isNull(restrictions.liftedAt), or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, new Date(clock.now()))));
+
+  /** The longest of the active restrictions of one kind matching a scope. */
+  function activeUntil(userId: string, kind: RestrictionKind, boothScope: 'any' | 'fair-or-booth', boothId?: number): ActiveUntil | null {
+    const scope =
+      boothScope === 'any' ? undefined : or(isNull(restrictions.boothId), boothId === undefined ? undefined : eq(restrictions.boothId, boothId));
+    const rows = db
+      .select({ expiresAt: restrictions.expiresAt })
+      .from(restrictions)
+      .where(and(eq(restrictions.userId, userId), eq(restrictions.kind, kind), stillActive(), scope))
+      .all();
+    if (rows.length === 0) return null;
+    if (rows.some((row) => row.expiresAt === null)) return { until: null };
+    const latest = Math.max(...rows.map((row) => row.expiresAt!.getTime()));
+    return { until: new Date(latest).toISOString() };
+  }
+
+  function selectRestrictions(where: SQL | undefined): Restriction[] {
+    return db
+      .select({ row: restrictions, userName: users.displayName, authorId: author.id, authorName: author.displayName })
+      .from(restrictions)
+      .innerJoin(users, eq(users.id, restrictions.userId))
+      .leftJoin(author, eq(author.id, restrictions.createdBy))
+      .where(where)
+      .orderBy(desc(restrictions.id))
+      .all()
+      .map(({ row, userName, authorId, authorName }) => ({
+        id: row.id,
+        kind: row.kind,
+        user: { id: row.userId, displayName: userName },
+        boothId: row.boothId,
+        reason: row.reason,
+        createdBy: { id: authorId ?? '', displayName: authorName ?? '' },
+        createdAt: row.createdAt.toISOString(),
+        expiresAt: row.expiresAt?.toISOString() ?? null,
+      }));
+  }
+
+  return {
+    add(input: { kind: RestrictionKind; userId: string; boothId: number | null; reason: string; createdBy: string; expiresAt: Date | null }): number {
+      return db
+        .insert(restrictions)
+        .values({ ...input, createdAt: new Date(clock.now()) })
+        .returning({ id: restrictions.id })
+        .get().id;
+    },
+
+    /** Lifts active restrictions of one kind; `boothId` undefined lifts them wherever they apply. */
+    lift(userId: string, kind: RestrictionKind, liftedBy: string, boothId?: number): number {
+      const where = and(eq(restrictions.userId, userId), eq(restrictions.kind, kind), stillActive(), boothId === undefined ? undefined : eq(restrictions.boothId, boothId));
+      return db.update(restrictions).set({ liftedAt: new Date(clock.now()), liftedBy }).where(where).returning({ id: restrictions.id }).all().length;
+    },
+
+    /** A ban in force, if any. */
+    ban(userId: string): ActiveUntil | null {
+      return activeUntil(userId, 'ban', 'any');
+    },
+
+    /** A mute that applies in this booth (fair-wide or for this booth), if any. */
+    mute(userId: string, boothId: number): ActiveUntil | null {
+      return activeUntil(userId, 'mute', 'fair-or-booth', boothId);
+    },
+
+    /** A kick cool-down for this booth, if any. */
+    kick(userId: string, boothId: number): ActiveUntil | null {
+      return activeUntil(userId, 'kick', 'fair-or-booth', boothId);
+    },
+
+    /**
+     * Why this person may not be in this booth now: banned (BANNED) or kicked and still cooling
+     * down (FORBIDDEN), each with `details.until`; null when nothing stops them. The booth join
+     * and the video token both ask this.
+     */
+    barredFrom(userId: string, boothId: number): Failure | null {
+      const banned = activeUntil(userId, 'ban', 'any');
+      if (banned) return fail('BANNED', 'Your access to the fair is suspended.', banned);
+      const kicked = activeUntil(userId, 'kick', 'fair-or-booth', boothId);
+      if (kicked) return fail('FORBIDDEN', 'You were removed from this booth and cannot come back yet.', kicked);
+      return null;
+    },
+
+    /** Every active restriction, newest first, for the moderator panel. */
+    listActive(kinds: readonly RestrictionKind[]): Restriction[] {
+      return selectRestrictions(and(inArray(restrictions.kind, [...kinds]), stillActive()));
+    },
+
+    byId(id: number): Restriction | undefined {
+      return selectRestrictions(eq(restrictions.id, id))[0];
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { AccessToken, WebhookReceiver, type TrackSource } from 'livekit-server-sdk';
+import type { HandEntry } from '../../shared/protocol.js';
+import { can } from '../../shared/roles.js';
+import type { AuthUser, Clock } from '../auth/service.js';
+import { fail, ok, type Result } from '../http/errors.js';
+import type { Logger } from '../logger.js';
+import { rooms, type FairServer } from '../realtime/types.js';
+import { createHandQueueStore } from './hand-queue.js';
+import { boothIdOfRoom, HOST_SOURCES, joinGrant, SPEAKER_SOURCES, type LiveKitSettings } from './livekit.js';
+import { createRoomService, type RoomService } from './room-service.js';
+
+/** Video tokens only get someone into the room; LiveKit keeps a joined session alive itself. */
+export const VIDEO_TOKEN_TTL_SECONDS = 10 * 60;
+
+/** Whether a person may use video in a booth at all (moderation refuses kicked and banned people). */
+export type VideoAccess = (user: AuthUser, boothId: number) => boolean;
+
+export interface VideoServiceDeps {
+  livekit: LiveKitSettings | null;
+  io: FairServer;
+  clock: Clock;
+  logger: Logger;
+  videoAccess?: VideoAccess;
+  /** Replaces the LiveKit RoomService client (never needed outside tests of this module). */
+  roomService?: RoomService;
+}
+
+export type VideoService = ReturnType<typeof createVideoService>;
+
+const UNAVAILABLE = () => fail('VIDEO_UNAVAILABLE', 'Video is not available at this fair; the booth works in text.');
+
+export function createVideoService({ livekit, io, clock, logger, videoAccess = () => true, roomService }: VideoServiceDeps) {
+  const roomApi = livekit ? (roomService ?? createRoomService(livekit, logger)) : null;
+  const webhooks = livekit ? new WebhookReceiver(livekit.apiKey, livekit.apiSecret) : null;
+  const hands = createHandQueueStore();
+  /** Identities connected to each booth's room, as LiveKit's webhooks report them. */
+  const participants = new Map<number, Set<string>>();
+
+  const emitQueue = (boothId: number) => io.to(rooms.staff(boothId)).emit('hand:queue', { boothId, queue: hands.list(boothId) });
+
+  function setParticipant(boothId: number, identity: string, present: boolean | 'none'): void {
+    const before = participants.get(boothId)?.size ?? 0;
+    if (present === 'none') participants.delete(boothId);
+    else {
+      const set = participants.get(boothId) ?? new Set<string>();
+      if (present) set.add(identity);
+      else set.delete(identity);
+      if (set.size === 0) participants.delete(boothId);
+      else participants.set(boothId, set);
+    }
+    const count = participants.get(boothId)?.size ?? 0;
+    if (count !== before) io.to(rooms.lobby).emit('video:count', { boothId, count });
+  }
+
+  function sourcesFor(user: AuthUser, boothId: number): readonly TrackSource[] {
+    if (can(user, 'video:publish', { boothId })) return HOST_SOURCES;
+    return hands.get(boothId, user.id)?.granted ? SPEAKER_SOURCES : [];
+  }
+
+  return {
+    available: livekit !== null,
+    participantsIn: (boothId: number) => participants.get(boothId)?.size ?? 0,
+
+    /** Whether one of this person's live connections has joined the booth. */
+    async isInBooth(userId: string, boothId: number): Promise<boolean> {
+      const sockets = await io.in(rooms.user(userId)).fetchSockets();
+      return sockets.some((socket) => socket.data.booths.has(boothId));
+    },
+
+    mayUse: (user: AuthUser, boothId: number) => videoAccess(user, boothId),
+
+    /** A short-lived join token with the least privilege this person holds in the booth. */
+    async mintToken(user: AuthUser, boothId: number): Promise<Result<{ url: string; token: string }>> {
+      if (!livekit) return UNAVAILABLE();
+      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity: user.id, name: user.displayName, ttl: VIDEO_TOKEN_TTL_SECONDS });
+      token.addGrant(joinGrant(boothId, sourcesFor(user, boothId)));
+      return ok({ url: livekit.url, token: await token.toJwt() });
+    },
+
+    /** Verifies a LiveKit webhook (signature and body hash) and applies it. */
+    async receiveWebhook(body: string, authorization: string | undefined): Promise<Result<void>> {
+      if (!webhooks) return UNAVAILABLE();
+      let event;
+      try {
+        event = await webhooks.receive(body, authorization);
+      } catch {
+        return fail('UNAUTHENTICATED', 'The webhook signature is not valid.');
+      }
+      const boothId = boothIdOfRoom(event.room?.name ?? '');
+      if (boothId === null) return ok(undefined);
+      const identity = event.participant?.identity ?? '';
+      if (event.event === 'participant_joined' && identity) setParticipant(boothId, identity, true);
+      else if ((event.event === 'participant_left' || event.event === 'participant_connection_aborted') && identity) setParticipant(boothId, identity, false);
+      else if (event.event === 'room_finished') setParticipant(boothId, '', 'none');
+      return ok(undefined);
+    },
+
+    raiseHand(user: AuthUser, boothId: number): HandEntry {
+      const before = hands.get(boothId, user.id);
+      const entry = hands.raise(boothId, { userId: user.id, displayName: user.displayName }, new Date(clock.now()));
+      if (!before) emitQueue(boothId);
+      return entry;
+    },
+
+    /** Lowers a hand; a person who had been speaking loses publishing too. */
+    async lowerHand(user: AuthUser, boothId: number): Promise<Result<{ boothId: number }>> {
+      const entry = hands.get(boothId, user.id);
+      if (!entry) return ok({ boothId });
+      if (entry.granted && roomApi) {
+        const result = await roomApi.setPublishSources(boothId, user.id, []);
+        if (!result.ok) return result;
+      }
+      hands.lower(boothId, user.id);
+      emitQueue(boothId);
+      return ok({ boothId });
+    },
+
+    handsIn: (boothId: number) => hands.list(boothId),
+    handOf: (boothId: number, userId: string) => hands.get(boothId, userId),
+
+    /** Lets someone with a raised hand publish microphone and camera. */
+    async grant(boothId: number, userId: string): Promise<Result<HandEntry>> {
+      if (!roomApi) return UNAVAILABLE();
+      const entry = hands.get(boothId, userId);
+      if (!entry) return fail('NOT_FOUND', 'That person has not raised their hand.');
+      // Not yet in the room is fine: their next token carries the grant.
+      const result = await roomApi.setPublishSources(boothId, userId, SPEAKER_SOURCES);
+      if (!result.ok) return result;
+      const granted = hands.setGranted(boothId, userId, true) ?? entry;
+      io.to(rooms.user(userId)).emit('hand:granted', { boothId });
+      emitQueue(boothId);
+      return ok(granted);
+    },
+
+    /** Takes speaking rights back and clears the hand. */
+    async revoke(boothId: number, userId: string): Promise<Result<{ boothId: number; userId: string }>> {
+      if (!roomApi) return UNAVAILABLE();
+      if (!hands.get(boothId, userId)) return fail('NOT_FOUND', 'That person has no raised hand.');
+      const result = await roomApi.setPublishSources(boothId, userId, []);
+      if (!result.ok) return result;
+      hands.lower(boothId, userId);
+      io.to(rooms.user(userId)).emit('hand:revoked', { boothId });
+      emitQueue(boothId);
+      return ok({ boothId, userId });
+    },
+
+    async muteTrack(boothId: number, userId: string, trackSid: string): Promise<Result<void>> {
+      if (!roomApi) return UNAVAILABLE();
+      return roomApi.mutePublishedTrack(boothId, userId, trackSid);
+    },
+
+    /**
+     * Disconnects someone from a booth's video room and clears their hand. Moderation calls
+     * this on kick and ban; a person not in the room is not an error.
+     */
+    async removeParticipant(boothId: number, userId: string): Promise<Result<{ boothId: number; userId: string }>> {
+      if (hands.lower(boothId, userId)) {
+        io.to(rooms.user(userId)).emit('hand:revoked', { boothId });
+        emitQueue(boothId);
+      }
+      if (!roomApi) return ok({ boothId, userId });
+      const result = await roomApi.removeParticipant(boothId, userId);
+      return result.ok ? ok({ boothId, userId }) : result;
+    },
+
+    /** Clears the hands of people no longer in the booth (called whenever its occupancy changes). */
+    pruneHands(boothId: number, isPresent: (userId: string) => boolean): void {
+      const removed = hands.prune(boothId, isPresent);
+      if (removed.length === 0) return;
+      emitQueue(boothId);
+      for (const entry of removed) {
+        // Someone who left should not keep publishing through a video session they left open.
+        if (entry.granted && roomApi) void roomApi.setPublishSources(boothId, entry.userId, []);
+      }
+    },
+  };
+}
