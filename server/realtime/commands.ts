@@ -20,26 +20,29 @@ const noAck = () => undefined;
  * junk) and whatever the handler does.
  */
 export function registerCommands(socket: FairSocket, handlers: CommandHandlers, logger: Logger): void {
-  for (const name of Object.keys(handlers) as CommandName[]) {
-    const handler = handlers[name] as CommandHandler<CommandName>;
-    const schema = CLIENT_COMMANDS[name];
-    socket.on(name, (async (...args: unknown[]) => {
-      const last = args[args.length - 1];
-      const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : noAck;
-      const payload = typeof args[0] === 'function' ? undefined : args[0];
-      let result: Ack<unknown>;
-      try {
-        const parsed = schema.safeParse(payload);
-        result = parsed.success ? await handler(parsed.data) : invalidPayload(parsed.error);
-      } catch (err) {
-        logger.error({ err, command: name, userId: socket.data.user?.id }, 'command failed');
-        result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
-      }
-      try {
-        ack(result);
-      } catch (err) {
-        logger.warn({ err, command: name }, 'ack failed');
-      }
-    }));
+  // One listener for all commands rather than one closure per command: it is multiplied by
+  // every member online. Own keys only, so an event named "constructor" finds nothing.
+  socket.onAny((name: string, ...args: unknown[]) => {
+    if (Object.hasOwn(handlers, name)) void run(name as CommandName, args);
+  });
+
+  async function run(command: CommandName, args: unknown[]): Promise<void> {
+    const handler = handlers[command] as CommandHandler<CommandName>;
+    const last = args[args.length - 1];
+    const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : noAck;
+    const payload = typeof args[0] === 'function' ? undefined : args[0];
+    let result: Ack<unknown>;
+    try {
+      const parsed = CLIENT_COMMANDS[command].safeParse(payload);
+      result = parsed.success ? await handler(parsed.data) : invalidPayload(parsed.error);
+    } catch (err) {
+      logger.error({ err, command, userId: socket.data.user?.id }, 'command failed');
+      result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
+    }
+    try {
+      ack(result);
+    } catch (err) {
+      logger.warn({ err, command }, 'ack failed');
+    }
   }
 }

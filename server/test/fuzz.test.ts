@@ -227,6 +227,21 @@ describe('every client command under generated payloads', () => {
   });
 });
 
+describe('events that are no command', () => {
+  it('are ignored, prototype names included, and the connection keeps working', async () => {
+    const raw = socket as unknown as { emit(event: string, ...args: unknown[]): void };
+    const answered: string[] = [];
+    for (const name of [...PROTOTYPE_KEYS, 'hasOwn', 'then', 'no:such-command', 'x'.repeat(1000)]) {
+      raw.emit(name, { boothId }, () => answered.push(name));
+      raw.emit(name);
+    }
+    // Events are handled in order: had any of those been taken for a command, its ack would be in.
+    expect((await request(socket, 'booth:join', { boothId })).ok).toBe(true);
+    expect(answered).toEqual([]);
+    expect(socket.connected).toBe(true);
+  });
+});
+
 describe('a chat:send with a clientMsgId used before', () => {
   it('never stores a second row, whatever else the payload says', async () => {
     const clientMsgId = randomUUID();
