@@ -16,7 +16,7 @@ import { openSocket, connected, request, signedInSocket, type ClientSocket } fro
  */
 
 type Command = keyof typeof CLIENT_COMMANDS;
-const RUNS_PER_COMMAND = 400;
+const RUNS_PER_COMMAND = 1200;
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -180,7 +180,7 @@ describe('every client command under generated payloads', () => {
   }
 
   it('leaves the server up, the prototypes clean, and only valid messages in the database', async () => {
-    expect(answered).toBeGreaterThan(3000); // thousands of acks, across the commands
+    expect(answered).toBeGreaterThan(10_000); // over a thousand per command, about half with an ack
     expect((await new TestClient(server.baseUrl).get('/healthz')).status).toBe(200);
     const client = new TestClient(server.baseUrl);
     await client.login('member2@fair.test');
