@@ -51,6 +51,9 @@ export function createSocketServer(
     if (refused) return next(new Error(refused));
     socket.data.user = user;
     socket.data.booths = new Set();
+    // The session secret is not kept for the connection's life (a heap dump or a stray log
+    // of the handshake would otherwise carry it); nothing reads it after this point.
+    delete socket.handshake.headers.cookie;
     next();
   });
 

@@ -42,6 +42,13 @@ describe('handshake', () => {
     forged.close();
   });
 
+  it('does not keep the session cookie for the life of the connection', async () => {
+    const { userId } = await join('member@fair.test');
+    const sockets = await server.app.io.in(`user:${userId}`).fetchSockets();
+    expect(sockets.length).toBeGreaterThan(0);
+    for (const socket of sockets) expect(socket.handshake.headers.cookie).toBeUndefined();
+  });
+
   it('sends the full lobby occupancy first', async () => {
     const client = new TestClient(server.baseUrl);
     await client.login('member@fair.test');
