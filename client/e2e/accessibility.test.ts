@@ -98,6 +98,31 @@ async function tabTo(page: Page, name: string, maxPresses = 80): Promise<void> {
   throw new Error(`Tab never reached "${name}"`);
 }
 
+describeBrowser('reflow at 320 CSS pixels (WCAG 1.4.10)', () => {
+  const fair = useBrowserFair(() => livekit.current.env);
+
+  it('needs no sideways scrolling on the lobby, a booth, the host console or the moderator panel', async () => {
+    for (const [email, path] of [
+      ['host@fair.test', '/'],
+      ['host@fair.test', '/booths/peace-direct'],
+      ['host@fair.test', '/booths/peace-direct/console'],
+      ['moderator@fair.test', '/moderation'],
+    ] as const) {
+      const client = new TestClient(fair.server.baseUrl);
+      await client.login(email);
+      const [name, value] = client.cookie!.split('=') as [string, string];
+      const context = await fair.browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 700 } });
+      await context.addCookies([{ name, value, url: fair.server.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(fair.server.baseUrl + path);
+      await page.locator('main h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      expect([path, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([path, 320]);
+      await context.close();
+    }
+  });
+});
+
 describeBrowser('keyboard only', () => {
   const fair = useBrowserFair(() => livekit.current.env);
 
