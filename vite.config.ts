@@ -45,6 +45,9 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     reportCompressedSize: true,
+    // livekit-client (~535 KB raw, ~139 KB gzipped) is one lazily loaded chunk by design; the
+    // budget that matters, the text-mode entry, is checked by client/build-budget.test.ts.
+    chunkSizeWarningLimit: 600,
   },
   server: {
     proxy: {
