@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { LANGUAGES, type Language } from '../../shared/limits.js';
+import { LANGUAGES } from '../../shared/limits.js';
 import { TestClient } from '../../server/test/harness.js';
-import { describeBrowser, useBrowserFair, startLiveKitStandInForFile } from './browser.js';
+import { describeBrowser, signedInPage, startLiveKitStandInForFile, useBrowserFair } from './browser.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -34,15 +34,6 @@ const livekit = startLiveKitStandInForFile();
 describeBrowser('accessibility (axe-core) in every language', () => {
   const fair = useBrowserFair(() => livekit.current.env);
 
-  async function signedInPage(language: Language, email: string): Promise<Page> {
-    const client = new TestClient(fair.server.baseUrl);
-    await client.login(email);
-    const [name, value] = client.cookie!.split('=') as [string, string];
-    const context = await fair.browser.newContext({ locale: language });
-    await context.addCookies([{ name, value, url: fair.server.baseUrl }]);
-    return context.newPage();
-  }
-
   it.each(LANGUAGES)('sign-in, lobby, booth, host console and moderator panel have no serious or critical violations in %s', async (language) => {
     const guest = await (await fair.browser.newContext({ locale: language })).newPage();
     await guest.goto(fair.server.baseUrl);
@@ -51,7 +42,7 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     expect(await seriousViolations(guest), `sign-in (${language})`).toEqual([]);
     await guest.context().close();
 
-    const page = await signedInPage(language, 'host@fair.test');
+    const page = await signedInPage(fair, 'host@fair.test', { locale: language });
     await page.goto(fair.server.baseUrl);
     await page.locator('.booth-card').first().waitFor();
     expect(await seriousViolations(page), `lobby (${language})`).toEqual([]);
@@ -67,7 +58,7 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     expect(await seriousViolations(page), `host console (${language})`).toEqual([]);
     await page.context().close();
 
-    const moderator = await signedInPage(language, 'moderator@fair.test');
+    const moderator = await signedInPage(fair, 'moderator@fair.test', { locale: language });
     await moderator.goto(`${fair.server.baseUrl}/moderation`);
     await moderator.locator('#moderation-title').waitFor();
     await moderator.locator('#audit-title').waitFor();
@@ -108,17 +99,12 @@ describeBrowser('reflow at 320 CSS pixels (WCAG 1.4.10)', () => {
       ['host@fair.test', '/booths/peace-direct/console'],
       ['moderator@fair.test', '/moderation'],
     ] as const) {
-      const client = new TestClient(fair.server.baseUrl);
-      await client.login(email);
-      const [name, value] = client.cookie!.split('=') as [string, string];
-      const context = await fair.browser.newContext({ locale: 'fr-FR', viewport: { width: 320, height: 700 } });
-      await context.addCookies([{ name, value, url: fair.server.baseUrl }]);
-      const page = await context.newPage();
+      const page = await signedInPage(fair, email, { locale: 'fr-FR', viewport: { width: 320, height: 700 } });
       await page.goto(fair.server.baseUrl + path);
       await page.locator('main h1').waitFor();
       await page.waitForLoadState('networkidle');
       expect([path, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([path, 320]);
-      await context.close();
+      await page.context().close();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { TestServer } from '../../server/test/harness.js';
+import { TestClient, type TestServer } from '../../server/test/harness.js';
 import { startTwirpStandIn, type TwirpStandIn } from '../../server/test/livekit-stand-in.js';
 import { CHROMIUM_PATH, launchBrowser, startFairForBrowser } from './chromium.js';
 
@@ -50,4 +50,14 @@ export function startLiveKitStandInForFile(): { readonly current: TwirpStandIn }
     await holder.current?.close();
   });
   return holder;
+}
+
+/** A page already signed in as `email` (session made over HTTP, cookie handed to the browser). */
+export async function signedInPage(fair: { server: TestServer; browser: Browser }, email: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const client = new TestClient(fair.server.baseUrl);
+  await client.login(email);
+  const [name, value] = client.cookie!.split('=') as [string, string];
+  const context = await fair.browser.newContext(options);
+  await context.addCookies([{ name, value, url: fair.server.baseUrl }]);
+  return context.newPage();
 }

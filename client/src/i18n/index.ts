@@ -1,5 +1,6 @@
 import { LANGUAGES, type Language } from '../../../shared/limits.js';
 import type { ApiError } from '../../../shared/errors.js';
+import { readSetting } from '../lib/device-storage.js';
 import { CATALOGS, type MessageKey } from './catalog.js';
 
 export type { MessageKey };
@@ -24,12 +25,8 @@ export function isLanguage(value: unknown): value is Language {
 
 /** The stored choice, else the browser's first supported language, else English. */
 export function initialLanguage(): Language {
-  try {
-    const stored = localStorage.getItem(LOCALE_STORAGE_KEY);
-    if (isLanguage(stored)) return stored;
-  } catch {
-    // Storage can be blocked; fall through to the browser's languages.
-  }
+  const stored = readSetting(LOCALE_STORAGE_KEY);
+  if (isLanguage(stored)) return stored;
   for (const tag of navigator.languages ?? [navigator.language]) {
     const base = tag.slice(0, 2).toLowerCase();
     if (isLanguage(base)) return base;

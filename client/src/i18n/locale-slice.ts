@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { Language } from '../../../shared/limits.js';
 import type { StoreState } from '../app/store.js';
+import { writeSetting } from '../lib/device-storage.js';
 import { initialLanguage, LOCALE_STORAGE_KEY } from './index.js';
 
 export interface LocaleSlice {
@@ -11,11 +12,7 @@ export interface LocaleSlice {
 export const createLocaleSlice: StateCreator<StoreState, [], [], LocaleSlice> = (set) => ({
   locale: initialLanguage(),
   setLocale(locale) {
-    try {
-      localStorage.setItem(LOCALE_STORAGE_KEY, locale);
-    } catch {
-      // Not remembered when storage is blocked; the choice still applies to this visit.
-    }
+    writeSetting(LOCALE_STORAGE_KEY, locale);
     document.documentElement.lang = locale;
     set({ locale });
   },

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { StoreState } from '../app/store.js';
+import { readSetting, writeSetting } from './device-storage.js';
 
 /** What the member chose for data saver on this device; 'auto' follows the browser's Save-Data. */
 export type DataSaverChoice = 'auto' | 'on' | 'off';
@@ -16,22 +17,6 @@ export interface PreferencesSlice {
 const DATA_SAVER_KEY = 'fair.dataSaver';
 const GUIDE_KEY = 'fair.guideDismissed';
 
-function read(key: string): string | null {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function write(key: string, value: string): void {
-  try {
-    localStorage.setItem(key, value);
-  } catch {
-    // Not remembered when storage is blocked; applies to this visit.
-  }
-}
-
 /** Save-Data as the browser reports it (Chromium-based browsers; absent elsewhere). */
 export function browserSavesData(): boolean {
   const connection = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection;
@@ -44,18 +29,18 @@ export function isDataSaverOn(state: Pick<PreferencesSlice, 'dataSaverChoice' | 
 }
 
 export const createPreferencesSlice: StateCreator<StoreState, [], [], PreferencesSlice> = (set) => {
-  const stored = read(DATA_SAVER_KEY);
+  const stored = readSetting(DATA_SAVER_KEY);
   return {
     dataSaverChoice: stored === 'on' || stored === 'off' ? stored : 'auto',
     browserSavesData: browserSavesData(),
     setDataSaver(on) {
       const choice = on ? 'on' : 'off';
-      write(DATA_SAVER_KEY, choice);
+      writeSetting(DATA_SAVER_KEY, choice);
       set({ dataSaverChoice: choice });
     },
-    guideDismissed: read(GUIDE_KEY) === 'true',
+    guideDismissed: readSetting(GUIDE_KEY) === 'true',
     setGuideDismissed(dismissed) {
-      write(GUIDE_KEY, String(dismissed));
+      writeSetting(GUIDE_KEY, String(dismissed));
       set({ guideDismissed: dismissed });
     },
   };

@@ -8,6 +8,7 @@ import { CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE, CHAT_HISTORY_SAVER_PAGE } fro
 import type { ChatMessage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
+import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { isDataSaverOn } from '../../lib/preferences-slice.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
@@ -35,21 +36,17 @@ function setOutbox(change: (outbox: OutboxItem[]) => OutboxItem[]): void {
 export function loadOutbox(userId: string): void {
   let items: OutboxItem[] = [];
   try {
-    const raw = localStorage.getItem(OUTBOX_KEY_PREFIX + userId);
-    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    const parsed: unknown = JSON.parse(readSetting(OUTBOX_KEY_PREFIX + userId) ?? '[]');
     if (Array.isArray(parsed)) items = parsed as OutboxItem[];
   } catch {
-    items = [];
+    items = []; // a damaged entry is dropped rather than breaking the booth
   }
   set({ outbox: items });
 }
 
 export function persistOutbox(userId: string, outbox: OutboxItem[]): void {
-  try {
-    localStorage.setItem(OUTBOX_KEY_PREFIX + userId, JSON.stringify(outbox));
-  } catch {
-    // Storage full or blocked: the outbox still lives in memory for this visit.
-  }
+  // Storage full or blocked: the outbox still lives in memory for this visit.
+  writeSetting(OUTBOX_KEY_PREFIX + userId, JSON.stringify(outbox));
 }
 
 // ---- Delivery ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import type { Booth } from '../../../../shared/booths.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import type { ChatMessage, PresenceEntry } from '../../../../shared/protocol.js';
 import type { StoreState } from '../../app/store.js';
+import { readSetting, writeSetting } from '../../lib/device-storage.js';
 
 /** A message typed but not yet acknowledged by the server; persisted so nothing is lost. */
 export interface OutboxItem {
@@ -37,25 +38,13 @@ export interface BoothSlice {
 
 export const VISIT_PRIVATELY_KEY = 'fair.visitPrivately';
 
-function storedFlag(key: string): boolean {
-  try {
-    return localStorage.getItem(key) === 'true';
-  } catch {
-    return false;
-  }
-}
-
 export const createBoothSlice: StateCreator<StoreState, [], [], BoothSlice> = (set) => ({
   boothView: null,
   boothError: null,
   outbox: [],
-  visitPrivately: storedFlag(VISIT_PRIVATELY_KEY),
+  visitPrivately: readSetting(VISIT_PRIVATELY_KEY) === 'true',
   setVisitPrivately(visitPrivately) {
-    try {
-      localStorage.setItem(VISIT_PRIVATELY_KEY, String(visitPrivately));
-    } catch {
-      // Not remembered; still applies to this visit.
-    }
+    writeSetting(VISIT_PRIVATELY_KEY, String(visitPrivately));
     set({ visitPrivately });
   },
 });
