@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
@@ -22,15 +22,25 @@ const author = alias(users, 'author');
 export function createRestrictionStore(db: Db, clock: Clock) {
   const stillActive = () => and(isNull(restrictions.liftedAt), or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, new Date(clock.now()))));
 
+  // Asked on every chat message (mutes, kicks), every join and every sign-in (bans): prepared once.
+  const activeOfKind = and(
+    eq(restrictions.userId, sql.placeholder('userId')),
+    eq(restrictions.kind, sql.placeholder('kind')),
+    isNull(restrictions.liftedAt),
+    or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, sql.placeholder('nowMs'))),
+  );
+  const activeAnywhere = db.select({ expiresAt: restrictions.expiresAt }).from(restrictions).where(activeOfKind).prepare();
+  const activeFairOrBooth = db
+    .select({ expiresAt: restrictions.expiresAt })
+    .from(restrictions)
+    .where(and(activeOfKind, or(isNull(restrictions.boothId), eq(restrictions.boothId, sql.placeholder('boothId')))))
+    .prepare();
+
   /** The longest of the active restrictions of one kind matching a scope. */
   function activeUntil(userId: string, kind: RestrictionKind, boothScope: 'any' | 'fair-or-booth', boothId?: number): ActiveUntil | null {
-    const scope =
-      boothScope === 'any' ? undefined : or(isNull(restrictions.boothId), boothId === undefined ? undefined : eq(restrictions.boothId, boothId));
-    const rows = db
-      .select({ expiresAt: restrictions.expiresAt })
-      .from(restrictions)
-      .where(and(eq(restrictions.userId, userId), eq(restrictions.kind, kind), stillActive(), scope))
-      .all();
+    const params = { userId, kind, nowMs: clock.now() };
+    // No booth id matches -1: a fair-wide restriction alone then applies.
+    const rows = boothScope === 'any' ? activeAnywhere.all(params) : activeFairOrBooth.all({ ...params, boothId: boothId ?? -1 });
     if (rows.length === 0) return null;
     if (rows.some((row) => row.expiresAt === null)) return { until: null };
     const latest = Math.max(...rows.map((row) => row.expiresAt!.getTime()));
