@@ -13,6 +13,7 @@ import { createChatService } from './chat/service.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
+import { isStorageError, noteLockFailure, storageErrorCode, writesPaused } from './db/storage-errors.js';
 import { errorHandler, sendError, type Failure } from './http/errors.js';
 import { sameOriginWrites } from './http/middleware.js';
 import { inviteRoutes } from './invites/routes.js';
@@ -24,7 +25,7 @@ import { createPresenceStore } from './presence/presence-store.js';
 import { registerCommands } from './realtime/commands.js';
 import { createSocketServer, type SocketTimings } from './realtime/socket-server.js';
 import { rooms, type FairServer } from './realtime/types.js';
-import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits.js';
+import { LOBBY_OCCUPANCY_INTERVAL_MS } from '../shared/limits.js';
 import { videoHandlers } from './video/handlers.js';
 import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
 import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
@@ -95,7 +96,18 @@ export function createApplication(deps: AppDeps): Application {
   const audit = createAuditLog(db, clock);
   const reports = createReportStore(db, clock);
   const visits = createVisitLog(db, clock);
-  visits.closeOpenVisits();
+  const storageLogger = logger.child({ feature: 'storage' });
+  /** Timers and background jobs run this way: a storage failure is logged, never thrown. */
+  function survive(job: string, work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      if (isStorageError(err)) storageLogger.warn({ err, job, sqlite: storageErrorCode(err) }, 'storage unavailable; carrying on');
+      else storageLogger.error({ err, job }, 'background job failed; carrying on');
+    }
+  }
+  // A database locked at start-up only leaves old visits open a little longer.
+  survive('close open visits', () => visits.closeOpenVisits());
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const chat = createChatService({ db, clock });
   const app = express();
@@ -135,14 +147,19 @@ export function createApplication(deps: AppDeps): Application {
   );
   const presence = recordingVisits(
     createPresenceStore({
-      graceMs: deps.presenceGraceMs ?? PRESENCE_GRACE_MS,
+      graceMs: deps.presenceGraceMs ?? config.presenceGraceMs,
+      // Runs in a timer: nothing here may throw, or the process exits. The person has left
+      // whatever the disk says; only the visit record may be lost.
       onExpired(boothId, entry) {
-        visits.left(boothId, entry.userId);
-        announceLeave(io, boothId, entry);
-        occupancyChanged(boothId);
+        survive('record grace expiry', () => visits.left(boothId, entry.userId));
+        survive('announce grace expiry', () => {
+          announceLeave(io, boothId, entry);
+          occupancyChanged(boothId);
+        });
       },
     }),
     visits,
+    storageLogger,
   );
   const video = createVideoService({
     livekit: config.livekit,
@@ -165,6 +182,26 @@ export function createApplication(deps: AppDeps): Application {
     },
   };
   const enforcer = createEnforcer({ io, presence, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
+  /**
+   * Whether the database can be read and written now. A read alone misses a write lock held
+   * by another process (WAL readers go on); `BEGIN IMMEDIATE; ROLLBACK` takes and drops the
+   * write lock, bounded by the short busy timeout. While writes fail fast after a lock, the
+   * probe answers from that without waiting again.
+   */
+  function databaseHealth(): 'ok' | 'unavailable' {
+    if (writesPaused(db)) return 'unavailable';
+    try {
+      db.$client.prepare('SELECT count(*) FROM sqlite_schema').get();
+      db.$client.exec('BEGIN IMMEDIATE; ROLLBACK');
+      return 'ok';
+    } catch (err) {
+      noteLockFailure(db, err);
+      if (db.$client.inTransaction) db.$client.exec('ROLLBACK');
+      storageLogger.warn({ err, sqlite: storageErrorCode(err) }, 'health check: database unavailable');
+      return 'unavailable';
+    }
+  }
+
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
@@ -200,7 +237,9 @@ export function createApplication(deps: AppDeps): Application {
   app.use(compression());
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    // The healthy answer stays `{ status: 'ok' }`, as monitors already expect it.
+    if (databaseHealth() === 'ok') res.json({ status: 'ok' });
+    else res.status(503).setHeader('Retry-After', '1').json({ status: 'degraded', database: 'unavailable' });
   });
 
   // The webhook's signature covers the raw bytes: it must see them before the JSON parser does.
@@ -227,7 +266,7 @@ export function createApplication(deps: AppDeps): Application {
 
   app.use(errorHandler(logger.child({ feature: 'http' })));
 
-  const sessionSweep = setInterval(() => auth.purgeExpiredSessions(), 3_600_000);
+  const sessionSweep = setInterval(() => survive('purge expired sessions', () => auth.purgeExpiredSessions()), 3_600_000);
   sessionSweep.unref();
 
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRESENCE_GRACE_MS } from '../shared/limits.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -18,6 +19,13 @@ export const envSchema = z
     TRUST_PROXY: booleanFlag.default(false).describe('trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind TLS)'),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
     INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+    PRESENCE_GRACE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(PRESENCE_GRACE_MS)
+      .describe('how long a dropped connection stays present, in milliseconds (tests shorten it)'),
     LIVEKIT_URL: z.url().optional().describe('wss:// address of the LiveKit server; video is off when unset'),
     LIVEKIT_API_KEY: z.string().min(1).optional(),
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -43,6 +51,7 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlMs: number;
   inviteTtlMs: number;
+  presenceGraceMs: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
 }
 
@@ -78,6 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       trustProxy: env.TRUST_PROXY,
       sessionTtlMs: env.SESSION_TTL_HOURS * HOUR_MS,
       inviteTtlMs: env.INVITE_TTL_HOURS * HOUR_MS,
+      presenceGraceMs: env.PRESENCE_GRACE_MS,
       livekit,
     },
   };

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   VIDEO_UNAVAILABLE: 'VIDEO_UNAVAILABLE',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** Storage is failing for a moment (locked, full disk): nothing was stored; retry after `details.retryAfterMs`. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -45,6 +47,8 @@ export interface ErrorDetails {
   until?: string | null;
   /** For BOOTH_CLOSED: the booth is open but locked (no new entrants). */
   locked?: boolean;
+  /** Milliseconds to wait before retrying, for UNAVAILABLE (nothing was stored; the same request may be sent again). */
+  retryAfterMs?: number;
 }
 
 /** Every code, for tests and documentation. */

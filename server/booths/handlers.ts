@@ -39,16 +39,35 @@ export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, 
       if (!staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity) {
         return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
       }
-      await socket.join(staff ? [rooms.booth(boothId), rooms.staff(boothId)] : rooms.booth(boothId));
+      // Rooms first, so no message sent from here on is missed between history and broadcasts.
+      // Then the fallible work (reads, the visit record); on a storage failure the socket is
+      // taken out again, so a failed join leaves no trace (no rooms, no presence).
+      const wasIn = socket.data.booths.has(boothId);
+      const boothRooms = staff ? [rooms.booth(boothId), rooms.staff(boothId)] : [rooms.booth(boothId)];
+      await socket.join(boothRooms);
       socket.data.booths.add(boothId);
-      const outcome = presence.join(boothId, user, socket.id, privately);
+      let joined;
+      try {
+        const messages = chat.history({ boothId, limit: historyLimit });
+        const lastSeq = chat.lastSeq(boothId);
+        // Last: it writes the visit before changing presence, and changes nothing if that throws.
+        const outcome = presence.join(boothId, user, socket.id, privately);
+        joined = { messages, lastSeq, outcome };
+      } catch (err) {
+        if (!wasIn) {
+          socket.data.booths.delete(boothId);
+          for (const room of boothRooms) await socket.leave(room);
+        }
+        throw err;
+      }
+      const { messages, lastSeq, outcome } = joined;
       announceJoin(socket, boothId, outcome);
       if (outcome.arrived) occupancyChanged(boothId);
       return ok({
         booth: { ...booth, occupancy: presence.count(boothId) },
         presence: visiblePresence(presence.list(boothId), user.id, staff),
-        messages: chat.history({ boothId, limit: historyLimit }),
-        lastSeq: chat.lastSeq(boothId),
+        messages,
+        lastSeq,
       });
     },
 

@@ -3,6 +3,7 @@ import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '
 import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
+import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { messages, users } from '../db/schema.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
@@ -70,7 +71,6 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       body: sql.placeholder('body'),
       createdAt: sql.placeholder('createdAt'),
     })
-    .returning({ id: messages.id, seq: messages.seq })
     .prepare();
   const limit = sql.placeholder('limit');
   const after = selectMessages().where(and(inBooth, gt(messages.seq, sql.placeholder('seq')))).orderBy(asc(messages.seq)).limit(limit).prepare();
@@ -90,7 +90,8 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
   return {
     /**
      * Stores a message with the booth's next sequence number in one transaction. A repeated
-     * clientMsgId from the same user returns the stored message with `created: false`.
+     * clientMsgId from the same user returns the stored message with `created: false`. Throws
+     * a storage error (UNAVAILABLE at the edge) when the message could not be stored.
      */
     send(
       author: AuthUser,
@@ -116,23 +117,16 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
         const retryAfterSeconds = Math.max(1, Math.ceil(rate.msUntilNextExpiry(rateKey, now) / 1000));
         return fail('RATE_LIMITED', `You are sending messages too fast. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
       }
+      const createdAt = new Date(now);
+      // Committed in an explicit transaction, then read back: `ok` means the row is stored.
+      // A storage failure throws (the edge answers UNAVAILABLE) and counts against no limit,
+      // so the client's retry of the same clientMsgId is not refused by slow mode.
+      writeDurably(db, () => insertMessage.run({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt }));
+      const stored = findOwn(author.id, input.clientMsgId);
+      if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
       rate.add(rateKey, now);
       lastPostedAt.set(slowKey, now);
-      const createdAt = new Date(now);
-      // One statement is one transaction: the row and its seq commit together, before the ack.
-      const row = insertMessage.get({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt });
-      return ok({
-        created: true,
-        message: {
-          id: row.id,
-          boothId: input.boothId,
-          seq: row.seq,
-          clientMsgId: input.clientMsgId,
-          author: { id: author.id, displayName: author.displayName, role: author.role },
-          body: input.body,
-          createdAt: createdAt.toISOString(),
-        },
-      });
+      return ok({ created: true, message: stored });
     },
 
     /** A page of messages in sequence order: the latest, older than beforeSeq, or newer than afterSeq. */
@@ -157,13 +151,15 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
 
     /** Soft-deletes: the row stays for the record. False when it was already deleted. */
     softDelete(messageId: number, deletedBy: string, reason: string | undefined): boolean {
-      const row = db
-        .update(messages)
-        .set({ deletedAt: new Date(clock.now()), deletedBy, deleteReason: reason ?? null })
-        .where(and(eq(messages.id, messageId), isNull(messages.deletedAt)))
-        .returning({ id: messages.id })
-        .get();
-      return row !== undefined;
+      // Committed explicitly: a returned row alone does not prove the commit (see writeDurably).
+      const changed = writeDurably(db, () =>
+        db
+          .update(messages)
+          .set({ deletedAt: new Date(clock.now()), deletedBy, deleteReason: reason ?? null })
+          .where(and(eq(messages.id, messageId), isNull(messages.deletedAt)))
+          .run().changes,
+      );
+      return changed > 0;
     },
 
     lastSeq(boothId: number): number {

@@ -1,6 +1,8 @@
 import { and, count, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
+import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
+import type { Logger } from '../logger.js';
 import { boothVisits, messages } from '../db/schema.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 
@@ -18,18 +20,22 @@ export interface VisitFigures {
 export function createVisitLog(db: Db, clock: Clock) {
   const now = () => new Date(clock.now());
   return {
+    // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
     arrived(boothId: number, userId: string): void {
-      db.insert(boothVisits).values({ boothId, userId, joinedAt: now() }).run();
+      writeDurably(db, () => db.insert(boothVisits).values({ boothId, userId, joinedAt: now() }).run());
     },
     left(boothId: number, userId: string): void {
-      db.update(boothVisits)
-        .set({ leftAt: now() })
-        .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt)))
-        .run();
+      writeDurably(db, () =>
+        db
+          .update(boothVisits)
+          .set({ leftAt: now() })
+          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt)))
+          .run(),
+      );
     },
     /** At start-up nobody is present: visits the last process left open end now. */
     closeOpenVisits(): void {
-      db.update(boothVisits).set({ leftAt: now() }).where(isNull(boothVisits.leftAt)).run();
+      writeDurably(db, () => db.update(boothVisits).set({ leftAt: now() }).where(isNull(boothVisits.leftAt)).run());
     },
 
     /** Figures for the visits overlapping [since, now]. */
@@ -73,23 +79,34 @@ export function createVisitLog(db: Db, clock: Clock) {
 /**
  * Presence that also writes the visit log: an arrival opens a visit, a departure (leave, kick,
  * ban) closes it. Grace-period expiries are closed by the caller's onExpired.
+ *
+ * An arrival is written before the person is added, so a storage failure throws with presence
+ * unchanged (the join fails and can be retried). A departure always happens: leaving, kicks and
+ * bans must not depend on the disk; a visit left open is logged and closed at the next start.
  */
-export function recordingVisits(presence: PresenceStore, visits: VisitLog): PresenceStore {
+export function recordingVisits(presence: PresenceStore, visits: VisitLog, logger: Logger): PresenceStore {
+  function recordLeft(boothId: number, userId: string): void {
+    try {
+      visits.left(boothId, userId);
+    } catch (err) {
+      logger.warn({ err, sqlite: storageErrorCode(err), boothId }, 'visit end not recorded');
+    }
+  }
   return {
     ...presence,
     join(boothId, user, socketId, privately) {
-      const outcome = presence.join(boothId, user, socketId, privately);
-      if (outcome.arrived) visits.arrived(boothId, user.id);
-      return outcome;
+      // The same test presence.join uses for `arrived`: not present yet (a grace period counts as present).
+      if (!presence.has(boothId, user.id)) visits.arrived(boothId, user.id);
+      return presence.join(boothId, user, socketId, privately);
     },
     leave(boothId, userId, socketId) {
       const gone = presence.leave(boothId, userId, socketId);
-      if (gone) visits.left(boothId, userId);
+      if (gone) recordLeft(boothId, userId);
       return gone;
     },
     remove(boothId, userId) {
       const gone = presence.remove(boothId, userId);
-      if (gone) visits.left(boothId, userId);
+      if (gone) recordLeft(boothId, userId);
       return gone;
     },
   };

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
 import type { ApiError, ErrorCode, ErrorDetails } from '../../shared/errors.js';
+import { isStorageError, STORAGE_RETRY_AFTER_MS, storageErrorCode } from '../db/storage-errors.js';
 import type { Logger } from '../logger.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -20,6 +21,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   VIDEO_UNAVAILABLE: 503,
   UPSTREAM_UNAVAILABLE: 502,
   PAYLOAD_TOO_LARGE: 413,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -43,8 +45,15 @@ export function invalidPayload(error: ZodError): Failure {
   return fail('INVALID_PAYLOAD', message, field ? { field } : undefined);
 }
 
+/** Storage failed for a moment (locked, full, failing disk): nothing was stored; the client retries. */
+export function unavailable(): Failure {
+  return fail('UNAVAILABLE', 'Saving is paused for a moment; please try again shortly.', { retryAfterMs: STORAGE_RETRY_AFTER_MS });
+}
+
 export function sendError(res: Response, error: ApiError): void {
+  const retryAfterMs = error.details?.retryAfterMs;
   if (error.details?.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
+  else if (retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   res.status(STATUS_BY_CODE[error.code]).json({ error });
 }
 
@@ -53,7 +62,10 @@ export function sendResult<T>(res: Response, result: Result<T>, status = 200): v
   else sendError(res, result.error);
 }
 
-/** Last resort: body-parser errors become clear codes; anything unexpected is logged, never shown. */
+/**
+ * Last resort: body-parser errors become clear codes, storage failures 503 UNAVAILABLE with
+ * Retry-After; anything unexpected is logged, never shown.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
     if (res.headersSent) return next(err);
@@ -64,6 +76,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendError(res, { code: 'INVALID_PAYLOAD', message: 'request body is not valid JSON' });
     }
     if (status === 415) return sendError(res, { code: 'INVALID_PAYLOAD', message: 'unsupported content type' });
+    if (isStorageError(err)) {
+      logger.warn({ err, sqlite: storageErrorCode(err) }, 'storage unavailable');
+      return sendError(res, unavailable().error);
+    }
     logger.error({ err }, 'unhandled request error');
     sendError(res, { code: 'INTERNAL', message: 'something went wrong on our side; please try again' });
   };

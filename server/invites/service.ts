@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { displayNameSchema, emailSchema, type AcceptInviteBody } from '../../shared/auth.js';
 import { boothSlugSchema } from '../../shared/booths.js';
@@ -9,6 +9,7 @@ import type { Clock, AuthService, AuthUser } from '../auth/service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
+import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { boothHosts, booths, invites, users } from '../db/schema.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import { parseCsv } from './csv.js';
@@ -69,6 +70,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
       })
       .returning({ id: invites.id })
       .get();
+    // Inside writeDurably's transaction: the row is real only once the caller's commit succeeds.
     return {
       id: row.id,
       email: body.email,
@@ -78,6 +80,19 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
       expiresAt: expiresAt.toISOString(),
       link: `${publicUrl}/invite/${code}`,
     };
+  }
+
+  /**
+   * Stores invites in one committed transaction and reads them back: an invite is reported
+   * (201, its link shown once) only when it is durably stored. Storage failures throw; the
+   * edge answers 503 UNAVAILABLE.
+   */
+  function insertInvitesDurably(actorId: string | null, accepted: { body: InviteBody; boothId: number | null }[]): Invite[] {
+    const created = writeDurably(db, () => accepted.map(({ body, boothId }) => insertInvite(actorId, body, boothId)));
+    const ids = created.map((invite) => invite.id);
+    const stored = db.select({ id: invites.id }).from(invites).where(inArray(invites.id, ids)).all();
+    if (stored.length !== ids.length) throw new UnconfirmedWriteError('an invite was not found after its commit');
+    return created;
   }
 
   function findOpenInvite(code: string) {
@@ -96,7 +111,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
     create(actorId: string | null, body: InviteBody): Result<Invite> {
       const checked = checkInvite(body);
       if (!checked.ok) return checked;
-      return ok(insertInvite(actorId, body, checked.data));
+      return ok(insertInvitesDurably(actorId, [{ body, boothId: checked.data }])[0]!);
     },
 
     /**
@@ -166,7 +181,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
           lines: problems,
         });
       }
-      return ok(db.transaction(() => accepted.map(({ body, boothId }) => insertInvite(actorId, body, boothId))));
+      return ok(insertInvitesDurably(actorId, accepted));
     },
 
     /** What an invite link is for, so the accept page can greet the person. */

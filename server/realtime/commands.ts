@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { CLIENT_COMMANDS, type Ack, type ClientToServerEvents } from '../../shared/protocol.js';
-import { fail, invalidPayload } from '../http/errors.js';
+import { isStorageError, storageErrorCode } from '../db/storage-errors.js';
+import { fail, invalidPayload, unavailable } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { FairSocket } from './types.js';
 
@@ -36,8 +37,14 @@ export function registerCommands(socket: FairSocket, handlers: CommandHandlers, 
       const parsed = CLIENT_COMMANDS[command].safeParse(payload);
       result = parsed.success ? await handler(parsed.data) : invalidPayload(parsed.error);
     } catch (err) {
-      logger.error({ err, command, userId: socket.data.user?.id }, 'command failed');
-      result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
+      if (isStorageError(err)) {
+        // Transient: nothing was stored, and the client may send the same command again.
+        logger.warn({ err, command, sqlite: storageErrorCode(err), userId: socket.data.user?.id }, 'storage unavailable');
+        result = unavailable();
+      } else {
+        logger.error({ err, command, userId: socket.data.user?.id }, 'command failed');
+        result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
+      }
     }
     try {
       ack(result);

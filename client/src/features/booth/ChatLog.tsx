@@ -43,7 +43,8 @@ function Pending({ item, online }: { item: OutboxItem; online: boolean }) {
           </button>
         </p>
       ) : (
-        <p className="meta">{online ? t('chat.sending') : t('chat.queued')}</p>
+        // A storage hiccup is never final: the message stays queued and is retried, no Discard.
+        <p className="meta">{online ? (item.saving ? t('chat.saving') : t('chat.sending')) : t('chat.queued')}</p>
       )}
     </li>
   );

@@ -12,12 +12,18 @@ import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { isDataSaverOn } from '../../lib/preferences-slice.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
+import { classifySendRefusal, isTransientSendError, retryDelayMs } from './send-retry.js';
 
 const OUTBOX_KEY_PREFIX = 'fair.outbox.v1.';
 const RETRY_AFTER_TIMEOUT_MS = 3_000;
 const get = useStore.getState;
 const set = useStore.setState;
 const inFlight = new Set<string>();
+/** Transient failures so far, per message, for the backoff; and the retry each one waits for. */
+const failedAttempts = new Map<string, number>();
+const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+let joinAttempts = 0;
+let joinRetryTimer: ReturnType<typeof setTimeout> | undefined;
 
 function updateView(boothId: number, change: (view: BoothView) => Partial<BoothView>): void {
   set((state) => (state.boothView?.boothId === boothId ? { boothView: { ...state.boothView, ...change(state.boothView) } } : {}));
@@ -37,7 +43,8 @@ export function loadOutbox(userId: string): void {
   let items: OutboxItem[] = [];
   try {
     const parsed: unknown = JSON.parse(readSetting(OUTBOX_KEY_PREFIX + userId) ?? '[]');
-    if (Array.isArray(parsed)) items = parsed as OutboxItem[];
+    // An older version marked storage hiccups as final; those messages are simply retried.
+    if (Array.isArray(parsed)) items = (parsed as OutboxItem[]).map(({ error, ...item }) => (error && !isTransientSendError(error) ? { ...item, error } : item));
   } catch {
     items = []; // a damaged entry is dropped rather than breaking the booth
   }
@@ -51,9 +58,32 @@ export function persistOutbox(userId: string, outbox: OutboxItem[]): void {
 
 // ---- Delivery ---------------------------------------------------------------------------------
 
+function updateItem(clientMsgId: string, change: Partial<OutboxItem>): void {
+  setOutbox((outbox) => outbox.map((queued) => (queued.clientMsgId === clientMsgId ? { ...queued, ...change } : queued)));
+}
+
+/** One pending retry per message: a reconnect's flush and a backoff timer do not pile up. */
+function retryLater(item: OutboxItem, delayMs: number): void {
+  clearTimeout(retryTimers.get(item.clientMsgId));
+  retryTimers.set(
+    item.clientMsgId,
+    setTimeout(() => {
+      retryTimers.delete(item.clientMsgId);
+      void deliver(item);
+    }, delayMs),
+  );
+}
+
+function forget(clientMsgId: string): void {
+  clearTimeout(retryTimers.get(clientMsgId));
+  retryTimers.delete(clientMsgId);
+  failedAttempts.delete(clientMsgId);
+}
+
 async function deliver(item: OutboxItem): Promise<void> {
   const view = get().boothView;
-  if (inFlight.has(item.clientMsgId) || item.error || !view?.joined || view.boothId !== item.boothId) return;
+  const queued = get().outbox.find((candidate) => candidate.clientMsgId === item.clientMsgId);
+  if (!queued || inFlight.has(item.clientMsgId) || queued.error || !view?.joined || view.boothId !== item.boothId) return;
   inFlight.add(item.clientMsgId);
   const ack = await command('chat:send', { boothId: item.boothId, clientMsgId: item.clientMsgId, body: item.body });
   inFlight.delete(item.clientMsgId);
@@ -63,15 +93,25 @@ async function deliver(item: OutboxItem): Promise<void> {
     return;
   }
   if (ack.ok) {
+    forget(item.clientMsgId);
     setOutbox((outbox) => outbox.filter((queued) => queued.clientMsgId !== item.clientMsgId));
     addMessages(item.boothId, [ack.data]);
     return;
   }
-  if (ack.error.code === 'RATE_LIMITED') {
-    setTimeout(() => void deliver(item), (ack.error.details?.retryAfterSeconds ?? 2) * 1000);
-  } else if (ack.error.code !== 'NOT_IN_BOOTH') {
-    setOutbox((outbox) => outbox.map((queued) => (queued.clientMsgId === item.clientMsgId ? { ...queued, error: ack.error } : queued)));
+  const attempt = failedAttempts.get(item.clientMsgId) ?? 0;
+  const refusal = classifySendRefusal(ack.error, attempt);
+  if (refusal.kind === 'retry') {
+    // Not stored (or too fast): it stays in the persisted outbox and goes again after a backoff.
+    if (refusal.saving) {
+      failedAttempts.set(item.clientMsgId, attempt + 1);
+      updateItem(item.clientMsgId, { saving: true });
+    }
+    retryLater(item, refusal.delayMs);
+  } else if (refusal.kind === 'final') {
+    forget(item.clientMsgId);
+    updateItem(item.clientMsgId, { error: ack.error, saving: false });
   }
+  // 'rejoin': the next successful booth:join flushes the outbox.
 }
 
 function flushOutbox(boothId: number): void {
@@ -87,6 +127,7 @@ export function sendMessage(body: string): void {
 }
 
 export function discardMessage(clientMsgId: string): void {
+  forget(clientMsgId);
   setOutbox((outbox) => outbox.filter((item) => item.clientMsgId !== clientMsgId));
 }
 
@@ -99,10 +140,19 @@ export async function joinCurrentBooth(): Promise<void> {
   const historyLimit = isDataSaverOn(get()) ? CHAT_HISTORY_SAVER_PAGE : undefined;
   const ack = await command('booth:join', { boothId: view.boothId, private: get().visitPrivately, historyLimit });
   if (ack === null) return; // the next 'connect' tries again
+  clearTimeout(joinRetryTimer);
   if (!ack.ok) {
     set({ boothError: ack.error });
+    // Storage busy: the error says we keep trying, and we do, with the same backoff as chat.
+    if (ack.error.code === 'UNAVAILABLE') {
+      const boothId = view.boothId;
+      joinRetryTimer = setTimeout(() => {
+        if (get().boothView?.boothId === boothId) void joinCurrentBooth();
+      }, retryDelayMs(joinAttempts++, ack.error.details?.retryAfterMs));
+    }
     return;
   }
+  joinAttempts = 0;
   const heldLastSeq = get().boothView?.messages.at(-1)?.seq;
   const { booth, presence, messages, lastSeq } = ack.data;
   updateView(view.boothId, (current) => {
@@ -138,6 +188,8 @@ export async function enterBooth(slug: string): Promise<void> {
 }
 
 export function leaveBooth(): void {
+  clearTimeout(joinRetryTimer);
+  joinAttempts = 0;
   const view = get().boothView;
   if (view) void command('booth:leave', { boothId: view.boothId });
   set({ boothView: null, boothError: null });

@@ -11,8 +11,10 @@ export interface OutboxItem {
   boothId: number;
   body: string;
   createdAt: string;
-  /** Set when the server refused it for good (not for connection trouble). */
+  /** Set when the server refused it for good (not for connection trouble or a storage hiccup). */
   error?: ApiError;
+  /** The server could not store it just now; it is being retried ("saving…"). */
+  saving?: boolean;
 }
 
 /** The booth on screen. */

@@ -72,6 +72,7 @@ export const core = defineMessages({
     'error.UPSTREAM_UNAVAILABLE': 'We could not reach the server. Check your connection and try again.',
     'error.PAYLOAD_TOO_LARGE': 'That is too large to send. Shorten it and try again.',
     'error.INTERNAL': 'Something went wrong on our side. Please try again in a moment.',
+    'error.UNAVAILABLE': 'The fair is busy for a moment and could not save this. We keep trying; please wait a few seconds.',
   },
   es: {
     'app.name': 'Feria Digital',
@@ -143,6 +144,7 @@ export const core = defineMessages({
     'error.UPSTREAM_UNAVAILABLE': 'No pudimos conectar con el servidor. Revisa tu conexión e inténtalo de nuevo.',
     'error.PAYLOAD_TOO_LARGE': 'Es demasiado grande para enviarlo. Acórtalo e inténtalo de nuevo.',
     'error.INTERNAL': 'Algo salió mal por nuestra parte. Inténtalo de nuevo en un momento.',
+    'error.UNAVAILABLE': 'La feria está ocupada un momento y no pudo guardar esto. Seguimos intentándolo; espera unos segundos.',
   },
   fr: {
     'app.name': 'Foire numérique',
@@ -214,5 +216,6 @@ export const core = defineMessages({
     'error.UPSTREAM_UNAVAILABLE': 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
     'error.PAYLOAD_TOO_LARGE': 'C’est trop volumineux pour être envoyé. Raccourcissez-le et réessayez.',
     'error.INTERNAL': 'Un problème est survenu de notre côté. Veuillez réessayer dans un instant.',
+    'error.UNAVAILABLE': 'La foire est occupée un instant et n’a pas pu enregistrer ceci. Nous réessayons ; patientez quelques secondes.',
   },
 });

@@ -1,0 +1,138 @@
+import Database from 'better-sqlite3';
+import type { Db } from './open.js';
+
+/**
+ * How long a connection waits for another holder of the write lock before giving up. Short on
+ * purpose: better-sqlite3 is synchronous, so every millisecond spent waiting freezes the whole
+ * event loop (every socket, /healthz). A locked database should answer UNAVAILABLE quickly.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 300;
+
+/** What clients are told to wait before retrying after a storage failure. */
+export const STORAGE_RETRY_AFTER_MS = 1_000;
+
+/**
+ * SQLite result codes (and their extended `_…` variants) that mean the storage could not do its
+ * job just now (locked, full, failing disk, read-only file), as opposed to a bug in our SQL.
+ */
+const TRANSIENT_SQLITE_CODES = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_READONLY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+  'SQLITE_NOMEM',
+] as const;
+
+/** Storage cannot take writes just now; nothing was stored. The edge answers UNAVAILABLE. */
+export class StorageUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/**
+ * A write whose commit failed, or whose row was not there when we looked for it afterwards.
+ * Nothing was stored; the caller must not report success.
+ */
+export class UnconfirmedWriteError extends StorageUnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnconfirmedWriteError';
+  }
+}
+
+function sqliteCodeOf(err: unknown): string | undefined {
+  // drizzle wraps driver errors (DrizzleQueryError) with the SqliteError as `cause`.
+  for (let current = err, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof Database.SqliteError) return current.code;
+  }
+  return undefined;
+}
+
+/** True when an error means "storage unavailable right now; try again later" (UNAVAILABLE). */
+export function isStorageError(err: unknown): boolean {
+  if (err instanceof StorageUnavailableError) return true;
+  const code = sqliteCodeOf(err);
+  return code !== undefined && TRANSIENT_SQLITE_CODES.some((transient) => code === transient || code.startsWith(`${transient}_`));
+}
+
+/** The SQLite code behind an error, for logs (never shown to clients). */
+export function storageErrorCode(err: unknown): string | undefined {
+  if (err instanceof StorageUnavailableError) return sqliteCodeOf(err.cause) ?? err.name;
+  return sqliteCodeOf(err);
+}
+
+/**
+ * After a write found the database locked, further writes fail at once for this long instead
+ * of each waiting the busy timeout again: a dozen members retrying into a held lock would
+ * otherwise keep the event loop frozen. The first write after it tries for real.
+ */
+const lockedUntil = new WeakMap<Database.Database, number>();
+
+function isLockError(err: unknown): boolean {
+  const code = sqliteCodeOf(err);
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/** True while writes fail fast because the database was found locked a moment ago. */
+export function writesPaused(db: Db): boolean {
+  return performance.now() < (lockedUntil.get(db.$client) ?? 0);
+}
+
+/** Notes a lock failure seen outside writeDurably (the health probe), so writes fail fast too. */
+export function noteLockFailure(db: Db, err: unknown): void {
+  if (isLockError(err)) lockedUntil.set(db.$client, performance.now() + STORAGE_RETRY_AFTER_MS);
+}
+
+const statements = new WeakMap<Database.Database, { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement }>();
+
+function transactionStatements(client: Database.Database) {
+  let prepared = statements.get(client);
+  if (!prepared) {
+    prepared = { begin: client.prepare('BEGIN IMMEDIATE'), commit: client.prepare('COMMIT'), rollback: client.prepare('ROLLBACK') };
+    statements.set(client, prepared);
+  }
+  return prepared;
+}
+
+/**
+ * Runs `write` in an explicit IMMEDIATE transaction and returns its result only once COMMIT
+ * has succeeded. better-sqlite3's `.get()` on `INSERT … RETURNING` in autocommit mode hands
+ * back the row even when the implicit commit fails (disk full, deferred foreign key); an
+ * explicit COMMIT reports the failure. IMMEDIATE takes the write lock up front, so a lock held
+ * elsewhere fails fast (SQLITE_BUSY after the busy timeout) before any work is done.
+ *
+ * A failed COMMIT throws UnconfirmedWriteError; any other error is rethrown as it is. Either
+ * way the transaction is rolled back. Not reentrant: `write` must not open a transaction.
+ */
+export function writeDurably<T>(db: Db, write: () => T): T {
+  const client = db.$client;
+  if (writesPaused(db)) throw new StorageUnavailableError('the database was locked a moment ago; not waiting on it again yet');
+  const { begin, commit, rollback } = transactionStatements(client);
+  try {
+    begin.run();
+  } catch (err) {
+    noteLockFailure(db, err);
+    throw err;
+  }
+  let result: T;
+  try {
+    result = write();
+  } catch (err) {
+    if (client.inTransaction) rollback.run();
+    noteLockFailure(db, err);
+    throw err;
+  }
+  try {
+    commit.run();
+  } catch (err) {
+    // A failed COMMIT (deferred foreign key, I/O error) can leave the transaction open.
+    if (client.inTransaction) rollback.run();
+    throw new UnconfirmedWriteError('the commit failed; nothing was stored', { cause: err });
+  }
+  return result;
+}
