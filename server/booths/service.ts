@@ -4,6 +4,7 @@ import type { BoothUpdate } from '../../shared/moderation.js';
 import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { boothSessions, booths, messages, users } from '../db/schema.js';
 import { fail, ok, type Result } from '../http/errors.js';
 
@@ -87,7 +88,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
 
   /** Applies a change to one booth and answers the booth as it now is. */
   function change(boothId: number, values: Partial<typeof booths.$inferInsert>): Result<Booth> {
-    const updated = db.update(booths).set(values).where(eq(booths.id, boothId)).returning({ id: booths.id }).get();
+    const updated = writeDurably(db, () => db.update(booths).set(values).where(eq(booths.id, boothId)).returning({ id: booths.id }).get());
     const booth = updated && byId(boothId);
     return booth ? ok(booth) : fail('NOT_FOUND', 'There is no such booth.');
   }
@@ -132,7 +133,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
 
     /** Clears the pin wherever this message is pinned; answers that booth's id, or null. */
     unpinMessage(messageId: number): number | null {
-      const row = db.update(booths).set({ pinnedMessageId: null }).where(eq(booths.pinnedMessageId, messageId)).returning({ id: booths.id }).get();
+      const row = writeDurably(db, () => db.update(booths).set({ pinnedMessageId: null }).where(eq(booths.pinnedMessageId, messageId)).returning({ id: booths.id }).get());
       return row?.id ?? null;
     },
 
@@ -147,7 +148,9 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     },
 
     removeSession(boothId: number, sessionId: number): Result<Booth> {
-      const removed = db.delete(boothSessions).where(and(eq(boothSessions.id, sessionId), eq(boothSessions.boothId, boothId))).returning({ id: boothSessions.id }).get();
+      const removed = writeDurably(db, () =>
+        db.delete(boothSessions).where(and(eq(boothSessions.id, sessionId), eq(boothSessions.boothId, boothId))).returning({ id: boothSessions.id }).get(),
+      );
       if (!removed) return fail('NOT_FOUND', 'There is no such session on this booth’s schedule.');
       return ok(byId(boothId)!);
     },

@@ -4,6 +4,7 @@ import { AUDIT_PAGE_DEFAULT } from '../../shared/limits.js';
 import type { AuditEntry, AuditQuery } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { auditLog, users } from '../db/schema.js';
 import { toCsv } from '../http/csv.js';
 
@@ -64,21 +65,23 @@ export function createAuditLog(db: Db, clock: Clock) {
     /** Writes one line; returns its id. */
     record(entry: AuditRecord): { id: number; createdAt: Date } {
       const createdAt = new Date(clock.now());
-      const { id } = db
-        .insert(auditLog)
-        .values({
-          actorId: entry.actorId,
-          action: entry.action,
-          targetUserId: entry.targetUserId ?? null,
-          boothId: entry.boothId ?? null,
-          messageId: entry.messageId ?? null,
-          reason: entry.reason ?? null,
-          expiresAt: entry.expiresAt ?? null,
-          details: entry.details ?? null,
-          createdAt,
-        })
-        .returning({ id: auditLog.id })
-        .get();
+      const { id } = writeDurably(db, () =>
+        db
+          .insert(auditLog)
+          .values({
+            actorId: entry.actorId,
+            action: entry.action,
+            targetUserId: entry.targetUserId ?? null,
+            boothId: entry.boothId ?? null,
+            messageId: entry.messageId ?? null,
+            reason: entry.reason ?? null,
+            expiresAt: entry.expiresAt ?? null,
+            details: entry.details ?? null,
+            createdAt,
+          })
+          .returning({ id: auditLog.id })
+          .get(),
+      );
       return { id, createdAt };
     },
 

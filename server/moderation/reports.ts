@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Report, ReportReason, ReportStatus } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { messages, reports, users } from '../db/schema.js';
 import { fail, ok, type Result } from '../http/errors.js';
 
@@ -58,12 +59,14 @@ export function createReportStore(db: Db, clock: Clock) {
 
     /** Files a report; a second report of the same message by the same member is a CONFLICT. */
     create(reporterId: string, messageId: number, reason: ReportReason, note: string | undefined): Result<Report> {
-      const inserted = db
-        .insert(reports)
-        .values({ reporterId, messageId, reason, note: note ?? null, createdAt: new Date(clock.now()) })
-        .onConflictDoNothing()
-        .returning({ id: reports.id })
-        .get();
+      const inserted = writeDurably(db, () =>
+        db
+          .insert(reports)
+          .values({ reporterId, messageId, reason, note: note ?? null, createdAt: new Date(clock.now()) })
+          .onConflictDoNothing()
+          .returning({ id: reports.id })
+          .get(),
+      );
       if (!inserted) return fail('CONFLICT', 'You have already reported this message.');
       return ok(byId(inserted.id)!);
     },
@@ -74,12 +77,14 @@ export function createReportStore(db: Db, clock: Clock) {
 
     /** Closes an open report; closing one twice is a CONFLICT. */
     resolve(reportId: number, resolvedBy: string, outcome: 'resolved' | 'dismissed', note: string): Result<Report> {
-      const updated = db
-        .update(reports)
-        .set({ status: outcome, resolvedBy, resolutionNote: note, resolvedAt: new Date(clock.now()) })
-        .where(and(eq(reports.id, reportId), eq(reports.status, 'open')))
-        .returning({ id: reports.id })
-        .get();
+      const updated = writeDurably(db, () =>
+        db
+          .update(reports)
+          .set({ status: outcome, resolvedBy, resolutionNote: note, resolvedAt: new Date(clock.now()) })
+          .where(and(eq(reports.id, reportId), eq(reports.status, 'open')))
+          .returning({ id: reports.id })
+          .get(),
+      );
       if (updated) return ok(byId(reportId)!);
       return byId(reportId) ? fail('CONFLICT', 'This report has already been closed.') : fail('NOT_FOUND', 'There is no such report.');
     },

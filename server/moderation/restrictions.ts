@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { restrictions, users } from '../db/schema.js';
 import { fail, type Failure } from '../http/errors.js';
 
@@ -70,17 +71,19 @@ export function createRestrictionStore(db: Db, clock: Clock) {
 
   return {
     add(input: { kind: RestrictionKind; userId: string; boothId: number | null; reason: string; createdBy: string; expiresAt: Date | null }): number {
-      return db
-        .insert(restrictions)
-        .values({ ...input, createdAt: new Date(clock.now()) })
-        .returning({ id: restrictions.id })
-        .get().id;
+      return writeDurably(db, () =>
+        db
+          .insert(restrictions)
+          .values({ ...input, createdAt: new Date(clock.now()) })
+          .returning({ id: restrictions.id })
+          .get(),
+      ).id;
     },
 
     /** Lifts active restrictions of one kind; `boothId` undefined lifts them wherever they apply. */
     lift(userId: string, kind: RestrictionKind, liftedBy: string, boothId?: number): number {
       const where = and(eq(restrictions.userId, userId), eq(restrictions.kind, kind), stillActive(), boothId === undefined ? undefined : eq(restrictions.boothId, boothId));
-      return db.update(restrictions).set({ liftedAt: new Date(clock.now()), liftedBy }).where(where).returning({ id: restrictions.id }).all().length;
+      return writeDurably(db, () => db.update(restrictions).set({ liftedAt: new Date(clock.now()), liftedBy }).where(where).returning({ id: restrictions.id }).all()).length;
     },
 
     /** A ban in force, if any. */
