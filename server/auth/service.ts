@@ -51,6 +51,11 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     .from(sessions)
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
     .prepare();
+  const sessionById = db
+    .select({ id: sessions.tokenHash })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare();
 
   function loadUser(userId: string): AuthUser | null {
     const row = userById.get({ userId });
@@ -140,11 +145,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
 
     /** Whether a session (by id) is still live: a socket checks this once it is connected. */
     sessionIsLive(sessionId: string): boolean {
-      return db
-        .select({ id: sessions.tokenHash })
-        .from(sessions)
-        .where(and(eq(sessions.tokenHash, sessionId), gt(sessions.expiresAt, new Date(clock.now()))))
-        .get() !== undefined;
+      return sessionById.get({ tokenHash: sessionId, now: clock.now() }) !== undefined;
     },
 
     /** Ends the session behind this cookie value; its sockets are closed. */
