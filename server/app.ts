@@ -6,6 +6,8 @@ import express from 'express';
 import helmet from 'helmet';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
+import type { LoginThrottlePolicy } from './auth/login-throttle.js';
+import { disconnectEndedSessions, startSessionSweep } from './auth/session-sockets.js';
 import { boothHandlers, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
 import { chatHandlers } from './chat/handlers.js';
@@ -16,6 +18,7 @@ import type { Db } from './db/open.js';
 import { isStorageError, noteLockFailure, storageErrorCode, writesPaused } from './db/storage-errors.js';
 import { errorHandler, sendError, type Failure } from './http/errors.js';
 import { sameOriginWrites } from './http/middleware.js';
+import { compileTrustProxy } from './http/client-address.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
 import type { Logger } from './logger.js';
@@ -56,6 +59,10 @@ export interface AppDeps {
   videoRooms?: VideoRooms;
   /** How long slow or silent clients may hold a connection (tests shorten these). */
   connectionTimeouts?: ConnectionTimeouts;
+  /** Longest pause between looks for expired sessions (tests shorten it). */
+  sessionSweepIntervalMs?: number;
+  /** Sign-in throttle settings (tests shorten them). */
+  loginThrottle?: Partial<LoginThrottlePolicy>;
 }
 
 export interface ConnectionTimeouts extends SocketTimings {
@@ -92,7 +99,15 @@ const HTTP_TIMEOUT_CHECK_MS = 5_000;
 export function createApplication(deps: AppDeps): Application {
   const { config, db, logger, clock = { now: Date.now }, clientDir } = deps;
   const restrictions = createRestrictionStore(db, clock);
-  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, banOf: (userId) => restrictions.ban(userId) });
+  const auth = createAuthService({
+    db,
+    clock,
+    sessionTtlMs: config.sessionTtlMs,
+    loginThrottle: deps.loginThrottle,
+    banOf: (userId) => restrictions.ban(userId),
+    // Logout, expiry, password change, ban: the session's sockets close at once.
+    onSessionsEnded: (ended) => disconnectEndedSessions(io, ended),
+  });
   const audit = createAuditLog(db, clock);
   const reports = createReportStore(db, clock);
   const visits = createVisitLog(db, clock);
@@ -214,7 +229,7 @@ export function createApplication(deps: AppDeps): Application {
   }
 
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  app.set('trust proxy', compileTrustProxy(config.trustProxy));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -266,8 +281,7 @@ export function createApplication(deps: AppDeps): Application {
 
   app.use(errorHandler(logger.child({ feature: 'http' })));
 
-  const sessionSweep = setInterval(() => survive('purge expired sessions', () => auth.purgeExpiredSessions()), 3_600_000);
-  sessionSweep.unref();
+  const sessionSweep = startSessionSweep({ auth, clock, logger: logger.child({ feature: 'auth' }), maxIntervalMs: deps.sessionSweepIntervalMs });
 
   return {
     httpServer,
@@ -275,7 +289,7 @@ export function createApplication(deps: AppDeps): Application {
     video,
     barredFromBooth: (userId, boothId) => restrictions.barredFrom(userId, boothId),
     async close() {
-      clearInterval(sessionSweep);
+      sessionSweep.close();
       lobby.close();
       presence.close();
       await io.close();

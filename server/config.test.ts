@@ -27,4 +27,38 @@ describe('loadConfig', () => {
     const full = loadConfig({ LIVEKIT_URL: 'wss://lk.example.org', LIVEKIT_API_KEY: 'key', LIVEKIT_API_SECRET: 'secret' });
     expect(full.ok && full.config.livekit).toEqual({ url: 'wss://lk.example.org', apiKey: 'key', apiSecret: 'secret' });
   });
+
+  describe('TRUST_PROXY', () => {
+    it('trusts no proxy by default, and for false or 0', () => {
+      for (const env of [{}, { TRUST_PROXY: 'false' }, { TRUST_PROXY: '0' }]) {
+        const result = loadConfig(env);
+        expect(result.ok && result.config.trustProxy).toBe(false);
+      }
+    });
+
+    it('takes a hop count', () => {
+      const result = loadConfig({ TRUST_PROXY: '1' });
+      expect(result.ok && result.config.trustProxy).toBe(1);
+    });
+
+    it('takes a list of proxy addresses, CIDR subnets and named subnets', () => {
+      const result = loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback' });
+      expect(result.ok && result.config.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'loopback']);
+    });
+
+    it.each(['true', 'TRUE', 'all', '*'])('refuses %s: trusting every proxy lets clients pick their own address', (value) => {
+      const result = loadConfig({ TRUST_PROXY: value });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toMatch(/^TRUST_PROXY: must not trust every proxy.*number of proxies.*\(e\.g\. 1\)/);
+    });
+
+    it('names the entries it cannot read', () => {
+      const result = loadConfig({ TRUST_PROXY: '10.0.0.0/33,nginx,127.0.0.1' });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.problems[0]).toMatch(/^TRUST_PROXY: .*10\.0\.0\.0\/33, nginx/);
+    });
+  });
 });

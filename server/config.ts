@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PRESENCE_GRACE_MS } from '../shared/limits.js';
+import { parseTrustProxy, type TrustProxy } from './http/client-address.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -16,7 +17,16 @@ export const envSchema = z
     DATABASE_PATH: z.string().min(1).default('data/fair.db').describe('SQLite file, created if missing'),
     SEED_DEMO: booleanFlag.optional().describe('seed the demo fair into an empty database; default true except in production'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    TRUST_PROXY: booleanFlag.default(false).describe('trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind TLS)'),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((raw, ctx): TrustProxy => {
+        const parsed = parseTrustProxy(raw);
+        if (parsed.ok) return parsed.value;
+        ctx.addIssue({ code: 'custom', message: parsed.message });
+        return z.NEVER;
+      })
+      .describe('reverse proxies whose X-Forwarded-* to believe: false, a hop count (1), or their addresses/CIDRs; never true'),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
     INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
     PRESENCE_GRACE_MS: z.coerce
@@ -48,7 +58,8 @@ export interface Config {
   databasePath: string;
   seedDemo: boolean;
   logLevel: Env['LOG_LEVEL'];
-  trustProxy: boolean;
+  /** Proxies whose X-Forwarded-* headers are believed (`compileTrustProxy` turns it into the rule). */
+  trustProxy: TrustProxy;
   sessionTtlMs: number;
   inviteTtlMs: number;
   presenceGraceMs: number;

@@ -1,53 +1,58 @@
-import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, min, ne, sql } from 'drizzle-orm';
 import type { Me } from '../../shared/auth.js';
 import type { Db } from '../db/open.js';
 import { boothHosts, sessions, users } from '../db/schema.js';
 import { fail, ok, type Result } from '../http/errors.js';
-import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
+import { createLoginThrottle, type LimiterFactory, type LoginThrottlePolicy } from './login-throttle.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { hashSecret, newSecret } from './tokens.js';
 
 /** The signed-in user as every feature sees it. */
 export type AuthUser = Me;
 
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
-export const LOGIN_MAX_FAILURES_PER_ADDRESS = 30;
-
 export interface Clock {
   now(): number;
 }
+
+/** A live session: its id is the stored hash of the cookie, never the cookie itself. */
+export interface Session {
+  id: string;
+  user: AuthUser;
+  expiresAt: number;
+}
+
+/** Sessions that just ended: these ones, or every session of one user. */
+export type EndedSessions = { sessionIds: string[] } | { userId: string };
 
 export interface AuthServiceDeps {
   db: Db;
   clock: Clock;
   sessionTtlMs: number;
-  /** Failed logins per account and per address; in memory unless a shared store is given. */
-  loginFailures?: WindowCounter;
+  /** Sign-in throttle settings (tests shorten them); see login-throttle.ts for the rule. */
+  loginThrottle?: Partial<LoginThrottlePolicy>;
+  /** Where the throttle keeps its counters; in memory unless a shared store is given. */
+  loginLimiters?: LimiterFactory;
   /** A ban in force for this user, if any (moderation owns bans; auth only asks). */
   banOf?: (userId: string) => { until: string | null } | null;
+  /** Told whenever sessions end, so their live sockets can be closed. */
+  onSessionsEnded?: (ended: EndedSessions) => void;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ db, clock, sessionTtlMs, loginFailures, banOf }: AuthServiceDeps) {
-  const failures = loginFailures ?? createMemoryWindowCounter(LOGIN_WINDOW_MS);
-  /** Attempts still being checked, per throttle key: parallel guesses count before they fail. */
-  const inFlight = new Map<string, number>();
-  const attempts = (key: string, now: number) => failures.count(key, now) + (inFlight.get(key) ?? 0);
-  const track = (keys: string[], delta: number) => {
-    for (const key of keys) {
-      const n = (inFlight.get(key) ?? 0) + delta;
-      if (n > 0) inFlight.set(key, n);
-      else inFlight.delete(key);
-    }
-  };
+export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, loginLimiters, banOf, onSessionsEnded }: AuthServiceDeps) {
+  const throttle = createLoginThrottle(loginThrottle, loginLimiters);
 
   // Prepared once: every socket handshake and every signed-in request runs these.
   const userById = db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare();
   const hostedBy = db.select({ boothId: boothHosts.boothId }).from(boothHosts).where(eq(boothHosts.userId, sql.placeholder('userId'))).prepare();
   const liveSession = db
-    .select({ userId: sessions.userId })
+    .select({ userId: sessions.userId, expiresAt: sessions.expiresAt })
+    .from(sessions)
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    .prepare();
+  const sessionById = db
+    .select({ id: sessions.tokenHash })
     .from(sessions)
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
     .prepare();
@@ -74,20 +79,33 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures, banO
     return token;
   }
 
-  function throttled(keys: { account: string; address: string }, now: number): Result<never> | null {
-    const accountKey = `account:${keys.account}`;
-    const addressKey = `address:${keys.address}`;
-    const overAccount = attempts(accountKey, now) >= LOGIN_MAX_FAILURES_PER_ACCOUNT;
-    const overAddress = attempts(addressKey, now) >= LOGIN_MAX_FAILURES_PER_ADDRESS;
-    if (!overAccount && !overAddress) return null;
-    const waitMs = Math.max(
-      overAccount ? failures.msUntilNextExpiry(accountKey, now) : 0,
-      overAddress ? failures.msUntilNextExpiry(addressKey, now) : 0,
-    );
-    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
-    return fail('RATE_LIMITED', `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} seconds.`, {
-      retryAfterSeconds,
-    });
+  function sessionFor(token: string | undefined): Session | null {
+    if (!token) return null;
+    const id = hashSecret(token);
+    // A placeholder in a where clause binds the raw value: expiresAt is stored as epoch ms.
+    const row = liveSession.get({ tokenHash: id, now: clock.now() });
+    const user = row ? loadUser(row.userId) : null;
+    return row && user ? { id, user, expiresAt: row.expiresAt.getTime() } : null;
+  }
+
+  function ended(what: EndedSessions): void {
+    if ('sessionIds' in what && what.sessionIds.length === 0) return;
+    onSessionsEnded?.(what);
+  }
+
+  /** Ends a user's sessions (all, or all but the one they are using) and closes their sockets. */
+  function endSessionsOf(userId: string, exceptSessionId?: string): void {
+    if (exceptSessionId === undefined) {
+      db.delete(sessions).where(eq(sessions.userId, userId)).run();
+      ended({ userId });
+      return;
+    }
+    const gone = db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, exceptSessionId)))
+      .returning({ id: sessions.tokenHash })
+      .all();
+    ended({ sessionIds: gone.map((row) => row.id) });
   }
 
   return {
@@ -95,29 +113,21 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures, banO
     createSession,
 
     /**
-     * Checks a password, throttled per account and per address. Unknown accounts cost the same
-     * time and give the same answer as a wrong password.
+     * Checks a password, throttled per account and address (see login-throttle.ts). Unknown
+     * accounts cost the same time and give the same answers as a wrong password.
      */
     async login(email: string, password: string, address: string): Promise<Result<{ user: AuthUser; token: string }>> {
-      const now = clock.now();
-      const keys = { account: email, address };
-      const refused = throttled(keys, now);
-      if (refused) return refused;
+      const gate = await throttle.attempt(email, address);
+      if (!gate.allowed) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(gate.retryAfterMs / 1000));
+        return fail('RATE_LIMITED', `Too many failed sign-in attempts. Try again in ${retryAfterSeconds} seconds.`, {
+          retryAfterSeconds,
+        });
+      }
       const row = db.select({ id: users.id, passwordHash: users.passwordHash }).from(users).where(eq(users.email, email)).get();
-      const tracked = [`account:${keys.account}`, `address:${keys.address}`];
-      track(tracked, 1);
-      let valid: boolean;
-      try {
-        valid = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
-      } finally {
-        track(tracked, -1);
-      }
-      if (!row || !valid) {
-        failures.add(`account:${keys.account}`, now);
-        failures.add(`address:${keys.address}`, now);
-        return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
-      }
-      failures.clear(`account:${keys.account}`);
+      const valid = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
+      if (!row || !valid) return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
+      await gate.succeeded();
       // Only someone who knows the password learns about the ban, so it reveals no account.
       const ban = banOf?.(row.id);
       if (ban) return fail('BANNED', 'Your access to the fair is suspended.', ban);
@@ -126,25 +136,46 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures, banO
       return ok({ user, token: createSession(user.id) });
     },
 
+    sessionFor,
+
     /** The user behind a session cookie value, or null when it is unknown or expired. */
     userForSession(token: string | undefined): AuthUser | null {
-      if (!token) return null;
-      // A placeholder in a where clause binds the raw value: expiresAt is stored as epoch ms.
-      const session = liveSession.get({ tokenHash: hashSecret(token), now: clock.now() });
-      return session ? loadUser(session.userId) : null;
+      return sessionFor(token)?.user ?? null;
     },
 
+    /** Whether a session (by id) is still live: a socket checks this once it is connected. */
+    sessionIsLive(sessionId: string): boolean {
+      return sessionById.get({ tokenHash: sessionId, now: clock.now() }) !== undefined;
+    },
+
+    /** Ends the session behind this cookie value; its sockets are closed. */
     logout(token: string): void {
-      db.delete(sessions).where(eq(sessions.tokenHash, hashSecret(token))).run();
+      const id = hashSecret(token);
+      db.delete(sessions).where(eq(sessions.tokenHash, id)).run();
+      ended({ sessionIds: [id] });
     },
 
-    /** Ends every session of a user (used by bans). */
+    /**
+     * Ends every session of a user but `exceptSessionId` (a password change keeps the device
+     * that made it) and closes their sockets. Deactivating an account ends them all.
+     */
+    endSessionsOf,
+
+    /** Ends every session of a user and closes their sockets (bans). */
     endAllSessions(userId: string): void {
-      db.delete(sessions).where(eq(sessions.userId, userId)).run();
+      endSessionsOf(userId);
     },
 
-    purgeExpiredSessions(): void {
-      db.delete(sessions).where(lte(sessions.expiresAt, new Date(clock.now()))).run();
+    /**
+     * Deletes sessions whose time is up and closes their sockets. Returns when the next one
+     * expires, so the sweep can wake up then.
+     */
+    endExpiredSessions(): { ended: number; nextExpiryAt: number | null } {
+      const now = new Date(clock.now());
+      const gone = db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.tokenHash }).all();
+      ended({ sessionIds: gone.map((row) => row.id) });
+      const next = db.select({ at: min(sessions.expiresAt) }).from(sessions).get();
+      return { ended: gone.length, nextExpiryAt: next?.at ? next.at.getTime() : null };
     },
   };
 }

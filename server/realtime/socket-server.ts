@@ -45,12 +45,17 @@ export function createSocketServer(
   });
 
   io.use((socket, next) => {
-    const user = auth.userForSession(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
-    if (!user) return next(new Error('UNAUTHENTICATED'));
+    const session = auth.sessionFor(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
+    if (!session) return next(new Error('UNAUTHENTICATED'));
+    const { user } = session;
     const refused = refuse(user);
     if (refused) return next(new Error(refused));
     socket.data.user = user;
+    socket.data.sessionId = session.id;
     socket.data.booths = new Set();
+    // Ending the session (logout, expiry, password change, ban) closes this room. Joined here,
+    // in the same tick as the check, so no sign-out can fall between the two.
+    void socket.join(rooms.session(session.id));
     // The session secret is not kept for the connection's life (a heap dump or a stray log
     // of the handshake would otherwise carry it); nothing reads it after this point.
     delete socket.handshake.headers.cookie;
@@ -62,6 +67,12 @@ export function createSocketServer(
     // connection (for clients that start on long-polling, the browser default, it held about
     // 3.5 KB each). Only a second namespace's handshake would read it, and we have one.
     (socket.conn as { request: unknown }).request = null;
+    // Middleware that runs after ours may wait; a session that ended meanwhile was not yet in
+    // the namespace when its room was closed. One primary-key read catches it.
+    if (!auth.sessionIsLive(socket.data.sessionId)) {
+      socket.disconnect(true);
+      return;
+    }
     void socket.join([rooms.lobby, rooms.user(socket.data.user.id)]);
     try {
       onConnection(socket);

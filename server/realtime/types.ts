@@ -5,6 +5,8 @@ import type { AuthUser } from '../auth/service.js';
 /** What the server keeps per connection: kept small, it is multiplied by every member online. */
 export interface SocketData {
   user: AuthUser;
+  /** The session this connection signed in with (the stored hash, never the cookie). */
+  sessionId: string;
   /** Booths this connection has joined. */
   booths: Set<number>;
 }
@@ -18,5 +20,7 @@ export const rooms = {
   booth: (boothId: number) => `booth:${boothId}`,
   staff: (boothId: number) => `staff:${boothId}`,
   user: (userId: string) => `user:${userId}`,
+  /** Every socket of one sign-in: ending the session closes this room. */
+  session: (sessionId: string) => `session:${sessionId}`,
   moderators: 'moderators',
 } as const;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BoothJoinData, ChatMessage } from '../../shared/protocol.js';
-import { LOGIN_MAX_FAILURES_PER_ACCOUNT } from '../auth/service.js';
+import { LOGIN_THROTTLE_POLICY } from '../auth/login-throttle.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
 import { connected, openSocket, request, signedInSocket, type ClientSocket } from './sockets.js';
 
@@ -125,7 +125,7 @@ describe('login brute force', () => {
     const attacker = new TestClient(server.baseUrl, { 'x-forwarded-for': '198.51.100.9' });
     const guesses = Array.from({ length: 20 }, (_, i) => attacker.post('/api/auth/login', { email: 'moderator@fair.test', password: `guess-${i}` }));
     const statuses = (await Promise.all(guesses)).map((res) => res.status);
-    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(LOGIN_MAX_FAILURES_PER_ACCOUNT);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20 - LOGIN_MAX_FAILURES_PER_ACCOUNT);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(LOGIN_THROTTLE_POLICY.attemptsBeforeDelay);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20 - LOGIN_THROTTLE_POLICY.attemptsBeforeDelay);
   });
 });

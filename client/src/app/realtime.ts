@@ -44,7 +44,18 @@ export function startRealtime(): () => void {
     setConnection('online');
     void joinCurrentBooth();
   });
-  socket.on('disconnect', () => setConnection(navigator.onLine ? 'reconnecting' : 'offline'));
+  socket.on('disconnect', (reason) => {
+    setConnection(navigator.onLine ? 'reconnecting' : 'offline');
+    // The server closed us on purpose and Socket.IO will not retry: the session may have
+    // ended (signed out elsewhere, expired, ended by a password change or a ban). Ask who we
+    // are: signed out → the sign-in page (through `me`); still signed in → connect again.
+    if (reason === 'io server disconnect') void recheckSession();
+  });
+  const recheckSession = async () => {
+    await useStore.getState().loadMe();
+    const { me } = useStore.getState();
+    if (me && !socket.active) socket.connect();
+  };
   socket.on('connect_error', (error) => {
     if (error.message === 'UNAUTHENTICATED' || error.message === 'BANNED') {
       useStore.getState().setMe(null);
