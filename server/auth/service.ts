@@ -143,8 +143,9 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures, banO
       db.delete(sessions).where(eq(sessions.userId, userId)).run();
     },
 
-    purgeExpiredSessions(): void {
-      db.delete(sessions).where(lte(sessions.expiresAt, new Date(clock.now()))).run();
+    /** Deletes sessions past their expiry; returns how many (the retention job logs it). */
+    purgeExpiredSessions(): number {
+      return db.delete(sessions).where(lte(sessions.expiresAt, new Date(clock.now()))).run().changes;
     },
   };
 }
