@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
-import { DELETED_AUTHOR } from '../../shared/privacy.js';
+import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { ACCOUNT_AUDIT_ACTIONS, DELETED_MEMBER_NAME } from '../../shared/privacy.js';
+import { ACCOUNT_AUDIT_ACTIONS, DELETED_MEMBER_NAME } from '../../shared/deleted-account.js';
 import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';

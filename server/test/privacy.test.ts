@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELETED_AUTHOR, type AccountExport } from '../../shared/privacy.js';
+import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
+import type { AccountExport } from '../../shared/privacy.js';
 import type { ChatMessage } from '../../shared/protocol.js';
 import { createLogger } from '../logger.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
