@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { ACCOUNT_AUDIT_ACTIONS, DELETED_MEMBER_NAME } from '../../shared/deleted-account.js';
 import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
@@ -57,9 +57,18 @@ export function createAccountEraser(deps: {
       const actorId = by.kind === 'self' ? userId : by.actorId;
       const openReport = sql`exists (select 1 from reports r where r.message_id = ${messages.id} and r.status = 'open')`;
 
-      const outcome = db.transaction((tx) => {
-        const user = tx.select({ email: users.email, deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).get();
-        if (!user || user.deletedAt) return null;
+      const result = db.transaction((tx): Result<{ counts: ErasureOutcome; shown: { id: number; boothId: number; seq: number }[]; unpinned: { id: number }[] }> => {
+        const user = tx.select({ email: users.email, role: users.role, deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).get();
+        if (!user || user.deletedAt) return fail('NOT_FOUND', 'There is no such account.');
+        if (user.role === 'admin') {
+          const others = tx
+            .select({ n: sql<number>`count(*)` })
+            .from(users)
+            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt), ne(users.id, userId)))
+            .get();
+          // Nobody could invite, assign hosts or erase accounts any more.
+          if (!others?.n) return fail('CONFLICT', 'This is the last organiser account: make someone else an admin first.');
+        }
         const shown = tx
           .select({ id: messages.id, boothId: messages.boothId, seq: messages.seq })
           .from(messages)
@@ -111,9 +120,10 @@ export function createAccountEraser(deps: {
           targetUserId: userId,
           details: { ...counts },
         });
-        return { counts, shown, unpinned };
+        return ok({ counts, shown, unpinned });
       });
-      if (!outcome) return fail('NOT_FOUND', 'There is no such account.');
+      if (!result.ok) return result;
+      const outcome = result.data;
 
       // Committed: now the live side. Every tab closes at once and the person leaves every booth.
       enforcer.removeFromFair(userId).catch((err: unknown) => logger.warn({ err }, 'could not remove an erased account from every video room'));

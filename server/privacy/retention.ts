@@ -16,6 +16,8 @@ export const RETENTION_FIRST_RUN_MS = 60_000;
 export interface RetentionCounts {
   messages: number;
   visits: number;
+  /** Used or expired invitations (they hold the invitee's email). */
+  invites: number;
   auditEntries: number;
   restrictions: number;
   sessions: number;
@@ -34,8 +36,8 @@ export interface RetentionDeps {
 export type Retention = ReturnType<typeof createRetention>;
 
 /**
- * Keep less, for less time. Chat messages and visit records go RETENTION_DAYS after the fair
- * ends; the audit log and ended restrictions AUDIT_RETENTION_DAYS after it. Something made
+ * Keep less, for less time. Chat messages, visit records and used or expired invitations go
+ * RETENTION_DAYS after the fair ends; the audit log and ended restrictions AUDIT_RETENTION_DAYS after it. Something made
  * after the fair ended is kept as long, counted from when it was made.
  *
  * Messages under an open report stay until a moderator closes it (or the audit period ends):
@@ -69,7 +71,7 @@ export function createRetention(deps: RetentionDeps) {
   }
 
   async function run(now = clock.now()): Promise<RetentionCounts> {
-    const counts: RetentionCounts = { messages: 0, visits: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0 };
+    const counts: RetentionCounts = { messages: 0, visits: 0, invites: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0 };
     counts.sessions = deps.purgeExpiredSessions();
     counts.challenges = db.run(sql`delete from auth_challenges where expires_at <= ${now}`).changes;
 
@@ -89,6 +91,7 @@ export function createRetention(deps: RetentionDeps) {
       // Pins have no foreign key: one pointing at a deleted message points at nothing.
       if (counts.messages > 0) db.run(sql`update booths set pinned_message_id = null where pinned_message_id is not null and pinned_message_id not in (select id from messages)`);
       counts.visits = await deleteInBatches('booth_visits', sql`joined_at <= ${chatBefore} and left_at is not null`);
+      counts.invites = await deleteInBatches('invites', sql`created_at <= ${chatBefore} and (used_at is not null or expires_at <= ${now})`);
     }
     if (auditBefore !== null) {
       counts.auditEntries = await deleteInBatches('audit_log', sql`created_at <= ${auditBefore}`);

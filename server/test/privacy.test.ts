@@ -91,7 +91,7 @@ describe('retention', () => {
     const auditBefore = countOf(server, 'audit_log');
     server.clock.advance(DAY_MS + 60_000);
     const counts = await server.app.runRetention();
-    expect(counts).toMatchObject({ messages: 2, visits: 3, auditEntries: 0, restrictions: 0 });
+    expect(counts).toMatchObject({ messages: 2, visits: 3, invites: 0, auditEntries: 0, restrictions: 0 });
     const left = server.db.$client.prepare('select id from messages').all() as { id: number }[];
     expect(left).toEqual([{ id: heldMessageId }]);
     expect(countOf(server, 'booth_visits')).toBe(0);
@@ -120,6 +120,16 @@ describe('retention', () => {
     })();
     expect(await server.app.runRetention()).toMatchObject({ visits: 2_345 });
     expect(countOf(server, 'booth_visits')).toBe(0);
+  });
+
+  it('deletes used and expired invitations with the chat, and keeps one still waiting to be used', async () => {
+    const now = server.clock.now();
+    const invite = server.db.$client.prepare("insert into invites (code_hash, email, role, expires_at, used_at, created_at) values (?, ?, 'member', ?, ?, ?)");
+    invite.run('used', 'used@example.org', now - 300 * DAY_MS, now - 399 * DAY_MS, now - 400 * DAY_MS);
+    invite.run('expired', 'expired@example.org', now - 300 * DAY_MS, null, now - 400 * DAY_MS);
+    invite.run('waiting', 'waiting@example.org', now + DAY_MS, null, now - 400 * DAY_MS);
+    expect(await server.app.runRetention()).toMatchObject({ invites: 2 });
+    expect(server.db.$client.prepare('select email from invites').all()).toEqual([{ email: 'waiting@example.org' }]);
   });
 });
 
@@ -252,6 +262,26 @@ describe('my data', () => {
       const entries = (audit.body as { entries: { action: string; actor: { id: string } | null; target: { id: string } | null }[] }).entries;
       expect(entries.map((e) => [e.action, e.actor?.id, e.target?.id])).toEqual([['account:deleted', me.id, me.id]]);
       expect(JSON.stringify(audit.body)).not.toContain(me.email);
+    });
+  });
+
+  describe('DELETE /api/me, guarded', () => {
+    it('stops answering wrong passwords after a few', async () => {
+      const me = await activeMember([]);
+      for (let i = 0; i < 5; i++) expect((await me.client.request('DELETE', '/api/me', { password: `guess-${i}` })).status).toBe(401);
+      const refused = await me.client.request('DELETE', '/api/me', { password: 'fair-demo' });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error?.code).toBe('RATE_LIMITED');
+      server.clock.advance(16 * 60_000);
+      expect((await me.client.get('/api/me')).status).toBe(200);
+    });
+
+    it('keeps the last organiser account', async () => {
+      const admin = new TestClient(server.baseUrl);
+      await admin.login('admin@fair.test');
+      const res = await admin.request('DELETE', '/api/me', { password: 'fair-demo' });
+      expect(res.status).toBe(409);
+      expect((await admin.get('/api/me')).status).toBe(200);
     });
   });
 
