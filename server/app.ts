@@ -42,6 +42,10 @@ import { moderationHandlers } from './moderation/handlers.js';
 import { createReportStore } from './moderation/reports.js';
 import { createRestrictionStore } from './moderation/restrictions.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { createAccountEraser } from './privacy/account-erasure.js';
+import { createPasswordConfirmation } from './privacy/confirm-identity.js';
+import { createRetention, type RetentionCounts } from './privacy/retention.js';
+import { privacyRoutes } from './privacy/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -63,6 +67,8 @@ export interface AppDeps {
   sessionSweepIntervalMs?: number;
   /** Sign-in throttle settings (tests shorten them). */
   loginThrottle?: Partial<LoginThrottlePolicy>;
+  /** 'daily' (default): the retention job runs shortly after start, then every day. 'on-demand': only `runRetention`. */
+  retentionJob?: 'daily' | 'on-demand';
 }
 
 export interface ConnectionTimeouts extends SocketTimings {
@@ -84,6 +90,8 @@ export interface Application {
    * `details.until`), or null. For routes outside moderation, such as the video token.
    */
   barredFromBooth(userId: string, boothId: number): Failure | null;
+  /** Deletes what is due for retention at `now` (expired sessions and challenges too), and says how much. */
+  runRetention(now?: number): Promise<RetentionCounts>;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -266,6 +274,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(videoTokenRoute(auth, booths, video));
   app.use(hostRoutes(auth, { booths, presence, visits, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));
+  app.use(privacyRoutes(auth, { db, clock, confirmIdentity: createPasswordConfirmation(db, clock), eraser: createAccountEraser({ db, clock, audit, io, enforcer, booths, logger }) }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });
@@ -282,14 +291,20 @@ export function createApplication(deps: AppDeps): Application {
   app.use(errorHandler(logger.child({ feature: 'http' })));
 
   const sessionSweep = startSessionSweep({ auth, clock, logger: logger.child({ feature: 'auth' }), maxIntervalMs: deps.sessionSweepIntervalMs });
+  // The daily clean-up: whatever retention says is due, expired challenges, and any expired
+  // sessions the sweep above has not reached yet.
+  const retention = createRetention({ db, clock, config, logger, purgeExpiredSessions: () => auth.endExpiredSessions().ended });
+  const stopRetention = deps.retentionJob === 'on-demand' ? () => {} : retention.start();
 
   return {
     httpServer,
     io,
     video,
     barredFromBooth: (userId, boothId) => restrictions.barredFrom(userId, boothId),
+    runRetention: (now) => retention.run(now),
     async close() {
       sessionSweep.close();
+      stopRetention();
       lobby.close();
       presence.close();
       await io.close();

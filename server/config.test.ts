@@ -62,3 +62,22 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('retention settings', () => {
+  it('keeps everything while the fair has no end date', () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config).toMatchObject({ fairEndsAt: null, retentionMs: 90 * 86_400_000, auditRetentionMs: 365 * 86_400_000 });
+  });
+
+  it('reads a date-time with its offset, and a bare date as the end of that day', () => {
+    const exact = loadConfig({ FAIR_ENDS_AT: '2026-11-20T18:00:00+01:00' });
+    expect(exact.ok && exact.config.fairEndsAt?.toISOString()).toBe('2026-11-20T17:00:00.000Z');
+    const day = loadConfig({ FAIR_ENDS_AT: '2026-11-20' });
+    expect(day.ok && day.config.fairEndsAt?.toISOString()).toBe('2026-11-21T00:00:00.000Z');
+  });
+
+  it('refuses a date-time without a time zone', () => {
+    expect(loadConfig({ FAIR_ENDS_AT: '2026-11-20T18:00' }).ok).toBe(false);
+    expect(loadConfig({ RETENTION_DAYS: '0' }).ok).toBe(false);
+  });
+});

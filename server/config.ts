@@ -36,6 +36,13 @@ export const envSchema = z
       .max(600_000)
       .default(PRESENCE_GRACE_MS)
       .describe('how long a dropped connection stays present, in milliseconds (tests shorten it)'),
+    FAIR_ENDS_AT: z.iso
+      .datetime({ offset: true })
+      .or(z.iso.date())
+      .optional()
+      .describe('when the fair ends: ISO date-time with Z or an offset, or a date (the end of that day, UTC); retention counts from it; nothing is deleted while unset'),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe('days after the fair ends that chat messages and visit records are kept'),
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365).describe('days after the fair ends that the audit log and ended restrictions are kept'),
     LIVEKIT_URL: z.url().optional().describe('wss:// address of the LiveKit server; video is off when unset'),
     LIVEKIT_API_KEY: z.string().min(1).optional(),
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -64,9 +71,21 @@ export interface Config {
   inviteTtlMs: number;
   presenceGraceMs: number;
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
+  /** Read it through `fairEndsAt()` in server/privacy/fair-dates.ts (organiser settings will replace it). */
+  fairEndsAt: Date | null;
+  retentionMs: number;
+  auditRetentionMs: number;
 }
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** A bare date means the fair runs to the end of that day (UTC). */
+function fairEnd(value: string | undefined): Date | null {
+  if (value === undefined) return null;
+  const at = new Date(value);
+  return value.includes('T') ? at : new Date(at.getTime() + DAY_MS);
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
@@ -100,6 +119,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       inviteTtlMs: env.INVITE_TTL_HOURS * HOUR_MS,
       presenceGraceMs: env.PRESENCE_GRACE_MS,
       livekit,
+      fairEndsAt: fairEnd(env.FAIR_ENDS_AT),
+      retentionMs: env.RETENTION_DAYS * DAY_MS,
+      auditRetentionMs: env.AUDIT_RETENTION_DAYS * DAY_MS,
     },
   };
 }

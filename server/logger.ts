@@ -1,11 +1,33 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** The one logger; features take a child with `logger.child({ feature })`. */
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'body', '*.body'], censor: '[redacted]' },
-  });
+/**
+ * Keys that hold personal data or secrets: censored wherever a log call passes them, so a
+ * careless `logger.info({ user })` cannot leak an email or an IP address into the logs.
+ */
+const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'body',
+  '*.body',
+  'email',
+  '*.email',
+  'ip',
+  '*.ip',
+  'address',
+  '*.address',
+  'remoteAddress',
+  '*.remoteAddress',
+];
+
+/**
+ * The one logger; features take a child with `logger.child({ feature })`. `destination` is
+ * stdout unless given (tests pass a stream to read what was logged).
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }

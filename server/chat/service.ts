@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
+import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
@@ -21,6 +22,7 @@ const messageColumns = {
   authorId: users.id,
   authorName: users.displayName,
   authorRole: users.role,
+  authorDeletedAt: users.deletedAt,
 };
 
 type MessageRow = { [K in keyof typeof messageColumns]: (typeof messageColumns)[K]['_']['data'] | ((typeof messageColumns)[K]['_']['notNull'] extends true ? never : null) };
@@ -32,7 +34,8 @@ function toMessage(row: MessageRow): ChatMessage {
     boothId: row.boothId,
     seq: row.seq,
     clientMsgId: row.clientMsgId,
-    author: { id: row.authorId, displayName: row.authorName, role: row.authorRole },
+    // A deleted account's messages keep their places, under one marker that links nobody.
+    author: row.authorDeletedAt ? { ...DELETED_AUTHOR } : { id: row.authorId, displayName: row.authorName, role: row.authorRole },
     body: row.deletedAt ? '' : row.body,
     createdAt: row.createdAt.toISOString(),
   };

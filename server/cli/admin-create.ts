@@ -57,20 +57,21 @@ const loaded = loadConfig(process.env);
 if (!loaded.ok) exitWith(`Fix these settings first:\n${loaded.problems.join('\n')}`);
 const { config } = loaded;
 const db = openDatabase(config.databasePath);
-if (db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).get()) exitWith(`${email.data} already has an account.`);
+if (db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).get()) exitWith('That email already has an account.');
 
 if (values.invite) {
   const auth = createAuthService({ db, clock: { now: Date.now }, sessionTtlMs: config.sessionTtlMs });
   const invites = createInviteService({ db, clock: { now: Date.now }, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const result = invites.create(null, { email: email.data, role: 'admin', displayName: name.data });
   if (!result.ok) exitWith(result.error.message);
-  console.log(`Admin invite for ${email.data} (one use, expires ${result.data.expiresAt}):\n${result.data.link}`);
+  // No email in the output: it often ends up in a service log (keep less).
+  console.log(`Admin invite created (one use, expires ${result.data.expiresAt}):\n${result.data.link}`);
 } else {
   const password = passwordSchema.safeParse(await readPassword());
   if (!password.success) exitWith('The password must be 10-200 characters.');
   db.insert(users)
     .values({ id: crypto.randomUUID(), email: email.data, displayName: name.data, role: 'admin', passwordHash: await hashPassword(password.data) })
     .run();
-  console.log(`Admin ${email.data} created. Sign in at ${config.publicUrl}`);
+  console.log(`Admin account created. Sign in at ${config.publicUrl}`);
 }
 db.$client.close();

@@ -16,6 +16,14 @@ export const users = sqliteTable('users', {
   displayName: text('display_name').notNull(),
   role: text('role').$type<Role>().notNull(),
   passwordHash: text('password_hash').notNull(),
+  /**
+   * The name the alliance verified (from the invitation or roster). `displayName` is the name
+   * the person uses at the fair; organisers see both, everyone else only the fair name.
+   * Null for accounts made before the two were told apart: then they are the same.
+   */
+  verifiedName: text('verified_name'),
+  /** Set when the account was deleted or erased: the row stays as a tombstone, scrubbed. */
+  deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
 });
 
@@ -29,9 +37,51 @@ export const sessions = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     createdAt: createdAt(),
+    /** The browser, as its User-Agent said at sign-in (shown on the sessions page). */
+    userAgent: text('user_agent'),
+    /** When a request last used this session (updated at most every few minutes). */
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }),
+    /** When the person last proved who they are in this session (sensitive changes need a recent one). */
+    authenticatedAt: integer('authenticated_at', { mode: 'timestamp_ms' }),
+    /** How they signed in: 'password' or 'passkey'. */
+    method: text('method').$type<'password' | 'passkey'>(),
   },
   (table) => [index('sessions_user_idx').on(table.userId)],
 );
+
+/** WebAuthn credentials (passkeys). The public key only: the private key never leaves the device. */
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    /** The credential id, base64url. */
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** COSE public key, base64url. */
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull().default(0),
+    transports: text('transports', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    deviceType: text('device_type').notNull(),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull().default(false),
+    /** A label the member recognises ("Chrome on Android", or one they typed). */
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+  },
+  (table) => [index('passkeys_user_idx').on(table.userId)],
+);
+
+/** One-time WebAuthn challenges, consumed on use; short-lived. */
+export const authChallenges = sqliteTable('auth_challenges', {
+  /** Random handle the client sends back with its answer. */
+  id: text('id').primaryKey(),
+  challenge: text('challenge').notNull(),
+  purpose: text('purpose').$type<'register' | 'login' | 'reauth'>().notNull(),
+  /** Set for registration and re-authentication; null for a sign-in that names no account. */
+  userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+});
 
 export const booths = sqliteTable('booths', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -103,8 +153,11 @@ export const messages = sqliteTable(
     /** Who deleted it (no foreign key: SQLite cannot add one with ON DELETE to an existing table). */
     deletedBy: text('deleted_by'),
     deleteReason: text('delete_reason'),
+    /** Sent during a private visit: members see the booth pseudonym, never the author. */
+    private: integer('private', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [
+    index('messages_created_idx').on(table.createdAt),
     uniqueIndex('messages_booth_seq_idx').on(table.boothId, table.seq),
     uniqueIndex('messages_user_client_msg_idx').on(table.userId, table.clientMsgId),
   ],
@@ -204,6 +257,34 @@ export const boothVisits = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     joinedAt: integer('joined_at', { mode: 'timestamp_ms' }).notNull(),
     leftAt: integer('left_at', { mode: 'timestamp_ms' }),
+    /** A private visit: counted in figures, never named. */
+    private: integer('private', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [index('booth_visits_booth_joined_idx').on(table.boothId, table.joinedAt), index('booth_visits_open_idx').on(table.boothId, table.userId, table.leftAt)],
+);
+
+/**
+ * A private visitor's stable pseudonym in one booth ("Private visitor 4"), and the opaque id
+ * members see instead of the account id. Different in every booth, so visits cannot be linked.
+ */
+export const privateAliases = sqliteTable(
+  'private_aliases',
+  {
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** 1, 2, 3… per booth, in order of first private visit. */
+    number: integer('number').notNull(),
+    /** Random; members see `private:<opaqueId>`. */
+    opaqueId: text('opaque_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.boothId, table.userId] }),
+    uniqueIndex('private_aliases_booth_number_idx').on(table.boothId, table.number),
+    uniqueIndex('private_aliases_opaque_idx').on(table.opaqueId),
+  ],
 );

@@ -309,6 +309,17 @@ const ROWS: Row[] = [
       return res.status < 300 ? 'allowed' : (res.body.error?.code as ErrorCode);
     },
   },
+  {
+    capability: 'people:erase',
+    surface: 'DELETE /api/admin/users/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => {
+      // Erasure cannot be undone: each attempt gets an account of its own.
+      const id = await createUser(server.db, { email: `erasable${++invites}@fair.test`, displayName: 'Erasable', role: 'member' });
+      return viaHttp(a, 'DELETE', `/api/admin/users/${id}`);
+    },
+  },
 ];
 
 beforeAll(async () => {

@@ -31,6 +31,7 @@ function Header() {
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
+            <Link to="/account/data">{t('privacy.nav')}</Link>
             <button type="button" className="secondary" onClick={() => void signOut()}>
               {t('nav.signOut')}
             </button>
@@ -43,6 +44,8 @@ function Header() {
 
 // Staff pages are loaded only by the staff who open them: members never download them.
 const ModerationPage = lazy(() => import('../features/moderation/ModerationPage.js').then((m) => ({ default: m.ModerationPage })));
+// Opened rarely, by one member at a time: loaded only when asked for.
+const MyDataPage = lazy(() => import('../features/privacy/MyDataSection.js').then((m) => ({ default: m.MyDataPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
@@ -67,6 +70,7 @@ function Page() {
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
+  if (path === '/account/data') return <MyDataPage />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;

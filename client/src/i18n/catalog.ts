@@ -4,10 +4,11 @@ import { core } from './parts/core.js';
 import { ease } from './parts/ease.js';
 import { host } from './parts/host.js';
 import { moderation } from './parts/moderation.js';
+import { privacy } from './parts/privacy.js';
 import { video } from './parts/video.js';
 
 /** Every part of the catalogue; add a feature's strings here. */
-const PARTS = [core, booth, ease, video, moderation, host] as const;
+const PARTS = [core, booth, ease, video, moderation, host, privacy] as const;
 
 type Part = (typeof PARTS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;

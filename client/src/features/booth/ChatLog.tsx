@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { DELETED_AUTHOR } from '../../../../shared/deleted-account.js';
 import type { ChatMessage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
 import { useT } from '../../i18n/use-t.js';
@@ -18,13 +19,15 @@ function formatTime(iso: string, locale: string): string {
 
 function Message({ message, boothId }: { message: ChatMessage; boothId: number }) {
   const t = useT();
+  // The server sends a stable marker for deleted accounts; the words are ours to translate.
+  const accountDeleted = message.author.id === DELETED_AUTHOR.id;
   return (
     <li className={message.deleted ? 'message deleted' : 'message'}>
       <p className="meta">
-        <span className="author">{message.author.displayName}</span>{' '}
+        <span className="author">{accountDeleted ? t('privacy.deletedMember') : message.author.displayName}</span>{' '}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, t.locale)}</time>
       </p>
-      {message.deleted ? <p className="body muted">{t('chat.deleted')}</p> : <p className="body">{message.body}</p>}
+      {message.deleted ? <p className="body muted">{accountDeleted ? t('privacy.messageGone') : t('chat.deleted')}</p> : <p className="body">{message.body}</p>}
       <MessageActions message={message} boothId={boothId} />
     </li>
   );

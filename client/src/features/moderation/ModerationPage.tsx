@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ACCOUNT_AUDIT_ACTIONS } from '../../../../shared/deleted-account.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { ANNOUNCEMENT_MAX_CHARS, MODERATION_REASON_MAX_CHARS } from '../../../../shared/limits.js';
 import type { AuditEntry, Report, Restriction } from '../../../../shared/moderation.js';
@@ -25,6 +26,8 @@ const AUDIT_ACTIONS = [
   'schedule:remove',
   'report:resolve',
   'announcement:create',
+  ACCOUNT_AUDIT_ACTIONS.deleted,
+  ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;
 
 function useBoothName(): (boothId: number | null) => string {

@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
+import type { AccountExport } from '../../shared/privacy.js';
+import type { ChatMessage } from '../../shared/protocol.js';
+import { createLogger } from '../logger.js';
+import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
+import { joinedSocket, nextEvent, request, sleep, type ClientSocket } from './sockets.js';
+
+const DAY_MS = 86_400_000;
+
+/** A pino destination that keeps every line, so tests can read what the fair logged. */
+function capturedLog() {
+  const lines: string[] = [];
+  return {
+    stream: { write: (line: string) => void lines.push(line) },
+    lines,
+    records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    text: () => lines.join(''),
+  };
+}
+
+async function say(socket: ClientSocket, boothId: number, body: string): Promise<ChatMessage> {
+  const ack = await request<ChatMessage>(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
+  if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
+  return ack.data;
+}
+
+async function history(socket: ClientSocket, boothId: number): Promise<ChatMessage[]> {
+  const ack = await request<{ messages: ChatMessage[] }>(socket, 'chat:history', { boothId, limit: 100 });
+  if (!ack.ok) throw new Error(`history failed: ${ack.error.code}`);
+  return ack.data.messages;
+}
+
+const countOf = (server: TestServer, table: string): number =>
+  (server.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+
+describe('retention', () => {
+  const log = capturedLog();
+  const fairEnds = new Date(Date.now() + 3_600_000);
+  let server: TestServer;
+  let boothId: number;
+  let heldMessageId: number;
+  const open: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { FAIR_ENDS_AT: fairEnds.toISOString() },
+      deps: { logger: createLogger('info', log.stream), retentionJob: 'on-demand', presenceGraceMs: 100, lobbyIntervalMs: 100 },
+    });
+    boothId = (await boothIdsBySlug(server.baseUrl))['peace-direct']!;
+    // A real booth: messages, a visit, a report still open, a mute (audit entry and restriction).
+    const member = await joinedSocket(server.baseUrl, 'member@fair.test', boothId);
+    const other = await joinedSocket(server.baseUrl, 'member2@fair.test', boothId);
+    const moderator = await joinedSocket(server.baseUrl, 'moderator@fair.test', boothId);
+    open.push(member.socket, other.socket, moderator.socket);
+    await say(member.socket, boothId, 'hello from the fair');
+    const reported = await say(member.socket, boothId, 'a message someone reported');
+    await say(other.socket, boothId, 'hello back');
+    heldMessageId = reported.id;
+    const report = await request(other.socket, 'report:create', { messageId: reported.id, reason: 'spam' });
+    expect(report.ok).toBe(true);
+    const mute = await request(moderator.socket, 'moderation:mute', { userId: member.userId, minutes: 5, reason: 'cool down' });
+    expect(mute.ok).toBe(true);
+    for (const socket of open) expect((await request(socket, 'booth:leave', { boothId })).ok).toBe(true);
+    for (const socket of open) socket.disconnect();
+    await sleep(200);
+  });
+  afterAll(async () => {
+    for (const socket of open) socket.disconnect();
+    await server?.close();
+  });
+
+  const lastCounts = () => log.records().filter((r) => r.feature === 'retention').at(-1);
+
+  it('deletes nothing before the fair has ended plus RETENTION_DAYS', async () => {
+    const before = { messages: countOf(server, 'messages'), visits: countOf(server, 'booth_visits'), audit: countOf(server, 'audit_log') };
+    expect(before.messages).toBe(3);
+    expect(before.visits).toBe(3);
+    expect(before.audit).toBeGreaterThan(0);
+    expect(await server.app.runRetention()).toMatchObject({ messages: 0, visits: 0, auditEntries: 0 });
+    server.clock.advance(fairEnds.getTime() - Date.now() + 89 * DAY_MS);
+    const counts = await server.app.runRetention();
+    expect(counts).toMatchObject({ messages: 0, visits: 0, auditEntries: 0 });
+    // Sign-ins from the set-up are 14 days old by now: the same job ended them.
+    expect(counts.sessions).toBeGreaterThan(0);
+    expect({ messages: countOf(server, 'messages'), visits: countOf(server, 'booth_visits'), audit: countOf(server, 'audit_log') }).toEqual(before);
+  });
+
+  it('deletes messages and visits once due, keeps what an open report needs and the audit log, and logs the counts', async () => {
+    const auditBefore = countOf(server, 'audit_log');
+    server.clock.advance(DAY_MS + 60_000);
+    const counts = await server.app.runRetention();
+    expect(counts).toMatchObject({ messages: 2, visits: 3, invites: 0, auditEntries: 0, restrictions: 0 });
+    const left = server.db.$client.prepare('select id from messages').all() as { id: number }[];
+    expect(left).toEqual([{ id: heldMessageId }]);
+    expect(countOf(server, 'booth_visits')).toBe(0);
+    expect(countOf(server, 'audit_log')).toBe(auditBefore);
+    expect(lastCounts()).toMatchObject({ level: 30, msg: 'retention: deleted what was due', messages: 2, visits: 3, auditEntries: 0 });
+  });
+
+  it('deletes the audit log, ended restrictions and held messages after AUDIT_RETENTION_DAYS', async () => {
+    const auditBefore = countOf(server, 'audit_log');
+    // The fair ended 364 days (and a minute) ago: the audit period is not over.
+    server.clock.advance((364 - 90) * DAY_MS);
+    expect(await server.app.runRetention()).toMatchObject({ messages: 0, auditEntries: 0 });
+    server.clock.advance(DAY_MS);
+    const counts = await server.app.runRetention();
+    expect(counts).toMatchObject({ messages: 1, visits: 0, auditEntries: auditBefore, restrictions: 1 });
+    expect(countOf(server, 'audit_log')).toBe(0);
+    expect(countOf(server, 'reports')).toBe(0);
+    expect(lastCounts()).toMatchObject({ messages: 1, auditEntries: auditBefore });
+  });
+
+  it('keeps deleting in batches when there are more rows than one statement takes', async () => {
+    const insert = server.db.$client.prepare("insert into booth_visits (booth_id, user_id, joined_at, left_at) select ?, id, ?, ? from users where email = 'member@fair.test'");
+    const longAgo = server.clock.now() - 400 * DAY_MS;
+    server.db.$client.transaction(() => {
+      for (let i = 0; i < 2_345; i++) insert.run(boothId, longAgo, longAgo + 1000);
+    })();
+    expect(await server.app.runRetention()).toMatchObject({ visits: 2_345 });
+    expect(countOf(server, 'booth_visits')).toBe(0);
+  });
+
+  it('deletes used and expired invitations with the chat, and keeps one still waiting to be used', async () => {
+    const now = server.clock.now();
+    const invite = server.db.$client.prepare("insert into invites (code_hash, email, role, expires_at, used_at, created_at) values (?, ?, 'member', ?, ?, ?)");
+    invite.run('used', 'used@example.org', now - 300 * DAY_MS, now - 399 * DAY_MS, now - 400 * DAY_MS);
+    invite.run('expired', 'expired@example.org', now - 300 * DAY_MS, null, now - 400 * DAY_MS);
+    invite.run('waiting', 'waiting@example.org', now + DAY_MS, null, now - 400 * DAY_MS);
+    expect(await server.app.runRetention()).toMatchObject({ invites: 2 });
+    expect(server.db.$client.prepare('select email from invites').all()).toEqual([{ email: 'waiting@example.org' }]);
+  });
+});
+
+describe('my data', () => {
+  const log = capturedLog();
+  let server: TestServer;
+  let boothId: number;
+  const open: ClientSocket[] = [];
+  let accounts = 0;
+
+  beforeAll(async () => {
+    server = await startTestServer({ deps: { logger: createLogger('trace', log.stream), retentionJob: 'on-demand', presenceGraceMs: 100, lobbyIntervalMs: 100 } });
+    boothId = (await boothIdsBySlug(server.baseUrl))['peace-direct']!;
+  });
+  afterAll(async () => {
+    for (const socket of open) socket.disconnect();
+    await server?.close();
+  });
+
+  /** A new member who has joined the booth and said something; their socket is closed after the file. */
+  async function activeMember(words: string[]) {
+    accounts += 1;
+    const email = `privacy${accounts}@fair.test`;
+    const id = await createUser(server.db, { email, displayName: `Privacy ${accounts}`, role: 'member' });
+    server.clock.advance(11_000);
+    const session = await joinedSocket(server.baseUrl, email, boothId);
+    open.push(session.socket);
+    const sent = [];
+    for (const body of words) sent.push(await say(session.socket, boothId, body));
+    return { ...session, id, email, sent };
+  }
+
+  it('says in the log that nothing is due while the fair has no end date', async () => {
+    expect(await server.app.runRetention()).toMatchObject({ messages: 0, visits: 0, auditEntries: 0 });
+    expect(log.records().find((r) => r.feature === 'retention')).toMatchObject({ reason: 'FAIR_ENDS_AT is not set' });
+  });
+
+  describe('GET /api/me/export', () => {
+    it('hands a member everything held about them, and nothing about anyone else', async () => {
+      const me = await activeMember(['my own words']);
+      const other = await activeMember(['somebody else’s secret']);
+      const report = await request(me.socket, 'report:create', { messageId: other.sent[0]!.id, reason: 'spam', note: 'off topic' });
+      expect(report.ok).toBe(true);
+
+      const res = await me.client.get('/api/me/export');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?digital-fair-my-data\.json/);
+      const data = res.body as unknown as AccountExport;
+      expect(data.account).toMatchObject({ id: me.id, email: me.email, displayName: 'Privacy 1', role: 'member', verifiedName: null });
+      expect(data.messages).toEqual([expect.objectContaining({ boothId, booth: 'peace-direct', seq: me.sent[0]!.seq, body: 'my own words', deleted: false, private: false })]);
+      expect(data.visits).toEqual([expect.objectContaining({ boothId, leftAt: null, private: false })]);
+      expect(data.reportsFiled).toEqual([expect.objectContaining({ messageId: other.sent[0]!.id, reason: 'spam', note: 'off topic', status: 'open' })]);
+      expect(data.sessions).toHaveLength(1);
+      expect(Object.keys(data.sessions[0]!).sort()).toEqual(['browser', 'createdAt', 'expiresAt', 'lastSeenAt', 'method']);
+      const text = JSON.stringify(data);
+      expect(text).not.toContain(other.email);
+      expect(text).not.toContain('somebody else’s secret');
+      expect(text).not.toContain(other.id);
+      expect(text).not.toMatch(/tokenHash|token_hash|passwordHash|scrypt/);
+    });
+
+    it('shows what moderators did to the member with their role, not who they are', async () => {
+      const me = await activeMember([]);
+      const moderator = await joinedSocket(server.baseUrl, 'moderator@fair.test', boothId);
+      open.push(moderator.socket);
+      const mute = await request(moderator.socket, 'moderation:mute', { userId: me.id, minutes: 5, reason: 'too loud' });
+      expect(mute.ok).toBe(true);
+      const data = (await me.client.get('/api/me/export')).body as unknown as AccountExport;
+      expect(data.restrictions).toEqual([expect.objectContaining({ kind: 'mute', reason: 'too loud', liftedAt: null })]);
+      expect(data.actionsOnMe).toEqual([expect.objectContaining({ action: 'moderation:mute', byRole: 'moderator', reason: 'too loud' })]);
+      expect(JSON.stringify(data)).not.toContain(moderator.userId);
+    });
+
+    it('needs a signed-in member', async () => {
+      expect((await new TestClient(server.baseUrl).get('/api/me/export')).status).toBe(401);
+    });
+  });
+
+  describe('DELETE /api/me', () => {
+    it('refuses a wrong password and leaves the account as it was', async () => {
+      const me = await activeMember(['still here']);
+      const res = await me.client.request('DELETE', '/api/me', { password: 'not-my-password' });
+      expect(res.status).toBe(401);
+      expect(res.body.error?.code).toBe('INVALID_CREDENTIALS');
+      expect((await me.client.get('/api/me')).status).toBe(200);
+      expect(me.socket.connected).toBe(true);
+    });
+
+    it('ends the account: no sign-in, sockets closed, messages kept in place under the deleted marker, audited without the email', async () => {
+      const me = await activeMember(['first words', 'second words']);
+      const bystander = await activeMember(['a reply']);
+      const reporter = await activeMember([]);
+      // An open report on the second message: moderators still need its body.
+      expect((await request(reporter.socket, 'report:create', { messageId: me.sent[1]!.id, reason: 'spam' })).ok).toBe(true);
+      const closed = new Promise<number>((resolve) => me.socket.once('disconnect', () => resolve(Date.now())));
+      const sawDeleted = nextEvent(bystander.socket, 'chat:deleted', (p) => p.messageId === me.sent[0]!.id);
+      const started = Date.now();
+
+      const res = await me.client.request('DELETE', '/api/me', { password: 'fair-demo' });
+      expect(res.status).toBe(204);
+      expect((await closed) - started).toBeLessThan(1000);
+      expect(await sawDeleted).toEqual({ boothId, messageId: me.sent[0]!.id, seq: me.sent[0]!.seq });
+      expect((await me.client.get('/api/me')).status).toBe(401);
+      const again = await new TestClient(server.baseUrl).post('/api/auth/login', { email: me.email, password: 'fair-demo' });
+      expect(again.status).toBe(401);
+
+      const messages = await history(bystander.socket, boothId);
+      const seqs = messages.map((m) => m.seq);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i));
+      for (const sent of me.sent) {
+        expect(messages.find((m) => m.id === sent.id)).toMatchObject({ seq: sent.seq, author: DELETED_AUTHOR, body: '', deleted: true });
+      }
+      expect(JSON.stringify(messages)).not.toContain(me.id);
+      // Blanked, except the one under an open report (hidden from members, kept for moderators).
+      const rows = server.db.$client.prepare('select body, delete_reason as reason from messages where user_id = ? order by id').all(me.id);
+      expect(rows).toEqual([
+        { body: '', reason: 'account deleted' },
+        { body: 'second words', reason: 'account deleted' },
+      ]);
+      const user = server.db.$client.prepare('select email, display_name, verified_name, deleted_at from users where id = ?').get(me.id) as Record<string, unknown>;
+      expect(user).toMatchObject({ email: `deleted-${me.id}@invalid`, display_name: 'deleted member', verified_name: null });
+      expect(user.deleted_at).not.toBeNull();
+      for (const table of ['sessions', 'booth_visits', 'passkeys', 'private_aliases']) {
+        expect([table, server.db.$client.prepare(`select count(*) as n from ${table} where user_id = ?`).get(me.id)]).toEqual([table, { n: 0 }]);
+      }
+
+      const admin = new TestClient(server.baseUrl);
+      await admin.login('admin@fair.test');
+      const audit = await admin.get(`/api/moderation/audit?action=account:deleted&targetId=${me.id}`);
+      const entries = (audit.body as { entries: { action: string; actor: { id: string } | null; target: { id: string } | null }[] }).entries;
+      expect(entries.map((e) => [e.action, e.actor?.id, e.target?.id])).toEqual([['account:deleted', me.id, me.id]]);
+      expect(JSON.stringify(audit.body)).not.toContain(me.email);
+    });
+  });
+
+  describe('DELETE /api/me, guarded', () => {
+    it('stops answering wrong passwords after a few', async () => {
+      const me = await activeMember([]);
+      for (let i = 0; i < 5; i++) expect((await me.client.request('DELETE', '/api/me', { password: `guess-${i}` })).status).toBe(401);
+      const refused = await me.client.request('DELETE', '/api/me', { password: 'fair-demo' });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error?.code).toBe('RATE_LIMITED');
+      server.clock.advance(16 * 60_000);
+      expect((await me.client.get('/api/me')).status).toBe(200);
+    });
+
+    it('keeps the last organiser account', async () => {
+      const admin = new TestClient(server.baseUrl);
+      await admin.login('admin@fair.test');
+      const res = await admin.request('DELETE', '/api/me', { password: 'fair-demo' });
+      expect(res.status).toBe(409);
+      expect((await admin.get('/api/me')).status).toBe(200);
+    });
+  });
+
+  describe('DELETE /api/admin/users/:id', () => {
+    it('lets an organiser erase an account on request, with the same outcome', async () => {
+      const them = await activeMember(['please forget me']);
+      const bystander = await activeMember([]);
+      const admin = new TestClient(server.baseUrl);
+      const adminLogin = await admin.login('admin@fair.test');
+      const closed = new Promise<void>((resolve) => them.socket.once('disconnect', () => resolve()));
+      const res = await admin.request('DELETE', `/api/admin/users/${them.id}`);
+      expect(res.status).toBe(204);
+      await closed;
+      expect((await them.client.get('/api/me')).status).toBe(401);
+      expect((await new TestClient(server.baseUrl).post('/api/auth/login', { email: them.email, password: 'fair-demo' })).status).toBe(401);
+      const erased = (await history(bystander.socket, boothId)).find((m) => m.id === them.sent[0]!.id);
+      expect(erased).toMatchObject({ author: DELETED_AUTHOR, body: '', deleted: true });
+      const audit = await admin.get(`/api/moderation/audit?action=account:erased&targetId=${them.id}`);
+      const adminId = (adminLogin.body.user as { id: string }).id;
+      const entries = (audit.body as { entries: { actor: { id: string } | null; target: { id: string } | null }[] }).entries;
+      expect(entries.map((e) => [e.actor?.id, e.target?.id])).toEqual([[adminId, them.id]]);
+      expect(JSON.stringify(audit.body)).not.toContain(them.email);
+      expect((await admin.request('DELETE', `/api/admin/users/${them.id}`)).status).toBe(404);
+    });
+
+    it('is refused to members', async () => {
+      const them = await activeMember([]);
+      const member = new TestClient(server.baseUrl);
+      await member.login('member2@fair.test');
+      const res = await member.request('DELETE', `/api/admin/users/${them.id}`);
+      expect(res.status).toBe(403);
+      expect((await them.client.get('/api/me')).status).toBe(200);
+    });
+  });
+
+  describe('the logs', () => {
+    it('hold no email and no IP address through a failed sign-in, an invite and an account deletion', async () => {
+      const from = log.lines.length;
+      const stranger = new TestClient(server.baseUrl);
+      expect((await stranger.post('/api/auth/login', { email: 'member@fair.test', password: 'wrong-password' })).status).toBe(401);
+      const admin = new TestClient(server.baseUrl);
+      await admin.login('admin@fair.test');
+      expect((await admin.post('/api/admin/invites', { email: 'invitee-log@example.org', role: 'member' })).status).toBe(201);
+      const me = await activeMember(['bye']);
+      expect((await me.client.request('DELETE', '/api/me', { password: 'fair-demo' })).status).toBe(204);
+      await sleep(50);
+      const written = log.lines.slice(from).join('');
+      // Something was logged (the deletion), so the test would see a leak.
+      expect(written).toContain('account erased');
+      for (const secret of ['member@fair.test', 'admin@fair.test', 'invitee-log@example.org', me.email, '127.0.0.1', '::ffff', 'fair-demo']) {
+        expect([secret, written.includes(secret)]).toEqual([secret, false]);
+      }
+    });
+
+    it('censors emails and addresses even when a log call passes them', () => {
+      const lines = capturedLog();
+      createLogger('info', lines.stream).info({ email: 'someone@example.org', user: { email: 'x@example.org' }, ip: '203.0.113.9', req: { remoteAddress: '203.0.113.9' } }, 'careless');
+      expect(lines.text()).not.toMatch(/example\.org|203\.0\.113\.9/);
+      expect(lines.text()).toContain('[redacted]');
+    });
+  });
+});

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { PASSWORD_MAX_CHARS, REPORT_REASONS } from './limits.js';
+import { REPORT_STATUSES, RESTRICTION_KINDS } from './moderation.js';
+import { ROLES } from './roles.js';
+
+/**
+ * `DELETE /api/me` body: the password again, so a session left open on a shared computer
+ * cannot delete the account (replaced by the shared re-authentication guard once it lands).
+ */
+export const deleteAccountBodySchema = z.strictObject({ password: z.string().min(1).max(PASSWORD_MAX_CHARS) });
+export type DeleteAccountBody = z.infer<typeof deleteAccountBodySchema>;
+
+const time = z.string();
+const nullableTime = time.nullable();
+
+/**
+ * `GET /api/me/export`: everything the fair holds about the member who asks. No token
+ * hashes, no public keys, and nothing that identifies the staff who acted on them (their
+ * role only): staff identities are staff data, while what was done and why is the member's.
+ */
+export const accountExportSchema = z.object({
+  exportedAt: time,
+  account: z.object({
+    id: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    verifiedName: z.string().nullable(),
+    role: z.enum(ROLES),
+    createdAt: time,
+  }),
+  hostedBooths: z.array(z.object({ id: z.number().int(), slug: z.string(), name: z.string() })),
+  sessions: z.array(z.object({ createdAt: time, lastSeenAt: nullableTime, expiresAt: time, browser: z.string().nullable(), method: z.string().nullable() })),
+  passkeys: z.array(z.object({ name: z.string(), createdAt: time, lastUsedAt: nullableTime })),
+  invites: z.array(z.object({ role: z.enum(ROLES), boothId: z.number().int().nullable(), createdAt: time, expiresAt: time, usedAt: nullableTime })),
+  messages: z.array(
+    z.object({ boothId: z.number().int(), booth: z.string(), seq: z.number().int(), body: z.string(), createdAt: time, deleted: z.boolean(), private: z.boolean() }),
+  ),
+  visits: z.array(z.object({ boothId: z.number().int(), booth: z.string(), joinedAt: time, leftAt: nullableTime, private: z.boolean() })),
+  privateAliases: z.array(z.object({ boothId: z.number().int(), number: z.number().int() })),
+  reportsFiled: z.array(
+    z.object({
+      messageId: z.number().int(),
+      boothId: z.number().int(),
+      reason: z.enum(REPORT_REASONS),
+      note: z.string().nullable(),
+      status: z.enum(REPORT_STATUSES),
+      createdAt: time,
+      resolvedAt: nullableTime,
+    }),
+  ),
+  restrictions: z.array(
+    z.object({ kind: z.enum(RESTRICTION_KINDS), boothId: z.number().int().nullable(), reason: z.string(), createdAt: time, expiresAt: nullableTime, liftedAt: nullableTime }),
+  ),
+  actionsOnMe: z.array(
+    z.object({ action: z.string(), byRole: z.enum(ROLES).nullable(), boothId: z.number().int().nullable(), reason: z.string().nullable(), expiresAt: nullableTime, createdAt: time }),
+  ),
+});
+export type AccountExport = z.infer<typeof accountExportSchema>;
