@@ -107,10 +107,13 @@ function transactionStatements(client: Database.Database) {
  * elsewhere fails fast (SQLITE_BUSY after the busy timeout) before any work is done.
  *
  * A failed COMMIT throws UnconfirmedWriteError; any other error is rethrown as it is. Either
- * way the transaction is rolled back. Not reentrant: `write` must not open a transaction.
+ * way the transaction is rolled back. Called inside a transaction that is already open (an
+ * audit line written as part of a larger change), it simply runs `write`: the outer
+ * transaction's commit is the one that counts, and its owner checks it.
  */
 export function writeDurably<T>(db: Db, write: () => T): T {
   const client = db.$client;
+  if (client.inTransaction) return write();
   if (writesPaused(db)) throw new StorageUnavailableError('the database was locked a moment ago; not waiting on it again yet');
   const { begin, commit, rollback } = transactionStatements(client);
   try {
