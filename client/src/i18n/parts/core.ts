@@ -37,6 +37,11 @@ export const core = defineMessages({
     'role.moderator': 'a moderator',
     'role.admin': 'an organiser',
 
+    // Role badges next to staff names (chat, people list, reports): issue 10.
+    'badge.host': 'Host',
+    'badge.moderator': 'Moderator',
+    'badge.admin': 'Organiser',
+
     'lobby.title': 'Lobby',
     'lobby.intro': 'Choose a booth to visit. Each booth is staffed by a partner network.',
     'lobby.empty': 'No booths yet. The organisers are still setting up the fair.',
@@ -108,6 +113,11 @@ export const core = defineMessages({
     'role.moderator': 'moderador/a',
     'role.admin': 'organizador/a',
 
+    // Role badges next to staff names (chat, people list, reports): issue 10.
+    'badge.host': 'Anfitrión/a',
+    'badge.moderator': 'Moderador/a',
+    'badge.admin': 'Organizador/a',
+
     'lobby.title': 'Vestíbulo',
     'lobby.intro': 'Elige un stand para visitarlo. Cada stand está atendido por una red aliada.',
     'lobby.empty': 'Todavía no hay stands. El equipo organizador aún está preparando la feria.',
@@ -178,6 +188,11 @@ export const core = defineMessages({
     'role.host': 'animateur·rice de stand',
     'role.moderator': 'modérateur·rice',
     'role.admin': 'organisateur·rice',
+
+    // Role badges next to staff names (chat, people list, reports): issue 10.
+    'badge.host': 'Hôte',
+    'badge.moderator': 'Modérateur·rice',
+    'badge.admin': 'Organisateur·rice',
 
     'lobby.title': 'Hall d’accueil',
     'lobby.intro': 'Choisissez un stand à visiter. Chaque stand est animé par un réseau partenaire.',
