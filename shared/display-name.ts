@@ -11,6 +11,12 @@ import { DISPLAY_NAME_MAX_CHARS } from './limits.js';
 export const DISPLAY_NAME_PROBLEMS = ['empty', 'too-long', 'control', 'bidi', 'invisible', 'marks'] as const;
 export type DisplayNameProblem = (typeof DISPLAY_NAME_PROBLEMS)[number];
 
+/**
+ * Every reason a name may be refused: the character rules here, plus the two the server adds
+ * (a role word; a look-alike of a staff member's name). Sent as `details.reason`.
+ */
+export type DisplayNameRefusal = DisplayNameProblem | 'role-word' | 'staff-lookalike';
+
 /** English messages for INVALID_PAYLOAD (field `displayName`). */
 export const DISPLAY_NAME_PROBLEM_MESSAGES: Readonly<Record<DisplayNameProblem, string>> = {
   empty: 'a display name cannot be blank',

@@ -45,6 +45,8 @@ export interface ErrorDetails {
   until?: string | null;
   /** For BOOTH_CLOSED: the booth is open but locked (no new entrants). */
   locked?: boolean;
+  /** For INVALID_PAYLOAD on a display name: why (a DisplayNameRefusal, shared/display-name.ts). */
+  reason?: string;
 }
 
 /** Every code, for tests and documentation. */

@@ -52,7 +52,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
   function nameRefused(displayName: string | undefined, role: Role, skeletons: ReadonlySet<string>): Failure | null {
     if (displayName === undefined) return null;
     const verdict = checkNameClaim(displayName, role, skeletons);
-    return verdict.ok ? null : fail('INVALID_PAYLOAD', `displayName: ${verdict.message}`, { field: 'displayName' });
+    return verdict.ok ? null : fail('INVALID_PAYLOAD', `displayName: ${verdict.message}`, { field: 'displayName', reason: verdict.reason });
   }
 
   /** Checks one invite against the database; returns the booth id or a reason. */

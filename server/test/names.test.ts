@@ -27,18 +27,19 @@ async function accept(code: string, displayName: string) {
 
 describe('display names at invite acceptance', () => {
   it.each([
-    ['a Cyrillic look-alike of a host’s name', '\u0410mara Bello'],
-    ['a role word', 'Kofi (moderator)'],
-    ['a Spanish role word', 'Kofi (moderador)'],
-    ['a French role word with a homoglyph', 'Kofi (m\u043edérateur)'],
-    ['a right-to-left override', 'Kofi \u202eroiretni'],
-    ['a zero-width space', 'Ko\u200bfi'],
-  ])('refuses %s with 400 INVALID_PAYLOAD on displayName, and the invite stays usable', async (_label, name) => {
+    ['a Cyrillic look-alike of a host’s name', '\u0410mara Bello', 'staff-lookalike'],
+    ['a role word', 'Kofi (moderator)', 'role-word'],
+    ['a Spanish role word', 'Kofi (moderador)', 'role-word'],
+    ['a French role word with a homoglyph', 'Kofi (m\u043edérateur)', 'role-word'],
+    ['a right-to-left override', 'Kofi \u202eroiretni', null],
+    ['a zero-width space', 'Ko\u200bfi', null],
+  ])('refuses %s with 400 INVALID_PAYLOAD on displayName, and the invite stays usable', async (_label, name, reason) => {
     const code = await inviteCode(`x${Math.random().toString(36).slice(2)}@example.org`);
     const refused = await accept(code, name);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'displayName' } });
     expect(String(refused.body.error?.message)).toMatch(/^displayName: /);
+    if (reason) expect(refused.body.error?.details).toMatchObject({ reason });
     const retry = await accept(code, 'Kofi Mensah');
     expect(retry.status).toBe(201);
   });
