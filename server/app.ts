@@ -191,6 +191,7 @@ export function createApplication(deps: AppDeps): Application {
     logger: logger.child({ feature: 'video' }),
     // Kicked and banned people get no video token.
     videoAccess: deps.videoAccess ?? ((user, boothId) => restrictions.barredFrom(user.id, boothId) === null),
+    isPrivateVisit: (boothId, userId) => presence.isPrivate(boothId, userId),
   });
   const booths = createBoothService(
     db,

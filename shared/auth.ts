@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DISPLAY_NAME_MAX_CHARS, EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './limits.js';
+import { EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './limits.js';
 import { ROLES } from './roles.js';
+import { checkDisplayName, DISPLAY_NAME_PROBLEM_MESSAGES } from './display-name.js';
 
 /** An email address, trimmed and lower-cased so one person has one account. */
 export const emailSchema = z
@@ -10,14 +11,18 @@ export const emailSchema = z
   .pipe(z.email())
   .transform((email) => email.toLowerCase());
 
-/** A display name: visible to others, so no control characters and no blank names. */
-export const displayNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(DISPLAY_NAME_MAX_CHARS)
-  // eslint-disable-next-line no-control-regex
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+/**
+ * A display name: visible to others, so it is NFKC-normalised and refused when blank, too
+ * long, or holding control, bidi or invisible characters (shared/display-name.ts). The
+ * parsed value is the normalised name. Role words and look-alikes of staff names are refused
+ * by the server (server/auth/name-guard.ts), which alone holds the confusables table.
+ */
+export const displayNameSchema = z.string().transform((raw, ctx) => {
+  const checked = checkDisplayName(raw);
+  if (checked.ok) return checked.name;
+  ctx.addIssue({ code: 'custom', message: DISPLAY_NAME_PROBLEM_MESSAGES[checked.problem] });
+  return z.NEVER;
+});
 
 export const passwordSchema = z.string().min(PASSWORD_MIN_CHARS).max(PASSWORD_MAX_CHARS);
 

@@ -49,6 +49,8 @@ export interface ErrorDetails {
   locked?: boolean;
   /** Milliseconds to wait before retrying, for UNAVAILABLE (nothing was stored; the same request may be sent again). */
   retryAfterMs?: number;
+  /** For INVALID_PAYLOAD on a display name: why (a DisplayNameRefusal, shared/display-name.ts). */
+  reason?: string;
 }
 
 /** Every code, for tests and documentation. */

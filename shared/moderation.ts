@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BOOTH_STATUSES } from './booths.js';
+import { ROLES } from './roles.js';
 import { ANNOUNCEMENT_MAX_CHARS, MODERATION_REASON_MAX_CHARS, REPORT_REASONS, RESTRICTION_MAX_MINUTES, SLOW_MODE_MAX_SECONDS } from './limits.js';
 
 const id = z.number().int().positive().max(2 ** 31);
@@ -82,6 +83,8 @@ export type AnnouncementCreate = z.infer<typeof announcementCreateSchema>;
 // ---- What the server sends -----------------------------------------------------------------------
 
 const person = z.object({ id: z.string(), displayName: z.string() });
+/** A person whose name is shown next to what they wrote: staff carry a role badge there. */
+const personWithRole = person.extend({ role: z.enum(ROLES) });
 
 /** A mute, kick cool-down or ban. `expiresAt: null` lasts until lifted. */
 export const restrictionSchema = z.object({
@@ -103,9 +106,9 @@ export const reportSchema = z.object({
   reason: z.enum(REPORT_REASONS),
   note: z.string().nullable(),
   status: z.enum(REPORT_STATUSES),
-  reporter: person,
+  reporter: personWithRole,
   /** The reported message as it was written (moderators see it even after a delete). */
-  message: z.object({ body: z.string(), author: person, deleted: z.boolean() }),
+  message: z.object({ body: z.string(), author: personWithRole, deleted: z.boolean() }),
   resolution: z.object({ note: z.string(), by: person, at: z.string() }).nullable(),
   createdAt: z.string(),
 });

@@ -56,6 +56,11 @@ describeBrowser('booth chat in Chromium', () => {
     await expect.poll(() => log(reader.page).getByRole('listitem').filter({ hasText: 'Typed while offline' }).count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => log(sender.page).getByRole('listitem').filter({ hasText: 'Typed while offline' }).count()).toBe(1);
     await expect.poll(() => log(sender.page).textContent()).not.toContain('it will be sent when you are back');
+    // Staff carry their role as a badge, in real text, next to their name (issue 10).
+    const delivered = log(reader.page).getByRole('listitem').filter({ hasText: 'Typed while offline' });
+    expect(await delivered.locator('.role-badge').textContent()).toBe('Host');
+    const people = reader.page.getByRole('list', { name: 'People here' });
+    await expect.poll(() => people.getByRole('listitem').filter({ hasText: 'Kofi' }).locator('.role-badge').textContent()).toBe('Moderator');
     // And it stays exactly once: a reload shows the stored history with one copy.
     await reader.page.reload();
     await expect.poll(() => log(reader.page).getByRole('listitem').filter({ hasText: 'Typed while offline' }).count()).toBe(1);

@@ -1,17 +1,18 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { displayNameSchema, emailSchema, type AcceptInviteBody } from '../../shared/auth.js';
+import { emailSchema, type AcceptInviteBody } from '../../shared/auth.js';
 import { boothSlugSchema } from '../../shared/booths.js';
 import { inviteBodySchema, ROSTER_COLUMNS, type Invite, type InviteBody } from '../../shared/invites.js';
 import { ROSTER_MAX_ROWS } from '../../shared/limits.js';
-import { ROLES } from '../../shared/roles.js';
+import { ROLES, type Role } from '../../shared/roles.js';
+import { checkNameClaim, isStaffRole, staffSkeletonsOf } from '../auth/name-guard.js';
 import type { Clock, AuthService, AuthUser } from '../auth/service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
 import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { boothHosts, booths, invites, users } from '../db/schema.js';
-import { fail, ok, type Result } from '../http/errors.js';
+import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { parseCsv } from './csv.js';
 
 export interface InviteServiceDeps {
@@ -26,7 +27,8 @@ export type InviteService = ReturnType<typeof createInviteService>;
 
 const rosterRowSchema = z.object({
   email: emailSchema,
-  display_name: z.union([z.literal(''), displayNameSchema]),
+  // Checked with the rest of the invite (inviteBodySchema), so the message is the display-name rule's.
+  display_name: z.string(),
   role: z.enum(ROLES),
   booth_slug: z.union([z.literal(''), boothSlugSchema]),
 });
@@ -41,12 +43,27 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
     return db.select({ id: users.id }).from(users).where(eq(users.email, email)).get() !== undefined;
   }
 
+  /** The skeletons of every staff member's name, for the look-alike rule (server/auth/name-guard.ts). */
+  function staffSkeletons(): Set<string> {
+    const staffRoles = ROLES.filter(isStaffRole);
+    return staffSkeletonsOf(db.select({ name: users.displayName }).from(users).where(inArray(users.role, staffRoles)).all().map((row) => row.name));
+  }
+
+  /** Role words and look-alikes of staff names are kept from non-staff wherever a name is set. */
+  function nameRefused(displayName: string | undefined, role: Role, skeletons: ReadonlySet<string>): Failure | null {
+    if (displayName === undefined) return null;
+    const verdict = checkNameClaim(displayName, role, skeletons);
+    return verdict.ok ? null : fail('INVALID_PAYLOAD', `displayName: ${verdict.message}`, { field: 'displayName', reason: verdict.reason });
+  }
+
   /** Checks one invite against the database; returns the booth id or a reason. */
-  function checkInvite(body: InviteBody): Result<number | null> {
+  function checkInvite(body: InviteBody, skeletons: ReadonlySet<string> = staffSkeletons()): Result<number | null> {
     if (emailTaken(body.email)) return fail('CONFLICT', `${body.email} already has an account.`, { field: 'email' });
     if (body.role !== 'host' && body.boothSlug !== undefined) {
       return fail('INVALID_PAYLOAD', 'boothSlug: only hosts are invited to a booth', { field: 'boothSlug' });
     }
+    const refused = nameRefused(body.displayName, body.role, skeletons);
+    if (refused) return refused;
     const boothId = boothIdForSlug(body.boothSlug);
     if (boothId === undefined) return fail('INVALID_PAYLOAD', `boothSlug: no booth "${body.boothSlug}"`, { field: 'boothSlug' });
     return ok(boothId);
@@ -138,6 +155,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
       const problems: { line: number; field: string; message: string }[] = [];
       const accepted: { body: InviteBody; boothId: number | null }[] = [];
       const seen = new Set<string>();
+      const skeletons = staffSkeletons();
       for (const row of rows) {
         if (row.fields.length !== ROSTER_COLUMNS.length) {
           problems.push({ line: row.line, field: 'row', message: `expected ${ROSTER_COLUMNS.length} fields, found ${row.fields.length}` });
@@ -158,7 +176,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
         });
         if (!body.success) {
           const issue = body.error.issues[0]!;
-          problems.push({ line: row.line, field: issue.path[0] === 'boothSlug' ? 'booth_slug' : String(issue.path[0]), message: issue.message });
+          problems.push({ line: row.line, field: rosterField(String(issue.path[0])), message: issue.message });
           continue;
         }
         if (seen.has(body.data.email)) {
@@ -166,10 +184,10 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
           continue;
         }
         seen.add(body.data.email);
-        const checked = checkInvite(body.data);
+        const checked = checkInvite(body.data, skeletons);
         if (!checked.ok) {
-          const field = checked.error.details?.field === 'boothSlug' ? 'booth_slug' : (checked.error.details?.field ?? 'row');
-          problems.push({ line: row.line, field, message: checked.error.message.replace(/^boothSlug: /, '') });
+          const field = rosterField(checked.error.details?.field ?? 'row');
+          problems.push({ line: row.line, field, message: checked.error.message.replace(/^(boothSlug|displayName): /, '') });
           continue;
         }
         accepted.push({ body: body.data, boothId: checked.data });
@@ -194,7 +212,10 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
 
     /** Turns a one-time code into an account; the code can never be used again. */
     async accept(body: AcceptInviteBody): Promise<Result<AuthUser>> {
-      if (!findOpenInvite(body.code)) return inviteGone();
+      const open = findOpenInvite(body.code);
+      if (!open) return inviteGone();
+      const refused = nameRefused(body.displayName, open.role, staffSkeletons());
+      if (refused) return refused;
       const passwordHash = await hashPassword(body.password);
       // Re-check inside the transaction: two tabs may accept the same code at once.
       const userId = db.transaction(() => {
@@ -211,4 +232,11 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
       return user ? ok(user) : inviteGone();
     },
   };
+}
+
+/** The roster column behind an invite field. */
+function rosterField(field: string): string {
+  if (field === 'boothSlug') return 'booth_slug';
+  if (field === 'displayName') return 'display_name';
+  return field;
 }

@@ -23,8 +23,10 @@ export function createReportStore(db: Db, clock: Clock) {
         body: messages.body,
         deletedAt: messages.deletedAt,
         reporterName: reporter.displayName,
+        reporterRole: reporter.role,
         authorId: author.id,
         authorName: author.displayName,
+        authorRole: author.role,
         resolverName: resolver.displayName,
       })
       .from(reports)
@@ -35,15 +37,15 @@ export function createReportStore(db: Db, clock: Clock) {
       .where(where)
       .orderBy(desc(reports.id))
       .all()
-      .map(({ row, boothId, body, deletedAt, reporterName, authorId, authorName, resolverName }) => ({
+      .map(({ row, boothId, body, deletedAt, reporterName, reporterRole, authorId, authorName, authorRole, resolverName }) => ({
         id: row.id,
         messageId: row.messageId,
         boothId,
         reason: row.reason,
         note: row.note,
         status: row.status,
-        reporter: { id: row.reporterId, displayName: reporterName },
-        message: { body, author: { id: authorId, displayName: authorName }, deleted: deletedAt !== null },
+        reporter: { id: row.reporterId, displayName: reporterName, role: reporterRole },
+        message: { body, author: { id: authorId, displayName: authorName, role: authorRole }, deleted: deletedAt !== null },
         resolution:
           row.resolvedAt && row.resolutionNote !== null
             ? { note: row.resolutionNote, by: { id: row.resolvedBy ?? '', displayName: resolverName ?? '' }, at: row.resolvedAt.toISOString() }

@@ -10,7 +10,7 @@ export interface JoinOutcome {
   entry: PresenceEntry;
   /** First connection of this person in this booth (not a tab or a reconnect). */
   arrived: boolean;
-  /** The person was present with the other visibility. */
+  /** The person was present publicly and this join made the visit private. */
   visibilityChanged: boolean;
 }
 
@@ -20,6 +20,12 @@ export interface JoinOutcome {
  * interface is small so a shared store can replace it when the fair runs on several processes.
  */
 export interface PresenceStore {
+  /**
+   * Adds a connection of `user` to the booth. Privacy belongs to the visit, not the device:
+   * `privately` makes the visit private; a later join without it (a second device, a
+   * reconnect) never makes a private visit public. The choice resets only when the visit
+   * ends (every connection gone, past the grace period).
+   */
   join(boothId: number, user: AuthUser, socketId: string, privately: boolean): JoinOutcome;
   /** The socket left on purpose: the person is gone at once if it was their last one. */
   leave(boothId: number, userId: string, socketId: string): PresenceEntry | null;
@@ -28,6 +34,8 @@ export interface PresenceStore {
   /** Removes a person from a booth at once, whatever their sockets (kicks, bans). */
   remove(boothId: number, userId: string): PresenceEntry | null;
   has(boothId: number, userId: string): boolean;
+  /** Whether this person is in the booth on a private visit (false when absent). */
+  isPrivate(boothId: number, userId: string): boolean;
   count(boothId: number): number;
   list(boothId: number): PresenceEntry[];
   /** Booths where this person is present. */
@@ -72,8 +80,9 @@ export function createPresenceStore(options: { graceMs: number; onExpired: (boot
         clearTimeout(existing.graceTimer);
         existing.graceTimer = undefined;
         existing.sockets.add(socketId);
-        const visibilityChanged = existing.private !== privately;
-        existing.private = privately;
+        // Once private, private until the visit ends: another device must not reveal them.
+        const visibilityChanged = privately && !existing.private;
+        if (privately) existing.private = true;
         existing.displayName = user.displayName;
         return { entry: toEntry(existing), arrived: false, visibilityChanged };
       }
@@ -110,6 +119,7 @@ export function createPresenceStore(options: { graceMs: number; onExpired: (boot
 
     remove: removeVisitor,
     has: (boothId, userId) => booths.get(boothId)?.has(userId) ?? false,
+    isPrivate: (boothId, userId) => booths.get(boothId)?.get(userId)?.private ?? false,
     count: (boothId) => booths.get(boothId)?.size ?? 0,
     list: (boothId) => [...(booths.get(boothId)?.values() ?? [])].map(toEntry),
     boothsOf(userId) {

@@ -7,6 +7,7 @@ import { startOfDay } from '../host/routes.js';
 import { createUser, TestClient } from './harness.js';
 import { useSocketFair } from './fair.js';
 import { nextEvent, request, type ClientSocket } from './sockets.js';
+import { LIVE_FORMULA_CELL, readAsSpreadsheet } from './spreadsheet.js';
 
 const fair = useSocketFair();
 const { join, connect } = fair;
@@ -107,8 +108,8 @@ describe('host console', () => {
     const csv = await client.get(`/api/booths/${boothId}/figures?format=csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((csv.body as unknown as string).split('\r\n')).toEqual([
-      'booth,since,visitors_now,visitors_today,peak_concurrency,messages_today,average_visit_seconds',
-      `civicus-monitor,${withHost.since},2,3,2,1,180`,
+      '"booth","since","visitors_now","visitors_today","peak_concurrency","messages_today","average_visit_seconds"',
+      `"civicus-monitor","${withHost.since}","2","3","2","1","180"`,
       '',
     ]);
   });
@@ -124,6 +125,24 @@ describe('host console', () => {
 });
 
 describe('audit log', () => {
+  it('exports a hostile display name as one inert cell, in , and ; spreadsheets', async () => {
+    const boothId = fair.boothIds.unmute!;
+    const since = encodeURIComponent(new Date(fair.server.clock.now()).toISOString());
+    const hostileName = "x;=cmd|' /C calc'!A0;";
+    const target = await createUser(fair.server.db, { email: 'formula@fair.test', displayName: hostileName, role: 'member' });
+    const moderator = await join('moderator@fair.test', 'unmute');
+    const muted = await request(moderator.socket, 'moderation:mute', { userId: target, boothId, minutes: 10, reason: '-1+1' });
+    expect(muted.ok).toBe(true);
+    const moderatorClient = new TestClient(fair.server.baseUrl);
+    await moderatorClient.login('moderator@fair.test');
+    const csv = (await moderatorClient.get(`/api/moderation/audit?format=csv&since=${since}`)).body as unknown as string;
+    for (const delimiter of [',', ';'] as const) {
+      const cells = readAsSpreadsheet(csv, delimiter).flat();
+      for (const cell of cells) expect(cell, `${delimiter} ${JSON.stringify(cell)}`).not.toMatch(LIVE_FORMULA_CELL);
+    }
+    expect(readAsSpreadsheet(csv, ',').flat()).toContain(hostileName);
+  });
+
   it('records every moderation and host action, and the CSV holds them all', async () => {
     const boothId = fair.boothIds.unmute!;
     const since = encodeURIComponent(new Date(fair.server.clock.now()).toISOString());
@@ -174,12 +193,12 @@ describe('audit log', () => {
     expect(csv.headers.get('content-disposition')).toContain('audit-log.csv');
     const text = (csv.body as unknown as string);
     const expectedActions = [...actions.map(([, command]) => command), 'schedule:remove'];
-    for (const action of expectedActions) expect(text, action).toContain(`,${action},`);
+    for (const action of expectedActions) expect(text, action).toContain(`,"${action}",`);
     // One line per action (plus the header), quoted where needed.
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(expectedActions.length + 1);
     expect(text).toContain('"Formula, ""quoted"", and\nnewline"');
     expect(text).toContain('"Audited, ""Member"""');
-    expect(text).toContain(",'=1+1 (a formula must stay text),");
+    expect(text).toContain(`,"'=1+1 (a formula must stay text)",`);
 
     const json = await moderatorClient.get(`/api/moderation/audit?boothId=${boothId}&action=moderation:kick`);
     const [kick] = json.body.entries as AuditEntry[];

@@ -345,8 +345,9 @@ describe('reports', () => {
         reason: 'harassment',
         note: 'Insulting everyone',
         status: 'open',
-        reporter: { id: reporter.userId },
-        message: { body: 'you people are worthless', author: { id: author.userId }, deleted: false },
+        // Roles travel with the names, so the queue can show a staff badge (issue 10).
+        reporter: { id: reporter.userId, role: 'member' },
+        message: { body: 'you people are worthless', author: { id: author.userId, role: 'member' }, deleted: false },
         resolution: null,
       });
     }

@@ -238,6 +238,40 @@ describe('private visits', () => {
   });
 });
 
+describe('private visits on several devices', () => {
+  it('stay private when a second device joins without asking, and reset only when the visit ends', async () => {
+    const boothId = boothIds['fair-share']!;
+    const bystander = await join('member2@fair.test', 'fair-share');
+    const moderator = await join('moderator@fair.test', 'fair-share');
+    const heard: unknown[] = [];
+    bystander.socket.onAny((event: string, payload: unknown) => heard.push({ event, payload }));
+
+    const phone = await join('member@fair.test', 'fair-share', { private: true });
+    const laptop = await join('member@fair.test', 'fair-share');
+    const tablet = await join('member@fair.test', 'fair-share', { private: false });
+    // Each device is told the truth about its own visit, so it can show "visiting privately".
+    for (const device of [phone, laptop, tablet]) {
+      expect(device.joined.presence.find((p) => p.userId === phone.userId)?.private).toBe(true);
+    }
+
+    const staffView = await request<BoothJoinData>(moderator.socket, 'booth:join', { boothId });
+    expect(staffView.ok && staffView.data.presence.find((p) => p.userId === phone.userId)?.private).toBe(true);
+    const latecomer = await join('admin@fair.test', 'fair-share');
+    expect(latecomer.joined.presence.find((p) => p.userId === phone.userId)?.private).toBe(true);
+    const bystanderView = await request<BoothJoinData>(bystander.socket, 'booth:join', { boothId });
+    expect(bystanderView.ok && bystanderView.data.presence.map((p) => p.userId)).not.toContain(phone.userId);
+
+    // The whole visit ends (every device leaves); the next visit starts from the device's own choice.
+    for (const device of [phone, laptop, tablet]) expect((await request(device.socket, 'booth:leave', { boothId })).ok).toBe(true);
+    await sleep(200);
+    expect(JSON.stringify(heard)).not.toContain(phone.userId);
+    const publicAgain = nextEvent(bystander.socket, 'presence:joined', (e) => e.entry.userId === phone.userId);
+    const next = await request<BoothJoinData>(laptop.socket, 'booth:join', { boothId });
+    expect(next.ok && next.data.presence.find((p) => p.userId === phone.userId)?.private).toBe(false);
+    expect((await publicAgain).entry.private).toBe(false);
+  });
+});
+
 describe('lobby:occupancy', () => {
   it('carries coalesced changes for the booths that changed', async () => {
     const watcher = await signedInSocket(server.baseUrl, 'moderator@fair.test');

@@ -14,10 +14,10 @@ const open: ClientSocket[] = [];
 const verifier = new TokenVerifier(TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET);
 
 /** Signs in and joins a booth over the socket, like a browser tab on the booth page. */
-async function enter(email: string, slug = 'peace-direct', on: TestServer = server) {
+async function enter(email: string, slug = 'peace-direct', on: TestServer = server, options: { private?: boolean } = {}) {
   const session = await signedInSocket(on.baseUrl, email);
   open.push(session.socket);
-  const ack = await request(session.socket, 'booth:join', { boothId: boothIds[slug] });
+  const ack = await request(session.socket, 'booth:join', { boothId: boothIds[slug], ...options });
   if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);
   return session;
 }
@@ -274,6 +274,65 @@ describe('video moderation', () => {
     expect(await server.app.video.removeParticipant(boothId, member.userId)).toEqual({ ok: true, data: { boothId, userId: member.userId } });
     await revoked;
     expect(twirp.calls.map((c) => [c.method, c.body])).toEqual([['RemoveParticipant', { room: `fair-booth-${boothId}`, identity: member.userId }]]);
+  });
+});
+
+describe('private visitors in video', () => {
+  const slug = 'end-water-poverty';
+
+  it('get a hidden, opaque identity: no user id and no name anywhere in the token', async () => {
+    const boothId = boothIds[slug]!;
+    const visitor = await enter('member2@fair.test', slug, server, { private: true });
+    const { token } = (await visitor.client.post(`/api/booths/${slug}/video-token`)).body as { token: string };
+    const claims = await verifier.verify(token);
+    expect(claims.sub).toMatch(/^private-[\w-]{22}$/);
+    expect(claims.sub).not.toBe(visitor.userId);
+    expect(claims.name).toBe('Private visitor');
+    expect(claims.video).toEqual({
+      roomJoin: true,
+      room: `fair-booth-${boothId}`,
+      canSubscribe: true,
+      canPublish: false,
+      canPublishData: false,
+      canUpdateOwnMetadata: false,
+      hidden: true,
+    });
+    const payload = Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8');
+    expect(payload).not.toContain(visitor.userId);
+    expect(payload).not.toContain('Luis');
+
+    // Stable for the visit (a reconnect finds the same participant), different in another booth.
+    expect((await tokenClaims(visitor.client, slug)).sub).toBe(claims.sub);
+    const elsewhere = await enter('member2@fair.test', 'kujalink', server, { private: true });
+    expect((await tokenClaims(elsewhere.client, 'kujalink')).sub).not.toBe(claims.sub);
+  });
+
+  it('stay hidden when a second device joins without asking for privacy', async () => {
+    await enter('member2@fair.test', slug, server, { private: true });
+    const second = await enter('member2@fair.test', slug);
+    const claims = await tokenClaims(second.client, slug);
+    expect(claims.sub).toMatch(/^private-/);
+    expect(claims.video).toMatchObject({ hidden: true });
+  });
+
+  it('are still reached by staff: grant, mute and removal go to the opaque identity', async () => {
+    const boothId = boothIds[slug]!;
+    const moderator = await enter('moderator@fair.test', slug);
+    const visitor = await enter('member2@fair.test', slug, server, { private: true });
+    const identity = (await tokenClaims(visitor.client, slug)).sub;
+    await request(visitor.socket, 'hand:raise', { boothId });
+    expect(await request(moderator.socket, 'hand:grant', { boothId, userId: visitor.userId })).toMatchObject({ ok: true });
+    // Speaking makes them visible in the room, still as "Private visitor" under the opaque identity.
+    expect(twirp.calls[0]!.body).toEqual({
+      room: `fair-booth-${boothId}`,
+      identity,
+      permission: { canSubscribe: true, canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] },
+    });
+    expect(await request(moderator.socket, 'video:mute-track', { boothId, userId: visitor.userId, trackSid: 'TR_mic' })).toMatchObject({ ok: true });
+    expect(await request(moderator.socket, 'video:remove', { boothId, userId: visitor.userId })).toMatchObject({ ok: true });
+    const calls = twirp.calls.map((c) => [c.path.split('/').pop(), (c.body as { identity: string }).identity]);
+    expect(calls).toContainEqual(['MutePublishedTrack', identity]);
+    expect(calls).toContainEqual(['RemoveParticipant', identity]);
   });
 });
 

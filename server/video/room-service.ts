@@ -6,12 +6,16 @@ import { participantPermission, roomServiceUrl, videoRoomName, type LiveKitSetti
 /** RoomService calls give up after this long; the member gets a clear error, never a hang. */
 export const ROOM_SERVICE_TIMEOUT_SECONDS = 5;
 
-/** What the fair asks of LiveKit's RoomService. Every call answers a Result, never throws. */
+/**
+ * What the fair asks of LiveKit's RoomService. Every call answers a Result, never throws.
+ * `identity` is the LiveKit identity: the user id, or a private visitor's opaque identity
+ * (the video service maps one to the other).
+ */
 export interface RoomService {
   /** Replaces a participant's permissions with the complete set for these sources. */
-  setPublishSources(boothId: number, userId: string, sources: readonly TrackSource[]): Promise<Result<{ connected: boolean }>>;
-  mutePublishedTrack(boothId: number, userId: string, trackSid: string): Promise<Result<void>>;
-  removeParticipant(boothId: number, userId: string): Promise<Result<{ connected: boolean }>>;
+  setPublishSources(boothId: number, identity: string, sources: readonly TrackSource[], options?: { privateVisit?: boolean }): Promise<Result<{ connected: boolean }>>;
+  mutePublishedTrack(boothId: number, identity: string, trackSid: string): Promise<Result<void>>;
+  removeParticipant(boothId: number, identity: string): Promise<Result<{ connected: boolean }>>;
 }
 
 export function createRoomService(settings: LiveKitSettings, logger: Logger): RoomService {
@@ -33,13 +37,13 @@ export function createRoomService(settings: LiveKitSettings, logger: Logger): Ro
   }
 
   return {
-    setPublishSources: (boothId, userId, sources) =>
-      call('UpdateParticipant', () => client.updateParticipant(videoRoomName(boothId), userId, { permission: participantPermission(sources) })),
-    async mutePublishedTrack(boothId, userId, trackSid) {
-      const result = await call('MutePublishedTrack', () => client.mutePublishedTrack(videoRoomName(boothId), userId, trackSid, true));
+    setPublishSources: (boothId, identity, sources, options) =>
+      call('UpdateParticipant', () => client.updateParticipant(videoRoomName(boothId), identity, { permission: participantPermission(sources, options) })),
+    async mutePublishedTrack(boothId, identity, trackSid) {
+      const result = await call('MutePublishedTrack', () => client.mutePublishedTrack(videoRoomName(boothId), identity, trackSid, true));
       if (!result.ok) return result;
       return result.data.connected ? ok(undefined) : fail('NOT_FOUND', 'That person or track is not in the video room.');
     },
-    removeParticipant: (boothId, userId) => call('RemoveParticipant', () => client.removeParticipant(videoRoomName(boothId), userId)),
+    removeParticipant: (boothId, identity) => call('RemoveParticipant', () => client.removeParticipant(videoRoomName(boothId), identity)),
   };
 }

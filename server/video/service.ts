@@ -6,7 +6,7 @@ import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { rooms, type FairServer } from '../realtime/types.js';
 import { createHandQueueStore } from './hand-queue.js';
-import { boothIdOfRoom, HOST_SOURCES, joinGrant, SPEAKER_SOURCES, type LiveKitSettings } from './livekit.js';
+import { boothIdOfRoom, HOST_SOURCES, joinGrant, PRIVATE_VISITOR_NAME, privateVisitorIdentity, SPEAKER_SOURCES, type LiveKitSettings } from './livekit.js';
 import { createRoomService, type RoomService } from './room-service.js';
 
 /** Video tokens only get someone into the room; LiveKit keeps a joined session alive itself. */
@@ -21,6 +21,8 @@ export interface VideoServiceDeps {
   clock: Clock;
   logger: Logger;
   videoAccess?: VideoAccess;
+  /** Whether this person's visit to the booth is private (presence knows; it holds on every device). */
+  isPrivateVisit?: (boothId: number, userId: string) => boolean;
   /** Replaces the LiveKit RoomService client (never needed outside tests of this module). */
   roomService?: RoomService;
 }
@@ -29,7 +31,7 @@ export type VideoService = ReturnType<typeof createVideoService>;
 
 const UNAVAILABLE = () => fail('VIDEO_UNAVAILABLE', 'Video is not available at this fair; the booth works in text.');
 
-export function createVideoService({ livekit, io, clock, logger, videoAccess = () => true, roomService }: VideoServiceDeps) {
+export function createVideoService({ livekit, io, clock, logger, videoAccess = () => true, isPrivateVisit = () => false, roomService }: VideoServiceDeps) {
   const roomApi = livekit ? (roomService ?? createRoomService(livekit, logger)) : null;
   const webhooks = livekit ? new WebhookReceiver(livekit.apiKey, livekit.apiSecret) : null;
   const hands = createHandQueueStore();
@@ -52,6 +54,37 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
     if (count !== before) io.to(rooms.lobby).emit('video:count', { boothId, count });
   }
 
+  /** `boothId:userId` of people this process gave a private-visitor token: their identity may be the opaque one. */
+  const privateTokens = new Set<string>();
+
+  /**
+   * The LiveKit identities a person may be using in a booth's room, the likely one first: a
+   * private visitor's opaque identity, and their user id for a token minted before the
+   * visit became private (or after it ended).
+   */
+  function identitiesOf(boothId: number, userId: string): { identity: string; privateVisit: boolean }[] {
+    const plain = { identity: userId, privateVisit: false };
+    if (!livekit) return [plain];
+    const opaque = { identity: privateVisitorIdentity(livekit.apiSecret, boothId, userId), privateVisit: true };
+    if (isPrivateVisit(boothId, userId)) return [opaque, plain];
+    return privateTokens.has(`${boothId}:${userId}`) ? [plain, opaque] : [plain];
+  }
+
+  /** Runs one RoomService call for each identity the person may hold; connected if any was. */
+  async function onEveryIdentity(
+    boothId: number,
+    userId: string,
+    run: (identity: string, privateVisit: boolean) => Promise<Result<{ connected: boolean }>>,
+  ): Promise<Result<{ connected: boolean }>> {
+    let connected = false;
+    for (const { identity, privateVisit } of identitiesOf(boothId, userId)) {
+      const result = await run(identity, privateVisit);
+      if (!result.ok) return result;
+      connected ||= result.data.connected;
+    }
+    return ok({ connected });
+  }
+
   function sourcesFor(user: AuthUser, boothId: number): readonly TrackSource[] {
     if (can(user, 'video:publish', { boothId })) return HOST_SOURCES;
     return hands.get(boothId, user.id)?.granted ? SPEAKER_SOURCES : [];
@@ -72,8 +105,13 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
     /** A short-lived join token with the least privilege this person holds in the booth. */
     async mintToken(user: AuthUser, boothId: number): Promise<Result<{ url: string; token: string }>> {
       if (!livekit) return UNAVAILABLE();
-      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity: user.id, name: user.displayName, ttl: VIDEO_TOKEN_TTL_SECONDS });
-      token.addGrant(joinGrant(boothId, sourcesFor(user, boothId)));
+      // A private visitor is hidden and opaque to the room: no user id, no name (DESIGN.md, Presence).
+      const privateVisit = isPrivateVisit(boothId, user.id);
+      if (privateVisit) privateTokens.add(`${boothId}:${user.id}`);
+      const identity = privateVisit ? privateVisitorIdentity(livekit.apiSecret, boothId, user.id) : user.id;
+      const name = privateVisit ? PRIVATE_VISITOR_NAME : user.displayName;
+      const token = new AccessToken(livekit.apiKey, livekit.apiSecret, { identity, name, ttl: VIDEO_TOKEN_TTL_SECONDS });
+      token.addGrant(joinGrant(boothId, sourcesFor(user, boothId), { privateVisit }));
       return ok({ url: livekit.url, token: await token.toJwt() });
     },
 
@@ -107,7 +145,7 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
       const entry = hands.get(boothId, user.id);
       if (!entry) return ok({ boothId });
       if (entry.granted && roomApi) {
-        const result = await roomApi.setPublishSources(boothId, user.id, []);
+        const result = await onEveryIdentity(boothId, user.id, (identity, privateVisit) => roomApi.setPublishSources(boothId, identity, [], { privateVisit }));
         if (!result.ok) return result;
       }
       hands.lower(boothId, user.id);
@@ -124,7 +162,9 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
       const entry = hands.get(boothId, userId);
       if (!entry) return fail('NOT_FOUND', 'That person has not raised their hand.');
       // Not yet in the room is fine: their next token carries the grant.
-      const result = await roomApi.setPublishSources(boothId, userId, SPEAKER_SOURCES);
+      const result = await onEveryIdentity(boothId, userId, (identity, privateVisit) =>
+        roomApi.setPublishSources(boothId, identity, SPEAKER_SOURCES, { privateVisit }),
+      );
       if (!result.ok) return result;
       const granted = hands.setGranted(boothId, userId, true) ?? entry;
       io.to(rooms.user(userId)).emit('hand:granted', { boothId });
@@ -136,7 +176,7 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
     async revoke(boothId: number, userId: string): Promise<Result<{ boothId: number; userId: string }>> {
       if (!roomApi) return UNAVAILABLE();
       if (!hands.get(boothId, userId)) return fail('NOT_FOUND', 'That person has no raised hand.');
-      const result = await roomApi.setPublishSources(boothId, userId, []);
+      const result = await onEveryIdentity(boothId, userId, (identity, privateVisit) => roomApi.setPublishSources(boothId, identity, [], { privateVisit }));
       if (!result.ok) return result;
       hands.lower(boothId, userId);
       io.to(rooms.user(userId)).emit('hand:revoked', { boothId });
@@ -146,7 +186,12 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
 
     async muteTrack(boothId: number, userId: string, trackSid: string): Promise<Result<void>> {
       if (!roomApi) return UNAVAILABLE();
-      return roomApi.mutePublishedTrack(boothId, userId, trackSid);
+      let result: Result<void> = fail('NOT_FOUND', 'That person or track is not in the video room.');
+      for (const { identity } of identitiesOf(boothId, userId)) {
+        result = await roomApi.mutePublishedTrack(boothId, identity, trackSid);
+        if (result.ok || result.error.code !== 'NOT_FOUND') return result;
+      }
+      return result;
     },
 
     /**
@@ -159,7 +204,7 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
         emitQueue(boothId);
       }
       if (!roomApi) return ok({ boothId, userId });
-      const result = await roomApi.removeParticipant(boothId, userId);
+      const result = await onEveryIdentity(boothId, userId, (identity) => roomApi.removeParticipant(boothId, identity));
       return result.ok ? ok({ boothId, userId }) : result;
     },
 
@@ -170,7 +215,9 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
       emitQueue(boothId);
       for (const entry of removed) {
         // Someone who left should not keep publishing through a video session they left open.
-        if (entry.granted && roomApi) void roomApi.setPublishSources(boothId, entry.userId, []);
+        if (entry.granted && roomApi) {
+          void onEveryIdentity(boothId, entry.userId, (identity, privateVisit) => roomApi.setPublishSources(boothId, identity, [], { privateVisit }));
+        }
       }
     },
   };

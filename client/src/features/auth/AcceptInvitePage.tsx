@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Me } from '../../../../shared/auth.js';
+import { checkDisplayName, type DisplayNameRefusal } from '../../../../shared/display-name.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -14,12 +15,25 @@ interface InvitePreview {
   boothName: string | null;
 }
 
+/** The sentence for each reason a name is refused. */
+const NAME_REFUSAL_KEYS: Readonly<Record<DisplayNameRefusal, MessageKey>> = {
+  empty: 'name.problem.empty',
+  'too-long': 'name.problem.too-long',
+  control: 'name.problem.control',
+  bidi: 'name.problem.bidi',
+  invisible: 'name.problem.invisible',
+  marks: 'name.problem.marks',
+  'role-word': 'name.problem.role-word',
+  'staff-lookalike': 'name.problem.staff-lookalike',
+};
+
 export function AcceptInvitePage({ code }: { code: string }) {
   const t = useT();
   const setMe = useStore((state) => state.setMe);
   const [preview, setPreview] = useState<InvitePreview | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [displayName, setDisplayName] = useState('');
+  const [nameRefusal, setNameRefusal] = useState<DisplayNameRefusal | null>(null);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -39,11 +53,19 @@ export function AcceptInvitePage({ code }: { code: string }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // The same rule as the server's, so the member learns at once what to change.
+    const checked = checkDisplayName(displayName);
+    setNameRefusal(checked.ok ? null : checked.problem);
+    if (!checked.ok) return;
     setBusy(true);
     setError(null);
     const result = await api<{ user: Me }>('/api/auth/accept-invite', { body: { code, displayName, password } });
     setBusy(false);
-    if (!result.ok) return setError(result.error);
+    if (!result.ok) {
+      const { field, reason } = result.error.details ?? {};
+      if (field === 'displayName' && reason && Object.hasOwn(NAME_REFUSAL_KEYS, reason)) return setNameRefusal(reason as DisplayNameRefusal);
+      return setError(result.error);
+    }
     setMe(result.data.user);
     navigate('/', { replace: true });
   }
@@ -78,10 +100,16 @@ export function AcceptInvitePage({ code }: { code: string }) {
           autoComplete="nickname"
           required
           maxLength={60}
-          aria-describedby="display-name-hint"
+          aria-describedby={nameRefusal ? 'display-name-error display-name-hint' : 'display-name-hint'}
+          aria-invalid={nameRefusal !== null}
           value={displayName}
           onChange={(e) => setDisplayName(e.target.value)}
         />
+        {nameRefusal && (
+          <p id="display-name-error" role="alert" className="error">
+            {t(NAME_REFUSAL_KEYS[nameRefusal])}
+          </p>
+        )}
         <p id="display-name-hint" className="hint">
           {t('invite.displayNameHint')}
         </p>

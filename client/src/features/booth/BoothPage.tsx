@@ -16,7 +16,10 @@ export function BoothPage({ slug }: { slug: string }) {
   const t = useT();
   const view = useStore((state) => state.boothView);
   const error = useStore((state) => state.boothError);
-  const visitPrivately = useStore((state) => state.visitPrivately);
+  // The visit's privacy is the server's (it holds for every device): the join ack's own entry wins.
+  const visitPrivately = useStore(
+    (state) => state.visitPrivately || (state.boothView?.presence.some((entry) => entry.userId === state.me?.id && entry.private) ?? false),
+  );
   const me = useStore((state) => state.me);
 
   useEffect(() => {

@@ -3,6 +3,7 @@ import { DELETED_AUTHOR } from '../../../../shared/deleted-account.js';
 import type { ChatMessage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
 import { useT } from '../../i18n/use-t.js';
+import { RoleBadge } from '../../lib/RoleBadge.js';
 import { discardMessage, loadEarlier } from './booth-actions.js';
 import type { OutboxItem } from './booth-slice.js';
 import { MessageActions } from './StaffActions.js';
@@ -24,7 +25,8 @@ function Message({ message, boothId }: { message: ChatMessage; boothId: number }
   return (
     <li className={message.deleted ? 'message deleted' : 'message'}>
       <p className="meta">
-        <span className="author">{accountDeleted ? t('privacy.deletedMember') : message.author.displayName}</span>{' '}
+        <span className="author">{accountDeleted ? t('privacy.deletedMember') : message.author.displayName}</span>
+        <RoleBadge role={message.author.role} />{' '}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, t.locale)}</time>
       </p>
       {message.deleted ? <p className="body muted">{accountDeleted ? t('privacy.messageGone') : t('chat.deleted')}</p> : <p className="body">{message.body}</p>}

@@ -1,8 +1,8 @@
 import type { PresenceEntry } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
 import { isDataSaverOn } from '../../lib/preferences-slice.js';
-import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
+import { RoleBadge } from '../../lib/RoleBadge.js';
 import { PersonActions } from './StaffActions.js';
 
 export function PresenceList({ presence, boothId }: { presence: PresenceEntry[]; boothId: number }) {
@@ -15,7 +15,7 @@ export function PresenceList({ presence, boothId }: { presence: PresenceEntry[];
         {sorted.map((person) => (
           <li key={person.userId}>
             <span>{person.displayName}</span>
-            {person.role !== 'member' && <span className="badge">{t(`booth.role.${person.role}` as MessageKey)}</span>}
+            <RoleBadge role={person.role} />
             {person.private && <span className="badge muted">{t('booth.privateVisitor')}</span>}
             {person.userId === meId && <span className="muted"> {t('booth.you')}</span>}
             <PersonActions person={person} boothId={boothId} />

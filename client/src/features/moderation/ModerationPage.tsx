@@ -10,7 +10,11 @@ import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
 import { command } from '../../lib/socket.js';
 import { formatTimeLeft } from '../../lib/time.js';
+import { RoleBadge } from '../../lib/RoleBadge.js';
 import { useNow } from '../../lib/use-now.js';
+
+/** Stands for a name inside a translated sentence, so the name can carry its badge. */
+const NAME_SLOT = '\u{E000}';
 
 const AUDIT_ACTIONS = [
   'chat:delete',
@@ -56,15 +60,23 @@ function ReportItem({ report }: { report: Report }) {
     if (ack?.ok) useStore.setState((state) => ({ reportQueue: state.reportQueue?.filter((r) => r.id !== report.id) }));
   }
   const onSubmit = (event: FormEvent) => event.preventDefault();
+  const reportedBy = t('mod.reportedBy', { name: NAME_SLOT, reason: t(`mod.reason.${report.reason}` as MessageKey) }).split(NAME_SLOT);
   return (
     <li className="card">
       <p className="meta">
-        {t('mod.messageBy', { name: report.message.author.displayName })} · {boothName(report.boothId)} · <time dateTime={report.createdAt}>{formatInstant(report.createdAt, t.locale)}</time>
+        {t('mod.messageBy', { name: report.message.author.displayName })}
+        <RoleBadge role={report.message.author.role} /> · {boothName(report.boothId)} · <time dateTime={report.createdAt}>{formatInstant(report.createdAt, t.locale)}</time>
       </p>
       <blockquote className="body">
         {report.message.body} {report.message.deleted && <span className="muted">{t('mod.messageRemoved')}</span>}
       </blockquote>
-      <p>{t('mod.reportedBy', { name: report.reporter.displayName, reason: t(`mod.reason.${report.reason}` as MessageKey) })}</p>
+      <p>
+        {/* The sentence is translated whole; the reporter's name and badge go where {name} stands. */}
+        {reportedBy[0]}
+        {report.reporter.displayName}
+        <RoleBadge role={report.reporter.role} />
+        {reportedBy.slice(1).join('')}
+      </p>
       {report.note && <p className="muted">{report.note}</p>}
       <form onSubmit={onSubmit}>
         <label htmlFor={id}>{t('mod.resolutionNote')}</label>

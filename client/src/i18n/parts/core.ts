@@ -37,6 +37,21 @@ export const core = defineMessages({
     'role.moderator': 'a moderator',
     'role.admin': 'an organiser',
 
+    // Role badges next to staff names (chat, people list, reports): issue 10.
+    'badge.host': 'Host',
+    'badge.moderator': 'Moderator',
+    'badge.admin': 'Organiser',
+
+    // Why a display name is refused (shared/display-name.ts, server/auth/name-guard.ts): issue 10.
+    'name.problem.empty': 'Please enter a name.',
+    'name.problem.too-long': 'A name has at most 60 characters.',
+    'name.problem.control': 'A name cannot contain line breaks or control characters.',
+    'name.problem.bidi': 'A name cannot contain characters that change the text direction.',
+    'name.problem.invisible': 'A name cannot contain invisible characters (such as zero-width spaces).',
+    'name.problem.marks': 'A name cannot stack more than four accents on one letter.',
+    'name.problem.role-word': 'Words such as “moderator”, “host” or “staff” are kept for staff, whose role shows as a badge. Please choose another name.',
+    'name.problem.staff-lookalike': 'This name looks like the name of a host, moderator or organiser. Please choose another name.',
+
     'lobby.title': 'Lobby',
     'lobby.intro': 'Choose a booth to visit. Each booth is staffed by a partner network.',
     'lobby.empty': 'No booths yet. The organisers are still setting up the fair.',
@@ -109,6 +124,21 @@ export const core = defineMessages({
     'role.moderator': 'moderador/a',
     'role.admin': 'organizador/a',
 
+    // Role badges next to staff names (chat, people list, reports): issue 10.
+    'badge.host': 'Anfitrión/a',
+    'badge.moderator': 'Moderador/a',
+    'badge.admin': 'Organizador/a',
+
+    // Why a display name is refused (shared/display-name.ts, server/auth/name-guard.ts): issue 10.
+    'name.problem.empty': 'Escribe un nombre.',
+    'name.problem.too-long': 'Un nombre tiene como máximo 60 caracteres.',
+    'name.problem.control': 'Un nombre no puede contener saltos de línea ni caracteres de control.',
+    'name.problem.bidi': 'Un nombre no puede contener caracteres que cambian la dirección del texto.',
+    'name.problem.invisible': 'Un nombre no puede contener caracteres invisibles (como espacios de ancho cero).',
+    'name.problem.marks': 'Un nombre no puede acumular más de cuatro acentos sobre una letra.',
+    'name.problem.role-word': 'Palabras como «moderador», «anfitrión» o «equipo» están reservadas al personal, cuyo rol aparece como distintivo. Elige otro nombre.',
+    'name.problem.staff-lookalike': 'Este nombre se parece al de un/a anfitrión/a, moderador/a u organizador/a. Elige otro nombre.',
+
     'lobby.title': 'Vestíbulo',
     'lobby.intro': 'Elige un stand para visitarlo. Cada stand está atendido por una red aliada.',
     'lobby.empty': 'Todavía no hay stands. El equipo organizador aún está preparando la feria.',
@@ -180,6 +210,21 @@ export const core = defineMessages({
     'role.host': 'animateur·rice de stand',
     'role.moderator': 'modérateur·rice',
     'role.admin': 'organisateur·rice',
+
+    // Role badges next to staff names (chat, people list, reports): issue 10.
+    'badge.host': 'Hôte',
+    'badge.moderator': 'Modérateur·rice',
+    'badge.admin': 'Organisateur·rice',
+
+    // Why a display name is refused (shared/display-name.ts, server/auth/name-guard.ts): issue 10.
+    'name.problem.empty': 'Veuillez saisir un nom.',
+    'name.problem.too-long': 'Un nom compte au plus 60 caractères.',
+    'name.problem.control': 'Un nom ne peut pas contenir de saut de ligne ni de caractère de contrôle.',
+    'name.problem.bidi': 'Un nom ne peut pas contenir de caractères qui changent le sens du texte.',
+    'name.problem.invisible': 'Un nom ne peut pas contenir de caractères invisibles (comme les espaces de largeur nulle).',
+    'name.problem.marks': 'Un nom ne peut pas empiler plus de quatre accents sur une lettre.',
+    'name.problem.role-word': 'Les mots comme « modérateur », « hôte » ou « équipe » sont réservés à l’équipe, dont le rôle s’affiche en badge. Veuillez choisir un autre nom.',
+    'name.problem.staff-lookalike': 'Ce nom ressemble à celui d’un·e hôte, modérateur·rice ou organisateur·rice. Veuillez choisir un autre nom.',
 
     'lobby.title': 'Hall d’accueil',
     'lobby.intro': 'Choisissez un stand à visiter. Chaque stand est animé par un réseau partenaire.',
