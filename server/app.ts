@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
+import { sessionCookieFor } from './auth/cookies.js';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
 import { boothHandlers, dropFromBooths } from './booths/handlers.js';
@@ -38,6 +39,10 @@ import { moderationHandlers } from './moderation/handlers.js';
 import { createReportStore } from './moderation/reports.js';
 import { createRestrictionStore } from './moderation/restrictions.js';
 import { moderationRoutes } from './moderation/routes.js';
+import { passkeyRoutes } from './passkeys/routes.js';
+import { createPasskeyService } from './passkeys/service.js';
+import { sessionRoutes } from './sessions/routes.js';
+import { createSessionsService } from './sessions/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -91,7 +96,29 @@ const HTTP_TIMEOUT_CHECK_MS = 5_000;
 export function createApplication(deps: AppDeps): Application {
   const { config, db, logger, clock = { now: Date.now }, clientDir } = deps;
   const restrictions = createRestrictionStore(db, clock);
-  const auth = createAuthService({ db, clock, sessionTtlMs: config.sessionTtlMs, banOf: (userId) => restrictions.ban(userId) });
+  const auth = createAuthService({
+    db,
+    clock,
+    sessionTtlMs: config.sessionTtlMs,
+    banOf: (userId) => restrictions.ban(userId),
+    passwordSignIn: (user) => passkeys.passwordSignIn(user),
+  });
+  const passkeys = createPasskeyService({
+    db,
+    clock,
+    logger: logger.child({ feature: 'passkeys' }),
+    publicUrl: () => config.publicUrl,
+    requiredForStaff: config.passkeysRequiredForStaff,
+    banOf: (userId) => restrictions.ban(userId),
+  });
+  // Ending a session (sign-out elsewhere, password change, new passkey) drops its live sockets at once.
+  const sessions = createSessionsService({
+    db,
+    clock,
+    onSessionsEnded: (tokenHashes) => {
+      for (const tokenHash of tokenHashes) io.in(rooms.session(tokenHash)).disconnectSockets(true);
+    },
+  });
   const audit = createAuditLog(db, clock);
   const reports = createReportStore(db, clock);
   const visits = createVisitLog(db, clock);
@@ -131,7 +158,7 @@ export function createApplication(deps: AppDeps): Application {
       socket.on('disconnect', () => dropFromBooths(socket, presence));
     },
     (user) => (restrictions.ban(user.id) ? 'BANNED' : null),
-    timeouts,
+    { ...timeouts, sessionCookie: sessionCookieFor(config.env).name },
   );
   const presence = recordingVisits(
     createPresenceStore({
@@ -177,6 +204,8 @@ export function createApplication(deps: AppDeps): Application {
   }
 
   app.disable('x-powered-by');
+  // Express's own mode; the session cookie's name and flags follow it (auth/cookies.ts).
+  app.set('env', config.env);
   app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
@@ -212,6 +241,8 @@ export function createApplication(deps: AppDeps): Application {
   app.use(videoTokenRoute(auth, booths, video));
   app.use(hostRoutes(auth, { booths, presence, visits, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));
+  app.use(sessionRoutes(auth, sessions));
+  app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });

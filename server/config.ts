@@ -18,6 +18,9 @@ export const envSchema = z
     TRUST_PROXY: booleanFlag.default(false).describe('trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind TLS)'),
     SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
     INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+    PASSKEYS_REQUIRED_FOR_STAFF: booleanFlag
+      .default(false)
+      .describe('hosts, moderators and admins who have a passkey must use it: their password no longer signs them in'),
     LIVEKIT_URL: z.url().optional().describe('wss:// address of the LiveKit server; video is off when unset'),
     LIVEKIT_API_KEY: z.string().min(1).optional(),
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -43,6 +46,8 @@ export interface Config {
   trustProxy: boolean;
   sessionTtlMs: number;
   inviteTtlMs: number;
+  /** Staff with a passkey may not sign in with their password. */
+  passkeysRequiredForStaff: boolean;
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
 }
 
@@ -78,6 +83,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       trustProxy: env.TRUST_PROXY,
       sessionTtlMs: env.SESSION_TTL_HOURS * HOUR_MS,
       inviteTtlMs: env.INVITE_TTL_HOURS * HOUR_MS,
+      passkeysRequiredForStaff: env.PASSKEYS_REQUIRED_FOR_STAFF,
       livekit,
     },
   };

@@ -20,6 +20,10 @@ export const ERROR_CODES = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   INTERNAL: 'INTERNAL',
+  /** Staff who have a passkey must sign in with it (PASSKEYS_REQUIRED_FOR_STAFF). */
+  PASSKEY_REQUIRED: 'PASSKEY_REQUIRED',
+  /** A sensitive change needs a fresh proof of identity: POST /api/auth/reauth, then retry. */
+  REAUTH_REQUIRED: 'REAUTH_REQUIRED',
 } as const;
 
 /** One of the closed list of error codes. */

@@ -21,6 +21,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   UPSTREAM_UNAVAILABLE: 502,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
+  PASSKEY_REQUIRED: 403,
+  REAUTH_REQUIRED: 403,
 };
 
 /** An expected failure, carried as a value from services to the edge. */

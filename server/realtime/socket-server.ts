@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
+import { readCookie } from '../auth/cookies.js';
+import { hashSecret } from '../auth/tokens.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
 import { isSameOrigin } from '../http/middleware.js';
 import type { ErrorCode } from '../../shared/errors.js';
@@ -19,6 +20,11 @@ export interface SocketTimings {
   pingTimeoutMs?: number;
 }
 
+export interface SocketOptions extends SocketTimings {
+  /** The session cookie's name (`sessionCookieFor(config.env).name`). */
+  sessionCookie: string;
+}
+
 /**
  * Socket.IO on the app's HTTP server. The handshake authenticates from the session cookie;
  * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED",
@@ -30,7 +36,7 @@ export function createSocketServer(
   logger: Logger,
   onConnection: (socket: FairSocket) => void,
   refuse: (user: AuthUser) => ErrorCode | null = () => null,
-  timings: SocketTimings = {},
+  timings: SocketOptions,
 ): FairServer {
   const io: FairServer = new Server(httpServer, {
     serveClient: false,
@@ -45,12 +51,15 @@ export function createSocketServer(
   });
 
   io.use((socket, next) => {
-    const user = auth.userForSession(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
-    if (!user) return next(new Error('UNAUTHENTICATED'));
+    const token = readCookie(socket.handshake.headers.cookie, timings.sessionCookie);
+    const user = auth.userForSession(token);
+    if (!token || !user) return next(new Error('UNAUTHENTICATED'));
     const refused = refuse(user);
     if (refused) return next(new Error(refused));
     socket.data.user = user;
     socket.data.booths = new Set();
+    // Ending a session (sign-out elsewhere, password change) disconnects its sockets by this.
+    socket.data.sessionHash = hashSecret(token);
     // The session secret is not kept for the connection's life (a heap dump or a stray log
     // of the handshake would otherwise carry it); nothing reads it after this point.
     delete socket.handshake.headers.cookie;
@@ -62,7 +71,7 @@ export function createSocketServer(
     // connection (for clients that start on long-polling, the browser default, it held about
     // 3.5 KB each). Only a second namespace's handshake would read it, and we have one.
     (socket.conn as { request: unknown }).request = null;
-    void socket.join([rooms.lobby, rooms.user(socket.data.user.id)]);
+    void socket.join([rooms.lobby, rooms.user(socket.data.user.id), rooms.session(socket.data.sessionHash)]);
     try {
       onConnection(socket);
     } catch (err) {

@@ -7,6 +7,8 @@ export interface SocketData {
   user: AuthUser;
   /** Booths this connection has joined. */
   booths: Set<number>;
+  /** The session's token hash (never sent to clients): names its `session:<hash>` room. */
+  sessionHash: string;
 }
 
 export type FairServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -19,4 +21,6 @@ export const rooms = {
   staff: (boothId: number) => `staff:${boothId}`,
   user: (userId: string) => `user:${userId}`,
   moderators: 'moderators',
+  /** Every socket of one sign-in session (by token hash): ending the session disconnects them. */
+  session: (tokenHash: string) => `session:${tokenHash}`,
 } as const;
