@@ -42,7 +42,7 @@ function disconnection(socket: ClientSocket): Promise<number> {
 async function sessionsOf(client: TestClient): Promise<Session[]> {
   const res = await client.get('/api/sessions');
   expect(res.status).toBe(200);
-  return res.body.sessions as unknown as Session[];
+  return res.body.sessions as Session[];
 }
 
 describe('GET /api/sessions', () => {
