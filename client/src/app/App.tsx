@@ -30,6 +30,7 @@ function Header() {
         {me && (
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
+            <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <button type="button" className="secondary" onClick={() => void signOut()}>
               {t('nav.signOut')}
@@ -43,6 +44,8 @@ function Header() {
 
 // Staff pages are loaded only by the staff who open them: members never download them.
 const ModerationPage = lazy(() => import('../features/moderation/ModerationPage.js').then((m) => ({ default: m.ModerationPage })));
+// Account & security (passkeys, sessions, password) is its own chunk, as is the WebAuthn code it loads.
+const AccountPage = lazy(() => import('../features/auth/AccountPage.js').then((m) => ({ default: m.AccountPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
@@ -67,6 +70,7 @@ function Page() {
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
+  if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;

@@ -1,0 +1,73 @@
+import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { TestClient } from '../../server/test/harness.js';
+import { describeBrowser, useBrowserFair } from './browser.js';
+
+describeBrowser('passkeys and sessions in Chromium', () => {
+  const fair = useBrowserFair();
+  // WebAuthn needs a secure context and a domain relying-party id: http://localhost qualifies,
+  // http://127.0.0.1 does not. The fair listens on 127.0.0.1; we browse it as localhost and
+  // point PUBLIC_URL (the rpID and expected origin, read on each ceremony) at that address.
+  let origin: string;
+  beforeAll(() => {
+    origin = `http://localhost:${(fair.server.app.httpServer.address() as AddressInfo).port}`;
+    fair.server.config.publicUrl = origin;
+  });
+
+  /** A page at `origin`, signed in with a password over HTTP, with Chromium's virtual authenticator. */
+  async function signedInWithAuthenticator(email: string, viewport = { width: 1000, height: 800 }): Promise<Page> {
+    const client = new TestClient(origin);
+    await client.login(email);
+    const [name, value] = client.cookie!.split('=') as [string, string];
+    const context = await fair.browser.newContext({ locale: 'en-GB', viewport });
+    await context.addCookies([{ name, value, url: origin }]);
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+    });
+    return page;
+  }
+
+  it('adds a passkey on the account page, then signs out and back in with it', async () => {
+    const page = await signedInWithAuthenticator('member@fair.test');
+    await page.goto(origin);
+    await page.getByRole('link', { name: 'Account & security' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Account & security' }).count()).toBe(1);
+    expect(await page.getByText('You have no passkey yet.').count()).toBe(1);
+
+    await page.getByLabel('Name for the new passkey (optional)').fill('Test laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Passkey added. Other devices signed in to your account were signed out.');
+    expect(await page.getByRole('button', { name: 'Remove passkey “Test laptop”' }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Lobby' }).count()).toBe(1);
+    expect(await page.getByText('Signed in as Amina (demo member)').count()).toBe(1);
+
+    // The new session says how it began.
+    await page.getByRole('link', { name: 'Account & security' }).click();
+    await expect.poll(() => page.getByText('Signed in with a passkey').count()).toBe(1);
+    await page.context().close();
+  });
+
+  it('signs out everywhere else from the account page, and fits a 320 px screen', async () => {
+    const page = await signedInWithAuthenticator('member2@fair.test', { width: 320, height: 640 });
+    const elsewhere = new TestClient(fair.server.baseUrl, { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1' });
+    await elsewhere.login('member2@fair.test');
+    await page.goto(`${origin}/account`);
+    await expect.poll(() => page.getByText('Safari on iOS').count()).toBe(1);
+    expect(await page.getByText('This device').count()).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Signed out 1 other session.');
+    await expect.poll(() => page.getByText('Safari on iOS').count()).toBe(0);
+    expect((await elsewhere.get('/api/me')).status).toBe(401);
+    await page.context().close();
+  });
+});
