@@ -45,6 +45,8 @@ describeBrowser('passkeys and sessions in Chromium', () => {
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).count()).toBe(1);
+    // Another day: the member opens the fair and uses the passkey instead of a password.
+    await page.goto(origin);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Lobby' }).count()).toBe(1);
     expect(await page.getByText('Signed in as Amina (demo member)').count()).toBe(1);
@@ -55,10 +57,19 @@ describeBrowser('passkeys and sessions in Chromium', () => {
     await page.context().close();
   });
 
-  it('signs out everywhere else from the account page, and fits a 320 px screen', async () => {
+  it('signs out everywhere else from the account page: the other device drops to the sign-in page; fits 320 px', async () => {
     const page = await signedInWithAuthenticator('member2@fair.test', { width: 320, height: 640 });
-    const elsewhere = new TestClient(fair.server.baseUrl, { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1' });
-    await elsewhere.login('member2@fair.test');
+    // The member's phone, signed in too, with the lobby open (a live socket).
+    const iPhone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+    const phone = new TestClient(origin, { 'user-agent': iPhone });
+    await phone.login('member2@fair.test');
+    const [name, value] = phone.cookie!.split('=') as [string, string];
+    const phoneContext = await fair.browser.newContext({ locale: 'en-GB', userAgent: iPhone });
+    await phoneContext.addCookies([{ name, value, url: origin }]);
+    const phonePage = await phoneContext.newPage();
+    await phonePage.goto(origin);
+    await expect.poll(() => phonePage.getByRole('heading', { level: 1, name: 'Lobby' }).count()).toBe(1);
+
     await page.goto(`${origin}/account`);
     await expect.poll(() => page.getByText('Safari on iOS').count()).toBe(1);
     expect(await page.getByText('This device').count()).toBe(1);
@@ -67,7 +78,9 @@ describeBrowser('passkeys and sessions in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
     await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Signed out 1 other session.');
     await expect.poll(() => page.getByText('Safari on iOS').count()).toBe(0);
-    expect((await elsewhere.get('/api/me')).status).toBe(401);
+    expect((await phone.get('/api/me')).status).toBe(401);
+    await expect.poll(() => phonePage.getByRole('heading', { name: 'Sign in' }).count()).toBe(1);
+    await phoneContext.close();
     await page.context().close();
   });
 });

@@ -44,7 +44,16 @@ export function startRealtime(): () => void {
     setConnection('online');
     void joinCurrentBooth();
   });
-  socket.on('disconnect', () => setConnection(navigator.onLine ? 'reconnecting' : 'offline'));
+  socket.on('disconnect', (reason) => {
+    setConnection(navigator.onLine ? 'reconnecting' : 'offline');
+    // The server ended the connection (this session was signed out elsewhere, or a ban), and
+    // Socket.IO will not retry: ask who we are; signed out shows the sign-in page.
+    if (reason === 'io server disconnect') {
+      void useStore.getState().loadMe().then(() => {
+        if (useStore.getState().me) socket.connect();
+      });
+    }
+  });
   socket.on('connect_error', (error) => {
     if (error.message === 'UNAUTHENTICATED' || error.message === 'BANNED') {
       useStore.getState().setMe(null);
