@@ -1,8 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { TestClient } from '../../server/test/harness.js';
+import { REAUTH_WINDOW_MS } from '../../server/auth/recent-auth.js';
+import { createUser, TestClient } from '../../server/test/harness.js';
 import { describeBrowser, useBrowserFair } from './browser.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Serious and critical WCAG 2.x A/AA violations on the page (as in accessibility.test.ts). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    type Violation = { id: string; impact: string | null; nodes: { target: string[] }[] };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
+    return (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })).violations;
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 describeBrowser('passkeys and sessions in Chromium', () => {
   const fair = useBrowserFair();
@@ -81,6 +97,27 @@ describeBrowser('passkeys and sessions in Chromium', () => {
     expect((await phone.get('/api/me')).status).toBe(401);
     await expect.poll(() => phonePage.getByRole('heading', { name: 'Sign in' }).count()).toBe(1);
     await phoneContext.close();
+    await page.context().close();
+  });
+
+  // Last: it moves the fair's clock past the re-authentication window.
+  it('asks for the password again when adding a passkey long after signing in, by keyboard, then adds it', async () => {
+    await createUser(fair.server.db, { email: 'keyboard@fair.test', displayName: 'Keyboard User', role: 'member' });
+    const page = await signedInWithAuthenticator('keyboard@fair.test');
+    fair.server.clock.advance(REAUTH_WINDOW_MS + 1_000);
+    await page.goto(`${origin}/account`);
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Account & security' }).count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Add a passkey' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('heading', { name: 'Confirm it is you' }).count()).toBe(1);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('reauth-password');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.type('fair-demo');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Passkey added. Other devices signed in to your account were signed out.');
+    expect(await page.getByRole('heading', { name: 'Confirm it is you' }).count()).toBe(0);
     await page.context().close();
   });
 });
