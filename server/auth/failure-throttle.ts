@@ -2,7 +2,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { fail, type Failure } from '../http/errors.js';
 
 /**
- * Counts failed proofs of identity (passkey sign-ins, re-authentication, password changes) per
+ * Counts failed proofs of identity (or, as a plain request limit, requests) (passkey sign-ins, re-authentication, password changes) per
  * key and refuses further tries once `maxFailures` are reached within `windowMs`. In memory: the
  * password sign-in's own throttle lives in the auth service (and is being reworked separately).
  */
@@ -16,7 +16,8 @@ export function createFailureThrottle(maxFailures: number, windowMs: number) {
       const retryAfterSeconds = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
       return fail('RATE_LIMITED', `Too many failed attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
     },
-    async failed(key: string): Promise<void> {
+    /** Counts one try against the key (a failure; or, for request limits, any request). */
+    async record(key: string): Promise<void> {
       await limiter.penalty(key, 1);
     },
   };

@@ -170,7 +170,11 @@ export function createAuthService({ db, clock, sessionTtlMs, loginFailures, banO
       const session = liveSession.get({ tokenHash, now });
       if (!session) return null;
       if (!session.lastSeenAt || now - session.lastSeenAt.getTime() >= SESSION_LAST_SEEN_RESOLUTION_MS) {
-        db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, tokenHash)).run();
+        try {
+          db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, tokenHash)).run();
+        } catch {
+          // "Last seen" is only shown to the member: a busy database must not refuse the request.
+        }
       }
       return loadUser(session.userId);
     },

@@ -244,7 +244,7 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
       const key = `address:${address}`;
       const refused = await optionsRequests.refusal(key);
       if (refused) return refused;
-      await optionsRequests.failed(key);
+      await optionsRequests.record(key);
       const { rpID } = relyingParty();
       const allowCredentials = purpose === 'reauth' && userId ? userPasskeys(userId).map((row) => ({ id: row.id, transports: row.transports })) : [];
       if (purpose === 'reauth' && allowCredentials.length === 0) return fail('NOT_FOUND', 'You have no passkey yet.');
@@ -259,7 +259,7 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
       if (refused) return refused;
       const result = await verifyAssertion(challengeId, response, 'login', null);
       if (!result.ok) {
-        await signInFailures.failed(key);
+        await signInFailures.record(key);
         return result;
       }
       const ban = banOf?.(result.data.userId);

@@ -69,7 +69,7 @@ export function createSessionsService({ db, clock, onSessionsEnded }: SessionsSe
     if (refused) return refused;
     const row = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get();
     if (!row || !(await verifyPassword(password, row.passwordHash))) {
-      await passwordFailures.failed(key);
+      await passwordFailures.record(key);
       return fail('INVALID_CREDENTIALS', 'That password is not right.');
     }
     return ok({ passwordHash: row.passwordHash });
