@@ -1,4 +1,5 @@
 import { and, eq, gt, lte, sql } from 'drizzle-orm';
+import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
 import type { Db } from '../db/open.js';
 import { boothHosts, sessions, users } from '../db/schema.js';
@@ -13,9 +14,6 @@ export type AuthUser = Me;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 export const LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
 export const LOGIN_MAX_FAILURES_PER_ADDRESS = 30;
-
-/** How a session was opened (shown on the sessions page). */
-export type SignInMethod = 'password' | 'passkey';
 
 /** What a new session records about how it began. */
 export interface SessionDetails {
