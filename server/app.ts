@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
+import { sessionCookieFor } from './auth/cookies.js';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
 import type { LoginThrottlePolicy } from './auth/login-throttle.js';
@@ -46,6 +47,10 @@ import { createAccountEraser } from './privacy/account-erasure.js';
 import { createPasswordConfirmation } from './privacy/confirm-identity.js';
 import { createRetention, type RetentionCounts } from './privacy/retention.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { passkeyRoutes } from './passkeys/routes.js';
+import { createPasskeyService } from './passkeys/service.js';
+import { sessionRoutes } from './sessions/routes.js';
+import { createSessionsService } from './sessions/service.js';
 
 export interface AppDeps {
   config: Config;
@@ -115,6 +120,21 @@ export function createApplication(deps: AppDeps): Application {
     banOf: (userId) => restrictions.ban(userId),
     // Logout, expiry, password change, ban: the session's sockets close at once.
     onSessionsEnded: (ended) => disconnectEndedSessions(io, ended),
+    passwordSignIn: (user) => passkeys.passwordSignIn(user),
+  });
+  const passkeys = createPasskeyService({
+    db,
+    clock,
+    logger: logger.child({ feature: 'passkeys' }),
+    publicUrl: () => config.publicUrl,
+    requiredForStaff: config.passkeysRequiredForStaff,
+    banOf: (userId) => restrictions.ban(userId),
+  });
+  // Ending a session from the sessions page, a password change or a new passkey drops its live sockets at once.
+  const sessions = createSessionsService({
+    db,
+    clock,
+    onSessionsEnded: (tokenHashes) => disconnectEndedSessions(io, { sessionIds: tokenHashes }),
   });
   const audit = createAuditLog(db, clock);
   const reports = createReportStore(db, clock);
@@ -166,7 +186,7 @@ export function createApplication(deps: AppDeps): Application {
       socket.on('disconnect', () => dropFromBooths(socket, presence));
     },
     (user) => (restrictions.ban(user.id) ? 'BANNED' : null),
-    timeouts,
+    { ...timeouts, sessionCookie: sessionCookieFor(config.env).name },
   );
   const presence = recordingVisits(
     createPresenceStore({
@@ -238,6 +258,8 @@ export function createApplication(deps: AppDeps): Application {
   }
 
   app.disable('x-powered-by');
+  // Express's own mode; the session cookie's name and flags follow it (auth/cookies.ts).
+  app.set('env', config.env);
   app.set('trust proxy', compileTrustProxy(config.trustProxy));
   app.use(
     helmet({
@@ -276,6 +298,8 @@ export function createApplication(deps: AppDeps): Application {
   app.use(hostRoutes(auth, { booths, presence, visits, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));
   app.use(privacyRoutes(auth, { db, clock, confirmIdentity: createPasswordConfirmation(db, clock), eraser: createAccountEraser({ db, clock, audit, io, enforcer, booths, logger }) }));
+  app.use(sessionRoutes(auth, sessions));
+  app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });

@@ -43,6 +43,9 @@ export const envSchema = z
       .describe('when the fair ends: ISO date-time with Z or an offset, or a date (the end of that day, UTC); retention counts from it; nothing is deleted while unset'),
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe('days after the fair ends that chat messages and visit records are kept'),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365).describe('days after the fair ends that the audit log and ended restrictions are kept'),
+    PASSKEYS_REQUIRED_FOR_STAFF: booleanFlag
+      .default(false)
+      .describe('hosts, moderators and admins who have a passkey must use it: their password no longer signs them in'),
     LIVEKIT_URL: z.url().optional().describe('wss:// address of the LiveKit server; video is off when unset'),
     LIVEKIT_API_KEY: z.string().min(1).optional(),
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -70,6 +73,8 @@ export interface Config {
   sessionTtlMs: number;
   inviteTtlMs: number;
   presenceGraceMs: number;
+  /** Staff with a passkey may not sign in with their password. */
+  passkeysRequiredForStaff: boolean;
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
   /** Read it through `fairEndsAt()` in server/privacy/fair-dates.ts (organiser settings will replace it). */
   fairEndsAt: Date | null;
@@ -118,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       sessionTtlMs: env.SESSION_TTL_HOURS * HOUR_MS,
       inviteTtlMs: env.INVITE_TTL_HOURS * HOUR_MS,
       presenceGraceMs: env.PRESENCE_GRACE_MS,
+      passkeysRequiredForStaff: env.PASSKEYS_REQUIRED_FOR_STAFF,
       livekit,
       fairEndsAt: fairEnd(env.FAIR_ENDS_AT),
       retentionMs: env.RETENTION_DAYS * DAY_MS,

@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   /** Storage is failing for a moment (locked, full disk): nothing was stored; retry after `details.retryAfterMs`. */
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
+  /** Staff who have a passkey must sign in with it (PASSKEYS_REQUIRED_FOR_STAFF). */
+  PASSKEY_REQUIRED: 'PASSKEY_REQUIRED',
+  /** A sensitive change needs a fresh proof of identity: POST /api/auth/reauth, then retry. */
+  REAUTH_REQUIRED: 'REAUTH_REQUIRED',
 } as const;
 
 /** One of the closed list of error codes. */

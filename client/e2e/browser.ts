@@ -23,7 +23,7 @@ export async function signIn(page: Page, baseUrl: string, email: string): Promis
   await page.goto(baseUrl);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('fair-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** Starts the fair and one Chromium for a describe block, and stops both after it. */

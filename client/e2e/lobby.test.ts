@@ -32,7 +32,7 @@ describeBrowser('lobby in Chromium', () => {
     await page.goto(fair.server.baseUrl);
     await page.getByLabel('Adresse e-mail').fill('member@fair.test');
     await page.getByLabel('Mot de passe').fill('wrong-password');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/ne correspondent à aucun compte/);
     await context.close();
   });

@@ -14,10 +14,11 @@ export function authRoutes(auth: AuthService, invites: InviteService, sessionTtl
     asyncHandler(async (req, res) => {
       const body = parseBody(loginBodySchema, req, res);
       if (!body) return;
-      const result = await auth.login(body.email, body.password, req.ip ?? 'unknown');
+      const result = await auth.login(body.email, body.password, req.ip ?? 'unknown', req.get('user-agent'));
       if (!result.ok) return sendError(res, result.error);
       setSessionCookie(req, res, result.data.token, sessionTtlMs);
-      res.json({ user: result.data.user });
+      // addPasskey: staff whom the organisers want on passkeys, who have none yet.
+      res.json(result.data.addPasskey ? { user: result.data.user, addPasskey: true } : { user: result.data.user });
     }),
   );
 
@@ -39,7 +40,7 @@ export function authRoutes(auth: AuthService, invites: InviteService, sessionTtl
       if (!body) return;
       const result = await invites.accept(body);
       if (!result.ok) return sendError(res, result.error);
-      setSessionCookie(req, res, auth.createSession(result.data.id), sessionTtlMs);
+      setSessionCookie(req, res, auth.createSession(result.data.id, { userAgent: req.get('user-agent'), method: 'password' }), sessionTtlMs);
       sendResult(res, { ok: true, data: { user: result.data } }, 201);
     }),
   );

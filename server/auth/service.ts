@@ -1,14 +1,26 @@
 import { and, eq, gt, lte, min, ne, sql } from 'drizzle-orm';
+import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
 import type { Db } from '../db/open.js';
 import { boothHosts, sessions, users } from '../db/schema.js';
-import { fail, ok, type Result } from '../http/errors.js';
+import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createLoginThrottle, type LimiterFactory, type LoginThrottlePolicy } from './login-throttle.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { hashSecret, newSecret } from './tokens.js';
 
 /** The signed-in user as every feature sees it. */
 export type AuthUser = Me;
+
+/** What a new session records about how it began. */
+export interface SessionDetails {
+  /** The browser's User-Agent header (truncated to SESSION_USER_AGENT_MAX_CHARS). */
+  userAgent?: string | undefined;
+  method: SignInMethod;
+}
+
+export const SESSION_USER_AGENT_MAX_CHARS = 200;
+/** A session's last-seen time is written at most this often (one write per session, not per request). */
+export const SESSION_LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
 
 export interface Clock {
   now(): number;
@@ -36,18 +48,23 @@ export interface AuthServiceDeps {
   banOf?: (userId: string) => { until: string | null } | null;
   /** Told whenever sessions end, so their live sockets can be closed. */
   onSessionsEnded?: (ended: EndedSessions) => void;
+  /**
+   * Asked after a correct password: a failure refuses the password sign-in (staff who must use
+   * their passkey); `addPasskey` asks the client to urge the person to add one.
+   */
+  passwordSignIn?: (user: AuthUser) => Failure | { addPasskey: boolean };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, loginLimiters, banOf, onSessionsEnded }: AuthServiceDeps) {
+export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, loginLimiters, banOf, onSessionsEnded, passwordSignIn }: AuthServiceDeps) {
   const throttle = createLoginThrottle(loginThrottle, loginLimiters);
 
   // Prepared once: every socket handshake and every signed-in request runs these.
   const userById = db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare();
   const hostedBy = db.select({ boothId: boothHosts.boothId }).from(boothHosts).where(eq(boothHosts.userId, sql.placeholder('userId'))).prepare();
   const liveSession = db
-    .select({ userId: sessions.userId, expiresAt: sessions.expiresAt })
+    .select({ userId: sessions.userId, expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
     .prepare();
@@ -70,11 +87,20 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     };
   }
 
-  function createSession(userId: string): string {
+  function createSession(userId: string, details: SessionDetails = { method: 'password' }): string {
     const token = newSecret();
-    const now = clock.now();
+    const now = new Date(clock.now());
     db.insert(sessions)
-      .values({ tokenHash: hashSecret(token), userId, expiresAt: new Date(now + sessionTtlMs), createdAt: new Date(now) })
+      .values({
+        tokenHash: hashSecret(token),
+        userId,
+        expiresAt: new Date(now.getTime() + sessionTtlMs),
+        createdAt: now,
+        userAgent: details.userAgent?.slice(0, SESSION_USER_AGENT_MAX_CHARS) ?? null,
+        lastSeenAt: now,
+        authenticatedAt: now,
+        method: details.method,
+      })
       .run();
     return token;
   }
@@ -82,8 +108,16 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
   function sessionFor(token: string | undefined): Session | null {
     if (!token) return null;
     const id = hashSecret(token);
+    const now = clock.now();
     // A placeholder in a where clause binds the raw value: expiresAt is stored as epoch ms.
-    const row = liveSession.get({ tokenHash: id, now: clock.now() });
+    const row = liveSession.get({ tokenHash: id, now });
+    if (row && (!row.lastSeenAt || now - row.lastSeenAt.getTime() >= SESSION_LAST_SEEN_RESOLUTION_MS)) {
+      try {
+        db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, id)).run();
+      } catch {
+        // "Last seen" is only shown to the member: a busy database must not refuse the request.
+      }
+    }
     const user = row ? loadUser(row.userId) : null;
     return row && user ? { id, user, expiresAt: row.expiresAt.getTime() } : null;
   }
@@ -116,7 +150,12 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
      * Checks a password, throttled per account and address (see login-throttle.ts). Unknown
      * accounts cost the same time and give the same answers as a wrong password.
      */
-    async login(email: string, password: string, address: string): Promise<Result<{ user: AuthUser; token: string }>> {
+    async login(
+      email: string,
+      password: string,
+      address: string,
+      userAgent?: string,
+    ): Promise<Result<{ user: AuthUser; token: string; addPasskey: boolean }>> {
       const gate = await throttle.attempt(email, address);
       if (!gate.allowed) {
         const retryAfterSeconds = Math.max(1, Math.ceil(gate.retryAfterMs / 1000));
@@ -133,7 +172,9 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
       if (ban) return fail('BANNED', 'Your access to the fair is suspended.', ban);
       const user = loadUser(row.id);
       if (!user) return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
-      return ok({ user, token: createSession(user.id) });
+      const policy = passwordSignIn?.(user) ?? { addPasskey: false };
+      if ('ok' in policy) return policy;
+      return ok({ user, token: createSession(user.id, { userAgent, method: 'password' }), addPasskey: policy.addPasskey });
     },
 
     sessionFor,
@@ -141,6 +182,18 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     /** The user behind a session cookie value, or null when it is unknown or expired. */
     userForSession(token: string | undefined): AuthUser | null {
       return sessionFor(token)?.user ?? null;
+    },
+
+    /** Whether this session's holder proved who they are within the last `windowMs`. */
+    recentlyAuthenticated(token: string | undefined, windowMs: number): boolean {
+      if (!token) return false;
+      const row = db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.tokenHash, hashSecret(token))).get();
+      return row?.at != null && clock.now() - row.at.getTime() < windowMs;
+    },
+
+    /** Records a fresh proof of identity (password or passkey) for this session. */
+    markAuthenticated(token: string): void {
+      db.update(sessions).set({ authenticatedAt: new Date(clock.now()) }).where(eq(sessions.tokenHash, hashSecret(token))).run();
     },
 
     /** Whether a session (by id) is still live: a socket checks this once it is connected. */

@@ -23,6 +23,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNAVAILABLE: 503,
   INTERNAL: 500,
+  PASSKEY_REQUIRED: 403,
+  REAUTH_REQUIRED: 403,
 };
 
 /** An expected failure, carried as a value from services to the edge. */

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { can, type Capability } from '../../shared/roles.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
-import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
+import { readSessionCookie } from '../auth/cookies.js';
 import { invalidPayload, sendError } from './errors.js';
 
 declare module 'express-serve-static-core' {
@@ -19,7 +19,7 @@ export function currentUser(res: Response): AuthUser {
 }
 
 export function sessionToken(req: Request): string | undefined {
-  return readCookie(req.headers.cookie, SESSION_COOKIE);
+  return readSessionCookie(req);
 }
 
 export function requireUser(auth: AuthService): RequestHandler {

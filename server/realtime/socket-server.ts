@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
+import { readCookie } from '../auth/cookies.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
 import { isSameOrigin } from '../http/middleware.js';
 import type { ErrorCode } from '../../shared/errors.js';
@@ -19,6 +19,11 @@ export interface SocketTimings {
   pingTimeoutMs?: number;
 }
 
+export interface SocketOptions extends SocketTimings {
+  /** The session cookie's name (`sessionCookieFor(config.env).name`). */
+  sessionCookie: string;
+}
+
 /**
  * Socket.IO on the app's HTTP server. The handshake authenticates from the session cookie;
  * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED",
@@ -30,7 +35,7 @@ export function createSocketServer(
   logger: Logger,
   onConnection: (socket: FairSocket) => void,
   refuse: (user: AuthUser) => ErrorCode | null = () => null,
-  timings: SocketTimings = {},
+  timings: SocketOptions,
 ): FairServer {
   const io: FairServer = new Server(httpServer, {
     serveClient: false,
@@ -45,7 +50,7 @@ export function createSocketServer(
   });
 
   io.use((socket, next) => {
-    const session = auth.sessionFor(readCookie(socket.handshake.headers.cookie, SESSION_COOKIE));
+    const session = auth.sessionFor(readCookie(socket.handshake.headers.cookie, timings.sessionCookie));
     if (!session) return next(new Error('UNAUTHENTICATED'));
     const { user } = session;
     const refused = refuse(user);

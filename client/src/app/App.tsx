@@ -30,6 +30,7 @@ function Header() {
         {me && (
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
+            <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <Link to="/account/data">{t('privacy.nav')}</Link>
             <button type="button" className="secondary" onClick={() => void signOut()}>
@@ -46,6 +47,8 @@ function Header() {
 const ModerationPage = lazy(() => import('../features/moderation/ModerationPage.js').then((m) => ({ default: m.ModerationPage })));
 // Opened rarely, by one member at a time: loaded only when asked for.
 const MyDataPage = lazy(() => import('../features/privacy/MyDataSection.js').then((m) => ({ default: m.MyDataPage })));
+// Account & security (passkeys, sessions, password) is its own chunk, as is the WebAuthn code it loads.
+const AccountPage = lazy(() => import('../features/auth/AccountPage.js').then((m) => ({ default: m.AccountPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
@@ -71,6 +74,7 @@ function Page() {
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
   if (path === '/account/data') return <MyDataPage />;
+  if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;

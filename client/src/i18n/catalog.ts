@@ -1,4 +1,5 @@
 import type { Language } from '../../../shared/limits.js';
+import { account } from './parts/account.js';
 import { booth } from './parts/booth.js';
 import { core } from './parts/core.js';
 import { ease } from './parts/ease.js';
@@ -8,7 +9,7 @@ import { privacy } from './parts/privacy.js';
 import { video } from './parts/video.js';
 
 /** Every part of the catalogue; add a feature's strings here. */
-const PARTS = [core, booth, ease, video, moderation, host, privacy] as const;
+const PARTS = [core, booth, ease, video, moderation, host, privacy, account] as const;
 
 type Part = (typeof PARTS)[number];
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;

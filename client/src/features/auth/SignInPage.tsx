@@ -4,6 +4,7 @@ import type { ApiError } from '../../../../shared/errors.js';
 import { useStore } from '../../app/store.js';
 import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
+import { navigate } from '../../lib/router.js';
 
 export function SignInPage() {
   const t = useT();
@@ -12,14 +13,32 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
+  const [refusal, setRefusal] = useState<'cancelled' | 'unsupported' | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const result = await api<{ user: Me }>('/api/auth/login', { body: { email, password } });
+    setRefusal(null);
+    const result = await api<{ user: Me; addPasskey?: boolean }>('/api/auth/login', { body: { email, password } });
     setBusy(false);
-    if (result.ok) setMe(result.data.user);
+    if (!result.ok) return setError(result.error);
+    // Staff whom the organisers want on passkeys, and who have none yet, go straight to adding one.
+    if (result.data.addPasskey) navigate('/account');
+    setMe(result.data.user);
+  }
+
+  async function signInWithPasskey() {
+    setPasskeyBusy(true);
+    setError(null);
+    setRefusal(null);
+    // The WebAuthn code is loaded only now, by people who use a passkey.
+    const ceremonies = await import('./passkey-ceremonies.js');
+    const result = await ceremonies.signInWithPasskey();
+    setPasskeyBusy(false);
+    if (result.ok) return setMe(result.data.user);
+    if ('refusal' in result) setRefusal(result.refusal);
     else setError(result.error);
   }
 
@@ -39,15 +58,19 @@ export function SignInPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        {error && (
+        {(error || refusal) && (
           <p role="alert" className="error">
-            {t.error(error)}
+            {error ? t.error(error) : t(refusal === 'unsupported' ? 'account.passkeyUnsupported' : 'account.passkeyCancelled')}
           </p>
         )}
         <button type="submit" disabled={busy}>
           {busy ? t('signIn.submitting') : t('signIn.submit')}
         </button>
       </form>
+      <p className="or">{t('signIn.or')}</p>
+      <button type="button" className="secondary" disabled={passkeyBusy} onClick={() => void signInWithPasskey()}>
+        {passkeyBusy ? t('signIn.passkeyWorking') : t('signIn.passkey')}
+      </button>
       <p className="hint">{t('signIn.noAccount')}</p>
     </section>
   );

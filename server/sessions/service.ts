@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { and, desc, eq, gt, inArray, ne } from 'drizzle-orm';
+import type { SessionSummary } from '../../shared/account.js';
+import { createFailureThrottle } from '../auth/failure-throttle.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Clock } from '../auth/service.js';
+import { hashSecret } from '../auth/tokens.js';
+import type { Db } from '../db/open.js';
+import { sessions, users } from '../db/schema.js';
+import { fail, ok, type Result } from '../http/errors.js';
+import { describeBrowser } from './user-agent.js';
+
+/** Wrong passwords given by a signed-in person (re-auth, password change) before a pause. */
+export const PASSWORD_CHECK_MAX_FAILURES = 5;
+export const PASSWORD_CHECK_WINDOW_MS = 15 * 60_000;
+
+export interface SessionsServiceDeps {
+  db: Db;
+  clock: Clock;
+  /** Told which sessions just ended, so their live sockets are disconnected at once. */
+  onSessionsEnded: (tokenHashes: string[]) => void;
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;
+
+/**
+ * A session's public id: derived from its token hash, so it can be shown and sent back without
+ * revealing the hash (which would let a database reader match cookies) or the token.
+ */
+export function publicSessionId(tokenHash: string): string {
+  return createHash('sha256').update(`session:${tokenHash}`).digest('base64url').slice(0, 22);
+}
+
+/** A member's own sign-in sessions: list them, end one, end all others, change the password. */
+export function createSessionsService({ db, clock, onSessionsEnded }: SessionsServiceDeps) {
+  const passwordFailures = createFailureThrottle(PASSWORD_CHECK_MAX_FAILURES, PASSWORD_CHECK_WINDOW_MS);
+
+  function liveSessionsOf(userId: string) {
+    return db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date(clock.now()))))
+      .orderBy(desc(sessions.createdAt))
+      .all();
+  }
+
+  /** The one way sessions end here: delete them, then disconnect their sockets. */
+  function endSessions(tokenHashes: string[]): number {
+    if (tokenHashes.length === 0) return 0;
+    db.delete(sessions).where(inArray(sessions.tokenHash, tokenHashes)).run();
+    onSessionsEnded(tokenHashes);
+    return tokenHashes.length;
+  }
+
+  /** Ends every session of the user except the one holding `currentToken`. */
+  function endOtherSessions(userId: string, currentToken: string): number {
+    const others = db
+      .select({ tokenHash: sessions.tokenHash })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, hashSecret(currentToken))))
+      .all();
+    return endSessions(others.map((row) => row.tokenHash));
+  }
+
+  /** Checks the signed-in person's password, throttled per account. */
+  async function checkPassword(userId: string, password: string): Promise<Result<{ passwordHash: string }>> {
+    const key = `user:${userId}`;
+    const refused = await passwordFailures.refusal(key);
+    if (refused) return refused;
+    const row = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get();
+    if (!row || !(await verifyPassword(password, row.passwordHash))) {
+      await passwordFailures.record(key);
+      return fail('INVALID_CREDENTIALS', 'That password is not right.');
+    }
+    return ok({ passwordHash: row.passwordHash });
+  }
+
+  return {
+    endSessions,
+    endOtherSessions,
+    checkPassword,
+
+    list(userId: string, currentToken: string): SessionSummary[] {
+      const currentHash = hashSecret(currentToken);
+      return liveSessionsOf(userId).map((row) => ({
+        id: publicSessionId(row.tokenHash),
+        browser: describeBrowser(row.userAgent),
+        createdAt: row.createdAt.toISOString(),
+        lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+        method: row.method ?? null,
+        current: row.tokenHash === currentHash,
+      }));
+    },
+
+    /** Ends one of the user's own sessions by its public id; NOT_FOUND for anyone else's. */
+    endOne(userId: string, currentToken: string, publicId: string): Result<{ current: boolean }> {
+      const match = liveSessionsOf(userId).find((row) => publicSessionId(row.tokenHash) === publicId);
+      if (!match) return fail('NOT_FOUND', 'No such session.');
+      endSessions([match.tokenHash]);
+      return ok({ current: match.tokenHash === hashSecret(currentToken) });
+    },
+
+    /** Sets a new password after checking the current one; every other session of the user ends. */
+    async changePassword(userId: string, currentToken: string, currentPassword: string, newPassword: string): Promise<Result<{ endedSessions: number }>> {
+      const checked = await checkPassword(userId, currentPassword);
+      if (!checked.ok) return checked;
+      db.update(users).set({ passwordHash: await hashPassword(newPassword) }).where(eq(users.id, userId)).run();
+      return ok({ endedSessions: endOtherSessions(userId, currentToken) });
+    },
+  };
+}
