@@ -5,6 +5,7 @@ import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import { sessionCookieFor } from './auth/cookies.js';
+import { createNameClaims } from './auth/name-claims.js';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
 import type { LoginThrottlePolicy } from './auth/login-throttle.js';
@@ -291,7 +292,7 @@ export function createApplication(deps: AppDeps): Application {
   // The webhook's signature covers the raw bytes: it must see them before the JSON parser does.
   app.use(videoWebhookRoute(video));
   app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
-  app.use(authRoutes(auth, invites, config.sessionTtlMs));
+  app.use(authRoutes(auth, invites, createNameClaims(db), config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
   app.use(videoTokenRoute(auth, booths, video));

@@ -41,11 +41,18 @@ export const acceptInviteBodySchema = z.strictObject({
 });
 export type AcceptInviteBody = z.infer<typeof acceptInviteBodySchema>;
 
+/** `PATCH /api/me` body: the member's name at the fair (the verified name stays as it is). */
+export const updateMeBodySchema = z.strictObject({ displayName: displayNameSchema });
+export type UpdateMeBody = z.infer<typeof updateMeBodySchema>;
+
 /** The signed-in user as the API returns it. */
 export const meSchema = z.object({
   id: z.string(),
   email: z.string(),
+  /** The name others see at the fair. */
   displayName: z.string(),
+  /** The name the alliance verified (from the invitation), when it has one; only the member and organisers see it. */
+  verifiedName: z.string().nullable().optional(),
   role: z.enum(ROLES),
   hostedBoothIds: z.array(z.number().int()),
 });

@@ -1,12 +1,13 @@
 import { Router } from 'express';
-import { acceptInviteBodySchema, loginBodySchema } from '../../shared/auth.js';
+import { acceptInviteBodySchema, loginBodySchema, updateMeBodySchema } from '../../shared/auth.js';
 import { sendError, sendResult } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireUser, sessionToken } from '../http/middleware.js';
 import type { InviteService } from '../invites/service.js';
+import type { NameClaims } from './name-claims.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
 import type { AuthService } from './service.js';
 
-export function authRoutes(auth: AuthService, invites: InviteService, sessionTtlMs: number): Router {
+export function authRoutes(auth: AuthService, invites: InviteService, names: NameClaims, sessionTtlMs: number): Router {
   const router = Router();
 
   router.post(
@@ -31,6 +32,19 @@ export function authRoutes(auth: AuthService, invites: InviteService, sessionTtl
 
   router.get('/api/me', requireUser(auth), (_req, res) => {
     res.json({ user: currentUser(res) });
+  });
+
+  // A member's name at the fair may differ from the verified one; the same rule as at sign-up
+  // keeps it from passing for staff.
+  router.patch('/api/me', requireUser(auth), (req, res) => {
+    const body = parseBody(updateMeBodySchema, req, res);
+    if (!body) return;
+    const me = currentUser(res);
+    const refused = names.refused(body.displayName, me.role);
+    if (refused) return sendError(res, refused.error);
+    const user = auth.setDisplayName(me.id, body.displayName);
+    if (!user) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
+    res.json({ user });
   });
 
   router.post(

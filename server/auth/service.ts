@@ -2,6 +2,7 @@ import { and, eq, gt, lte, min, ne, sql } from 'drizzle-orm';
 import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { boothHosts, sessions, users } from '../db/schema.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createLoginThrottle, type LimiterFactory, type LoginThrottlePolicy } from './login-throttle.js';
@@ -82,6 +83,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
       id: row.id,
       email: row.email,
       displayName: row.displayName,
+      verifiedName: row.verifiedName,
       role: row.role,
       hostedBoothIds: hosted.map((h) => h.boothId),
     };
@@ -182,6 +184,12 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     /** The user behind a session cookie value, or null when it is unknown or expired. */
     userForSession(token: string | undefined): AuthUser | null {
       return sessionFor(token)?.user ?? null;
+    },
+
+    /** Sets the name this person uses at the fair (the caller has checked it). */
+    setDisplayName(userId: string, displayName: string): AuthUser | null {
+      writeDurably(db, () => db.update(users).set({ displayName }).where(eq(users.id, userId)).run());
+      return loadUser(userId);
     },
 
     /** Whether this session's holder proved who they are within the last `windowMs`. */

@@ -4,15 +4,15 @@ import { emailSchema, type AcceptInviteBody } from '../../shared/auth.js';
 import { boothSlugSchema } from '../../shared/booths.js';
 import { inviteBodySchema, ROSTER_COLUMNS, type Invite, type InviteBody } from '../../shared/invites.js';
 import { ROSTER_MAX_ROWS } from '../../shared/limits.js';
-import { ROLES, type Role } from '../../shared/roles.js';
-import { checkNameClaim, isStaffRole, staffSkeletonsOf } from '../auth/name-guard.js';
+import { ROLES } from '../../shared/roles.js';
+import { createNameClaims, type NameClaims } from '../auth/name-claims.js';
 import type { Clock, AuthService, AuthUser } from '../auth/service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
 import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { boothHosts, booths, invites, users } from '../db/schema.js';
-import { fail, ok, type Failure, type Result } from '../http/errors.js';
+import { fail, ok, type Result } from '../http/errors.js';
 import { parseCsv } from './csv.js';
 
 export interface InviteServiceDeps {
@@ -43,18 +43,9 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
     return db.select({ id: users.id }).from(users).where(eq(users.email, email)).get() !== undefined;
   }
 
-  /** The skeletons of every staff member's name, for the look-alike rule (server/auth/name-guard.ts). */
-  function staffSkeletons(): Set<string> {
-    const staffRoles = ROLES.filter(isStaffRole);
-    return staffSkeletonsOf(db.select({ name: users.displayName }).from(users).where(inArray(users.role, staffRoles)).all().map((row) => row.name));
-  }
-
-  /** Role words and look-alikes of staff names are kept from non-staff wherever a name is set. */
-  function nameRefused(displayName: string | undefined, role: Role, skeletons: ReadonlySet<string>): Failure | null {
-    if (displayName === undefined) return null;
-    const verdict = checkNameClaim(displayName, role, skeletons);
-    return verdict.ok ? null : fail('INVALID_PAYLOAD', `displayName: ${verdict.message}`, { field: 'displayName', reason: verdict.reason });
-  }
+  const names = createNameClaims(db);
+  const staffSkeletons = () => names.staffSkeletons();
+  const nameRefused: NameClaims['refused'] = (...args) => names.refused(...args);
 
   /** Checks one invite against the database; returns the booth id or a reason. */
   function checkInvite(body: InviteBody, skeletons: ReadonlySet<string> = staffSkeletons()): Result<number | null> {
@@ -223,7 +214,10 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
         if (!invite || emailTaken(invite.email)) return null;
         const id = crypto.randomUUID();
         const now = new Date(clock.now());
-        db.insert(users).values({ id, email: invite.email, displayName: body.displayName, role: invite.role, passwordHash, createdAt: now }).run();
+        // The roster's name is the one the alliance verified; the member picks the name others see.
+        db.insert(users)
+          .values({ id, email: invite.email, displayName: body.displayName, verifiedName: invite.displayName, role: invite.role, passwordHash, createdAt: now })
+          .run();
         if (invite.role === 'host' && invite.boothId !== null) db.insert(boothHosts).values({ boothId: invite.boothId, userId: id }).run();
         db.update(invites).set({ usedAt: now }).where(eq(invites.id, invite.id)).run();
         return id;
