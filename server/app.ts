@@ -21,8 +21,9 @@ import type { Logger } from './logger.js';
 import { announceLeave } from './presence/broadcast.js';
 import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
 import { createPresenceStore } from './presence/presence-store.js';
+import { createCommandBudget, type CommandBudgetOptions } from './realtime/command-budget.js';
 import { registerCommands } from './realtime/commands.js';
-import { createSocketServer, type SocketTimings } from './realtime/socket-server.js';
+import { createSocketServer, type ConnectionLimits, type SocketTimings } from './realtime/socket-server.js';
 import { rooms, type FairServer } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS, PRESENCE_GRACE_MS } from '../shared/limits.js';
 import { videoHandlers } from './video/handlers.js';
@@ -55,6 +56,10 @@ export interface AppDeps {
   videoRooms?: VideoRooms;
   /** How long slow or silent clients may hold a connection (tests shorten these). */
   connectionTimeouts?: ConnectionTimeouts;
+  /** Command budget sizes (tests that send thousands of commands on purpose raise them). */
+  commandBudget?: CommandBudgetOptions;
+  /** Sockets per account and address, and the send-buffer limit (tests change these). */
+  connectionLimits?: ConnectionLimits;
 }
 
 export interface ConnectionTimeouts extends SocketTimings {
@@ -109,6 +114,7 @@ export function createApplication(deps: AppDeps): Application {
     app,
   );
   const realtimeLogger = logger.child({ feature: 'realtime' });
+  const budget = createCommandBudget(realtimeLogger, deps.commandBudget, clock.now);
   const io: FairServer = createSocketServer(
     httpServer,
     auth,
@@ -127,11 +133,14 @@ export function createApplication(deps: AppDeps): Application {
           ...videoHandlers(socket, handlerDeps),
         },
         realtimeLogger,
+        budget.gate(socket),
       );
       socket.on('disconnect', () => dropFromBooths(socket, presence));
     },
-    (user) => (restrictions.ban(user.id) ? 'BANNED' : null),
+    // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
+    (user) => (restrictions.ban(user.id) ? 'BANNED' : budget.cooldownUntil(user.id) !== null ? 'RATE_LIMITED' : null),
     timeouts,
+    deps.connectionLimits,
   );
   const presence = recordingVisits(
     createPresenceStore({
@@ -238,6 +247,7 @@ export function createApplication(deps: AppDeps): Application {
     async close() {
       clearInterval(sessionSweep);
       lobby.close();
+      video.close();
       presence.close();
       await io.close();
       await new Promise<void>((resolve) => {

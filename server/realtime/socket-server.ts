@@ -4,6 +4,7 @@ import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
 import { isSameOrigin } from '../http/middleware.js';
 import type { ErrorCode } from '../../shared/errors.js';
+import { SOCKET_BUFFER_CHECK_MS, SOCKET_SEND_BUFFER_MAX_BYTES, SOCKETS_PER_ACCOUNT_MAX, SOCKETS_PER_ADDRESS_MAX } from '../../shared/limits.js';
 import type { Logger } from '../logger.js';
 import type { FairServer, FairSocket } from './types.js';
 import { rooms } from './types.js';
@@ -19,10 +20,56 @@ export interface SocketTimings {
   pingTimeoutMs?: number;
 }
 
+/** How much one account, one address and one slow reader may hold (tests and the bench change these). */
+export interface ConnectionLimits {
+  socketsPerAccount?: number;
+  socketsPerAddress?: number;
+  sendBufferMaxBytes?: number;
+  bufferCheckMs?: number;
+}
+
+/** The part of engine.io's socket the send-buffer check reads (not in its public types). */
+interface EngineConnection {
+  writeBuffer: { data?: unknown }[];
+  transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+  close(discard?: boolean): void;
+}
+
+/** Bytes queued for one connection and not yet taken by the kernel, counting up to `max`. */
+export function unsentBytes(conn: EngineConnection, max: number): number {
+  let bytes = conn.transport.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer) {
+    if (bytes > max) break;
+    const { data } = packet;
+    bytes += typeof data === 'string' ? data.length : data instanceof Buffer ? data.byteLength : 16;
+  }
+  return bytes;
+}
+
+/** Open sockets per key (account or address); a key's entry goes when its last socket does. */
+function createCounter() {
+  const counts = new Map<string, number>();
+  return {
+    get: (key: string) => counts.get(key) ?? 0,
+    add: (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1),
+    release(key: string) {
+      const left = (counts.get(key) ?? 1) - 1;
+      if (left > 0) counts.set(key, left);
+      else counts.delete(key);
+    },
+  };
+}
+
+function refusal(code: ErrorCode, message: string): Error {
+  return Object.assign(new Error(code), { data: { code, message } });
+}
+
 /**
  * Socket.IO on the app's HTTP server. The handshake authenticates from the session cookie;
  * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED",
- * and a user `refuse` names (a banned one) with that code ("BANNED").
+ * and a user `refuse` names (a banned one) with that code ("BANNED"). One account and one
+ * address may hold only so many sockets ("RATE_LIMITED", "too many open connections"), and a
+ * connection whose unsent output passes a limit (a client that stopped reading) is cut off.
  */
 export function createSocketServer(
   httpServer: HttpServer,
@@ -31,7 +78,13 @@ export function createSocketServer(
   onConnection: (socket: FairSocket) => void,
   refuse: (user: AuthUser) => ErrorCode | null = () => null,
   timings: SocketTimings = {},
+  limits: ConnectionLimits = {},
 ): FairServer {
+  const socketsPerAccount = limits.socketsPerAccount ?? SOCKETS_PER_ACCOUNT_MAX;
+  const socketsPerAddress = limits.socketsPerAddress ?? SOCKETS_PER_ADDRESS_MAX;
+  const sendBufferMaxBytes = limits.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;
+  const byAccount = createCounter();
+  const byAddress = createCounter();
   const io: FairServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
@@ -49,6 +102,17 @@ export function createSocketServer(
     if (!user) return next(new Error('UNAUTHENTICATED'));
     const refused = refuse(user);
     if (refused) return next(new Error(refused));
+    const address = socket.handshake.address;
+    if (byAccount.get(user.id) >= socketsPerAccount || byAddress.get(address) >= socketsPerAddress) {
+      return next(refusal('RATE_LIMITED', 'too many open connections'));
+    }
+    // Counted from here until the connection closes, whether or not it completes the connect.
+    byAccount.add(user.id);
+    byAddress.add(address);
+    socket.conn.once('close', () => {
+      byAccount.release(user.id);
+      byAddress.release(address);
+    });
     socket.data.user = user;
     socket.data.booths = new Set();
     // The session secret is not kept for the connection's life (a heap dump or a stray log
@@ -70,6 +134,23 @@ export function createSocketServer(
       socket.disconnect(true);
     }
   });
+
+  // A client that stops reading makes the server queue everything sent to it. Looking at every
+  // connection a few times a second is cheap (O(1) each unless it has a backlog).
+  const bufferCheck = setInterval(() => {
+    for (const conn of Object.values((io.engine as unknown as { clients: Record<string, EngineConnection> }).clients)) {
+      if (conn.writeBuffer.length === 0 && !conn.transport.socket?.bufferedAmount) continue;
+      const bytes = unsentBytes(conn, sendBufferMaxBytes);
+      if (bytes <= sendBufferMaxBytes) continue;
+      logger.warn({ unsentBytes: bytes, transport: conn.transport.name }, 'connection not reading; disconnecting');
+      // terminate() drops the WebSocket's kernel-bound buffer now (close() would wait for a
+      // close handshake behind it); close(true) discards engine.io's queue.
+      conn.transport.socket?.terminate?.();
+      conn.close(true);
+    }
+  }, limits.bufferCheckMs ?? SOCKET_BUFFER_CHECK_MS);
+  bufferCheck.unref();
+  httpServer.once('close', () => clearInterval(bufferCheck));
 
   return io;
 }
