@@ -28,6 +28,11 @@ export interface ConnectionLimits {
   bufferCheckMs?: number;
 }
 
+/** How many queued packets apart the per-packet backlog check looks. */
+const BACKLOG_CHECK_EVERY_PACKETS = 32;
+/** A packet this large (a history page) is checked on its own. */
+const LARGE_PACKET_CHARS = 16 * 1024;
+
 /** The part of engine.io's socket the send-buffer check reads (not in its public types). */
 interface EngineConnection {
   writeBuffer: { data?: unknown }[];
@@ -135,19 +140,38 @@ export function createSocketServer(
     }
   });
 
-  // A client that stops reading makes the server queue everything sent to it. Looking at every
-  // connection a few times a second is cheap (O(1) each unless it has a backlog).
+  /** Cuts off a connection that does not read what it is sent, and frees what was queued for it. */
+  function dropIfBacklogged(conn: EngineConnection): void {
+    if (conn.writeBuffer.length === 0 && !conn.transport.socket?.bufferedAmount) return;
+    const bytes = unsentBytes(conn, sendBufferMaxBytes);
+    if (bytes <= sendBufferMaxBytes) return;
+    logger.warn({ unsentBytes: bytes, transport: conn.transport.name }, 'connection not reading; disconnecting');
+    // terminate() drops the WebSocket's kernel-bound buffer now (close() would wait for a close
+    // handshake queued behind it); close(true) discards engine.io's queue.
+    conn.transport.socket?.terminate?.();
+    conn.close(true);
+  }
+  // While a WebSocket write is stuck, engine.io queues every packet in `writeBuffer`: look at
+  // the queue as it grows (every few packets, or at a large one, so a broadcast stays O(1) per
+  // socket) ...
+  io.engine.on('connection', (conn: EngineConnection & { on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void }) => {
+    let checking = false;
+    conn.on('packetCreate', ({ data }) => {
+      const large = typeof data === 'string' && data.length >= LARGE_PACKET_CHARS;
+      // An empty queue means the transport is keeping up: the usual case costs one comparison.
+      const queued = conn.writeBuffer.length;
+      if (checking || queued === 0 || (!large && queued % BACKLOG_CHECK_EVERY_PACKETS !== 0)) return;
+      // Not in the middle of the emit that is queueing: the broadcast loop finishes first.
+      checking = true;
+      setImmediate(() => {
+        checking = false;
+        dropIfBacklogged(conn);
+      });
+    });
+  });
+  // ... and at every connection a few times a second, for backlogs a few large packets make.
   const bufferCheck = setInterval(() => {
-    for (const conn of Object.values((io.engine as unknown as { clients: Record<string, EngineConnection> }).clients)) {
-      if (conn.writeBuffer.length === 0 && !conn.transport.socket?.bufferedAmount) continue;
-      const bytes = unsentBytes(conn, sendBufferMaxBytes);
-      if (bytes <= sendBufferMaxBytes) continue;
-      logger.warn({ unsentBytes: bytes, transport: conn.transport.name }, 'connection not reading; disconnecting');
-      // terminate() drops the WebSocket's kernel-bound buffer now (close() would wait for a
-      // close handshake behind it); close(true) discards engine.io's queue.
-      conn.transport.socket?.terminate?.();
-      conn.close(true);
-    }
+    for (const conn of Object.values((io.engine as unknown as { clients: Record<string, EngineConnection> }).clients)) dropIfBacklogged(conn);
   }, limits.bufferCheckMs ?? SOCKET_BUFFER_CHECK_MS);
   bufferCheck.unref();
   httpServer.once('close', () => clearInterval(bufferCheck));
