@@ -114,7 +114,7 @@ export function createApplication(deps: AppDeps): Application {
     app,
   );
   const realtimeLogger = logger.child({ feature: 'realtime' });
-  const budget = createCommandBudget(realtimeLogger, deps.commandBudget, clock.now);
+  const budget = createCommandBudget(realtimeLogger, deps.commandBudget, () => clock.now());
   const io: FairServer = createSocketServer(
     httpServer,
     auth,

@@ -75,7 +75,7 @@ export function announceJoin(socket: FairSocket, boothId: number, outcome: JoinO
   if (!outcome.arrived && !outcome.visibilityChanged) return;
   // Before this join they were absent, or present with the other visibility.
   const before: Audience = outcome.arrived ? 'none' : entry.private ? 'booth' : 'staff';
-  batcherOf(socket.nsp).record(boothId, before, entry, entry.userId);
+  batcherOf(socket.nsp as Namespace).record(boothId, before, entry, entry.userId);
 }
 
 /** Tells the booth who left, with the same visibility rule as joins. */
