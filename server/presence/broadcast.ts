@@ -8,19 +8,24 @@ import type { JoinOutcome } from './presence-store.js';
 type Audience = 'booth' | 'staff' | 'none';
 type Namespace = FairServer['sockets'];
 
-/** A person's first announced audience in this batch and their latest entry (null: gone). */
+/**
+ * One person's changes since the last flush: where they stood then, every audience they were
+ * visible to since (a member who joined meanwhile got them in the join snapshot), and their
+ * latest entry (null: gone).
+ */
 interface PendingChange {
   before: Audience;
+  seen: Set<Audience>;
   entry: PresenceEntry | null;
 }
 
 const audienceOf = (entry: PresenceEntry | null): Audience => (entry === null ? 'none' : entry.private ? 'staff' : 'booth');
 
 /**
- * Presence changes of one booth, coalesced per PRESENCE_BATCH_MS: only the difference between
- * what the room was last told and where each person stands at the flush goes out. Someone
- * flipping private on and off, or joining and leaving, in a loop costs each member at most a
- * couple of frames per interval. The events and payloads are the same as before batching.
+ * Presence changes of one booth, coalesced per PRESENCE_BATCH_MS: each person's net change
+ * since the last flush goes out as at most one `presence:left` and one `presence:joined`.
+ * Someone flipping private on and off, or joining and leaving, in a loop costs each member at
+ * most a couple of frames per interval. The events and payloads are the same as before batching.
  */
 function createPresenceBatcher(nsp: Namespace) {
   const pending = new Map<number, Map<string, PendingChange>>();
@@ -30,13 +35,16 @@ function createPresenceBatcher(nsp: Namespace) {
     const changes = pending.get(boothId);
     pending.delete(boothId);
     if (!changes) return;
-    for (const [userId, { before, entry }] of changes) {
+    for (const [userId, { before, seen, entry }] of changes) {
       const after = audienceOf(entry);
-      if (before === after) continue;
+      if (seen.size === 1 && before === after) continue; // nothing happened that anyone saw
       // Their own tabs know already (the join ack); only the others are told.
       const room = (audience: 'booth' | 'staff') => nsp.to(audience === 'booth' ? rooms.booth(boothId) : rooms.staff(boothId)).except(rooms.user(userId));
-      // Members who could see them drop them (staff are in the booth room too, and see the rejoin below).
-      if (before !== 'none' && (after === 'none' || before === 'booth')) room(before).emit('presence:left', { boothId, userId });
+      // Whoever may have seen them and should not now drops them (staff are in the booth room
+      // too, and get the private entry just below).
+      if (after !== 'booth' && seen.has('booth')) room('booth').emit('presence:left', { boothId, userId });
+      else if (after === 'none' && seen.has('staff')) room('staff').emit('presence:left', { boothId, userId });
+      // A repeated joined is harmless: clients replace the entry by userId.
       if (entry && after !== 'none') room(after).emit('presence:joined', { boothId, entry });
     }
   }
@@ -48,8 +56,13 @@ function createPresenceBatcher(nsp: Namespace) {
         changes = new Map();
         pending.set(boothId, changes);
       }
-      const earlier = changes.get(userId);
-      changes.set(userId, { before: earlier?.before ?? before, entry });
+      let change = changes.get(userId);
+      if (!change) {
+        change = { before, seen: new Set([before]), entry };
+        changes.set(userId, change);
+      }
+      change.entry = entry;
+      change.seen.add(audienceOf(entry));
       throttle.schedule(boothId);
     },
   };

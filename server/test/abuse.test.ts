@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_REFUSALS_BEFORE_DISCONNECT, HAND_QUEUE_BATCH_MS, PRESENCE_BATCH_MS, SOCKET_SEND_BUFFER_MAX_BYTES, SOCKETS_PER_ACCOUNT_MAX } from '../../shared/limits.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET } from './livekit-stand-in.js';
-import { collect, connected, joinedSocket, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
+import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 /**
  * One member trying to stall the fair or run it out of memory (issue 10). `guarded` runs with
@@ -166,6 +166,15 @@ describe('coalescing (with the budget lifted)', () => {
     // The bystander ends where the flipper does: present and public.
     const last = toBystander.at(-1);
     if (last) expect(last).toEqual({ to: 'bystander', event: 'joined', userId: flipper.userId });
+  });
+
+  it('still tells a member who joined mid-batch that someone in their snapshot left in that batch', async () => {
+    const passer = await joined(open, await freshMember(open));
+    const latecomer = await joined(open, 'member2@fair.test'); // its snapshot lists the passer
+    expect(latecomer.joined.presence.map((p) => p.userId)).toContain(passer.userId);
+    const left = nextEvent(latecomer.socket, 'presence:left', (p) => p.userId === passer.userId, WITHIN_MS);
+    expect((await request(passer.socket, 'booth:leave', { boothId })).ok).toBe(true); // within the same batch
+    expect(await left).toEqual({ boothId, userId: passer.userId });
   });
 
   it('sends staff at most a few hand:queue frames a second, the last one right', async () => {
