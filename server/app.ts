@@ -27,8 +27,9 @@ import type { Logger } from './logger.js';
 import { announceLeave } from './presence/broadcast.js';
 import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
 import { createPresenceStore } from './presence/presence-store.js';
+import { createCommandBudget, type CommandBudgetOptions } from './realtime/command-budget.js';
 import { registerCommands } from './realtime/commands.js';
-import { createSocketServer, type SocketTimings } from './realtime/socket-server.js';
+import { createSocketServer, type ConnectionLimits, type SocketTimings } from './realtime/socket-server.js';
 import { rooms, type FairServer } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS } from '../shared/limits.js';
 import { videoHandlers } from './video/handlers.js';
@@ -75,6 +76,10 @@ export interface AppDeps {
   loginThrottle?: Partial<LoginThrottlePolicy>;
   /** 'daily' (default): the retention job runs shortly after start, then every day. 'on-demand': only `runRetention`. */
   retentionJob?: 'daily' | 'on-demand';
+  /** Command budget sizes (tests that send thousands of commands on purpose raise them). */
+  commandBudget?: CommandBudgetOptions;
+  /** Sockets per account and address, and the send-buffer limit (tests change these). */
+  connectionLimits?: ConnectionLimits;
 }
 
 export interface ConnectionTimeouts extends SocketTimings {
@@ -112,6 +117,8 @@ const HTTP_TIMEOUT_CHECK_MS = 5_000;
 /** Builds the whole fair from its dependencies. Nothing listens until the caller says so. */
 export function createApplication(deps: AppDeps): Application {
   const { config, db, logger, clock = { now: Date.now }, clientDir } = deps;
+  // One rule for which X-Forwarded-For hops to believe: HTTP's req.ip and the socket caps share it.
+  const trustProxy = compileTrustProxy(config.trustProxy);
   const restrictions = createRestrictionStore(db, clock);
   const auth = createAuthService({
     db,
@@ -165,6 +172,7 @@ export function createApplication(deps: AppDeps): Application {
     app,
   );
   const realtimeLogger = logger.child({ feature: 'realtime' });
+  const budget = createCommandBudget(realtimeLogger, deps.commandBudget, () => clock.now());
   const io: FairServer = createSocketServer(
     httpServer,
     auth,
@@ -183,11 +191,14 @@ export function createApplication(deps: AppDeps): Application {
           ...videoHandlers(socket, handlerDeps),
         },
         realtimeLogger,
+        budget.gate(socket),
       );
       socket.on('disconnect', () => dropFromBooths(socket, presence));
     },
-    (user) => (restrictions.ban(user.id) ? 'BANNED' : null),
-    { ...timeouts, sessionCookie: sessionCookieFor(config.env).name },
+    // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
+    (user) => (restrictions.ban(user.id) ? 'BANNED' : budget.cooldownUntil(user.id) !== null ? 'RATE_LIMITED' : null),
+    { ...timeouts, sessionCookie: sessionCookieFor(config.env).name, trustProxy },
+    deps.connectionLimits,
   );
   const presence = recordingVisits(
     createPresenceStore({
@@ -261,7 +272,7 @@ export function createApplication(deps: AppDeps): Application {
   app.disable('x-powered-by');
   // Express's own mode; the session cookie's name and flags follow it (auth/cookies.ts).
   app.set('env', config.env);
-  app.set('trust proxy', compileTrustProxy(config.trustProxy));
+  app.set('trust proxy', trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -332,6 +343,7 @@ export function createApplication(deps: AppDeps): Application {
       sessionSweep.close();
       stopRetention();
       lobby.close();
+      video.close();
       presence.close();
       await io.close();
       await new Promise<void>((resolve) => {

@@ -44,3 +44,28 @@ export const AUDIT_PAGE_MAX = 200;
 /** Why a member reports a message: the headings of the fair's code of conduct. */
 export const REPORT_REASONS = ['harassment', 'hate', 'threats', 'privacy', 'spam', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/**
+ * Command budget (DESIGN.md, security rules): every socket, and every account across its
+ * sockets, may spend this many points per window; each command costs points by the work it
+ * does (server/realtime/command-budget.ts has the table). Over budget: RATE_LIMITED with the wait.
+ */
+export const COMMAND_BUDGET_WINDOW_SECONDS = 10;
+export const COMMAND_BUDGET_SOCKET_POINTS = 120;
+export const COMMAND_BUDGET_ACCOUNT_POINTS = 240;
+/** Refused commands within one budget window after which the socket is disconnected. */
+export const COMMAND_REFUSALS_BEFORE_DISCONNECT = 50;
+/** After such a disconnect, the account's new connections are refused for this long. */
+export const ABUSE_RECONNECT_COOLDOWN_MS = 10_000;
+/** Open sockets one account may hold (tabs and devices). */
+export const SOCKETS_PER_ACCOUNT_MAX = 10;
+/** Open sockets one network address may hold: higher, since many members share a NAT. */
+export const SOCKETS_PER_ADDRESS_MAX = 50;
+/** A socket whose unsent output passes this is disconnected (a client that stopped reading). */
+export const SOCKET_SEND_BUFFER_MAX_BYTES = 1024 * 1024;
+/** How often the server looks at every socket's unsent output. */
+export const SOCKET_BUFFER_CHECK_MS = 250;
+/** Presence changes in a booth go out at most once per this interval (coalesced). */
+export const PRESENCE_BATCH_MS = 500;
+/** The raised-hand queue goes to a booth's staff at most once per this interval (latest state). */
+export const HAND_QUEUE_BATCH_MS = 250;

@@ -10,6 +10,8 @@ export interface TargetFigures {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** chat:send to its ack, 99th percentile, in ms. */
+  ackP99Ms: number;
   deliveredPerS: number;
   acked: number;
   lost: number;
@@ -62,12 +64,14 @@ function percentile(histogram: Map<number, number>, total: number, q: number): n
  */
 export function summarize(reports: WorkerReport[], server: ServerSample): TargetFigures {
   const histogram = new Map<number, number>();
+  const ackHistogram = new Map<number, number>();
   const stableByBooth = new Map<number, number>();
   const receipts = new Map<number, number>();
   let firstSendAtMs = Infinity;
   let lastReceiptAtMs = -Infinity;
   for (const report of reports) {
     for (const [ms, count] of report.latencyHistogram) histogram.set(ms, (histogram.get(ms) ?? 0) + count);
+    for (const [ms, count] of report.ackLatencyHistogram) ackHistogram.set(ms, (ackHistogram.get(ms) ?? 0) + count);
     for (const [boothId, count] of Object.entries(report.stableByBooth)) stableByBooth.set(Number(boothId), (stableByBooth.get(Number(boothId)) ?? 0) + count);
     for (const [msgNo, count] of report.receiptsByMsg) receipts.set(msgNo, (receipts.get(msgNo) ?? 0) + count);
     if (report.firstSendAtMs !== null) firstSendAtMs = Math.min(firstSendAtMs, report.firstSendAtMs);
@@ -97,6 +101,7 @@ export function summarize(reports: WorkerReport[], server: ServerSample): Target
     p95Ms: percentile(histogram, latencyCount, 0.95),
     p99Ms: percentile(histogram, latencyCount, 0.99),
     maxMs: latencyCount > 0 ? Math.max(...histogram.keys()) : 0,
+    ackP99Ms: percentile(ackHistogram, [...ackHistogram.values()].reduce((a, b) => a + b, 0), 0.99),
     deliveredPerS: deliverySeconds > 0 ? round(delivered / deliverySeconds) : 0,
     acked,
     lost,

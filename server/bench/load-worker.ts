@@ -29,6 +29,8 @@ const members: LiveMember[] = [];
 const sends: WorkerReport['sends'] = [];
 const senderOf = new Map<number, LiveMember>();
 const histogram = new Uint32Array(HISTOGRAM_MAX_MS + 1);
+/** Sender-side: chat:send to its ack, in whole milliseconds. */
+const ackHistogram = new Uint32Array(HISTOGRAM_MAX_MS + 1);
 let workerId = 0;
 let closing = false;
 let pendingAcks = 0;
@@ -58,8 +60,18 @@ function onChatCreated(member: LiveMember, message: { body?: unknown }): void {
 const failures: Record<string, number> = {};
 const failed = (reason: string) => (failures[reason] = (failures[reason] ?? 0) + 1);
 
+/**
+ * Each member connects from its own loopback address (127.1.x.y; Linux routes all of 127/8 to
+ * the loopback interface), as members do from their own networks: the server caps sockets per
+ * address, and two thousand members from 127.0.0.1 would look like one crowded NAT.
+ */
+const loopbackAddressOf = (index: number) => `127.1.${Math.floor(index / 250) % 256}.${(index % 250) + 1}`;
+
 function open(url: string, spec: BenchMember): Promise<boolean> {
+  // Passed on to the Node WebSocket (engine.io-client picks it), though not in the client's types.
+  const nodeOnly = { localAddress: loopbackAddressOf(spec.index) };
   const socket = io(url, {
+    ...nodeOnly,
     transports: ['websocket'],
     extraHeaders: { cookie: `fair_session=${spec.token}` },
     reconnection: false,
@@ -107,6 +119,7 @@ async function connectAll(url: string, specs: BenchMember[], rampMs: number): Pr
 function sendOne(member: LiveMember, counter: number): void {
   const msgNo = workerId * MSG_NO_STRIDE + counter;
   const now = Date.now();
+  const sentAt = performance.now();
   firstSendAtMs ??= now;
   const record = { msgNo, boothId: member.boothId!, senderStable: true, acked: false };
   sends.push(record);
@@ -116,6 +129,7 @@ function sendOne(member: LiveMember, counter: number): void {
   member.socket.timeout(ACK_TIMEOUT_MS).emit('chat:send', payload, (err: Error | null, ack: Ack) => {
     pendingAcks--;
     record.acked = !err && ack?.ok === true;
+    if (!err) ackHistogram[Math.min(HISTOGRAM_MAX_MS, Math.round(performance.now() - sentAt))]! += 1;
   });
 }
 
@@ -154,16 +168,21 @@ function progress(): WorkerProgress {
   return { type: 'progress', pendingAcks, receipts, stableByBooth: countByBooth(stableMembers()), ackedByBooth: countByBooth(sends.filter((s) => s.acked)) };
 }
 
+/** A sparse copy of a histogram: [ms, count] for every bucket that has any. */
+function histogramPairs(buckets: Uint32Array): [number, number][] {
+  const pairs: [number, number][] = [];
+  buckets.forEach((count, ms) => {
+    if (count > 0) pairs.push([ms, count]);
+  });
+  return pairs;
+}
+
 function report(): WorkerReport {
   const receiptsByMsg = new Map<number, number>();
   for (const member of stableMembers()) {
     for (const msgNo of member.received) receiptsByMsg.set(msgNo, (receiptsByMsg.get(msgNo) ?? 0) + 1);
   }
   for (const record of sends) record.senderStable = !senderOf.get(record.msgNo)!.dropped;
-  const latencyHistogram: [number, number][] = [];
-  histogram.forEach((count, ms) => {
-    if (count > 0) latencyHistogram.push([ms, count]);
-  });
   const cpu = process.cpuUsage(chatCpu);
   const elapsedMs = Math.max(1, Date.now() - chatStartedAtMs);
   return {
@@ -174,7 +193,8 @@ function report(): WorkerReport {
     stableByBooth: countByBooth(stableMembers()),
     sends,
     receiptsByMsg: [...receiptsByMsg],
-    latencyHistogram,
+    latencyHistogram: histogramPairs(histogram),
+    ackLatencyHistogram: histogramPairs(ackHistogram),
     firstSendAtMs,
     lastReceiptAtMs,
     cpuPct: chatCpu ? ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100 : 0,

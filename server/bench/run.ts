@@ -7,39 +7,14 @@
  * fair, chatting at a total rate. Prints both sets of figures and their ratios (or, with
  * --json, one object `{ ours, bare, ratio }` and nothing else on stdout). Loopback only.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
-import { freePort, killHard, startServerProcess } from '../test/process.js';
 import { prepareBenchFair } from './fair-setup.js';
-import { ratio, summarize, type TargetFigures } from './figures.js';
-import { cpuSeconds, memoryKb } from './process-stats.js';
-import type { LoopDelaySample } from './loop-probe.js';
-import type { BenchMember, FromWorker, ToWorker } from './worker-messages.js';
-
-const OURS_ENTRY = fileURLToPath(new URL('../index.ts', import.meta.url));
-const BARE_ENTRY = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
-const WORKER_ENTRY = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
-const PROBED_ENTRY = fileURLToPath(new URL('./probed-server.ts', import.meta.url));
-
-/** Each member sends at most half the chat rate limit, so the limit never turns sends away. */
-const MEMBER_MAX_MSGS_PER_S = (CHAT_RATE_MAX_MESSAGES / (CHAT_RATE_WINDOW_MS / 1000)) / 2;
-/** Beyond the ramp, how long connecting and joining may take before the run gives up. */
-const SETUP_GRACE_MS = 120_000;
-/** Pause after setup, so join and lobby broadcasts are over before the chat is measured. */
-const SETTLE_MS = 1_000;
-/** After the last send, how long receipts must stop before the run stops waiting for missing ones. */
-const DRAIN_QUIET_MS = 5_000;
-const DRAIN_MAX_MS = 60_000;
-const DRAIN_POLL_MS = 200;
-const WORKER_ANSWER_MS = 30_000;
-/** How long to wait for the server's probe to answer (its event loop may be busy). */
-const LOOP_PROBE_WAIT_MS = 10_000;
+import { ratio, type TargetFigures } from './figures.js';
+import { BARE_ENTRY, measure, MEMBER_MAX_MSGS_PER_S, OURS_ENTRY, progress, startProbedServer } from './load-run.js';
 
 const optionsSchema = z.object({
   members: z.coerce.number().int().min(1).max(20_000).default(2000).describe('simulated members'),
@@ -51,188 +26,6 @@ const optionsSchema = z.object({
 });
 type BenchOptions = z.infer<typeof optionsSchema>;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const benchStarted = Date.now();
-const progress = (line: string) => process.stderr.write(`[bench +${((Date.now() - benchStarted) / 1000).toFixed(1)} s] ${line}\n`);
-
-/** One forked load worker and a way to ask it something and await its answer. */
-function startWorker() {
-  const child: ChildProcess = fork(WORKER_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`load worker exited (${code}) while starting`)));
-  });
-  return {
-    ready,
-    ask<T extends FromWorker['type']>(message: ToWorker, answer: T, timeoutMs = WORKER_ANSWER_MS): Promise<Extract<FromWorker, { type: T }>> {
-      return new Promise((resolve, reject) => {
-        const cleanup = () => {
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          child.off('exit', onExit);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`load worker gave no '${answer}' within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const onMessage = (reply: FromWorker) => {
-          if (reply.type !== answer) return;
-          cleanup();
-          resolve(reply as Extract<FromWorker, { type: T }>);
-        };
-        const onExit = (code: number | null) => {
-          cleanup();
-          reject(new Error(`load worker exited (${code}) before '${answer}'`));
-        };
-        child.on('message', onMessage);
-        child.once('exit', onExit);
-        child.send(message);
-      });
-    },
-    async close(): Promise<void> {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.send({ type: 'close' } satisfies ToWorker);
-      await Promise.race([exited, sleep(3000)]);
-      await killHard(child);
-    },
-  };
-}
-type LoadWorker = ReturnType<typeof startWorker>;
-
-/** Sums per-booth counts from several workers. */
-function mergeCounts(parts: Record<string, number>[]): Map<string, number> {
-  const total = new Map<string, number>();
-  for (const part of parts) for (const [key, n] of Object.entries(part)) total.set(key, (total.get(key) ?? 0) + n);
-  return total;
-}
-
-/**
- * After the last send: waits until every ack is in and every member has every message (or
- * receipts have stopped for DRAIN_QUIET_MS, when some will never come), at most DRAIN_MAX_MS.
- */
-async function drain(workers: LoadWorker[]): Promise<void> {
-  const deadline = Date.now() + DRAIN_MAX_MS;
-  let lastReceipts = -1;
-  let quietSince = Date.now();
-  while (Date.now() < deadline) {
-    const states = await Promise.all(workers.map((w) => w.ask({ type: 'progress' }, 'progress')));
-    const receipts = states.reduce((n, s) => n + s.receipts, 0);
-    const pending = states.reduce((n, s) => n + s.pendingAcks, 0);
-    const stable = mergeCounts(states.map((s) => s.stableByBooth));
-    let expected = 0;
-    for (const [boothId, acked] of mergeCounts(states.map((s) => s.ackedByBooth))) expected += acked * Math.max(0, (stable.get(boothId) ?? 0) - 1);
-    if (pending === 0 && receipts >= expected) return;
-    if (receipts !== lastReceipts) {
-      lastReceipts = receipts;
-      quietSince = Date.now();
-    } else if (pending === 0 && Date.now() - quietSince >= DRAIN_QUIET_MS) {
-      return;
-    }
-    await sleep(DRAIN_POLL_MS);
-  }
-  progress(`drain: still receiving after ${DRAIN_MAX_MS / 1000} s; counting what arrived`);
-}
-
-/** A server process under test, started with the event-loop delay probe. */
-interface ServerUnderTest {
-  process: ChildProcess;
-  url: string;
-  loopFile: string;
-}
-
-async function startProbedServer(entry: string, env: Record<string, string>, loopFile: string): Promise<ServerUnderTest> {
-  const port = await freePort();
-  const child = await startServerProcess({ ...env, PORT: String(port), BENCH_SERVER: entry, BENCH_LOOP_FILE: loopFile }, PROBED_ENTRY);
-  return { process: child, url: `http://127.0.0.1:${port}`, loopFile };
-}
-
-/** Reads the server's event-loop delay since the previous read (null if it did not answer). */
-function loopDelayReader(server: ServerUnderTest) {
-  let seq = 0;
-  return async (): Promise<LoopDelaySample | null> => {
-    seq++;
-    server.process.kill('SIGUSR2');
-    for (const deadline = Date.now() + LOOP_PROBE_WAIT_MS; Date.now() < deadline; await sleep(20)) {
-      try {
-        const sample = JSON.parse(readFileSync(server.loopFile, 'utf8')) as LoopDelaySample;
-        if (sample.seq === seq) return sample;
-      } catch {
-        // not written yet
-      }
-    }
-    return null;
-  };
-}
-
-/** Runs the whole load against one server process and measures it. */
-async function measure(
-  label: string,
-  startServer: () => Promise<ServerUnderTest>,
-  members: BenchMember[],
-  options: BenchOptions,
-  ratePerS: number,
-): Promise<TargetFigures> {
-  // The workers start while the server does: both take a moment to load.
-  const workers = Array.from({ length: options.workers }, startWorker);
-  let server: ServerUnderTest | undefined;
-  try {
-    server = await startServer();
-    await Promise.all(workers.map((w) => w.ready));
-    const { url } = server;
-    const pid = server.process.pid!;
-    const loopDelay = loopDelayReader(server);
-    const rssBeforeKb = memoryKb(pid).rssKb;
-    progress(`${label}: connecting ${members.length} members over ${options.ramp} s`);
-    await loopDelay();
-    const setupStarted = Date.now();
-    const setupCpuBefore = cpuSeconds(pid);
-    const setups = await Promise.all(
-      workers.map((worker, i) =>
-        worker.ask(
-          { type: 'connect', workerId: i, url, members: members.filter((_, j) => j % options.workers === i), rampMs: options.ramp * 1000 },
-          'connected',
-          options.ramp * 1000 + SETUP_GRACE_MS,
-        ),
-      ),
-    );
-    const setupS = (Date.now() - setupStarted) / 1000;
-    const setupCpuSeconds = cpuSeconds(pid) - setupCpuBefore;
-    const setupLoop = await loopDelay();
-    const failures: Record<string, number> = {};
-    for (const [reason, n] of setups.flatMap((s) => Object.entries(s.failures))) failures[reason] = (failures[reason] ?? 0) + n;
-    if (Object.keys(failures).length > 0) progress(`${label}: failures ${JSON.stringify(failures)}`);
-    progress(`${label}: ${setups.reduce((n, s) => n + s.connected, 0)} in place, ${setups.reduce((n, s) => n + s.failed, 0)} failed, in ${setupS.toFixed(1)} s`);
-    await sleep(SETTLE_MS);
-    const rssAfterKb = memoryKb(pid).rssKb;
-
-    progress(`${label}: chatting at ${ratePerS} msg/s for ${options.duration} s`);
-    await loopDelay();
-    const cpuBefore = cpuSeconds(pid);
-    const chatStarted = performance.now();
-    await Promise.all(workers.map((w) => w.ask({ type: 'chat', ratePerS: ratePerS / options.workers, durationMs: options.duration * 1000 }, 'sent', options.duration * 1000 + WORKER_ANSWER_MS)));
-    const chatCpuSeconds = cpuSeconds(pid) - cpuBefore;
-    const chatWallSeconds = (performance.now() - chatStarted) / 1000;
-    const chatLoop = await loopDelay();
-    await drain(workers);
-    const reports = await Promise.all(workers.map((w) => w.ask({ type: 'report' }, 'report')));
-    return summarize(reports, { chatCpuSeconds, chatWallSeconds, peakRssKb: memoryKb(pid).peakKb, membersRssKb: rssAfterKb - rssBeforeKb, setupS, setupCpuSeconds, setupLoop, chatLoop });
-  } finally {
-    await Promise.all(workers.map((w) => w.close()));
-    if (server) await stopServer(server.process);
-  }
-}
-
-/** SIGTERM first (a profiled server writes its profile), SIGKILL if it lingers. */
-async function stopServer(server: ChildProcess): Promise<void> {
-  if (server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000)]);
-  }
-  await killHard(server);
-}
-
 function printTable(options: BenchOptions, ratePerS: number, loadAtStart: number, ours: TargetFigures, bare: TargetFigures): void {
   const rows: [string, keyof TargetFigures, boolean][] = [
     ['connected members', 'connected', false],
@@ -242,6 +35,7 @@ function printTable(options: BenchOptions, ratePerS: number, loadAtStart: number
     ['latency p95 (ms)', 'p95Ms', true],
     ['latency p99 (ms)', 'p99Ms', true],
     ['latency max (ms)', 'maxMs', true],
+    ['ack p99 (ms)', 'ackP99Ms', true],
     ['delivered msgs/s', 'deliveredPerS', true],
     ['acked messages', 'acked', false],
     ['lost messages', 'lost', false],

@@ -37,6 +37,8 @@ export interface WorkerReport {
   receiptsByMsg: [number, number][];
   /** Latency histogram in whole milliseconds: [ms, count] pairs. */
   latencyHistogram: [number, number][];
+  /** chat:send to its ack, same form: what a member waits for the tick on their message. */
+  ackLatencyHistogram: [number, number][];
   firstSendAtMs: number | null;
   lastReceiptAtMs: number | null;
   /** CPU the worker itself used while the chat ran, in % of one core: shows whether the load generator kept up. */

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
@@ -7,6 +7,12 @@ import { boothVisits, messages } from '../db/schema.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 
 export type VisitLog = ReturnType<typeof createVisitLog>;
+
+/**
+ * Someone back in a booth within this long after leaving it continues the same visit: a
+ * flaky link, a reload or a join/leave loop does not become a row per flip.
+ */
+export const VISIT_REJOIN_WINDOW_MS = 30_000;
 
 /** Day figures for one booth, from the visit records. */
 export interface VisitFigures {
@@ -22,7 +28,19 @@ export function createVisitLog(db: Db, clock: Clock) {
   return {
     // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
     arrived(boothId: number, userId: string): void {
-      writeDurably(db, () => db.insert(boothVisits).values({ boothId, userId, joinedAt: now() }).run());
+      const at = now();
+      writeDurably(db, () => {
+        // Back within a short while (a reconnect, a join/leave loop): the same visit goes on.
+        const recent = db
+          .select({ id: boothVisits.id })
+          .from(boothVisits)
+          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), gte(boothVisits.leftAt, new Date(at.getTime() - VISIT_REJOIN_WINDOW_MS))))
+          .orderBy(desc(boothVisits.id))
+          .limit(1)
+          .get();
+        if (recent) db.update(boothVisits).set({ leftAt: null }).where(eq(boothVisits.id, recent.id)).run();
+        else db.insert(boothVisits).values({ boothId, userId, joinedAt: at }).run();
+      });
     },
     left(boothId: number, userId: string): void {
       writeDurably(db, () =>

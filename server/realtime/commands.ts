@@ -3,6 +3,7 @@ import { CLIENT_COMMANDS, type Ack, type ClientToServerEvents } from '../../shar
 import { isStorageError, storageErrorCode } from '../db/storage-errors.js';
 import { fail, invalidPayload, unavailable } from '../http/errors.js';
 import type { Logger } from '../logger.js';
+import type { CommandGate } from './command-budget.js';
 import type { FairSocket } from './types.js';
 
 type CommandName = keyof typeof CLIENT_COMMANDS;
@@ -14,13 +15,24 @@ export type CommandHandler<E extends CommandName> = (payload: Payload<E>) => Ack
 export type CommandHandlers = { [E in CommandName]?: CommandHandler<E> };
 
 const noAck = () => undefined;
+const admitAll: CommandGate = { admit: () => Promise.resolve(null) };
+
+/** Answers a refused command; a client whose ack callback throws is not our problem. */
+function answerRefusal(ack: (result: Ack<unknown>) => void, refusal: Ack<unknown>): void {
+  try {
+    ack(refusal);
+  } catch {
+    // Same as the ack below: nothing to do for a broken callback.
+  }
+}
 
 /**
  * Registers handlers on one socket. Every payload is parsed with its schema at the edge, and
  * every ack is answered exactly once, whatever the client sends (no payload, no callback,
- * junk) and whatever the handler does.
+ * junk) and whatever the handler does. The gate (the command budget) is asked first, before
+ * anything is parsed: a refused command costs the server almost nothing.
  */
-export function registerCommands(socket: FairSocket, handlers: CommandHandlers, logger: Logger): void {
+export function registerCommands(socket: FairSocket, handlers: CommandHandlers, logger: Logger, gate: CommandGate = admitAll): void {
   // One listener for all commands rather than one closure per command: it is multiplied by
   // every member online. Own keys only, so an event named "constructor" finds nothing.
   socket.onAny((name: string, ...args: unknown[]) => {
@@ -32,6 +44,11 @@ export function registerCommands(socket: FairSocket, handlers: CommandHandlers, 
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : noAck;
     const payload = typeof args[0] === 'function' ? undefined : args[0];
+    const refused = await gate.admit(command, payload).catch((err: unknown) => {
+      logger.warn({ err, command }, 'command budget unavailable; admitting');
+      return null;
+    });
+    if (refused) return answerRefusal(ack, refused);
     let result: Ack<unknown>;
     try {
       const parsed = CLIENT_COMMANDS[command].safeParse(payload);

@@ -2,8 +2,10 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { readCookie } from '../auth/cookies.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
+import { clientAddress, type TrustProxyFn } from '../http/client-address.js';
 import { isSameOrigin } from '../http/middleware.js';
 import type { ErrorCode } from '../../shared/errors.js';
+import { SOCKET_BUFFER_CHECK_MS, SOCKET_SEND_BUFFER_MAX_BYTES, SOCKETS_PER_ACCOUNT_MAX, SOCKETS_PER_ADDRESS_MAX } from '../../shared/limits.js';
 import type { Logger } from '../logger.js';
 import type { FairServer, FairSocket } from './types.js';
 import { rooms } from './types.js';
@@ -19,15 +21,68 @@ export interface SocketTimings {
   pingTimeoutMs?: number;
 }
 
+/** How much one account, one address and one slow reader may hold (tests and the bench change these). */
+export interface ConnectionLimits {
+  socketsPerAccount?: number;
+  socketsPerAddress?: number;
+  sendBufferMaxBytes?: number;
+  bufferCheckMs?: number;
+}
+
+/** How many queued packets apart the per-packet backlog check looks. */
+const BACKLOG_CHECK_EVERY_PACKETS = 32;
+/** A packet this large (a history page) is checked on its own. */
+const LARGE_PACKET_CHARS = 16 * 1024;
+
+/** The part of engine.io's socket the send-buffer check reads (not in its public types). */
+interface EngineConnection {
+  writeBuffer: { data?: unknown }[];
+  transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+  close(discard?: boolean): void;
+}
+
+/** Bytes queued for one connection and not yet taken by the kernel, counting up to `max`. */
+export function unsentBytes(conn: EngineConnection, max: number): number {
+  let bytes = conn.transport.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer) {
+    if (bytes > max) break;
+    const { data } = packet;
+    bytes += typeof data === 'string' ? data.length : data instanceof Buffer ? data.byteLength : 16;
+  }
+  return bytes;
+}
+
+/** Open sockets per key (account or address); a key's entry goes when its last socket does. */
+function createCounter() {
+  const counts = new Map<string, number>();
+  return {
+    get: (key: string) => counts.get(key) ?? 0,
+    add: (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1),
+    release(key: string) {
+      const left = (counts.get(key) ?? 1) - 1;
+      if (left > 0) counts.set(key, left);
+      else counts.delete(key);
+    },
+  };
+}
+
+function refusal(code: ErrorCode, message: string): Error {
+  return Object.assign(new Error(code), { data: { code, message } });
+}
+
 export interface SocketOptions extends SocketTimings {
   /** The session cookie's name (`sessionCookieFor(config.env).name`). */
   sessionCookie: string;
+  /** Which proxies' X-Forwarded-For to believe (the same rule as HTTP's `req.ip`). */
+  trustProxy?: TrustProxyFn;
 }
 
 /**
  * Socket.IO on the app's HTTP server. The handshake authenticates from the session cookie;
  * without a valid session the connection is refused with `connect_error` "UNAUTHENTICATED",
- * and a user `refuse` names (a banned one) with that code ("BANNED").
+ * and a user `refuse` names (a banned one) with that code ("BANNED"). One account and one
+ * address may hold only so many sockets ("RATE_LIMITED", "too many open connections"), and a
+ * connection whose unsent output passes a limit (a client that stopped reading) is cut off.
  */
 export function createSocketServer(
   httpServer: HttpServer,
@@ -36,7 +91,13 @@ export function createSocketServer(
   onConnection: (socket: FairSocket) => void,
   refuse: (user: AuthUser) => ErrorCode | null = () => null,
   timings: SocketOptions,
+  limits: ConnectionLimits = {},
 ): FairServer {
+  const socketsPerAccount = limits.socketsPerAccount ?? SOCKETS_PER_ACCOUNT_MAX;
+  const socketsPerAddress = limits.socketsPerAddress ?? SOCKETS_PER_ADDRESS_MAX;
+  const sendBufferMaxBytes = limits.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;
+  const byAccount = createCounter();
+  const byAddress = createCounter();
   const io: FairServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
@@ -55,6 +116,18 @@ export function createSocketServer(
     const { user } = session;
     const refused = refuse(user);
     if (refused) return next(new Error(refused));
+    // Behind nginx the peer is the proxy: count the client it forwarded for, by the TRUST_PROXY rule.
+    const address = timings.trustProxy ? clientAddress(socket.handshake, timings.trustProxy) : socket.handshake.address;
+    if (byAccount.get(user.id) >= socketsPerAccount || byAddress.get(address) >= socketsPerAddress) {
+      return next(refusal('RATE_LIMITED', 'too many open connections'));
+    }
+    // Counted from here until the connection closes, whether or not it completes the connect.
+    byAccount.add(user.id);
+    byAddress.add(address);
+    socket.conn.once('close', () => {
+      byAccount.release(user.id);
+      byAddress.release(address);
+    });
     socket.data.user = user;
     socket.data.sessionId = session.id;
     socket.data.booths = new Set();
@@ -86,6 +159,42 @@ export function createSocketServer(
       socket.disconnect(true);
     }
   });
+
+  /** Cuts off a connection that does not read what it is sent, and frees what was queued for it. */
+  function dropIfBacklogged(conn: EngineConnection): void {
+    if (conn.writeBuffer.length === 0 && !conn.transport.socket?.bufferedAmount) return;
+    const bytes = unsentBytes(conn, sendBufferMaxBytes);
+    if (bytes <= sendBufferMaxBytes) return;
+    logger.warn({ unsentBytes: bytes, transport: conn.transport.name }, 'connection not reading; disconnecting');
+    // terminate() drops the WebSocket's kernel-bound buffer now (close() would wait for a close
+    // handshake queued behind it); close(true) discards engine.io's queue.
+    conn.transport.socket?.terminate?.();
+    conn.close(true);
+  }
+  // While a WebSocket write is stuck, engine.io queues every packet in `writeBuffer`: look at
+  // the queue as it grows (every few packets, or at a large one, so a broadcast stays O(1) per
+  // socket) ...
+  io.engine.on('connection', (conn: EngineConnection & { on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): void }) => {
+    let checking = false;
+    conn.on('packetCreate', ({ data }) => {
+      const large = typeof data === 'string' && data.length >= LARGE_PACKET_CHARS;
+      // An empty queue means the transport is keeping up: the usual case costs one comparison.
+      const queued = conn.writeBuffer.length;
+      if (checking || queued === 0 || (!large && queued % BACKLOG_CHECK_EVERY_PACKETS !== 0)) return;
+      // Not in the middle of the emit that is queueing: the broadcast loop finishes first.
+      checking = true;
+      setImmediate(() => {
+        checking = false;
+        dropIfBacklogged(conn);
+      });
+    });
+  });
+  // ... and at every connection a few times a second, for backlogs a few large packets make.
+  const bufferCheck = setInterval(() => {
+    for (const conn of Object.values((io.engine as unknown as { clients: Record<string, EngineConnection> }).clients)) dropIfBacklogged(conn);
+  }, limits.bufferCheckMs ?? SOCKET_BUFFER_CHECK_MS);
+  bufferCheck.unref();
+  httpServer.once('close', () => clearInterval(bufferCheck));
 
   return io;
 }

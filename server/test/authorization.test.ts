@@ -326,7 +326,10 @@ beforeAll(async () => {
   // Video is configured (against a local stand-in for LiveKit's RoomService), so its commands
   // are tried for real too.
   twirp = await startTwirpStandIn();
-  server = await startTestServer({ env: twirp.env, deps: { presenceGraceMs: 300, lobbyIntervalMs: 100 } });
+  // Each actor tries every command in quick succession: lift the command budget (abuse.test.ts
+  // tests it) so every answer here is the authorization decision.
+  const commandBudget = { socketPoints: 1e9, accountPoints: 1e9 };
+  server = await startTestServer({ env: twirp.env, deps: { presenceGraceMs: 300, lobbyIntervalMs: 100, commandBudget } });
   const ids = await boothIdsBySlug(server.baseUrl);
   boothId = ids['peace-direct']!;
   otherBoothId = ids.kujalink!;

@@ -124,7 +124,8 @@ function payloads(command: Command): fc.Arbitrary<unknown> {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Thousands of commands on purpose: the command budget (tested in abuse.test.ts) would refuse them.
+  server = await startTestServer({ deps: { commandBudget: { socketPoints: 1e9, accountPoints: 1e9 } } });
   const admin = new TestClient(server.baseUrl);
   await admin.login('admin@fair.test');
   const booths = (await admin.get('/api/booths')).body as unknown as { id: number }[];

@@ -1,9 +1,11 @@
 import { AccessToken, WebhookReceiver, type TrackSource } from 'livekit-server-sdk';
+import { HAND_QUEUE_BATCH_MS } from '../../shared/limits.js';
 import type { HandEntry } from '../../shared/protocol.js';
 import { can } from '../../shared/roles.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
+import { createPerKeyThrottle } from '../realtime/per-key-throttle.js';
 import { rooms, type FairServer } from '../realtime/types.js';
 import { createHandQueueStore } from './hand-queue.js';
 import { boothIdOfRoom, HOST_SOURCES, joinGrant, PRIVATE_VISITOR_NAME, privateVisitorIdentity, SPEAKER_SOURCES, type LiveKitSettings } from './livekit.js';
@@ -38,7 +40,12 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
   /** Identities connected to each booth's room, as LiveKit's webhooks report them. */
   const participants = new Map<number, Set<string>>();
 
-  const emitQueue = (boothId: number) => io.to(rooms.staff(boothId)).emit('hand:queue', { boothId, queue: hands.list(boothId) });
+  // Staff get the queue at most once per HAND_QUEUE_BATCH_MS per booth, always the latest:
+  // someone raising and lowering a hand in a loop cannot flood them.
+  const queueUpdates = createPerKeyThrottle<number>(HAND_QUEUE_BATCH_MS, (boothId) =>
+    io.to(rooms.staff(boothId)).emit('hand:queue', { boothId, queue: hands.list(boothId) }),
+  );
+  const emitQueue = (boothId: number) => queueUpdates.schedule(boothId);
 
   function setParticipant(boothId: number, identity: string, present: boolean | 'none'): void {
     const before = participants.get(boothId)?.size ?? 0;
@@ -92,6 +99,8 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
 
   return {
     available: livekit !== null,
+    /** Stops pending queue updates. */
+    close: () => queueUpdates.close(),
     participantsIn: (boothId: number) => participants.get(boothId)?.size ?? 0,
 
     /** Whether one of this person's live connections has joined the booth. */

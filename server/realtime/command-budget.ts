@@ -1,0 +1,174 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  ABUSE_RECONNECT_COOLDOWN_MS,
+  CHAT_HISTORY_MAX_PAGE,
+  CHAT_HISTORY_PAGE,
+  COMMAND_BUDGET_ACCOUNT_POINTS,
+  COMMAND_BUDGET_SOCKET_POINTS,
+  COMMAND_BUDGET_WINDOW_SECONDS,
+  COMMAND_REFUSALS_BEFORE_DISCONNECT,
+} from '../../shared/limits.js';
+import type { CLIENT_COMMANDS } from '../../shared/protocol.js';
+import { fail, type Failure } from '../http/errors.js';
+import type { Logger } from '../logger.js';
+import type { FairSocket } from './types.js';
+
+type CommandName = keyof typeof CLIENT_COMMANDS;
+
+/**
+ * Points per command, by the work it makes the server do: a history page reads and sends up
+ * to a hundred rows, a join touches presence, the visit log and a history page and tells the
+ * whole booth; a chat message is one row and one broadcast (and has its own rate limit too).
+ */
+export const COMMAND_COST_POINTS: Record<CommandName, number> = {
+  'booth:join': 5,
+  'booth:leave': 2,
+  'chat:send': 1,
+  'chat:history': 1,
+  'hand:raise': 2,
+  'hand:lower': 2,
+  'hand:list': 1,
+  'hand:grant': 2,
+  'hand:revoke': 2,
+  'video:mute-track': 2,
+  'video:remove': 2,
+  'chat:delete': 1,
+  'chat:pin': 1,
+  'moderation:mute': 1,
+  'moderation:unmute': 1,
+  'moderation:kick': 2,
+  'moderation:ban': 2,
+  'moderation:unban': 1,
+  'booth:update': 3,
+  'booth:edit': 3,
+  'schedule:add': 2,
+  'schedule:remove': 2,
+  'report:create': 2,
+  'report:resolve': 1,
+  'announcement:create': 3,
+};
+/** Messages a command's page costs one extra point per. */
+const MESSAGES_PER_POINT = 10;
+
+/** The history rows a payload asks for, read from the raw payload (it is not parsed yet). */
+function requestedRows(payload: unknown, field: 'limit' | 'historyLimit'): number {
+  const value = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)[field] : undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return CHAT_HISTORY_PAGE;
+  return Math.min(CHAT_HISTORY_MAX_PAGE, Math.max(1, value));
+}
+
+/** What one command costs: its base points, plus a point per ten history rows it asks for. */
+export function commandCost(command: CommandName, payload: unknown): number {
+  const base = COMMAND_COST_POINTS[command];
+  if (command === 'chat:history') return base + Math.ceil(requestedRows(payload, 'limit') / MESSAGES_PER_POINT);
+  if (command === 'booth:join') return base + Math.ceil(requestedRows(payload, 'historyLimit') / MESSAGES_PER_POINT);
+  return base;
+}
+
+/**
+ * Where points are kept. In memory now; rate-limiter-flexible has Redis and PostgreSQL
+ * backends with the same `consume`, so a scaled fair swaps this store and nothing else.
+ */
+export interface BudgetStore {
+  /** Takes `points` from `key`'s budget: 0 when granted, else the milliseconds until it would be. */
+  take(key: string, points: number): Promise<number>;
+  forget(key: string): void;
+}
+
+export function createMemoryBudgetStore(points: number, windowSeconds: number): BudgetStore {
+  const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
+  return {
+    take: (key, cost) =>
+      limiter.consume(key, cost).then(
+        () => 0,
+        (refusal: unknown) => {
+          if (refusal instanceof RateLimiterRes) return Math.max(1, refusal.msBeforeNext);
+          throw refusal;
+        },
+      ),
+    forget(key) {
+      void limiter.delete(key);
+    },
+  };
+}
+
+export interface CommandBudgetOptions {
+  socketPoints?: number;
+  accountPoints?: number;
+  windowSeconds?: number;
+  refusalsBeforeDisconnect?: number;
+  reconnectCooldownMs?: number;
+}
+
+/** Admits or refuses one socket's commands. */
+export interface CommandGate {
+  /** null: go ahead. A failure: answer it and do not run the command. */
+  admit(command: CommandName, payload: unknown): Promise<Failure | null>;
+}
+
+export type CommandBudget = ReturnType<typeof createCommandBudget>;
+
+/**
+ * Per-socket and per-account command budgets. A socket that keeps hammering past its budget
+ * (COMMAND_REFUSALS_BEFORE_DISCONNECT refusals in a window) is disconnected, logged, and its
+ * account may not reconnect for a short cool-down, so a reconnect loop costs nothing either.
+ */
+export function createCommandBudget(logger: Logger, options: CommandBudgetOptions = {}, now: () => number = Date.now) {
+  const windowSeconds = options.windowSeconds ?? COMMAND_BUDGET_WINDOW_SECONDS;
+  const windowMs = windowSeconds * 1000;
+  const refusalsBeforeDisconnect = options.refusalsBeforeDisconnect ?? COMMAND_REFUSALS_BEFORE_DISCONNECT;
+  const cooldownMs = options.reconnectCooldownMs ?? ABUSE_RECONNECT_COOLDOWN_MS;
+  const sockets = createMemoryBudgetStore(options.socketPoints ?? COMMAND_BUDGET_SOCKET_POINTS, windowSeconds);
+  const accounts = createMemoryBudgetStore(options.accountPoints ?? COMMAND_BUDGET_ACCOUNT_POINTS, windowSeconds);
+  /** Accounts cut off for abuse, until when. */
+  const coolingDown = new Map<string, number>();
+
+  return {
+    /** Until when this account's new connections are refused (ms epoch), or null. */
+    cooldownUntil(userId: string): number | null {
+      const until = coolingDown.get(userId);
+      if (until === undefined) return null;
+      if (until > now()) return until;
+      coolingDown.delete(userId);
+      return null;
+    },
+
+    /** The gate for one socket; its budget is forgotten when it disconnects. */
+    gate(socket: FairSocket): CommandGate {
+      const userId = socket.data.user.id;
+      // Per window: refusals, and commands by name (for the log line; never payloads).
+      let windowStartedAt = now();
+      let refusals = 0;
+      let counts: Partial<Record<CommandName, number>> = {};
+      socket.once('disconnect', () => sockets.forget(socket.id));
+
+      function refused(waitMs: number): Failure {
+        refusals++;
+        if (refusals === refusalsBeforeDisconnect) {
+          logger.warn({ userId, socketId: socket.id, refusals, windowSeconds, commands: counts }, 'command budget abused; disconnecting');
+          coolingDown.set(userId, now() + cooldownMs);
+          socket.disconnect(true);
+        }
+        const retryAfterSeconds = Math.ceil(waitMs / 1000);
+        return fail('RATE_LIMITED', `Too many requests; wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+      }
+
+      return {
+        async admit(command, payload) {
+          const at = now();
+          if (at - windowStartedAt >= windowMs) {
+            windowStartedAt = at;
+            refusals = 0;
+            counts = {};
+          }
+          counts[command] = (counts[command] ?? 0) + 1;
+          const cost = commandCost(command, payload);
+          const socketWaitMs = await sockets.take(socket.id, cost);
+          if (socketWaitMs > 0) return refused(socketWaitMs);
+          const accountWaitMs = await accounts.take(userId, cost);
+          return accountWaitMs > 0 ? refused(accountWaitMs) : null;
+        },
+      };
+    },
+  };
+}
