@@ -2,8 +2,12 @@ import { loadOutbox, persistOutbox, joinCurrentBooth, registerBoothListeners } f
 import { registerLobbyListeners } from '../features/lobby/lobby-listeners.js';
 import { registerVideoListeners } from '../features/video/video-actions.js';
 import { registerModerationListeners } from '../features/moderation/moderation-listeners.js';
+import { retryDelayMs } from '../features/booth/send-retry.js';
 import { closeSocket, createSocket } from '../lib/socket.js';
 import { useStore } from './store.js';
+
+/** A refused handshake is tried again no sooner than this (the server's flood cool-down is 10 s). */
+const REFUSED_RETRY_MIN_MS = 5_000;
 
 /**
  * Opens the realtime connection at boot, in parallel with asking who the member is (the
@@ -56,12 +60,25 @@ export function startRealtime(): () => void {
     const { me } = useStore.getState();
     if (me && !socket.active) socket.connect();
   };
+  let refusedAttempts = 0;
+  let refusedRetry: ReturnType<typeof setTimeout> | undefined;
+  socket.on('connect', () => {
+    refusedAttempts = 0;
+  });
   socket.on('connect_error', (error) => {
     if (error.message === 'UNAUTHENTICATED' || error.message === 'BANNED') {
       useStore.getState().setMe(null);
       return;
     }
     setConnection(navigator.onLine ? 'reconnecting' : 'offline');
+    // Refused by the server itself (too many tabs, or a cool-down after flooding): Socket.IO
+    // does not retry these, so we do, backing off with jitter so a crowd does not return at once.
+    if (error.message === 'RATE_LIMITED') {
+      clearTimeout(refusedRetry);
+      refusedRetry = setTimeout(() => {
+        if (useStore.getState().me && !socket.active) socket.connect();
+      }, retryDelayMs(refusedAttempts++, REFUSED_RETRY_MIN_MS));
+    }
   });
 
   // The device knows before Socket.IO's ping does: act on it at once.
@@ -83,6 +100,7 @@ export function startRealtime(): () => void {
     window.removeEventListener('online', goOnline);
     unsubscribeOutbox();
     unsubscribePrivate();
+    clearTimeout(refusedRetry);
     closeSocket();
   };
 }

@@ -143,12 +143,15 @@ export async function joinCurrentBooth(): Promise<void> {
   clearTimeout(joinRetryTimer);
   if (!ack.ok) {
     set({ boothError: ack.error });
-    // Storage busy: the error says we keep trying, and we do, with the same backoff as chat.
-    if (ack.error.code === 'UNAVAILABLE') {
+    // Storage busy, or over the command budget: the error says we keep trying, and we do,
+    // with the same backoff as chat, never sooner than the server asked.
+    const { code, details } = ack.error;
+    if (code === 'UNAVAILABLE' || code === 'RATE_LIMITED') {
       const boothId = view.boothId;
+      const askedMs = code === 'UNAVAILABLE' ? details?.retryAfterMs : (details?.retryAfterSeconds ?? 0) * 1000;
       joinRetryTimer = setTimeout(() => {
         if (get().boothView?.boothId === boothId) void joinCurrentBooth();
-      }, retryDelayMs(joinAttempts++, ack.error.details?.retryAfterMs));
+      }, retryDelayMs(joinAttempts++, askedMs));
     }
     return;
   }
