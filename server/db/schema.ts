@@ -46,7 +46,8 @@ export const sessions = sqliteTable(
     /** How they signed in: 'password' or 'passkey'. */
     method: text('method').$type<'password' | 'passkey'>(),
   },
-  (table) => [index('sessions_user_idx').on(table.userId)],
+  // The expiry sweep looks for the next session to expire: indexed, not a table scan.
+  (table) => [index('sessions_user_idx').on(table.userId), index('sessions_expires_idx').on(table.expiresAt)],
 );
 
 /** WebAuthn credentials (passkeys). The public key only: the private key never leaves the device. */
@@ -241,7 +242,13 @@ export const auditLog = sqliteTable(
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (table) => [index('audit_log_action_idx').on(table.action), index('audit_log_booth_idx').on(table.boothId), index('audit_log_target_idx').on(table.targetUserId)],
+  (table) => [
+    // Deleting a message (retention, erasure) sets its audit lines' message_id to null: indexed.
+    index('audit_log_message_idx').on(table.messageId),
+    index('audit_log_action_idx').on(table.action),
+    index('audit_log_booth_idx').on(table.boothId),
+    index('audit_log_target_idx').on(table.targetUserId),
+  ],
 );
 
 /** One person's stay in a booth, for the staff figures. `left_at` is null while they are there. */
