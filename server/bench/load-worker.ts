@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { BenchMember, FromWorker, ToWorker, WorkerProgress, WorkerReport } from './worker-messages.js';
+// The bench runs our server with NODE_ENV=production, whose session cookie has the __Host- name.
+import { SESSION_COOKIE_PRODUCTION } from '../auth/cookies.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 const ACK_TIMEOUT_MS = 30_000;
@@ -73,7 +75,7 @@ function open(url: string, spec: BenchMember): Promise<boolean> {
   const socket = io(url, {
     ...nodeOnly,
     transports: ['websocket'],
-    extraHeaders: { cookie: `fair_session=${spec.token}` },
+    extraHeaders: { cookie: `${SESSION_COOKIE_PRODUCTION}=${spec.token}` },
     reconnection: false,
     forceNew: true,
     timeout: CONNECT_TIMEOUT_MS,

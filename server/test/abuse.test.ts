@@ -139,7 +139,7 @@ async function loopFor(step: (i: number) => Promise<unknown>): Promise<number> {
 }
 
 describe('coalescing (with the budget lifted)', () => {
-  it('sends bystanders at most a few presence frames a second however fast someone flips private', async () => {
+  it('sends bystanders at most a few presence frames a second however fast someone leaves and re-enters', async () => {
     const bystander = await joined(open, 'member2@fair.test');
     const staff = await joined(open, 'host@fair.test');
     const flipper = await joined(open, await freshMember(open));
@@ -150,9 +150,10 @@ describe('coalescing (with the budget lifted)', () => {
       who.socket.on('presence:left', ({ userId }) => seen.push({ to: name, event: 'left', userId }));
     }
     const started = Date.now();
-    // Ends public: i = even → private, so the last (odd) flip is public.
-    let flips = await loopFor((i) => request(flipper.socket, 'booth:join', { boothId, private: i % 2 === 0 }));
-    if (flips % 2 === 1) flips += Number((await request(flipper.socket, 'booth:join', { boothId, private: false })).ok);
+    // Ends present: i = even → leave, so the last (odd) flip is a join. (Flipping `private`
+    // no longer flips anything: a visit stays private until it ends; see the test below.)
+    let flips = await loopFor((i) => request(flipper.socket, i % 2 === 0 ? 'booth:leave' : 'booth:join', { boothId }));
+    if (flips % 2 === 1) flips += Number((await request(flipper.socket, 'booth:join', { boothId })).ok);
     await sleep(PRESENCE_BATCH_MS * 2);
     const seconds = (Date.now() - started) / 1000;
 
@@ -163,9 +164,22 @@ describe('coalescing (with the budget lifted)', () => {
     expect(toBystander.length).toBeLessThanOrEqual(perInterval); // one left or joined per flush
     expect(toStaff.length).toBeLessThanOrEqual(2 * perInterval); // left + joined (private) per flush
     expect(toBystander.length / seconds).toBeLessThanOrEqual(3);
-    // The bystander ends where the flipper does: present and public.
+    // The bystander ends where the flipper does: present.
     const last = toBystander.at(-1);
     if (last) expect(last).toEqual({ to: 'bystander', event: 'joined', userId: flipper.userId });
+  });
+
+  it('tells bystanders once that someone went private, however often they flip', async () => {
+    const bystander = await joined(open, 'member2@fair.test');
+    const flipper = await joined(open, await freshMember(open));
+    await sleep(PRESENCE_BATCH_MS * 2);
+    const seen: string[] = [];
+    bystander.socket.on('presence:joined', ({ entry }) => entry.userId === flipper.userId && seen.push('joined'));
+    bystander.socket.on('presence:left', ({ userId }) => userId === flipper.userId && seen.push('left'));
+    const flips = await loopFor((i) => request(flipper.socket, 'booth:join', { boothId, private: i % 2 === 0 }));
+    await sleep(PRESENCE_BATCH_MS * 2);
+    expect(flips).toBeGreaterThan(100);
+    expect(seen).toEqual(['left']);
   });
 
   it('still tells a member who joined mid-batch that someone in their snapshot left in that batch', async () => {
