@@ -265,3 +265,50 @@ describe('the private pseudonym', () => {
     expect(leaksIn(join)).toEqual([]);
   });
 });
+
+describe('private pseudonyms and retention', () => {
+  it('deletes a pseudonym with the last private message it was on, and keeps one an open report still needs', async () => {
+    const fairEnds = new Date(Date.now() + 3_600_000);
+    const fair = await startTestServer({ env: { FAIR_ENDS_AT: fairEnds.toISOString() }, deps: { retentionJob: 'on-demand', presenceGraceMs: GRACE_MS } });
+    const sockets: ClientSocket[] = [];
+    try {
+      const ids = await boothIdsBySlug(fair.baseUrl);
+      const [reportedBooth, quietBooth] = Object.values(ids) as [number, number];
+      await createUser(fair.db, { email: VISITOR.email, displayName: VISITOR.displayName, role: 'member' });
+      const visitor = new TestClient(fair.baseUrl);
+      await visitor.login(VISITOR.email);
+      const socket = openSocket(fair.baseUrl, visitor.cookie);
+      sockets.push(socket);
+      await connected(socket);
+      const join = await request<BoothJoinData>(socket, 'booth:join', { boothId: reportedBooth, private: true });
+      if (!join.ok) throw new Error(join.error.code);
+      const held = await say(socket, reportedBooth, 'reported, privately');
+      await say(socket, reportedBooth, 'not reported');
+      expect((await request(socket, 'booth:join', { boothId: quietBooth, private: true })).ok).toBe(true);
+      const reporter = await signedInSocket(fair.baseUrl, 'member@fair.test');
+      sockets.push(reporter.socket);
+      expect((await request(reporter.socket, 'booth:join', { boothId: reportedBooth })).ok).toBe(true);
+      expect((await request(reporter.socket, 'report:create', { messageId: held.id, reason: 'spam' })).ok).toBe(true);
+      for (const s of sockets) s.disconnect();
+      await sleep(GRACE_MS + 200);
+      expect(fair.db.select().from(privateAliases).all()).toHaveLength(2);
+
+      fair.clock.advance(fairEnds.getTime() - Date.now() + fair.config.retentionMs + DAY_MS);
+      const counts = await fair.app.runRetention();
+      // The quiet booth's pseudonym links nothing any more; the reported message still needs its own.
+      expect(counts).toMatchObject({ messages: 1, privateAliases: 1 });
+      expect(fair.db.select({ boothId: privateAliases.boothId }).from(privateAliases).all()).toEqual([{ boothId: reportedBooth }]);
+
+      // The held message is still masked for members.
+      const reader = await signedInSocket(fair.baseUrl, 'member2@fair.test');
+      sockets.push(reader.socket);
+      const readerJoin = await request<BoothJoinData>(reader.socket, 'booth:join', { boothId: reportedBooth });
+      if (!readerJoin.ok) throw new Error(readerJoin.error.code);
+      expect(readerJoin.data.messages.map((m) => m.author.id)).toEqual([join.data.privateAlias!.id]);
+      expect(leaksIn(readerJoin.data)).toEqual([]);
+    } finally {
+      for (const s of sockets) s.disconnect();
+      await fair.close();
+    }
+  });
+});
