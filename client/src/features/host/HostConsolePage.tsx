@@ -15,13 +15,13 @@ import { formatTimeRange } from '../../lib/time.js';
 
 const NO_ANSWER: ApiError = { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' };
 
-/** A form section that sends one command and shows "Saved." or the error in the member's language. */
 /** A private visitor waits under the booth pseudonym (only moderators get names): translated here. */
 function waitingName(t: ReturnType<typeof useT>, person: { userId: string; displayName: string }): string {
   const number = privateVisitorNumber({ id: person.userId, displayName: person.displayName });
   return number === null ? person.displayName : t('privacy.privateVisitor', { number });
 }
 
+/** A form section that sends one command and shows "Saved." or the error in the member's language. */
 function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title: string; submitLabel: string; send: () => Promise<Ack<T> | null>; onDone?: (data: T) => void; children: ReactNode }) {
   const t = useT();
   const headingId = useId();
