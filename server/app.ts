@@ -14,6 +14,7 @@ import { boothHandlers, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
 import { chatHandlers } from './chat/handlers.js';
 import { createChatService } from './chat/service.js';
+import { createPrivateAliasStore } from './chat/private-aliases.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
@@ -161,6 +162,7 @@ export function createApplication(deps: AppDeps): Application {
   survive('close open visits', () => visits.closeOpenVisits());
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const chat = createChatService({ db, clock });
+  const aliases = createPrivateAliasStore(db, clock);
   const app = express();
   const timeouts = deps.connectionTimeouts ?? {};
   const httpServer = createServer(
@@ -180,7 +182,7 @@ export function createApplication(deps: AppDeps): Application {
     (socket) => {
       if (can(socket.data.user, 'moderation:review')) void socket.join(rooms.moderators);
       socket.emit('lobby:occupancy', booths.occupancy());
-      const handlerDeps = { io, auth, booths, presence, chat, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
+      const handlerDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
       registerCommands(
         socket,
         {
@@ -307,7 +309,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
   app.use(videoTokenRoute(auth, booths, video));
-  app.use(hostRoutes(auth, { booths, presence, visits, clock }));
+  app.use(hostRoutes(auth, { booths, presence, visits, aliases, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));
   app.use(privacyRoutes(auth, { db, clock, confirmIdentity: createPasswordConfirmation(db, clock), eraser: createAccountEraser({ db, clock, audit, io, enforcer, booths, logger }) }));
   app.use(sessionRoutes(auth, sessions));

@@ -119,6 +119,12 @@ export const chatMessageSchema = z.object({
   body: z.string(),
   createdAt: z.string(),
   deleted: z.literal(true).optional(),
+  /**
+   * Sent during a private visit. Only the booth's staff (hosts, moderators, admins) and the
+   * author receive it, with the real author; everyone else gets the pseudonym author
+   * `{ id: 'private:<opaqueId>', displayName: 'Private visitor <n>', role: 'member' }` and no marker.
+   */
+  private: z.literal(true).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
@@ -138,6 +144,8 @@ export const boothJoinDataSchema = z.object({
   messages: z.array(chatMessageSchema),
   /** The booth's highest sequence number (0 for an empty booth). */
   lastSeq: seq,
+  /** On a private visit: the name and id others see on your messages here; null otherwise. */
+  privateAlias: z.object({ id: z.string(), displayName: z.string() }).nullable().optional(),
 });
 export type BoothJoinData = z.infer<typeof boothJoinDataSchema>;
 

@@ -1,6 +1,8 @@
 import { can } from '../../shared/roles.js';
 import type { PresenceEntry } from '../../shared/protocol.js';
-import type { ChatService } from '../chat/service.js';
+import type { PrivateAliasStore } from '../chat/private-aliases.js';
+import { viewFor, type ChatService } from '../chat/service.js';
+import { privateAuthor } from '../../shared/private-visit.js';
 import type { RestrictionStore } from '../moderation/restrictions.js';
 import { fail, ok } from '../http/errors.js';
 import { announceJoin, announceLeave } from '../presence/broadcast.js';
@@ -14,6 +16,7 @@ export interface BoothHandlerDeps {
   booths: BoothService;
   presence: PresenceStore;
   chat: ChatService;
+  aliases: PrivateAliasStore;
   restrictions: RestrictionStore;
   occupancyChanged: (boothId: number) => void;
 }
@@ -23,7 +26,7 @@ export function visiblePresence(entries: PresenceEntry[], viewerId: string, view
   return viewerIsStaff ? entries : entries.filter((entry) => !entry.private || entry.userId === viewerId);
 }
 
-export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, restrictions, occupancyChanged }: BoothHandlerDeps): CommandHandlers {
+export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, aliases, restrictions, occupancyChanged }: BoothHandlerDeps): CommandHandlers {
   const user = socket.data.user;
   return {
     'booth:join': async ({ boothId, private: privately = false, historyLimit }) => {
@@ -50,9 +53,12 @@ export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, 
       try {
         const messages = chat.history({ boothId, limit: historyLimit });
         const lastSeq = chat.lastSeq(boothId);
+        // A private visit (this join's choice, or the visit's from another device) gets its
+        // stored pseudonym before the person is shown anywhere, so the ack can tell them.
+        const alias = privately || presence.isPrivate(boothId, user.id) ? aliases.ensure(boothId, user.id) : null;
         // Last: it writes the visit before changing presence, and changes nothing if that throws.
         const outcome = presence.join(boothId, user, socket.id, privately);
-        joined = { messages, lastSeq, outcome };
+        joined = { messages, lastSeq, outcome, alias };
       } catch (err) {
         if (!wasIn) {
           socket.data.booths.delete(boothId);
@@ -60,14 +66,15 @@ export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, 
         }
         throw err;
       }
-      const { messages, lastSeq, outcome } = joined;
+      const { messages, lastSeq, outcome, alias } = joined;
       announceJoin(socket, boothId, outcome);
       if (outcome.arrived) occupancyChanged(boothId);
       return ok({
         booth: { ...booth, occupancy: presence.count(boothId) },
         presence: visiblePresence(presence.list(boothId), user.id, staff),
-        messages,
+        messages: messages.map((stored) => viewFor(user, stored)),
         lastSeq,
+        privateAlias: alias ? (({ id, displayName }) => ({ id, displayName }))(privateAuthor(alias)) : null,
       });
     },
 

@@ -5,7 +5,8 @@ import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { boothSessions, booths, messages, users } from '../db/schema.js';
+import { boothSessions, booths, messages, privateAliases, users } from '../db/schema.js';
+import { privateAuthor } from '../../shared/private-visit.js';
 import { fail, ok, type Result } from '../http/errors.js';
 
 type BoothRow = typeof booths.$inferSelect;
@@ -44,12 +45,29 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     const byId = new Map<number, PinnedMessage>();
     if (ids.length === 0) return byId;
     const found = db
-      .select({ messageId: messages.id, seq: messages.seq, body: messages.body, authorName: users.displayName })
+      .select({
+        messageId: messages.id,
+        seq: messages.seq,
+        body: messages.body,
+        authorName: users.displayName,
+        private: messages.private,
+        aliasNumber: privateAliases.number,
+        aliasOpaqueId: privateAliases.opaqueId,
+      })
       .from(messages)
       .innerJoin(users, eq(users.id, messages.userId))
+      .leftJoin(privateAliases, and(eq(privateAliases.boothId, messages.boothId), eq(privateAliases.userId, messages.userId)))
       .where(and(inArray(messages.id, ids), isNull(messages.deletedAt)))
       .all();
-    for (const pinned of found) byId.set(pinned.messageId, pinned);
+    // The pin goes to everyone connected: a private message's pin carries the pseudonym, never the name.
+    for (const { private: isPrivate, aliasNumber, aliasOpaqueId, ...pinned } of found) {
+      const authorName = !isPrivate
+        ? pinned.authorName
+        : aliasNumber !== null && aliasOpaqueId !== null
+          ? privateAuthor({ number: aliasNumber, opaqueId: aliasOpaqueId }).displayName
+          : 'Private visitor';
+      byId.set(pinned.messageId, { ...pinned, authorName });
+    }
     return byId;
   }
 

@@ -4,23 +4,31 @@ import { fail, ok } from '../http/errors.js';
 import type { RestrictionStore } from '../moderation/restrictions.js';
 import type { CommandHandlers } from '../realtime/commands.js';
 import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
-import type { ChatService } from './service.js';
+import type { PresenceStore } from '../presence/presence-store.js';
+import type { PrivateAliasStore } from './private-aliases.js';
+import { maskMessage, viewFor, type ChatService } from './service.js';
 
 export interface ChatDeps {
   io: FairServer;
   chat: ChatService;
   booths: BoothService;
   restrictions: RestrictionStore;
+  presence: PresenceStore;
+  aliases: PrivateAliasStore;
 }
 
-export function chatHandlers(socket: FairSocket, { io, chat, booths, restrictions }: ChatDeps): CommandHandlers {
+export function chatHandlers(socket: FairSocket, { io, chat, booths, restrictions, presence, aliases }: ChatDeps): CommandHandlers {
   const user = socket.data.user;
   const notInBooth = () => fail('NOT_IN_BOOTH', 'Enter the booth before chatting in it.');
   return {
     'chat:send': (input) => {
       if (!socket.data.booths.has(input.boothId)) return notInBooth();
       const staff = can(user, 'booth:staff', { boothId: input.boothId });
+      // Decided here from the visit, never from the client: the pseudonym must exist before the message does.
+      const privately = presence.isPrivate(input.boothId, user.id);
+      if (privately) aliases.ensure(input.boothId, user.id);
       const result = chat.send(user, input, {
+        private: privately,
         slowModeSeconds: staff ? 0 : booths.slowModeSeconds(input.boothId),
         refuse() {
           const muted = restrictions.mute(user.id, input.boothId);
@@ -32,13 +40,21 @@ export function chatHandlers(socket: FairSocket, { io, chat, booths, restriction
       });
       if (!result.ok) return result;
       // Broadcast only what was newly committed; a resend gets its ack and nothing else.
-      if (result.data.created) io.to(rooms.booth(input.boothId)).emit('chat:created', result.data.message);
-      return ok(result.data.message);
+      const { message: stored, created } = result.data;
+      if (created) {
+        const { boothId } = input;
+        if (stored.maskedAuthor) {
+          // Staff and the author's own tabs see who wrote it; every other socket in the booth the pseudonym.
+          io.to(rooms.booth(boothId)).except([rooms.staff(boothId), rooms.user(user.id)]).emit('chat:created', maskMessage(stored));
+          io.to(rooms.staff(boothId)).to(rooms.user(user.id)).emit('chat:created', stored.message);
+        } else io.to(rooms.booth(boothId)).emit('chat:created', stored.message);
+      }
+      return ok(stored.message);
     },
 
     'chat:history': (query) => {
       if (!socket.data.booths.has(query.boothId)) return notInBooth();
-      return ok({ messages: chat.history(query) });
+      return ok({ messages: chat.history(query).map((stored) => viewFor(user, stored)) });
     },
   };
 }

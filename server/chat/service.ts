@@ -1,11 +1,13 @@
 import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
 import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
+import { privateAuthor } from '../../shared/private-visit.js';
+import { can } from '../../shared/roles.js';
 import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
-import { messages, users } from '../db/schema.js';
+import { messages, privateAliases, users } from '../db/schema.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
 
@@ -23,11 +25,56 @@ const messageColumns = {
   authorName: users.displayName,
   authorRole: users.role,
   authorDeletedAt: users.deletedAt,
+  private: messages.private,
+  aliasNumber: privateAliases.number,
+  aliasOpaqueId: privateAliases.opaqueId,
 };
 
-type MessageRow = { [K in keyof typeof messageColumns]: (typeof messageColumns)[K]['_']['data'] | ((typeof messageColumns)[K]['_']['notNull'] extends true ? never : null) };
+type ColumnRow = { [K in keyof typeof messageColumns]: (typeof messageColumns)[K]['_']['data'] | ((typeof messageColumns)[K]['_']['notNull'] extends true ? never : null) };
+/** The pseudonym's columns come from a left join: absent for public messages. */
+type MessageRow = Omit<ColumnRow, 'aliasNumber' | 'aliasOpaqueId'> & { aliasNumber: number | null; aliasOpaqueId: string | null };
+
+/**
+ * A message as it is stored, with its real author. Never send one as it is: `viewFor` decides
+ * what each viewer may see of a private message's author.
+ */
+export interface StoredMessage {
+  message: ChatMessage;
+  /** What members other than the author and the booth's staff see as the author of a private message. */
+  maskedAuthor: ChatMessage['author'] | null;
+}
+
+/** A private message whose pseudonym is gone (retention) still links to nobody. */
+const UNKNOWN_PRIVATE_AUTHOR = { id: 'private:', displayName: 'Private visitor', role: 'member' } as const;
 
 /** A deleted message keeps its place in the sequence but never carries its body to clients. */
+function toStored(row: MessageRow): StoredMessage {
+  const message = toMessage(row);
+  if (!row.private || row.authorDeletedAt) return { message, maskedAuthor: null };
+  message.private = true;
+  const maskedAuthor =
+    row.aliasNumber !== null && row.aliasOpaqueId !== null ? privateAuthor({ number: row.aliasNumber, opaqueId: row.aliasOpaqueId }) : { ...UNKNOWN_PRIVATE_AUTHOR };
+  return { message, maskedAuthor };
+}
+
+/**
+ * What one viewer sees of a message: the real author (and the `private` marker) for the author
+ * themself and the booth's staff (hosts, moderators, admins); the pseudonym for everyone else.
+ */
+export function viewFor(viewer: { id: string; role: AuthUser['role']; hostedBoothIds: readonly number[] }, stored: StoredMessage): ChatMessage {
+  if (!stored.maskedAuthor) return stored.message;
+  const { message } = stored;
+  if (message.author.id === viewer.id || can(viewer, 'booth:staff', { boothId: message.boothId })) return message;
+  return maskMessage(stored);
+}
+
+/** The message as members other than its author and the booth's staff see it. */
+export function maskMessage(stored: StoredMessage): ChatMessage {
+  if (!stored.maskedAuthor) return stored.message;
+  const { private: _marker, ...rest } = stored.message;
+  return { ...rest, author: { ...stored.maskedAuthor } };
+}
+
 function toMessage(row: MessageRow): ChatMessage {
   const message: ChatMessage = {
     id: row.id,
@@ -49,6 +96,8 @@ export interface SendPolicy {
   slowModeSeconds: number;
   /** Refuses the message for a reason of its own (a mute); null lets it through. */
   refuse?: () => Failure | null;
+  /** Sent during a private visit (the server decides, from presence): stored with `private = true`. */
+  private?: boolean;
 }
 
 export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCounter }) {
@@ -59,7 +108,12 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
 
   // Prepared once: every join and every message runs these, and building and compiling the
   // SQL on each call cost about three times what running it does.
-  const selectMessages = () => db.select(messageColumns).from(messages).innerJoin(users, eq(users.id, messages.userId));
+  const selectMessages = () =>
+    db
+      .select(messageColumns)
+      .from(messages)
+      .innerJoin(users, eq(users.id, messages.userId))
+      .leftJoin(privateAliases, and(eq(messages.private, true), eq(privateAliases.boothId, messages.boothId), eq(privateAliases.userId, messages.userId)));
   const inBooth = eq(messages.boothId, sql.placeholder('boothId'));
   const ownMessage = selectMessages()
     .where(and(eq(messages.userId, sql.placeholder('userId')), eq(messages.clientMsgId, sql.placeholder('clientMsgId'))))
@@ -73,6 +127,7 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       clientMsgId: sql.placeholder('clientMsgId'),
       body: sql.placeholder('body'),
       createdAt: sql.placeholder('createdAt'),
+      private: sql.placeholder('private'),
     })
     .prepare();
   const limit = sql.placeholder('limit');
@@ -85,9 +140,9 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     .where(inBooth)
     .prepare();
 
-  function findOwn(userId: string, clientMsgId: string): ChatMessage | undefined {
+  function findOwn(userId: string, clientMsgId: string): StoredMessage | undefined {
     const row = ownMessage.get({ userId, clientMsgId });
-    return row && toMessage(row);
+    return row && toStored(row);
   }
 
   return {
@@ -100,10 +155,10 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       author: AuthUser,
       input: { boothId: number; clientMsgId: string; body: string },
       policy: SendPolicy = { slowModeSeconds: 0 },
-    ): Result<{ message: ChatMessage; created: boolean }> {
+    ): Result<{ message: StoredMessage; created: boolean }> {
       const existing = findOwn(author.id, input.clientMsgId);
       if (existing) {
-        if (existing.boothId !== input.boothId) return fail('INVALID_PAYLOAD', 'clientMsgId: already used for another booth', { field: 'clientMsgId' });
+        if (existing.message.boothId !== input.boothId) return fail('INVALID_PAYLOAD', 'clientMsgId: already used for another booth', { field: 'clientMsgId' });
         return ok({ message: existing, created: false });
       }
       const refused = policy.refuse?.();
@@ -124,7 +179,7 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       // Committed in an explicit transaction, then read back: `ok` means the row is stored.
       // A storage failure throws (the edge answers UNAVAILABLE) and counts against no limit,
       // so the client's retry of the same clientMsgId is not refused by slow mode.
-      writeDurably(db, () => insertMessage.run({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt }));
+      writeDurably(db, () => insertMessage.run({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt, private: policy.private ?? false }));
       const stored = findOwn(author.id, input.clientMsgId);
       if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
       rate.add(rateKey, now);
@@ -133,18 +188,18 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     },
 
     /** A page of messages in sequence order: the latest, older than beforeSeq, or newer than afterSeq. */
-    history(query: ChatHistoryQuery): ChatMessage[] {
+    history(query: ChatHistoryQuery): StoredMessage[] {
       const limit = query.limit ?? CHAT_HISTORY_PAGE;
       const boothId = query.boothId;
-      if (query.afterSeq !== undefined) return after.all({ boothId, seq: query.afterSeq, limit }).map(toMessage);
+      if (query.afterSeq !== undefined) return after.all({ boothId, seq: query.afterSeq, limit }).map(toStored);
       const page = query.beforeSeq !== undefined ? before.all({ boothId, seq: query.beforeSeq, limit }) : latest.all({ boothId, limit });
-      return page.reverse().map(toMessage);
+      return page.reverse().map(toStored);
     },
 
-    /** One message with its author, deleted or not (for moderation). */
+    /** One message with its real author, deleted or not (for moderation; never sent to members as it is). */
     byId(messageId: number): ChatMessage | undefined {
       const row = selectMessages().where(eq(messages.id, messageId)).get();
-      return row && toMessage(row);
+      return row && toStored(row).message;
     },
 
     /** The text as written, for moderators reviewing a report (kept after a soft delete). */

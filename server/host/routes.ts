@@ -9,6 +9,8 @@ import { currentUser, requireUser } from '../http/middleware.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import type { Clock } from '../auth/service.js';
 import type { VisitLog } from './visits.js';
+import type { PrivateAliasStore } from '../chat/private-aliases.js';
+import { privateAuthor } from '../../shared/private-visit.js';
 
 const DAY_MS = 86_400_000;
 const MAX_OFFSET_MINUTES = 14 * 60;
@@ -23,7 +25,7 @@ export function startOfDay(nowMs: number, tzOffsetMinutes: number): Date {
 }
 
 /** The host console's figures: visitors now and today, peak, messages, average stay; JSON or CSV. */
-export function hostRoutes(auth: AuthService, deps: { booths: BoothService; presence: PresenceStore; visits: VisitLog; clock: Clock }): Router {
+export function hostRoutes(auth: AuthService, deps: { booths: BoothService; presence: PresenceStore; visits: VisitLog; aliases: PrivateAliasStore; clock: Clock }): Router {
   const router = Router();
 
   router.get('/api/booths/:boothId/figures', requireUser(auth), (req, res) => {
@@ -42,13 +44,20 @@ export function hostRoutes(auth: AuthService, deps: { booths: BoothService; pres
     const present = deps.presence.list(boothId);
     const isHost = (userId: string) => auth.loadUser(userId)?.hostedBoothIds.includes(boothId) ?? false;
     const hostPresent = present.some((entry) => entry.role === 'host' && isHost(entry.userId));
+    // Private visitors are counted everywhere but named only to moderators: hosts get the booth pseudonym.
+    const namesPrivate = can(user, 'moderation:review');
+    const waitingEntry = ({ userId, displayName, private: isPrivate }: (typeof present)[number]) => {
+      if (!isPrivate || namesPrivate) return { userId, displayName };
+      const { id, displayName: pseudonym } = privateAuthor(deps.aliases.ensure(boothId, userId));
+      return { userId: id, displayName: pseudonym };
+    };
     const figures: BoothFigures = {
       boothId,
       since: since.toISOString(),
       visitorsNow: present.length,
       ...deps.visits.figures(boothId, since),
       hostPresent,
-      waiting: hostPresent ? [] : present.filter((entry) => entry.role === 'member').map(({ userId, displayName }) => ({ userId, displayName })),
+      waiting: hostPresent ? [] : present.filter((entry) => entry.role === 'member').map(waitingEntry),
     };
     if (req.query.format !== 'csv') return void res.json(figures);
     const csv = toCsv(

@@ -27,7 +27,7 @@ export function createVisitLog(db: Db, clock: Clock) {
   const now = () => new Date(clock.now());
   return {
     // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
-    arrived(boothId: number, userId: string): void {
+    arrived(boothId: number, userId: string, privately = false): void {
       const at = now();
       writeDurably(db, () => {
         // Back within a short while (a reconnect, a join/leave loop): the same visit goes on.
@@ -38,9 +38,20 @@ export function createVisitLog(db: Db, clock: Clock) {
           .orderBy(desc(boothVisits.id))
           .limit(1)
           .get();
-        if (recent) db.update(boothVisits).set({ leftAt: null }).where(eq(boothVisits.id, recent.id)).run();
-        else db.insert(boothVisits).values({ boothId, userId, joinedAt: at }).run();
+        // A visit that was private at any point stays marked private.
+        if (recent) db.update(boothVisits).set(privately ? { leftAt: null, private: true } : { leftAt: null }).where(eq(boothVisits.id, recent.id)).run();
+        else db.insert(boothVisits).values({ boothId, userId, joinedAt: at, private: privately }).run();
       });
+    },
+    /** A public visit became private (another device joined privately): the record says so too. */
+    madePrivate(boothId: number, userId: string): void {
+      writeDurably(db, () =>
+        db
+          .update(boothVisits)
+          .set({ private: true })
+          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt)))
+          .run(),
+      );
     },
     left(boothId: number, userId: string): void {
       writeDurably(db, () =>
@@ -114,7 +125,8 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
     ...presence,
     join(boothId, user, socketId, privately) {
       // The same test presence.join uses for `arrived`: not present yet (a grace period counts as present).
-      if (!presence.has(boothId, user.id)) visits.arrived(boothId, user.id);
+      if (!presence.has(boothId, user.id)) visits.arrived(boothId, user.id, privately);
+      else if (privately && !presence.isPrivate(boothId, user.id)) visits.madePrivate(boothId, user.id);
       return presence.join(boothId, user, socketId, privately);
     },
     leave(boothId, userId, socketId) {

@@ -16,6 +16,8 @@ export const RETENTION_FIRST_RUN_MS = 60_000;
 export interface RetentionCounts {
   messages: number;
   visits: number;
+  /** Private visitors' pseudonyms whose messages are all gone. */
+  privateAliases: number;
   /** Used or expired invitations (they hold the invitee's email). */
   invites: number;
   auditEntries: number;
@@ -71,7 +73,7 @@ export function createRetention(deps: RetentionDeps) {
   }
 
   async function run(now = clock.now()): Promise<RetentionCounts> {
-    const counts: RetentionCounts = { messages: 0, visits: 0, invites: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0 };
+    const counts: RetentionCounts = { messages: 0, visits: 0, privateAliases: 0, invites: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0 };
     counts.sessions = deps.purgeExpiredSessions();
     counts.challenges = db.run(sql`delete from auth_challenges where expires_at <= ${now}`).changes;
 
@@ -90,6 +92,11 @@ export function createRetention(deps: RetentionDeps) {
       );
       // Pins have no foreign key: one pointing at a deleted message points at nothing.
       if (counts.messages > 0) db.run(sql`update booths set pinned_message_id = null where pinned_message_id is not null and pinned_message_id not in (select id from messages)`);
+      // A pseudonym goes with the last private message it was on: afterwards nothing links an
+      // account to what it said while visiting privately (the table is small: one row per person and booth).
+      counts.privateAliases = db.run(
+        sql`delete from private_aliases where created_at <= ${chatBefore} and not exists (select 1 from messages m where m.booth_id = private_aliases.booth_id and m.user_id = private_aliases.user_id and m.private = 1)`,
+      ).changes;
       counts.visits = await deleteInBatches('booth_visits', sql`joined_at <= ${chatBefore} and left_at is not null`);
       counts.invites = await deleteInBatches('invites', sql`created_at <= ${chatBefore} and (used_at is not null or expires_at <= ${now})`);
     }

@@ -7,6 +7,7 @@ import { RoleBadge } from '../../lib/RoleBadge.js';
 import { discardMessage, loadEarlier } from './booth-actions.js';
 import type { OutboxItem } from './booth-slice.js';
 import { MessageActions } from './StaffActions.js';
+import { authorName } from './author-name.js';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function formatTime(iso: string, locale: string): string {
@@ -25,8 +26,10 @@ function Message({ message, boothId }: { message: ChatMessage; boothId: number }
   return (
     <li className={message.deleted ? 'message deleted' : 'message'}>
       <p className="meta">
-        <span className="author">{accountDeleted ? t('privacy.deletedMember') : message.author.displayName}</span>
+        <span className="author">{authorName(t, message.author)}</span>
         <RoleBadge role={message.author.role} />{' '}
+        {/* Only staff and the author receive the marker: they see who wrote it, others the pseudonym. */}
+        {message.private && <span className="badge">{t('privacy.sentPrivately')}</span>}{' '}
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, t.locale)}</time>
       </p>
       {message.deleted ? <p className="body muted">{accountDeleted ? t('privacy.messageGone') : t('chat.deleted')}</p> : <p className="body">{message.body}</p>}

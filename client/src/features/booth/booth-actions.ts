@@ -157,10 +157,10 @@ export async function joinCurrentBooth(): Promise<void> {
   }
   joinAttempts = 0;
   const heldLastSeq = get().boothView?.messages.at(-1)?.seq;
-  const { booth, presence, messages, lastSeq } = ack.data;
+  const { booth, presence, messages, lastSeq, privateAlias = null } = ack.data;
   updateView(view.boothId, (current) => {
     const merged = mergeMessages(current.messages, messages);
-    return { booth, presence, messages: merged, joined: true, hasEarlier: (merged[0]?.seq ?? 1) > 1 };
+    return { booth, presence, messages: merged, joined: true, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
   });
   set({ boothError: null });
 
@@ -185,7 +185,7 @@ export async function enterBooth(slug: string): Promise<void> {
     return;
   }
   set({
-    boothView: { boothId: result.data.id, booth: result.data, presence: [], messages: [], joined: false, hasEarlier: false, loadingEarlier: false },
+    boothView: { boothId: result.data.id, booth: result.data, presence: [], messages: [], joined: false, hasEarlier: false, loadingEarlier: false, privateAlias: null },
   });
   await joinCurrentBooth();
 }

@@ -28,6 +28,8 @@ export interface BoothView {
   joined: boolean;
   hasEarlier: boolean;
   loadingEarlier: boolean;
+  /** On a private visit, the pseudonym others see on my messages here (from the join ack). */
+  privateAlias: { id: string; displayName: string } | null;
 }
 
 export interface BoothSlice {

@@ -3,6 +3,7 @@ import type { Booth, BoothFigures, BoothLink } from '../../../../shared/booths.j
 import type { ApiError } from '../../../../shared/errors.js';
 import { ANNOUNCEMENT_MAX_CHARS, BOOTH_DESCRIPTION_MAX_CHARS, BOOTH_LINKS_MAX, LANGUAGES, SLOW_MODE_MAX_SECONDS, type Language } from '../../../../shared/limits.js';
 import type { Ack } from '../../../../shared/protocol.js';
+import { privateVisitorNumber } from '../../../../shared/private-visit.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -13,6 +14,12 @@ import { command } from '../../lib/socket.js';
 import { formatTimeRange } from '../../lib/time.js';
 
 const NO_ANSWER: ApiError = { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' };
+
+/** A private visitor waits under the booth pseudonym (only moderators get names): translated here. */
+function waitingName(t: ReturnType<typeof useT>, person: { userId: string; displayName: string }): string {
+  const number = privateVisitorNumber({ id: person.userId, displayName: person.displayName });
+  return number === null ? person.displayName : t('privacy.privateVisitor', { number });
+}
 
 /** A form section that sends one command and shows "Saved." or the error in the member's language. */
 function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title: string; submitLabel: string; send: () => Promise<Ack<T> | null>; onDone?: (data: T) => void; children: ReactNode }) {
@@ -228,7 +235,7 @@ function Figures({ boothId }: { boothId: number }) {
           ) : (
             <ul aria-label={t('host.waiting')}>
               {figures.waiting.map((person) => (
-                <li key={person.userId}>{person.displayName}</li>
+                <li key={person.userId}>{waitingName(t, person)}</li>
               ))}
             </ul>
           )}

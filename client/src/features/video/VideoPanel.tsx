@@ -69,7 +69,19 @@ function LadderNotices() {
  * The media of the booth. Mounted only for audio and video tiers: only then is a token asked
  * for and livekit-client downloaded (import() below is its own chunk).
  */
-function MediaStage({ slug, tier, sources, onRetry }: { slug: string; tier: MediaTier; sources: readonly (keyof Publishing)[]; onRetry: () => void }) {
+function MediaStage({
+  slug,
+  tier,
+  sources,
+  visitingPrivately,
+  onRetry,
+}: {
+  slug: string;
+  tier: MediaTier;
+  sources: readonly (keyof Publishing)[];
+  visitingPrivately: boolean;
+  onRetry: () => void;
+}) {
   const t = useT();
   const stageRef = useRef<HTMLDivElement>(null);
   const handleRef = useRef<RoomHandle | null>(null);
@@ -78,6 +90,9 @@ function MediaStage({ slug, tier, sources, onRetry }: { slug: string; tier: Medi
   const [error, setError] = useState<ApiError | null>(null);
   const [publishing, setPublishing] = useState<Publishing>(NOT_PUBLISHING);
   const [publishFailed, setPublishFailed] = useState(false);
+  // A private visitor is told, once, that camera and microphone show them to everyone here.
+  const [pendingSource, setPendingSource] = useState<keyof Publishing | null>(null);
+  const [shownConfirmed, setShownConfirmed] = useState(false);
 
   useEffect(() => {
     tierRef.current = tier;
@@ -128,7 +143,8 @@ function MediaStage({ slug, tier, sources, onRetry }: { slug: string; tier: Medi
     };
   }, [slug]);
 
-  const toggle = (source: keyof Publishing) => {
+  const toggle = (source: keyof Publishing, confirmed = shownConfirmed) => {
+    if (visitingPrivately && !confirmed && !publishing[source]) return setPendingSource(source);
     setPublishFailed(false);
     handleRef.current?.setPublishing(source, !publishing[source]).catch(() => setPublishFailed(true));
   };
@@ -155,6 +171,24 @@ function MediaStage({ slug, tier, sources, onRetry }: { slug: string; tier: Medi
               {t(label[source])}
             </button>
           ))}
+          {pendingSource && (
+            <div role="alertdialog" aria-labelledby="private-publish-warning" className="notice">
+              <p id="private-publish-warning">{t('video.privatePublishWarning')}</p>
+              <button
+                type="button"
+                onClick={() => {
+                  setShownConfirmed(true);
+                  setPendingSource(null);
+                  toggle(pendingSource, true);
+                }}
+              >
+                {t('video.privatePublishConfirm')}
+              </button>{' '}
+              <button type="button" className="secondary" onClick={() => setPendingSource(null)}>
+                {t('video.privatePublishCancel')}
+              </button>
+            </div>
+          )}
           {publishFailed && <p className="error">{t('video.publishFailed')}</p>}
         </div>
       )}
@@ -233,6 +267,7 @@ export function VideoPanel({ booth, joined }: { booth: Booth; joined: boolean })
   const startVideoLadder = useStore((state) => state.startVideoLadder);
   const evaluateLadder = useStore((state) => state.evaluateLadder);
   const [attempt, setAttempt] = useState(0);
+  const visitingPrivately = useStore((state) => (state.boothView?.privateAlias ?? null) !== null);
   const isHost = can(me, 'video:publish', { boothId: booth.id });
   const managesHands = can(me, 'hand:manage', { boothId: booth.id });
 
@@ -259,7 +294,7 @@ export function VideoPanel({ booth, joined }: { booth: Booth; joined: boolean })
       <TierChooser videoAvailable={booth.video} />
       {booth.video && <LadderNotices />}
       {booth.video && joined && ladder.tier !== 'text' && (
-        <MediaStage key={attempt} slug={booth.slug} tier={ladder.tier} sources={sources} onRetry={() => setAttempt((n) => n + 1)} />
+        <MediaStage key={attempt} slug={booth.slug} tier={ladder.tier} sources={sources} visitingPrivately={visitingPrivately && !isHost} onRetry={() => setAttempt((n) => n + 1)} />
       )}
       {booth.video && joined && !isHost && <HandButton boothId={booth.id} tier={ladder.tier} />}
       {booth.video && managesHands && <HandQueue boothId={booth.id} />}

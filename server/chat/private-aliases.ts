@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Clock } from '../auth/service.js';
+import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
+import { privateAliases } from '../db/schema.js';
+
+export interface PrivateAlias {
+  number: number;
+  opaqueId: string;
+}
+
+export type PrivateAliasStore = ReturnType<typeof createPrivateAliasStore>;
+
+/** 16 random bytes: nobody can guess or derive one from an account. */
+const OPAQUE_ID_BYTES = 16;
+
+/**
+ * Each private visitor's pseudonym in a booth, kept in the database so it stays the same
+ * across reconnects, restarts and days. Created on the first private visit; numbered per booth.
+ */
+export function createPrivateAliasStore(db: Db, clock: Clock) {
+  const find = db
+    .select({ number: privateAliases.number, opaqueId: privateAliases.opaqueId })
+    .from(privateAliases)
+    .where(and(eq(privateAliases.boothId, sql.placeholder('boothId')), eq(privateAliases.userId, sql.placeholder('userId'))))
+    .prepare();
+
+  return {
+    of(boothId: number, userId: string): PrivateAlias | undefined {
+      return find.get({ boothId, userId });
+    },
+
+    /**
+     * The person's alias in this booth, created if it is their first private visit there. The
+     * read, the next number and the insert share one write transaction (SQLite has one writer),
+     * so two first visits at once cannot take the same number.
+     */
+    ensure(boothId: number, userId: string): PrivateAlias {
+      const existing = find.get({ boothId, userId });
+      if (existing) return existing;
+      return writeDurably(db, () => {
+        const again = find.get({ boothId, userId });
+        if (again) return again;
+        const next =
+          db
+            .select({ n: sql<number>`coalesce(max(${privateAliases.number}), 0) + 1` })
+            .from(privateAliases)
+            .where(eq(privateAliases.boothId, boothId))
+            .get()?.n ?? 1;
+        const alias = { number: next, opaqueId: randomBytes(OPAQUE_ID_BYTES).toString('base64url') };
+        db.insert(privateAliases).values({ boothId, userId, ...alias, createdAt: new Date(clock.now()) }).run();
+        return alias;
+      });
+    },
+  };
+}
