@@ -20,6 +20,8 @@ describe('name guard', () => {
     ['Fair Organizers', 'organizer'],
     ['m o d e r a t o r', 'moderator'],
     ['kofimoderatorteam', 'moderator'],
+    ['Private visitor 4', 'private'],
+    ['Visiteur privé 2', 'prive'],
   ])('reserves the role word in %s', (name, word) => {
     expect(reservedWordIn(name)).toBe(word);
     expect(checkNameClaim(name, 'member', staff)).toMatchObject({ ok: false, reason: 'role-word' });

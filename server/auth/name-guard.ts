@@ -24,6 +24,8 @@ export const RESERVED_ROLE_WORDS = [
   'organiser', 'organizer', 'organizador', 'organizadora', 'organisateur', 'organisatrice', 'organizacion', 'organisation', 'organization',
   // support, official, security
   'support', 'soporte', 'official', 'oficial', 'officiel', 'officielle', 'security', 'seguridad', 'securite',
+  // the pseudonym members see for a private visitor ("Private visitor 4"), so no one can pose as one
+  'private', 'privado', 'privada', 'prive', 'privee',
 ] as const;
 
 /** Long words are unlikely inside real names, so "KofiModeratorTeam" and "m o d e r a t o r" hit too. */
