@@ -61,6 +61,8 @@ export const CAPABILITIES = {
   'announcement:create': { roles: ['moderator', 'admin'], hostsOwnBooth: true },
   /** Read and export the audit log. */
   'audit:read': { roles: ['moderator', 'admin'] },
+  /** The list of people with their verified and fair names, email and role (organisers). */
+  'people:read': { roles: ['admin'] },
   /** Erase a member's account on their request (tombstone, messages blanked, sessions ended). */
   'people:erase': { roles: ['admin'] },
 } as const satisfies Record<string, CapabilityRule>;

@@ -8,6 +8,7 @@ import { sendError } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireCapability, requireUser } from '../http/middleware.js';
 import type { AccountEraser } from './account-erasure.js';
 import { exportAccount } from './account-export.js';
+import { listPeople } from './people.js';
 import type { ConfirmIdentity } from './confirm-identity.js';
 
 /** A member's own data (export, deletion) and an organiser's erasure on request. */
@@ -37,6 +38,13 @@ export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; e
       res.status(204).end();
     }),
   );
+
+  // Organisers see both names: the verified one (from the roster) and the one used at the fair.
+  // Everyone else only ever sees the fair name. The organisers' console (people list) builds on this.
+  router.get('/api/admin/people', requireUser(auth), requireCapability('people:read'), (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ people: listPeople(deps.db) });
+  });
 
   router.delete('/api/admin/users/:id', requireUser(auth), requireCapability('people:erase'), (req, res) => {
     const actor = currentUser(res);

@@ -310,6 +310,13 @@ const ROWS: Row[] = [
     },
   },
   {
+    capability: 'people:read',
+    surface: 'GET /api/admin/people',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'GET', '/api/admin/people'),
+  },
+  {
     capability: 'people:erase',
     surface: 'DELETE /api/admin/users/:id',
     scope: 'fair',

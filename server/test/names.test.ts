@@ -83,3 +83,32 @@ describe('display names in invites and rosters', () => {
     expect((await admin.post('/api/admin/invites', { email: 'fine@example.org', role: 'member' })).status).toBe(201);
   });
 });
+
+describe('a fair name beside the verified name', () => {
+  it('keeps the roster’s name as verified, lets the member change the name others see, and shows both only to organisers', async () => {
+    const invited = await admin.post('/api/admin/invites', { email: 'lena@example.org', role: 'member', displayName: 'Lena Verified Okafor' });
+    expect(invited.status).toBe(201);
+    const code = (invited.body.invite as { link: string }).link.split('/invite/')[1]!;
+    const lena = new TestClient(server.baseUrl);
+    const accepted = await lena.post('/api/auth/accept-invite', { code, displayName: 'Lena', password: 'a-long-password' });
+    expect(accepted.status).toBe(201);
+    expect(accepted.body.user).toMatchObject({ displayName: 'Lena', verifiedName: 'Lena Verified Okafor' });
+
+    const renamed = await lena.request('PATCH', '/api/me', { displayName: 'Lena O.' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.user).toMatchObject({ displayName: 'Lena O.', verifiedName: 'Lena Verified Okafor' });
+    // The same rule as at sign-up: no passing for staff.
+    const posing = await lena.request('PATCH', '/api/me', { displayName: 'Amara B\u0435llo' });
+    expect(posing.status).toBe(400);
+    expect(posing.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'displayName', reason: 'staff-lookalike' } });
+
+    const people = await admin.get('/api/admin/people');
+    expect(people.status).toBe(200);
+    expect(people.body.people).toContainEqual(expect.objectContaining({ email: 'lena@example.org', displayName: 'Lena O.', verifiedName: 'Lena Verified Okafor' }));
+    expect(JSON.stringify(people.body)).not.toMatch(/password/i);
+
+    const member = new TestClient(server.baseUrl);
+    await member.login('member@fair.test');
+    expect((await member.get('/api/admin/people')).status).toBe(403);
+  });
+});
