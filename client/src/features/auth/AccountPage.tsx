@@ -5,6 +5,8 @@ import { PASSWORD_MIN_CHARS } from '../../../../shared/limits.js';
 import { useT } from '../../i18n/use-t.js';
 import type { Translator } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
+import { useStore } from '../../app/store.js';
+import type { Me } from '../../../../shared/auth.js';
 import type { BrowserRefusal } from './passkey-ceremonies.js';
 
 /** What went wrong: an answer from our server, or the browser's passkey prompt. */
@@ -224,6 +226,44 @@ function SessionsSection({ sessions, reload }: { sessions: SessionSummary[]; rel
   );
 }
 
+/** The name other members see; the verified one stays as the organisers recorded it. */
+function NameSection() {
+  const t = useT();
+  const me = useStore((state) => state.me);
+  const [displayName, setDisplayName] = useState(me?.displayName ?? '');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  if (!me) return null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await api<{ user: Me }>('/api/me', { method: 'PATCH', body: { displayName } });
+    if (result.ok) {
+      useStore.getState().setMe(result.data.user);
+      setDisplayName(result.data.user.displayName);
+      setProblem(null);
+      setDone(t('account.fairNameSaved'));
+    } else {
+      setDone(null);
+      setProblem(result.error);
+    }
+  }
+
+  return (
+    <Section title={t('account.fairName')}>
+      <form onSubmit={(e) => void submit(e)}>
+        <label htmlFor="fair-name">{t('account.fairName')}</label>
+        <input id="fair-name" autoComplete="nickname" required aria-describedby="fair-name-hint" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+        <p id="fair-name-hint" className="hint">
+          {me.verifiedName ? t('account.fairNameHint', { verified: me.verifiedName }) : t('account.fairNameHintNoVerified')}
+        </p>
+        <Outcome problem={problem} done={done} />
+        <button type="submit">{t('account.saveName')}</button>
+      </form>
+    </Section>
+  );
+}
+
 function PasswordSection({ onChanged }: { onChanged: () => void }) {
   const t = useT();
   const [currentPassword, setCurrentPassword] = useState('');
@@ -310,6 +350,7 @@ export function AccountPage() {
           }}
         />
       )}
+      <NameSection />
       <PasskeysSection passkeys={passkeys.passkeys} requiredForStaff={passkeys.requiredForStaff} reload={reload} guard={guard} />
       <SessionsSection sessions={sessions} reload={reload} />
       <PasswordSection onChanged={reload} />
