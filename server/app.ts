@@ -19,13 +19,13 @@ import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
 import { isStorageError, noteLockFailure, storageErrorCode, writesPaused } from './db/storage-errors.js';
-import { errorHandler, sendError, type Failure } from './http/errors.js';
+import { errorHandler, ok, sendError, type Failure } from './http/errors.js';
 import { sameOriginWrites } from './http/middleware.js';
 import { compileTrustProxy } from './http/client-address.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
 import type { Logger } from './logger.js';
-import { announceLeave } from './presence/broadcast.js';
+import { announceLeave, closePresenceBatches } from './presence/broadcast.js';
 import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
 import { createPresenceStore } from './presence/presence-store.js';
 import { createCommandBudget, type CommandBudgetOptions } from './realtime/command-budget.js';
@@ -47,7 +47,6 @@ import { createReportStore } from './moderation/reports.js';
 import { createRestrictionStore } from './moderation/restrictions.js';
 import { moderationRoutes } from './moderation/routes.js';
 import { createAccountEraser } from './privacy/account-erasure.js';
-import { createPasswordConfirmation } from './privacy/confirm-identity.js';
 import { createRetention, type RetentionCounts } from './privacy/retention.js';
 import { privacyRoutes } from './privacy/routes.js';
 import { passkeyRoutes } from './passkeys/routes.js';
@@ -311,7 +310,18 @@ export function createApplication(deps: AppDeps): Application {
   app.use(videoTokenRoute(auth, booths, video));
   app.use(hostRoutes(auth, { booths, presence, visits, aliases, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));
-  app.use(privacyRoutes(auth, { db, clock, confirmIdentity: createPasswordConfirmation(db, clock), eraser: createAccountEraser({ db, clock, audit, io, enforcer, booths, logger }) }));
+  app.use(
+    privacyRoutes(auth, {
+      db,
+      clock,
+      // Deleting the account asks for the password, through the same per-account throttle as a password change.
+      confirmIdentity: async (userId, password) => {
+        const checked = await sessions.checkPassword(userId, password);
+        return checked.ok ? ok(undefined) : checked;
+      },
+      eraser: createAccountEraser({ db, clock, audit, io, enforcer, booths, logger }),
+    }),
+  );
   app.use(sessionRoutes(auth, sessions));
   app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs }));
   app.use('/api', (_req, res) => {
@@ -345,6 +355,7 @@ export function createApplication(deps: AppDeps): Application {
       sessionSweep.close();
       stopRetention();
       lobby.close();
+      closePresenceBatches(io);
       video.close();
       presence.close();
       await io.close();

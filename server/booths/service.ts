@@ -159,9 +159,12 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       if (!byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
       const upcoming = sessionsOf([boothId]).get(boothId)?.length ?? 0;
       if (upcoming >= SCHEDULE_MAX_SESSIONS) return fail('CONFLICT', `A booth can have at most ${SCHEDULE_MAX_SESSIONS} upcoming sessions.`);
-      db.insert(boothSessions)
-        .values({ boothId, title: session.title, startsAt: new Date(session.startsAt), endsAt: new Date(session.endsAt), language: session.language, createdBy })
-        .run();
+      writeDurably(db, () =>
+        db
+          .insert(boothSessions)
+          .values({ boothId, title: session.title, startsAt: new Date(session.startsAt), endsAt: new Date(session.endsAt), language: session.language, createdBy })
+          .run(),
+      );
       return ok(byId(boothId)!);
     },
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS } from '../../shared/limits.js';
+import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS, SLOW_MODE_MAX_SECONDS } from '../../shared/limits.js';
 import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import { can } from '../../shared/roles.js';
@@ -105,6 +105,13 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
   const rate = deps.rate ?? createMemoryWindowCounter(CHAT_RATE_WINDOW_MS);
   /** `${userId} ${boothId}` → when they last posted there, for slow mode. In memory like the rate limit. */
   const lastPostedAt = new Map<string, number>();
+  let lastPostsSweptAt = 0;
+  /** Once a minute, drops posts older than the longest slow mode: they can no longer hold anyone back. */
+  function forgetOldPosts(now: number): void {
+    if (now - lastPostsSweptAt < 60_000) return;
+    lastPostsSweptAt = now;
+    for (const [key, at] of lastPostedAt) if (now - at > SLOW_MODE_MAX_SECONDS * 1000) lastPostedAt.delete(key);
+  }
 
   // Prepared once: every join and every message runs these, and building and compiling the
   // SQL on each call cost about three times what running it does.
@@ -184,6 +191,7 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
       rate.add(rateKey, now);
       lastPostedAt.set(slowKey, now);
+      forgetOldPosts(now);
       return ok({ created: true, message: stored });
     },
 

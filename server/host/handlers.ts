@@ -22,9 +22,8 @@ export function hostHandlers(socket: FairSocket, { io, booths, audit }: HostDeps
 
   function apply(boothId: number, capabilities: Capability[], change: () => Result<Booth>, record: Omit<AuditRecord, 'actorId' | 'boothId'>): Result<Booth> {
     if (!capabilities.every((capability) => can(actor, capability, { boothId }))) return forbidden();
-    const result = change();
+    const result = audit.together(change, (changed) => (changed.ok ? { actorId: actor.id, boothId, ...record } : null));
     if (!result.ok) return result;
-    audit.record({ actorId: actor.id, boothId, ...record });
     io.to(rooms.lobby).emit('booth:updated', result.data);
     return result;
   }

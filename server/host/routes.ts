@@ -10,7 +10,7 @@ import type { PresenceStore } from '../presence/presence-store.js';
 import type { Clock } from '../auth/service.js';
 import type { VisitLog } from './visits.js';
 import type { PrivateAliasStore } from '../chat/private-aliases.js';
-import { privateAuthor } from '../../shared/private-visit.js';
+import { PRIVATE_AUTHOR_PREFIX, privateAuthor } from '../../shared/private-visit.js';
 
 const DAY_MS = 86_400_000;
 const MAX_OFFSET_MINUTES = 14 * 60;
@@ -48,7 +48,9 @@ export function hostRoutes(auth: AuthService, deps: { booths: BoothService; pres
     const namesPrivate = can(user, 'moderation:review');
     const waitingEntry = ({ userId, displayName, private: isPrivate }: (typeof present)[number]) => {
       if (!isPrivate || namesPrivate) return { userId, displayName };
-      const { id, displayName: pseudonym } = privateAuthor(deps.aliases.ensure(boothId, userId));
+      // A read: the join made the alias. Figures must load while the database refuses writes.
+      const alias = deps.aliases.of(boothId, userId);
+      const { id, displayName: pseudonym } = alias ? privateAuthor(alias) : { id: PRIVATE_AUTHOR_PREFIX, displayName: 'Private visitor' };
       return { userId: id, displayName: pseudonym };
     };
     const figures: BoothFigures = {

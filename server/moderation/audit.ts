@@ -61,28 +61,44 @@ export function createAuditLog(db: Db, clock: Clock) {
     }));
   }
 
+  function record(entry: AuditRecord): { id: number; createdAt: Date } {
+    const createdAt = new Date(clock.now());
+    const { id } = writeDurably(db, () =>
+      db
+        .insert(auditLog)
+        .values({
+          actorId: entry.actorId,
+          action: entry.action,
+          targetUserId: entry.targetUserId ?? null,
+          boothId: entry.boothId ?? null,
+          messageId: entry.messageId ?? null,
+          reason: entry.reason ?? null,
+          expiresAt: entry.expiresAt ?? null,
+          details: entry.details ?? null,
+          createdAt,
+        })
+        .returning({ id: auditLog.id })
+        .get(),
+    );
+    return { id, createdAt };
+  }
+
   return {
     /** Writes one line; returns its id. */
-    record(entry: AuditRecord): { id: number; createdAt: Date } {
-      const createdAt = new Date(clock.now());
-      const { id } = writeDurably(db, () =>
-        db
-          .insert(auditLog)
-          .values({
-            actorId: entry.actorId,
-            action: entry.action,
-            targetUserId: entry.targetUserId ?? null,
-            boothId: entry.boothId ?? null,
-            messageId: entry.messageId ?? null,
-            reason: entry.reason ?? null,
-            expiresAt: entry.expiresAt ?? null,
-            details: entry.details ?? null,
-            createdAt,
-          })
-          .returning({ id: auditLog.id })
-          .get(),
-      );
-      return { id, createdAt };
+    record,
+
+    /**
+     * Makes a change and writes its audit line in one transaction: both are stored or neither
+     * is, so a failed audit write never leaves a ban or a deletion that a retry would repeat.
+     * `entryFor` sees the change's result; null records nothing (the change was refused).
+     */
+    together<T>(change: () => T, entryFor: (result: T) => AuditRecord | null): T {
+      return writeDurably(db, () => {
+        const result = change();
+        const entry = entryFor(result);
+        if (entry) record(entry);
+        return result;
+      });
     },
 
     /** One page, newest first; the next page is `beforeId` = the last id of this one. */

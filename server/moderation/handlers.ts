@@ -46,16 +46,20 @@ export function moderationHandlers(socket: FairSocket, deps: ModerationDeps): Co
 
   /** Records a new restriction and its audit line, tells moderators' panels, and answers it. */
   function restrict(kind: RestrictionKind, target: AuthUser, boothId: number | null, reason: string, expiresAt: Date | null): Restriction {
-    const id = restrictions.add({ kind, userId: target.id, boothId, reason, createdBy: actor.id, expiresAt });
-    audit.record({ actorId: actor.id, action: `moderation:${kind}`, targetUserId: target.id, boothId, reason, expiresAt });
+    const id = audit.together(
+      () => restrictions.add({ kind, userId: target.id, boothId, reason, createdBy: actor.id, expiresAt }),
+      () => ({ actorId: actor.id, action: `moderation:${kind}`, targetUserId: target.id, boothId, reason, expiresAt }),
+    );
     io.to(rooms.moderators).emit('moderation:changed', { kind, userId: target.id });
     return restrictions.byId(id)!;
   }
 
   function lift(kind: RestrictionKind, userId: string, boothId: number | undefined, reason?: string): { lifted: number } {
-    const lifted = restrictions.lift(userId, kind, actor.id, boothId);
     const action = kind === 'mute' ? 'moderation:unmute' : 'moderation:unban';
-    audit.record({ actorId: actor.id, action, targetUserId: userId, boothId: boothId ?? null, reason: reason ?? null, details: { lifted } });
+    const lifted = audit.together(
+      () => restrictions.lift(userId, kind, actor.id, boothId),
+      (count) => ({ actorId: actor.id, action, targetUserId: userId, boothId: boothId ?? null, reason: reason ?? null, details: { lifted: count } }),
+    );
     io.to(rooms.moderators).emit('moderation:changed', { kind, userId });
     return { lifted };
   }
@@ -68,8 +72,10 @@ export function moderationHandlers(socket: FairSocket, deps: ModerationDeps): Co
       }
       if (message.deleted) return fail('NOT_FOUND', 'This message has already been removed.');
       if (!mayActOn(actor, message.author)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
-      chat.softDelete(messageId, actor.id, reason);
-      audit.record({ actorId: actor.id, action: 'chat:delete', targetUserId: message.author.id, boothId: message.boothId, messageId, reason: reason ?? null });
+      audit.together(
+        () => chat.softDelete(messageId, actor.id, reason),
+        () => ({ actorId: actor.id, action: 'chat:delete', targetUserId: message.author.id, boothId: message.boothId, messageId, reason: reason ?? null }),
+      );
       io.to(rooms.booth(message.boothId)).emit('chat:deleted', { boothId: message.boothId, messageId, seq: message.seq });
       const unpinned = booths.unpinMessage(messageId);
       if (unpinned !== null) io.to(rooms.lobby).emit('booth:updated', booths.byId(unpinned)!);
@@ -133,18 +139,23 @@ export function moderationHandlers(socket: FairSocket, deps: ModerationDeps): Co
 
     'report:resolve': ({ reportId, outcome, note }) => {
       if (!can(actor, 'moderation:review')) return forbidden();
-      const result = reports.resolve(reportId, actor.id, outcome, note);
+      const result = audit.together(
+        () => reports.resolve(reportId, actor.id, outcome, note),
+        (resolved) =>
+          resolved.ok
+            ? {
+                actorId: actor.id,
+                action: 'report:resolve',
+                targetUserId: resolved.data.message.author.id,
+                boothId: resolved.data.boothId,
+                messageId: resolved.data.messageId,
+                reason: note,
+                details: { reportId, outcome, reportReason: resolved.data.reason },
+              }
+            : null,
+      );
       if (!result.ok) return result;
       const report = result.data;
-      audit.record({
-        actorId: actor.id,
-        action: 'report:resolve',
-        targetUserId: report.message.author.id,
-        boothId: report.boothId,
-        messageId: report.messageId,
-        reason: note,
-        details: { reportId, outcome, reportReason: report.reason },
-      });
       io.to(rooms.moderators).emit('report:updated', report);
       io.to(rooms.user(report.reporter.id)).emit('report:outcome', { reportId, messageId: report.messageId, outcome, note });
       return ok(report);

@@ -65,6 +65,10 @@ function createPresenceBatcher(nsp: Namespace) {
       change.seen.add(audienceOf(entry));
       throttle.schedule(boothId);
     },
+    close(): void {
+      throttle.close();
+      pending.clear();
+    },
   };
 }
 
@@ -77,6 +81,12 @@ function batcherOf(nsp: Namespace) {
     batchers.set(nsp, batcher);
   }
   return batcher;
+}
+
+/** Stops the batch timers of one app's presence (its `close()`); pending changes are dropped. */
+export function closePresenceBatches(io: FairServer): void {
+  batchers.get(io.sockets)?.close();
+  batchers.delete(io.sockets);
 }
 
 /**

@@ -4,15 +4,14 @@ import { mayActOn } from '../../shared/roles.js';
 import { clearSessionCookie } from '../auth/cookies.js';
 import type { AuthService, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
-import { sendError } from '../http/errors.js';
+import { sendError, type Result } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireCapability, requireUser } from '../http/middleware.js';
 import type { AccountEraser } from './account-erasure.js';
 import { exportAccount } from './account-export.js';
 import { listPeople } from './people.js';
-import type { ConfirmIdentity } from './confirm-identity.js';
 
 /** A member's own data (export, deletion) and an organiser's erasure on request. */
-export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; eraser: AccountEraser; confirmIdentity: ConfirmIdentity }): Router {
+export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; eraser: AccountEraser; confirmIdentity: (userId: string, password: string) => Promise<Result<void>> }): Router {
   const router = Router();
 
   router.get('/api/me/export', requireUser(auth), (_req, res) => {

@@ -146,6 +146,8 @@ export function createCommandBudget(logger: Logger, options: CommandBudgetOption
         refusals++;
         if (refusals === refusalsBeforeDisconnect) {
           logger.warn({ userId, socketId: socket.id, refusals, windowSeconds, commands: counts }, 'command budget abused; disconnecting');
+          // Forget cool-downs that are over, so the map holds only accounts cooling down now.
+          for (const [id, until] of coolingDown) if (until <= now()) coolingDown.delete(id);
           coolingDown.set(userId, now() + cooldownMs);
           socket.disconnect(true);
         }

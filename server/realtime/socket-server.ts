@@ -111,10 +111,19 @@ export function createSocketServer(
   });
 
   io.use((socket, next) => {
-    const session = auth.sessionFor(readCookie(socket.handshake.headers.cookie, timings.sessionCookie));
+    // Socket.IO does not await middleware: a throw here (a locked or failing database) would be
+    // an unhandled rejection that ends the process. It is a refusal the client retries instead.
+    let session: ReturnType<AuthService['sessionFor']>;
+    let refused: ErrorCode | null;
+    try {
+      session = auth.sessionFor(readCookie(socket.handshake.headers.cookie, timings.sessionCookie));
+      refused = session ? refuse(session.user) : null;
+    } catch (err) {
+      logger.warn({ err }, 'handshake could not read the database');
+      return next(refusal('UNAVAILABLE', 'the fair could not check your session just now; retrying'));
+    }
     if (!session) return next(new Error('UNAUTHENTICATED'));
     const { user } = session;
-    const refused = refuse(user);
     if (refused) return next(new Error(refused));
     // Behind nginx the peer is the proxy: count the client it forwarded for, by the TRUST_PROXY rule.
     const address = timings.trustProxy ? clientAddress(socket.handshake, timings.trustProxy) : socket.handshake.address;
@@ -145,14 +154,14 @@ export function createSocketServer(
     // connection (for clients that start on long-polling, the browser default, it held about
     // 3.5 KB each). Only a second namespace's handshake would read it, and we have one.
     (socket.conn as { request: unknown }).request = null;
-    // Middleware that runs after ours may wait; a session that ended meanwhile was not yet in
-    // the namespace when its room was closed. One primary-key read catches it.
-    if (!auth.sessionIsLive(socket.data.sessionId)) {
-      socket.disconnect(true);
-      return;
-    }
-    void socket.join([rooms.lobby, rooms.user(socket.data.user.id)]);
     try {
+      // Middleware that runs after ours may wait; a session that ended meanwhile was not yet in
+      // the namespace when its room was closed. One primary-key read catches it.
+      if (!auth.sessionIsLive(socket.data.sessionId)) {
+        socket.disconnect(true);
+        return;
+      }
+      void socket.join([rooms.lobby, rooms.user(socket.data.user.id)]);
       onConnection(socket);
     } catch (err) {
       logger.error({ err }, 'connection setup failed');

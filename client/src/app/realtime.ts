@@ -71,9 +71,10 @@ export function startRealtime(): () => void {
       return;
     }
     setConnection(navigator.onLine ? 'reconnecting' : 'offline');
-    // Refused by the server itself (too many tabs, or a cool-down after flooding): Socket.IO
-    // does not retry these, so we do, backing off with jitter so a crowd does not return at once.
-    if (error.message === 'RATE_LIMITED') {
+    // Refused by the server itself (too many tabs, a cool-down after flooding, its database busy
+    // for a moment): Socket.IO does not retry these, so we do, backing off with jitter so a
+    // crowd does not return at once.
+    if (error.message === 'RATE_LIMITED' || error.message === 'UNAVAILABLE') {
       clearTimeout(refusedRetry);
       refusedRetry = setTimeout(() => {
         if (useStore.getState().me && !socket.active) socket.connect();

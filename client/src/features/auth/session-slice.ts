@@ -18,8 +18,10 @@ export const createSessionSlice: StateCreator<StoreState, [], [], SessionSlice> 
   meUnreachable: false,
   async loadMe() {
     const result = await api<{ user: Me }>('/api/me');
-    if (!result.ok && result.status === 0) set({ meUnreachable: true });
-    else set({ me: result.ok ? result.data.user : null, meUnreachable: false });
+    if (result.ok) set({ me: result.data.user, meUnreachable: false });
+    // Only "not signed in" signs the tab out; a busy server (503, 429) or no network leaves it as it was.
+    else if (result.status === 401) set({ me: null, meUnreachable: false });
+    else set({ meUnreachable: true });
   },
   setMe(me) {
     set({ me });
