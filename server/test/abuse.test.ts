@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_REFUSALS_BEFORE_DISCONNECT, HAND_QUEUE_BATCH_MS, PRESENCE_BATCH_MS, SOCKET_SEND_BUFFER_MAX_BYTES, SOCKETS_PER_ACCOUNT_MAX } from '../../shared/limits.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET } from './livekit-stand-in.js';
-import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
+import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, sleep, webSocketUpgradeRequest, type ClientSocket } from './sockets.js';
 
 /**
  * One member trying to stall the fair or run it out of memory (issue 10). `guarded` runs with
@@ -238,19 +238,7 @@ async function rawSocketIo(server: TestServer, cookie: string): Promise<TcpSocke
   socket.on('error', () => undefined);
   let received = '';
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-  socket.write(
-    [
-      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
-      `Host: 127.0.0.1:${port}`,
-      'Upgrade: websocket',
-      'Connection: Upgrade',
-      `Sec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}`,
-      'Sec-WebSocket-Version: 13',
-      `Cookie: ${cookie}`,
-      '',
-      '',
-    ].join('\r\n'),
-  );
+  socket.write(webSocketUpgradeRequest(port, cookie));
   expect(await eventually(() => received.includes('"sid"'))).toBe(true); // Engine.IO's open packet
   socket.write(clientFrame('40')); // Socket.IO CONNECT to the main namespace
   socket.write(clientFrame(`421["booth:join",{"boothId":${boothId}}]`));

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BoothJoinData } from '../../shared/protocol.js';
 import { SOCKET_MAX_PAYLOAD_BYTES } from '../realtime/socket-server.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
-import { nextEvent, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
+import { nextEvent, request, signedInSocket, sleep, webSocketUpgradeRequest, type ClientSocket } from './sockets.js';
 
 /**
  * Connections that try to hold the server: slowloris requests, clients that go silent or stop
@@ -79,18 +79,7 @@ async function eventually(condition: () => boolean): Promise<boolean> {
 /** A raw WebSocket upgrade to Engine.IO: the server opens a session and starts pinging it. */
 async function rawWebSocket(): Promise<TcpSocket> {
   const socket = await openTcp();
-  socket.write(
-    [
-      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
-      `Host: 127.0.0.1:${port}`,
-      'Upgrade: websocket',
-      'Connection: Upgrade',
-      `Sec-WebSocket-Key: ${Buffer.from(randomUUID().slice(0, 16)).toString('base64')}`,
-      'Sec-WebSocket-Version: 13',
-      '',
-      '',
-    ].join('\r\n'),
-  );
+  socket.write(webSocketUpgradeRequest(port));
   await new Promise<void>((resolve) => socket.once('data', () => resolve()));
   return socket;
 }

@@ -80,3 +80,18 @@ export function collect<E extends keyof ServerToClientEvents>(socket: ClientSock
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The HTTP request that upgrades a raw TCP connection to Engine.IO's WebSocket transport. */
+export function webSocketUpgradeRequest(port: number, cookie?: string): string {
+  return [
+    'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1',
+    `Host: 127.0.0.1:${port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    `Sec-WebSocket-Key: ${Buffer.from(crypto.randomUUID().slice(0, 16)).toString('base64')}`,
+    'Sec-WebSocket-Version: 13',
+    ...(cookie ? [`Cookie: ${cookie}`] : []),
+    '',
+    '',
+  ].join('\r\n');
+}
