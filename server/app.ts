@@ -138,12 +138,8 @@ export function createApplication(deps: AppDeps): Application {
     requiredForStaff: config.passkeysRequiredForStaff,
     banOf: (userId) => restrictions.ban(userId),
   });
-  // Ending a session from the sessions page, a password change or a new passkey drops its live sockets at once.
-  const sessions = createSessionsService({
-    db,
-    clock,
-    onSessionsEnded: (tokenHashes) => disconnectEndedSessions(io, { sessionIds: tokenHashes }),
-  });
+  // The sessions page, a password change and a new passkey end sessions through auth, which closes their sockets.
+  const sessions = createSessionsService({ db, clock, auth });
   const audit = createAuditLog(db, clock);
   const reports = createReportStore(db, clock);
   const visits = createVisitLog(db, clock);

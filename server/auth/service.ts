@@ -1,4 +1,4 @@
-import { and, eq, gt, lte, min, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, min, ne, sql } from 'drizzle-orm';
 import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
 import type { Db } from '../db/open.js';
@@ -129,12 +129,15 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     onSessionsEnded?.(what);
   }
 
-  /** Ends a user's sessions (all, or all but the one they are using) and closes their sockets. */
-  function endSessionsOf(userId: string, exceptSessionId?: string): void {
+  /**
+   * Ends a user's sessions (all, or all but the one they are using) and closes their sockets.
+   * Answers how many ended. The one place sessions of a user end, whoever asks.
+   */
+  function endSessionsOf(userId: string, exceptSessionId?: string): number {
     if (exceptSessionId === undefined) {
-      db.delete(sessions).where(eq(sessions.userId, userId)).run();
+      const changes = db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
       ended({ userId });
-      return;
+      return changes;
     }
     const gone = db
       .delete(sessions)
@@ -142,6 +145,14 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
       .returning({ id: sessions.tokenHash })
       .all();
     ended({ sessionIds: gone.map((row) => row.id) });
+    return gone.length;
+  }
+
+  /** Ends these sessions (by id, the stored hash) and closes their sockets. */
+  function endSessions(sessionIds: string[]): void {
+    if (sessionIds.length === 0) return;
+    db.delete(sessions).where(inArray(sessions.tokenHash, sessionIds)).run();
+    ended({ sessionIds });
   }
 
   return {
@@ -221,10 +232,11 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
      * that made it) and closes their sockets. Deactivating an account ends them all.
      */
     endSessionsOf,
+    endSessions,
 
     /** Ends every session of a user and closes their sockets (bans). */
     endAllSessions(userId: string): void {
-      endSessionsOf(userId);
+      void endSessionsOf(userId);
     },
 
     /**

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, gt, inArray, ne } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import type { SessionSummary } from '../../shared/account.js';
 import { createFailureThrottle } from '../auth/failure-throttle.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import type { Clock } from '../auth/service.js';
+import type { AuthService, Clock } from '../auth/service.js';
 import { hashSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
 import { sessions, users } from '../db/schema.js';
@@ -17,8 +17,8 @@ export const PASSWORD_CHECK_WINDOW_MS = 15 * 60_000;
 export interface SessionsServiceDeps {
   db: Db;
   clock: Clock;
-  /** Told which sessions just ended, so their live sockets are disconnected at once. */
-  onSessionsEnded: (tokenHashes: string[]) => void;
+  /** Auth ends sessions and closes their live sockets; this page only chooses which. */
+  auth: Pick<AuthService, 'endSessions' | 'endSessionsOf'>;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
@@ -32,7 +32,7 @@ export function publicSessionId(tokenHash: string): string {
 }
 
 /** A member's own sign-in sessions: list them, end one, end all others, change the password. */
-export function createSessionsService({ db, clock, onSessionsEnded }: SessionsServiceDeps) {
+export function createSessionsService({ db, clock, auth }: SessionsServiceDeps) {
   const passwordFailures = createFailureThrottle(PASSWORD_CHECK_MAX_FAILURES, PASSWORD_CHECK_WINDOW_MS);
 
   function liveSessionsOf(userId: string) {
@@ -44,22 +44,15 @@ export function createSessionsService({ db, clock, onSessionsEnded }: SessionsSe
       .all();
   }
 
-  /** The one way sessions end here: delete them, then disconnect their sockets. */
+  /** Ends these sessions; auth closes their sockets. */
   function endSessions(tokenHashes: string[]): number {
-    if (tokenHashes.length === 0) return 0;
-    db.delete(sessions).where(inArray(sessions.tokenHash, tokenHashes)).run();
-    onSessionsEnded(tokenHashes);
+    auth.endSessions(tokenHashes);
     return tokenHashes.length;
   }
 
   /** Ends every session of the user except the one holding `currentToken`. */
   function endOtherSessions(userId: string, currentToken: string): number {
-    const others = db
-      .select({ tokenHash: sessions.tokenHash })
-      .from(sessions)
-      .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, hashSecret(currentToken))))
-      .all();
-    return endSessions(others.map((row) => row.tokenHash));
+    return auth.endSessionsOf(userId, hashSecret(currentToken));
   }
 
   /** Checks the signed-in person's password, throttled per account. */
