@@ -26,6 +26,10 @@ export const ERROR_CODES = {
   PASSKEY_REQUIRED: 'PASSKEY_REQUIRED',
   /** A sensitive change needs a fresh proof of identity: POST /api/auth/reauth, then retry. */
   REAUTH_REQUIRED: 'REAUTH_REQUIRED',
+  /** The server is admitting too many connections at once: try again after `details.retryAfterMs`, with jitter. */
+  SERVER_BUSY: 'SERVER_BUSY',
+  /** The client speaks an older protocol (`auth.protocol` in the handshake): reload into the new build. */
+  CLIENT_OUTDATED: 'CLIENT_OUTDATED',
 } as const;
 
 /** One of the closed list of error codes. */
@@ -51,7 +55,7 @@ export interface ErrorDetails {
   until?: string | null;
   /** For BOOTH_CLOSED: the booth is open but locked (no new entrants). */
   locked?: boolean;
-  /** Milliseconds to wait before retrying, for UNAVAILABLE (nothing was stored; the same request may be sent again). */
+  /** Milliseconds to wait before retrying, for UNAVAILABLE and SERVER_BUSY (nothing was stored; the same request may be sent again). */
   retryAfterMs?: number;
   /** For INVALID_PAYLOAD on a display name: why (a DisplayNameRefusal, shared/display-name.ts). */
   reason?: string;

@@ -65,7 +65,11 @@ export const SOCKETS_PER_ADDRESS_MAX = 50;
 export const SOCKET_SEND_BUFFER_MAX_BYTES = 1024 * 1024;
 /** How often the server looks at every socket's unsent output. */
 export const SOCKET_BUFFER_CHECK_MS = 250;
-/** Presence changes in a booth go out at most once per this interval (coalesced). */
+/** Presence changes in a booth go out at most once per this interval, as one `presence:changed` frame. */
 export const PRESENCE_BATCH_MS = 500;
+/** The `booth:join` ack lists every staff member present and at most this many others. */
+export const PRESENCE_SNAPSHOT_OTHERS_MAX = 50;
+/** People per `presence:list` page. */
+export const PRESENCE_LIST_PAGE = 100;
 /** The raised-hand queue goes to a booth's staff at most once per this interval (latest state). */
 export const HAND_QUEUE_BATCH_MS = 250;

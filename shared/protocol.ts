@@ -37,7 +37,13 @@ import {
   type Unmute,
 } from './moderation.js';
 
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol this build speaks. The client sends it as `auth.protocol` in the Socket.IO
+ * handshake; a server that no longer speaks it refuses with `CLIENT_OUTDATED`, and the client
+ * reloads into the new build. Version 2: batched `presence:changed`, capped join snapshot,
+ * `presence:list`, `booth:join.sinceSeq`.
+ */
+export const PROTOCOL_VERSION = 2;
 
 const boothId = z.number().int().positive().max(2 ** 31);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -63,13 +69,20 @@ export const chatBodySchema = z
 
 /**
  * `booth:join`: enter a booth (or re-enter after a reconnect). `private` hides you from other
- * members; `historyLimit` asks for a smaller first page (data saver).
+ * members; `historyLimit` asks for a smaller first page (data saver); `sinceSeq` says which
+ * messages the client already holds, so the ack carries only newer ones.
  */
 export const boothJoinSchema = z.strictObject({
   boothId,
   private: z.boolean().optional(),
   historyLimit: z.number().int().min(1).max(CHAT_HISTORY_PAGE).optional(),
+  sinceSeq: seq.optional(),
 });
+/**
+ * `presence:list`: one page of the people in a booth you are in, as you may see them, in a
+ * stable order; pass the previous page's `nextCursor` for the next.
+ */
+export const presenceListSchema = z.strictObject({ boothId, cursor: z.string().min(1).max(128).optional() });
 /** `booth:leave`: leave a booth now (no grace period). */
 export const boothLeaveSchema = z.strictObject({ boothId });
 /** `chat:send`: post a message; `clientMsgId` makes resends idempotent. */
@@ -139,8 +152,16 @@ export type PresenceEntry = z.infer<typeof presenceEntrySchema>;
 
 export const boothJoinDataSchema = z.object({
   booth: boothSchema,
+  /**
+   * A capped snapshot: every staff member present and at most PRESENCE_SNAPSHOT_OTHERS_MAX others
+   * (always you). `presenceTotal` counts everyone you may see; `presence:list` pages through all.
+   */
   presence: z.array(presenceEntrySchema),
-  /** The latest ≤ 50 messages, in sequence order. */
+  presenceTotal: z.number().int().min(0),
+  /**
+   * The latest ≤ 50 messages (or `historyLimit`), in sequence order; with `sinceSeq`, only those
+   * after it (page forward with `chat:history` `afterSeq` if `messages[0].seq > sinceSeq + 1`).
+   */
   messages: z.array(chatMessageSchema),
   /** The booth's highest sequence number (0 for an empty booth). */
   lastSeq: seq,
@@ -148,6 +169,29 @@ export const boothJoinDataSchema = z.object({
   privateAlias: z.object({ id: z.string(), displayName: z.string() }).nullable().optional(),
 });
 export type BoothJoinData = z.infer<typeof boothJoinDataSchema>;
+
+/** A page of `presence:list`; `nextCursor` is null on the last page. */
+export const presencePageSchema = z.object({
+  boothId,
+  entries: z.array(presenceEntrySchema),
+  nextCursor: z.string().nullable(),
+  total: z.number().int().min(0),
+});
+export type PresencePage = z.infer<typeof presencePageSchema>;
+
+/**
+ * Who arrived and who left a booth since the last frame, batched per PRESENCE_BATCH_MS. An entry
+ * in `joined` replaces any entry of the same userId (a visit turned private or public);
+ * `total` is how many people the receiver may see there now. Members never see private
+ * visitors in it; staff get them with `private: true`.
+ */
+export const presenceChangedSchema = z.object({
+  boothId,
+  joined: z.array(presenceEntrySchema),
+  left: z.array(z.string()),
+  total: z.number().int().min(0),
+});
+export type PresenceChanged = z.infer<typeof presenceChangedSchema>;
 
 /** One raised hand; `granted` once the person may speak (until revoked or they leave). */
 export const handEntrySchema = z.object({
@@ -167,6 +211,7 @@ export type AckCallback<T> = (result: Ack<T>) => void;
 export interface ClientToServerEvents {
   'booth:join': (payload: BoothJoin, ack: AckCallback<BoothJoinData>) => void;
   'booth:leave': (payload: BoothLeave, ack: AckCallback<{ boothId: number }>) => void;
+  'presence:list': (payload: z.infer<typeof presenceListSchema>, ack: AckCallback<PresencePage>) => void;
   'chat:send': (payload: ChatSend, ack: AckCallback<ChatMessage>) => void;
   'chat:history': (payload: ChatHistoryQuery, ack: AckCallback<{ messages: ChatMessage[] }>) => void;
   'hand:raise': (payload: z.infer<typeof handSchema>, ack: AckCallback<HandEntry>) => void;
@@ -193,8 +238,8 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  'presence:joined': (payload: { boothId: number; entry: PresenceEntry }) => void;
-  'presence:left': (payload: { boothId: number; userId: string }) => void;
+  /** To a booth's room (public entries) and its staff room (all): arrivals and departures, batched. */
+  'presence:changed': (payload: PresenceChanged) => void;
   /** boothId → people present; only changed booths, except the first after connecting. */
   'lobby:occupancy': (payload: Record<string, number>) => void;
   'chat:created': (payload: ChatMessage) => void;
@@ -227,6 +272,7 @@ export interface ServerToClientEvents {
 export const CLIENT_COMMANDS = {
   'booth:join': boothJoinSchema,
   'booth:leave': boothLeaveSchema,
+  'presence:list': presenceListSchema,
   'chat:send': chatSendSchema,
   'chat:history': chatHistorySchema,
   'hand:raise': handSchema,

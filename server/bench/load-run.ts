@@ -135,9 +135,11 @@ export interface ServerUnderTest {
   loopFile: string;
 }
 
-export async function startProbedServer(entry: string, env: Record<string, string>, loopFile: string): Promise<ServerUnderTest> {
+/** With `cpuProfileDir`, the server writes a V8 CPU profile there when it stops (open it in Chrome's DevTools). */
+export async function startProbedServer(entry: string, env: Record<string, string>, loopFile: string, cpuProfileDir?: string): Promise<ServerUnderTest> {
   const port = await freePort();
-  const child = await startServerProcess({ ...env, PORT: String(port), BENCH_SERVER: entry, BENCH_LOOP_FILE: loopFile }, PROBED_ENTRY);
+  const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child = await startServerProcess({ ...env, PORT: String(port), BENCH_SERVER: entry, BENCH_LOOP_FILE: loopFile }, PROBED_ENTRY, nodeArgs);
   return { process: child, url: `http://127.0.0.1:${port}`, loopFile };
 }
 

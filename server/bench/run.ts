@@ -23,6 +23,7 @@ const optionsSchema = z.object({
   ramp: z.coerce.number().min(0).max(600).default(10).describe('seconds over which members connect'),
   workers: z.coerce.number().int().min(1).max(16).default(2).describe('load worker processes'),
   json: z.boolean().default(false).describe('print one JSON object and nothing else on stdout'),
+  'cpu-prof': z.string().optional().describe('directory where both servers write V8 CPU profiles'),
 });
 type BenchOptions = z.infer<typeof optionsSchema>;
 
@@ -74,8 +75,8 @@ async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; b
     if (ratePerS < options.rate) progress(`rate capped at ${ratePerS} msg/s: ${senders} members in booths may send ${MEMBER_MAX_MSGS_PER_S}/s each`);
 
     const oursEnv = { DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
-    const ours = await measure('ours', () => startProbedServer(OURS_ENTRY, oursEnv, join(dir, 'ours-loop.json')), members, options, ratePerS);
-    const bare = await measure('bare', () => startProbedServer(BARE_ENTRY, {}, join(dir, 'bare-loop.json')), members, options, ratePerS);
+    const ours = await measure('ours', () => startProbedServer(OURS_ENTRY, oursEnv, join(dir, 'ours-loop.json'), options['cpu-prof']), members, options, ratePerS);
+    const bare = await measure('bare', () => startProbedServer(BARE_ENTRY, {}, join(dir, 'bare-loop.json'), options['cpu-prof']), members, options, ratePerS);
 
     const result = { ours, bare, ratio: { p99: ratio(ours.p99Ms, bare.p99Ms), deliveredPerS: ratio(ours.deliveredPerS, bare.deliveredPerS) } };
     if (options.json) console.log(JSON.stringify(result));
@@ -94,6 +95,7 @@ const { values } = parseArgs({
     ramp: { type: 'string' },
     workers: { type: 'string' },
     json: { type: 'boolean' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const parsed = optionsSchema.safeParse(values);

@@ -72,6 +72,7 @@ export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, 
       return ok({
         booth: { ...booth, occupancy: presence.count(boothId) },
         presence: visiblePresence(presence.list(boothId), user.id, staff),
+        presenceTotal: visiblePresence(presence.list(boothId), user.id, staff).length,
         messages: messages.map((stored) => viewFor(user, stored)),
         lastSeq,
         privateAlias: alias ? (({ id, displayName }) => ({ id, displayName }))(privateAuthor(alias)) : null,

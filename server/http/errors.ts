@@ -25,6 +25,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INTERNAL: 500,
   PASSKEY_REQUIRED: 403,
   REAUTH_REQUIRED: 403,
+  SERVER_BUSY: 503,
+  CLIENT_OUTDATED: 426,
 };
 
 /** An expected failure, carried as a value from services to the edge. */

@@ -23,6 +23,7 @@ type CommandName = keyof typeof CLIENT_COMMANDS;
 export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'booth:join': 5,
   'booth:leave': 2,
+  'presence:list': 2,
   'chat:send': 1,
   'chat:history': 1,
   'hand:raise': 2,

@@ -19,8 +19,8 @@ export function freePort(): Promise<number> {
  * Starts `server/index.ts` (or another server script, e.g. the bench's bare server) as a real
  * child process and waits until it answers /healthz.
  */
-export async function startServerProcess(env: Record<string, string>, entry = 'server/index.ts'): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(entry)], {
+export async function startServerProcess(env: Record<string, string>, entry = 'server/index.ts', nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(entry)], {
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

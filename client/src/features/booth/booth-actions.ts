@@ -222,11 +222,9 @@ export function registerBoothListeners(socket: FairClientSocket): void {
       setOutbox((outbox) => (outbox.some((i) => i.clientMsgId === message.clientMsgId) ? outbox.filter((i) => i.clientMsgId !== message.clientMsgId) : outbox));
     }
   });
-  socket.on('presence:joined', ({ boothId, entry }) => {
-    updateView(boothId, (view) => ({ presence: [...view.presence.filter((p) => p.userId !== entry.userId), entry] }));
-  });
-  socket.on('presence:left', ({ boothId, userId }) => {
-    updateView(boothId, (view) => ({ presence: view.presence.filter((p) => p.userId !== userId) }));
+  socket.on('presence:changed', ({ boothId, joined, left }) => {
+    const gone = new Set([...left, ...joined.map((entry) => entry.userId)]);
+    updateView(boothId, (view) => ({ presence: [...view.presence.filter((p) => !gone.has(p.userId)), ...joined] }));
   });
   socket.on('video:count', ({ boothId, count }) => {
     updateView(boothId, (view) => ({ booth: { ...view.booth, videoParticipants: count } }));
