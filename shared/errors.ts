@@ -68,3 +68,8 @@ export const ALL_ERROR_CODES = Object.values(ERROR_CODES);
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ALL_ERROR_CODES as readonly string[]).includes(value);
 }
+
+/** An expected failure: the `error` half of every result. */
+export type Failure = { ok: false; error: ApiError };
+/** The one result type of every REST response body and every realtime ack. */
+export type Result<T> = { ok: true; data: T } | Failure;
