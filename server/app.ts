@@ -10,9 +10,9 @@ import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
 import type { LoginThrottlePolicy } from './auth/login-throttle.js';
 import { disconnectEndedSessions, startSessionSweep } from './auth/session-sockets.js';
-import { boothHandlers, dropFromBooths } from './booths/handlers.js';
+import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
-import { chatHandlers } from './chat/handlers.js';
+import { chatCommands } from './chat/handlers.js';
 import { createChatService } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
 import { createBoothService } from './booths/service.js';
@@ -25,24 +25,24 @@ import { compileTrustProxy } from './http/client-address.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
 import type { Logger } from './logger.js';
-import { announceLeave, closePresenceBatches } from './presence/broadcast.js';
+import { createPresenceBroadcaster } from './presence/broadcast.js';
 import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
 import { createPresenceStore } from './presence/presence-store.js';
 import { createCommandBudget, type CommandBudgetOptions } from './realtime/command-budget.js';
-import { registerCommands } from './realtime/commands.js';
+import { createCommandRouter, type CommandTable } from './realtime/commands.js';
 import { createSocketServer, type ConnectionLimits, type SocketTimings } from './realtime/socket-server.js';
-import { rooms, type FairServer } from './realtime/types.js';
+import { rooms, type FairServer, type FairSocket } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS } from '../shared/limits.js';
-import { videoHandlers } from './video/handlers.js';
+import { videoCommands } from './video/handlers.js';
 import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
 import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
 import { can } from '../shared/roles.js';
-import { hostHandlers } from './host/handlers.js';
+import { hostCommands } from './host/handlers.js';
 import { hostRoutes } from './host/routes.js';
 import { createVisitLog, recordingVisits } from './host/visits.js';
 import { createAuditLog } from './moderation/audit.js';
 import { createEnforcer, type VideoRooms } from './moderation/enforcement.js';
-import { moderationHandlers } from './moderation/handlers.js';
+import { moderationCommands } from './moderation/handlers.js';
 import { createReportStore } from './moderation/reports.js';
 import { createRestrictionStore } from './moderation/restrictions.js';
 import { moderationRoutes } from './moderation/routes.js';
@@ -94,6 +94,8 @@ export interface ConnectionTimeouts extends SocketTimings {
 export interface Application {
   httpServer: HttpServer;
   io: FairServer;
+  /** Every command the server answers, with its capability and scope (the authorization test reads it). */
+  commands: CommandTable;
   /** Video: tokens, raised hands, and the LiveKit RoomService (moderation removes people through it). */
   video: VideoService;
   /**
@@ -177,20 +179,8 @@ export function createApplication(deps: AppDeps): Application {
     (socket) => {
       if (can(socket.data.user, 'moderation:review')) void socket.join(rooms.moderators);
       socket.emit('lobby:occupancy', booths.occupancy());
-      const handlerDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
-      registerCommands(
-        socket,
-        {
-          ...boothHandlers(socket, handlerDeps),
-          ...chatHandlers(socket, handlerDeps),
-          ...moderationHandlers(socket, handlerDeps),
-          ...hostHandlers(socket, handlerDeps),
-          ...videoHandlers(socket, handlerDeps),
-        },
-        realtimeLogger,
-        budget.gate(socket),
-      );
-      socket.on('disconnect', () => dropFromBooths(socket, presence));
+      commandRouter.attach(socket);
+      socket.on('disconnect', onSocketClosed);
     },
     // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
     (user) => (restrictions.ban(user.id) ? 'BANNED' : budget.cooldownUntil(user.id) !== null ? 'RATE_LIMITED' : null),
@@ -205,7 +195,7 @@ export function createApplication(deps: AppDeps): Application {
       onExpired(boothId, entry) {
         survive('record grace expiry', () => visits.left(boothId, entry.userId));
         survive('announce grace expiry', () => {
-          announceLeave(io, boothId, entry);
+          presenceBroadcast.left(boothId, entry);
           occupancyChanged(boothId);
         });
       },
@@ -234,7 +224,23 @@ export function createApplication(deps: AppDeps): Application {
       await video.removeParticipant(boothId, userId);
     },
   };
-  const enforcer = createEnforcer({ io, presence, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
+  const presenceBroadcast = createPresenceBroadcaster(io, presence);
+  const enforcer = createEnforcer({ io, presence, presenceBroadcast, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
+  // One command table for the whole server, built once: every socket shares it.
+  const commandDeps = { io, auth, booths, presence, presenceBroadcast, chat, aliases, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
+  const commandTable: CommandTable = {
+    ...boothCommands(commandDeps),
+    ...chatCommands(commandDeps),
+    ...moderationCommands(commandDeps),
+    ...hostCommands(commandDeps),
+    ...videoCommands(commandDeps),
+  };
+  const commandRouter = createCommandRouter(commandTable, realtimeLogger, budget);
+  /** Shared by every socket (called with the socket as `this`): no closure per connection. */
+  function onSocketClosed(this: FairSocket): void {
+    budget.forget(this.id);
+    dropFromBooths(this, presence);
+  }
   /**
    * Whether the database can be read and written now. A read alone misses a write lock held
    * by another process (WAL readers go on); `BEGIN IMMEDIATE; ROLLBACK` takes and drops the
@@ -344,6 +350,7 @@ export function createApplication(deps: AppDeps): Application {
   return {
     httpServer,
     io,
+    commands: commandTable,
     video,
     barredFromBooth: (userId, boothId) => restrictions.barredFrom(userId, boothId),
     runRetention: (now) => retention.run(now),
@@ -351,7 +358,7 @@ export function createApplication(deps: AppDeps): Application {
       sessionSweep.close();
       stopRetention();
       lobby.close();
-      closePresenceBatches(io);
+      presenceBroadcast.close();
       video.close();
       presence.close();
       await io.close();

@@ -22,6 +22,8 @@ export interface SessionDetails {
 export const SESSION_USER_AGENT_MAX_CHARS = 200;
 /** A session's last-seen time is written at most this often (one write per session, not per request). */
 export const SESSION_LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
+/** "Last seen" writes wait this long and go to the database together. */
+const SESSION_LAST_SEEN_BATCH_MS = 1_000;
 
 export interface Clock {
   now(): number;
@@ -107,19 +109,43 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     return token;
   }
 
+  /**
+   * "Last seen" times waiting to be written. They are only shown to the member (at a
+   * five-minute resolution), so they are written together, a second later, in one
+   * transaction: when the fair opens, a thousand handshakes a second must not each wait for
+   * a write of their own.
+   */
+  const lastSeen = new Map<string, number>();
+  let lastSeenTimer: NodeJS.Timeout | undefined;
+  const touchSession = db
+    .update(sessions)
+    .set({ lastSeenAt: sql`${sql.placeholder('at')}` })
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .prepare();
+  function noteLastSeen(tokenHash: string, at: number): void {
+    lastSeen.set(tokenHash, at);
+    lastSeenTimer ??= setTimeout(writeLastSeen, SESSION_LAST_SEEN_BATCH_MS).unref();
+  }
+  function writeLastSeen(): void {
+    lastSeenTimer = undefined;
+    const batch = [...lastSeen];
+    lastSeen.clear();
+    try {
+      db.transaction(() => {
+        for (const [tokenHash, at] of batch) touchSession.run({ tokenHash, at });
+      });
+    } catch {
+      // A busy or closed database must not refuse anyone: only "last seen" is late.
+    }
+  }
+
   function sessionFor(token: string | undefined): Session | null {
     if (!token) return null;
     const id = hashSecret(token);
     const now = clock.now();
     // A placeholder in a where clause binds the raw value: expiresAt is stored as epoch ms.
     const row = liveSession.get({ tokenHash: id, now });
-    if (row && (!row.lastSeenAt || now - row.lastSeenAt.getTime() >= SESSION_LAST_SEEN_RESOLUTION_MS)) {
-      try {
-        db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, id)).run();
-      } catch {
-        // "Last seen" is only shown to the member: a busy database must not refuse the request.
-      }
-    }
+    if (row && (!row.lastSeenAt || now - row.lastSeenAt.getTime() >= SESSION_LAST_SEEN_RESOLUTION_MS)) noteLastSeen(id, now);
     const user = row ? loadUser(row.userId) : null;
     return row && user ? { id, user, expiresAt: row.expiresAt.getTime() } : null;
   }

@@ -210,6 +210,8 @@ export async function measure(
     const failures: Record<string, number> = {};
     for (const [reason, n] of setups.flatMap((s) => Object.entries(s.failures))) failures[reason] = (failures[reason] ?? 0) + n;
     if (Object.keys(failures).length > 0) progress(`${label}: failures ${JSON.stringify(failures)}`);
+    const retriedBusy = setups.reduce((n, s) => n + s.retriedBusy, 0);
+    if (retriedBusy > 0) progress(`${label}: ${retriedBusy} connections were asked to come back later (SERVER_BUSY) and did`);
     progress(`${label}: ${setups.reduce((n, s) => n + s.connected, 0)} in place, ${setups.reduce((n, s) => n + s.failed, 0)} failed, in ${setupS.toFixed(1)} s`);
     await sleep(SETTLE_MS);
     const rssAfterKb = memoryKb(pid).rssKb;

@@ -8,6 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { BenchMember, FromWorker, ToWorker, WorkerProgress, WorkerReport } from './worker-messages.js';
 // The bench runs our server with NODE_ENV=production, whose session cookie has the __Host- name.
 import { SESSION_COOKIE_PRODUCTION } from '../auth/cookies.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 const ACK_TIMEOUT_MS = 30_000;
@@ -58,6 +59,11 @@ function onChatCreated(member: LiveMember, message: { body?: unknown }): void {
   lastReceiptAtMs = now;
 }
 
+/** SERVER_BUSY refusals per member, and in all: a member gives up after BUSY_RETRIES_MAX. */
+const BUSY_RETRIES_MAX = 20;
+const busyRetries = new Map<number, number>();
+let retriedBusy = 0;
+
 /** Why members failed to get in place, by reason: tells a slow server from a refusing one. */
 const failures: Record<string, number> = {};
 const failed = (reason: string) => (failures[reason] = (failures[reason] ?? 0) + 1);
@@ -74,6 +80,7 @@ function open(url: string, spec: BenchMember): Promise<boolean> {
   const nodeOnly = { localAddress: loopbackAddressOf(spec.index) };
   const socket = io(url, {
     ...nodeOnly,
+    auth: { protocol: PROTOCOL_VERSION },
     transports: ['websocket'],
     extraHeaders: { cookie: `${SESSION_COOKIE_PRODUCTION}=${spec.token}` },
     reconnection: false,
@@ -81,6 +88,7 @@ function open(url: string, spec: BenchMember): Promise<boolean> {
     timeout: CONNECT_TIMEOUT_MS,
   });
   const member: LiveMember = { ...spec, socket, ready: false, dropped: false, received: [] };
+  busyRetries.set(spec.index, 0);
   members.push(member);
   socket.on('chat:created', (message: { body?: unknown }) => onChatCreated(member, message));
   return new Promise((settle) => {
@@ -90,7 +98,15 @@ function open(url: string, spec: BenchMember): Promise<boolean> {
       else failed(`disconnected while joining (${reason})`);
       settle(false);
     });
-    socket.once('connect_error', (err) => {
+    socket.on('connect_error', (err: Error & { data?: { details?: { retryAfterMs?: number } } }) => {
+      // As the browser client does: a busy server asked us to come back later; we do, with jitter.
+      if (err.message === 'SERVER_BUSY' && busyRetries.get(spec.index)! < BUSY_RETRIES_MAX) {
+        busyRetries.set(spec.index, busyRetries.get(spec.index)! + 1);
+        retriedBusy++;
+        const waitMs = (err.data?.details?.retryAfterMs ?? 1000) * (1 + Math.random() * 0.5);
+        setTimeout(() => socket.connect(), waitMs);
+        return;
+      }
       failed(`connect_error ${err.message}`);
       settle(false);
     });
@@ -115,7 +131,7 @@ async function connectAll(url: string, specs: BenchMember[], rampMs: number): Pr
     specs.map((spec, i) => new Promise<boolean>((resolve) => setTimeout(() => void open(url, spec).then(resolve), i * spacingMs))),
   );
   const connected = outcomes.filter(Boolean).length;
-  tell({ type: 'connected', connected, failed: specs.length - connected, failures });
+  tell({ type: 'connected', connected, failed: specs.length - connected, failures, retriedBusy });
 }
 
 function sendOne(member: LiveMember, counter: number): void {

@@ -45,4 +45,4 @@ export interface WorkerReport {
   cpuPct: number;
 }
 
-export type FromWorker = { type: 'ready' } | { type: 'connected'; connected: number; failed: number; failures: Record<string, number> } | { type: 'sent' } | WorkerProgress | WorkerReport;
+export type FromWorker = { type: 'ready' } | { type: 'connected'; connected: number; failed: number; failures: Record<string, number>; retriedBusy: number } | { type: 'sent' } | WorkerProgress | WorkerReport;

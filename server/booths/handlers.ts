@@ -1,96 +1,123 @@
 import { can } from '../../shared/roles.js';
-import type { PresenceEntry } from '../../shared/protocol.js';
+import { PRESENCE_LIST_PAGE, PRESENCE_SNAPSHOT_OTHERS_MAX } from '../../shared/limits.js';
 import type { PrivateAliasStore } from '../chat/private-aliases.js';
 import { viewFor, type ChatService } from '../chat/service.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import type { RestrictionStore } from '../moderation/restrictions.js';
 import { fail, ok } from '../http/errors.js';
-import { announceJoin, announceLeave } from '../presence/broadcast.js';
+import type { PresenceBroadcaster } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
-import type { CommandHandlers } from '../realtime/commands.js';
-import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
+import type { CommandTable } from '../realtime/commands.js';
+import { rooms, type FairSocket } from '../realtime/types.js';
 import type { BoothService } from './service.js';
 
 export interface BoothHandlerDeps {
-  io: FairServer;
   booths: BoothService;
   presence: PresenceStore;
+  presenceBroadcast: PresenceBroadcaster;
   chat: ChatService;
   aliases: PrivateAliasStore;
   restrictions: RestrictionStore;
   occupancyChanged: (boothId: number) => void;
 }
 
-/** The presence list as one viewer may see it: private visitors only for staff (and themselves). */
-export function visiblePresence(entries: PresenceEntry[], viewerId: string, viewerIsStaff: boolean): PresenceEntry[] {
-  return viewerIsStaff ? entries : entries.filter((entry) => !entry.private || entry.userId === viewerId);
-}
-
-export function boothHandlers(socket: FairSocket, { io, booths, presence, chat, aliases, restrictions, occupancyChanged }: BoothHandlerDeps): CommandHandlers {
-  const user = socket.data.user;
+/** Entering and leaving booths, and who is there. */
+export function boothCommands({ booths, presence, presenceBroadcast, chat, aliases, restrictions, occupancyChanged }: BoothHandlerDeps): Pick<CommandTable, 'booth:join' | 'booth:leave' | 'presence:list'> {
   return {
-    'booth:join': async ({ boothId, private: privately = false, historyLimit }) => {
-      const booth = booths.byId(boothId);
-      if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
-      const barred = restrictions.barredFrom(user.id, boothId);
-      if (barred) return barred;
-      const staff = can(user, 'booth:staff', { boothId });
-      if (booth.status === 'closed' && !staff) return fail('BOOTH_CLOSED', 'This booth is closed at the moment.');
-      if (booth.locked && !staff && !presence.has(boothId, user.id)) {
-        return fail('BOOTH_CLOSED', 'This booth is not taking new visitors at the moment.', { locked: true });
-      }
-      if (!staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity) {
-        return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
-      }
-      // Rooms first, so no message sent from here on is missed between history and broadcasts.
-      // Then the fallible work (reads, the visit record); on a storage failure the socket is
-      // taken out again, so a failed join leaves no trace (no rooms, no presence).
-      const wasIn = socket.data.booths.has(boothId);
-      const boothRooms = staff ? [rooms.booth(boothId), rooms.staff(boothId)] : [rooms.booth(boothId)];
-      await socket.join(boothRooms);
-      socket.data.booths.add(boothId);
-      let joined;
-      try {
-        const messages = chat.history({ boothId, limit: historyLimit });
-        const lastSeq = chat.lastSeq(boothId);
-        // A private visit (this join's choice, or the visit's from another device) gets its
-        // stored pseudonym before the person is shown anywhere, so the ack can tell them.
-        const alias = privately || presence.isPrivate(boothId, user.id) ? aliases.ensure(boothId, user.id) : null;
-        // Last: it writes the visit before changing presence, and changes nothing if that throws.
-        const outcome = presence.join(boothId, user, socket.id, privately);
-        joined = { messages, lastSeq, outcome, alias };
-      } catch (err) {
-        if (!wasIn) {
-          socket.data.booths.delete(boothId);
-          for (const room of boothRooms) await socket.leave(room);
+    'booth:join': {
+      capability: 'booth:visit',
+      scope: 'booth',
+      async handle({ socket, user }, { boothId, private: privately = false, historyLimit, sinceSeq }) {
+        const booth = booths.byId(boothId);
+        if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
+        const barred = restrictions.barredFrom(user.id, boothId);
+        if (barred) return barred;
+        const staff = can(user, 'booth:staff', { boothId });
+        if (booth.status === 'closed' && !staff) return fail('BOOTH_CLOSED', 'This booth is closed at the moment.');
+        const present = presence.has(boothId, user.id);
+        if (booth.locked && !staff && !present) {
+          return fail('BOOTH_CLOSED', 'This booth is not taking new visitors at the moment.', { locked: true });
         }
-        throw err;
-      }
-      const { messages, lastSeq, outcome, alias } = joined;
-      announceJoin(socket, boothId, outcome);
-      if (outcome.arrived) occupancyChanged(boothId);
-      return ok({
-        booth: { ...booth, occupancy: presence.count(boothId) },
-        presence: visiblePresence(presence.list(boothId), user.id, staff),
-        presenceTotal: visiblePresence(presence.list(boothId), user.id, staff).length,
-        messages: messages.map((stored) => viewFor(user, stored)),
-        lastSeq,
-        privateAlias: alias ? (({ id, displayName }) => ({ id, displayName }))(privateAuthor(alias)) : null,
-      });
+        if (!staff && !present && presence.count(boothId) >= booth.capacity) {
+          return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
+        }
+        // Rooms first, so no message sent from here on is missed between history and broadcasts.
+        // Then the fallible work (reads, the visit record); on a storage failure the socket is
+        // taken out again, so a failed join leaves no trace (no rooms, no presence).
+        const wasIn = socket.data.booths.has(boothId);
+        const boothRooms = staff ? [rooms.booth(boothId), rooms.staff(boothId)] : [rooms.booth(boothId)];
+        await socket.join(boothRooms);
+        socket.data.booths.add(boothId);
+        let joined;
+        try {
+          // A client that holds messages up to sinceSeq gets only what is newer.
+          const messages = sinceSeq === undefined ? chat.history({ boothId, limit: historyLimit }) : chat.latestSince(boothId, sinceSeq, historyLimit);
+          const lastSeq = chat.lastSeq(boothId);
+          // A private visit (this join's choice, or the visit's from another device) gets its
+          // stored pseudonym before the person is shown anywhere, so the ack can tell them.
+          const alias = privately || presence.isPrivate(boothId, user.id) ? aliases.ensure(boothId, user.id) : null;
+          // Last: it writes the visit before changing presence, and changes nothing if that throws.
+          const outcome = presence.join(boothId, user, socket.id, privately);
+          joined = { messages, lastSeq, outcome, alias };
+        } catch (err) {
+          if (!wasIn) {
+            socket.data.booths.delete(boothId);
+            for (const room of boothRooms) await socket.leave(room);
+          }
+          throw err;
+        }
+        const { messages, lastSeq, outcome, alias } = joined;
+        presenceBroadcast.joined(boothId, outcome);
+        if (outcome.arrived) occupancyChanged(boothId);
+        return ok({
+          booth: { ...booth, occupancy: presence.count(boothId) },
+          // Capped: a booth of thousands costs the newcomer the same as a booth of ten.
+          presence: presence.snapshot(boothId, user.id, staff, PRESENCE_SNAPSHOT_OTHERS_MAX),
+          presenceTotal: staff ? presence.count(boothId) : visibleCount(presence, boothId, user.id),
+          messages: messages.map((stored) => viewFor(user, stored)),
+          lastSeq,
+          privateAlias: alias ? (({ id, displayName }) => ({ id, displayName }))(privateAuthor(alias)) : null,
+        });
+      },
     },
 
-    'booth:leave': async ({ boothId }) => {
-      if (!socket.data.booths.delete(boothId)) return ok({ boothId });
-      await socket.leave(rooms.booth(boothId));
-      await socket.leave(rooms.staff(boothId));
-      const gone = presence.leave(boothId, user.id, socket.id);
-      if (gone) {
-        announceLeave(io, boothId, gone);
-        occupancyChanged(boothId);
-      }
-      return ok({ boothId });
+    'booth:leave': {
+      capability: 'booth:visit',
+      scope: 'booth',
+      async handle({ socket, user }, { boothId }) {
+        if (!socket.data.booths.delete(boothId)) return ok({ boothId });
+        await socket.leave(rooms.booth(boothId));
+        await socket.leave(rooms.staff(boothId));
+        const gone = presence.leave(boothId, user.id, socket.id);
+        if (gone) {
+          presenceBroadcast.left(boothId, gone);
+          occupancyChanged(boothId);
+        }
+        return ok({ boothId });
+      },
+    },
+
+    'presence:list': {
+      capability: 'booth:visit',
+      scope: 'booth',
+      inBooth: true,
+      handle({ user }, { boothId, cursor }) {
+        const staff = can(user, 'booth:staff', { boothId });
+        const { entries, more } = presence.page(boothId, user.id, staff, cursor, PRESENCE_LIST_PAGE);
+        return ok({
+          boothId,
+          entries,
+          nextCursor: more ? entries.at(-1)!.userId : null,
+          total: staff ? presence.count(boothId) : visibleCount(presence, boothId, user.id),
+        });
+      },
     },
   };
+}
+
+/** How many people a member sees in a booth: the public ones, and themselves if private. */
+function visibleCount(presence: PresenceStore, boothId: number, viewerId: string): number {
+  return presence.publicCount(boothId) + (presence.isPrivate(boothId, viewerId) ? 1 : 0);
 }
 
 /** A dropped connection: each booth it was in starts the grace period for this person. */

@@ -23,15 +23,26 @@ export type BoothService = ReturnType<typeof createBoothService>;
 
 export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: VideoOf = NO_VIDEO, clock: Clock = { now: Date.now }) {
   /** Sessions not yet over, per booth, earliest first. */
+  // Every join reads one booth: its sessions query is prepared once (building a query costs more than running it).
+  const sessionsOfOne = db
+    .select()
+    .from(boothSessions)
+    .where(and(eq(boothSessions.boothId, sql.placeholder('boothId')), gt(boothSessions.endsAt, sql.placeholder('now'))))
+    .orderBy(asc(boothSessions.startsAt))
+    .prepare();
+
   function sessionsOf(boothIds: number[]): Map<number, BoothSession[]> {
     const byBooth = new Map<number, BoothSession[]>();
     if (boothIds.length === 0) return byBooth;
-    const rows = db
-      .select()
-      .from(boothSessions)
-      .where(and(inArray(boothSessions.boothId, boothIds), gt(boothSessions.endsAt, new Date(clock.now()))))
-      .orderBy(asc(boothSessions.startsAt))
-      .all();
+    const rows =
+      boothIds.length === 1
+        ? sessionsOfOne.all({ boothId: boothIds[0], now: clock.now() })
+        : db
+            .select()
+            .from(boothSessions)
+            .where(and(inArray(boothSessions.boothId, boothIds), gt(boothSessions.endsAt, new Date(clock.now()))))
+            .orderBy(asc(boothSessions.startsAt))
+            .all();
     for (const row of rows) {
       const list = byBooth.get(row.boothId) ?? [];
       list.push({ id: row.id, title: row.title, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), language: row.language });

@@ -2,8 +2,8 @@ import { can } from '../../shared/roles.js';
 import type { BoothService } from '../booths/service.js';
 import { fail, ok } from '../http/errors.js';
 import type { RestrictionStore } from '../moderation/restrictions.js';
-import type { CommandHandlers } from '../realtime/commands.js';
-import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
+import type { CommandTable } from '../realtime/commands.js';
+import { rooms, type FairServer } from '../realtime/types.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import type { PrivateAliasStore } from './private-aliases.js';
 import { maskMessage, viewFor, type ChatService } from './service.js';
@@ -17,12 +17,10 @@ export interface ChatDeps {
   aliases: PrivateAliasStore;
 }
 
-export function chatHandlers(socket: FairSocket, { io, chat, booths, restrictions, presence, aliases }: ChatDeps): CommandHandlers {
-  const user = socket.data.user;
-  const notInBooth = () => fail('NOT_IN_BOOTH', 'Enter the booth before chatting in it.');
+/** Posting and reading a booth's chat; the router has checked that the socket is in the booth. */
+export function chatCommands({ io, chat, booths, restrictions, presence, aliases }: ChatDeps): Pick<CommandTable, 'chat:send' | 'chat:history'> {
   return {
-    'chat:send': (input) => {
-      if (!socket.data.booths.has(input.boothId)) return notInBooth();
+    'chat:send': { capability: 'booth:visit', scope: 'booth', inBooth: true, handle: ({ user }, input) => {
       const staff = can(user, 'booth:staff', { boothId: input.boothId });
       // Decided here from the visit, never from the client: the pseudonym must exist before the message does.
       const privately = presence.isPrivate(input.boothId, user.id);
@@ -50,11 +48,13 @@ export function chatHandlers(socket: FairSocket, { io, chat, booths, restriction
         } else io.to(rooms.booth(boothId)).emit('chat:created', stored.message);
       }
       return ok(stored.message);
-    },
+    } },
 
-    'chat:history': (query) => {
-      if (!socket.data.booths.has(query.boothId)) return notInBooth();
-      return ok({ messages: chat.history(query).map((stored) => viewFor(user, stored)) });
+    'chat:history': {
+      capability: 'booth:visit',
+      scope: 'booth',
+      inBooth: true,
+      handle: ({ user }, query) => ok({ messages: chat.history(query).map((stored) => viewFor(user, stored)) }),
     },
   };
 }

@@ -141,6 +141,7 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
   const after = selectMessages().where(and(inBooth, gt(messages.seq, sql.placeholder('seq')))).orderBy(asc(messages.seq)).limit(limit).prepare();
   const before = selectMessages().where(and(inBooth, lt(messages.seq, sql.placeholder('seq')))).orderBy(desc(messages.seq)).limit(limit).prepare();
   const latest = selectMessages().where(inBooth).orderBy(desc(messages.seq)).limit(limit).prepare();
+  const latestAfter = selectMessages().where(and(inBooth, gt(messages.seq, sql.placeholder('seq')))).orderBy(desc(messages.seq)).limit(limit).prepare();
   const maxSeq = db
     .select({ seq: sql<number>`coalesce(max(${messages.seq}), 0)` })
     .from(messages)
@@ -226,6 +227,14 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
           .run().changes,
       );
       return changed > 0;
+    },
+
+    /**
+     * What a client that holds everything up to `sinceSeq` lacks: the latest `limit` messages
+     * newer than that, in sequence order (a longer gap is paged forward with `history`).
+     */
+    latestSince(boothId: number, sinceSeq: number, limit = CHAT_HISTORY_PAGE): StoredMessage[] {
+      return latestAfter.all({ boothId, seq: sinceSeq, limit }).reverse().map(toStored);
     },
 
     lastSeq(boothId: number): number {

@@ -1,11 +1,11 @@
 import type { Booth } from '../../shared/booths.js';
-import { can, type Capability } from '../../shared/roles.js';
+import type { Capability } from '../../shared/roles.js';
+import type { AuthUser } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Result } from '../http/errors.js';
 import type { AuditLog, AuditRecord } from '../moderation/audit.js';
-import { forbidden } from '../moderation/handlers.js';
-import type { CommandHandlers } from '../realtime/commands.js';
-import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
+import type { CommandTable } from '../realtime/commands.js';
+import { rooms, type FairServer } from '../realtime/types.js';
 
 export interface HostDeps {
   io: FairServer;
@@ -17,11 +17,8 @@ export interface HostDeps {
  * What staff change on a booth: profile, schedule, pin, slow mode, lock and status. Every change
  * is audited and reaches everyone at once (the lobby shows it too), as `booth:updated`.
  */
-export function hostHandlers(socket: FairSocket, { io, booths, audit }: HostDeps): CommandHandlers {
-  const actor = socket.data.user;
-
-  function apply(boothId: number, capabilities: Capability[], change: () => Result<Booth>, record: Omit<AuditRecord, 'actorId' | 'boothId'>): Result<Booth> {
-    if (!capabilities.every((capability) => can(actor, capability, { boothId }))) return forbidden();
+export function hostCommands({ io, booths, audit }: HostDeps): Pick<CommandTable, 'booth:update' | 'booth:edit' | 'chat:pin' | 'schedule:add' | 'schedule:remove'> {
+  function apply(actor: AuthUser, boothId: number, change: () => Result<Booth>, record: Omit<AuditRecord, 'actorId' | 'boothId'>): Result<Booth> {
     const result = audit.together(change, (changed) => (changed.ok ? { actorId: actor.id, boothId, ...record } : null));
     if (!result.ok) return result;
     io.to(rooms.lobby).emit('booth:updated', result.data);
@@ -29,24 +26,46 @@ export function hostHandlers(socket: FairSocket, { io, booths, audit }: HostDeps
   }
 
   return {
-    'booth:update': (update) => {
-      const { boothId, status, ...settings } = update;
-      const needs: Capability[] = [];
-      if (status !== undefined) needs.push('booth:set-status');
-      if (Object.values(settings).some((value) => value !== undefined)) needs.push('booth:configure');
-      return apply(boothId, needs, () => booths.configure(update), { action: 'booth:update', details: { status, ...settings } });
+    'booth:update': {
+      // Opening and closing is for moderators; slow mode and the lock for the booth's staff too.
+      capability: ({ status, boothId: _boothId, ...settings }) => {
+        const needs: Capability[] = [];
+        if (status !== undefined) needs.push('booth:set-status');
+        if (Object.values(settings).some((value) => value !== undefined)) needs.push('booth:configure');
+        return needs;
+      },
+      scope: 'booth',
+      handle: ({ user }, update) => {
+        const { boothId, status, ...settings } = update;
+        return apply(user, boothId, () => booths.configure(update), { action: 'booth:update', details: { status, ...settings } });
+      },
     },
 
-    'booth:edit': ({ boothId, ...profile }) =>
-      apply(boothId, ['booth:edit-profile'], () => booths.editProfile(boothId, profile), { action: 'booth:edit', details: { fields: Object.keys(profile) } }),
+    'booth:edit': {
+      capability: 'booth:edit-profile',
+      scope: 'booth',
+      handle: ({ user }, { boothId, ...profile }) =>
+        apply(user, boothId, () => booths.editProfile(boothId, profile), { action: 'booth:edit', details: { fields: Object.keys(profile) } }),
+    },
 
-    'chat:pin': ({ boothId, messageId }) =>
-      apply(boothId, ['chat:pin'], () => booths.pin(boothId, messageId), { action: 'chat:pin', messageId, details: { pinned: messageId !== null } }),
+    'chat:pin': {
+      capability: 'chat:pin',
+      scope: 'booth',
+      handle: ({ user }, { boothId, messageId }) =>
+        apply(user, boothId, () => booths.pin(boothId, messageId), { action: 'chat:pin', messageId, details: { pinned: messageId !== null } }),
+    },
 
-    'schedule:add': ({ boothId, session }) =>
-      apply(boothId, ['booth:edit-profile'], () => booths.addSession(boothId, actor.id, session), { action: 'schedule:add', details: { ...session } }),
+    'schedule:add': {
+      capability: 'booth:edit-profile',
+      scope: 'booth',
+      handle: ({ user }, { boothId, session }) =>
+        apply(user, boothId, () => booths.addSession(boothId, user.id, session), { action: 'schedule:add', details: { ...session } }),
+    },
 
-    'schedule:remove': ({ boothId, sessionId }) =>
-      apply(boothId, ['booth:edit-profile'], () => booths.removeSession(boothId, sessionId), { action: 'schedule:remove', details: { sessionId } }),
+    'schedule:remove': {
+      capability: 'booth:edit-profile',
+      scope: 'booth',
+      handle: ({ user }, { boothId, sessionId }) => apply(user, boothId, () => booths.removeSession(boothId, sessionId), { action: 'schedule:remove', details: { sessionId } }),
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import { and, count, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
@@ -25,22 +25,33 @@ export interface VisitFigures {
 /** One row per stay in a booth (arrival to departure), for the staff figures. */
 export function createVisitLog(db: Db, clock: Clock) {
   const now = () => new Date(clock.now());
+  // Every arrival runs these: prepared once (building a query costs more than running it).
+  const recentVisit = db
+    .select({ id: boothVisits.id })
+    .from(boothVisits)
+    .where(and(eq(boothVisits.boothId, sql.placeholder('boothId')), eq(boothVisits.userId, sql.placeholder('userId')), gte(boothVisits.leftAt, sql.placeholder('since'))))
+    .orderBy(desc(boothVisits.id))
+    .limit(1)
+    .prepare();
+  const insertVisit = db
+    .insert(boothVisits)
+    .values({ boothId: sql.placeholder('boothId'), userId: sql.placeholder('userId'), joinedAt: sql.placeholder('at'), private: sql.placeholder('private') })
+    .prepare();
+  const reopenVisit = db
+    .update(boothVisits)
+    .set({ leftAt: null, private: sql`(${boothVisits.private} OR ${sql.placeholder('private')})` })
+    .where(eq(boothVisits.id, sql.placeholder('id')))
+    .prepare();
   return {
     // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
     arrived(boothId: number, userId: string, privately = false): void {
-      const at = now();
+      const at = clock.now();
       writeDurably(db, () => {
         // Back within a short while (a reconnect, a join/leave loop): the same visit goes on.
-        const recent = db
-          .select({ id: boothVisits.id })
-          .from(boothVisits)
-          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), gte(boothVisits.leftAt, new Date(at.getTime() - VISIT_REJOIN_WINDOW_MS))))
-          .orderBy(desc(boothVisits.id))
-          .limit(1)
-          .get();
+        const recent = recentVisit.get({ boothId, userId, since: at - VISIT_REJOIN_WINDOW_MS });
         // A visit that was private at any point stays marked private.
-        if (recent) db.update(boothVisits).set(privately ? { leftAt: null, private: true } : { leftAt: null }).where(eq(boothVisits.id, recent.id)).run();
-        else db.insert(boothVisits).values({ boothId, userId, joinedAt: at, private: privately }).run();
+        if (recent) reopenVisit.run({ private: privately ? 1 : 0, id: recent.id });
+        else insertVisit.run({ boothId, userId, at: new Date(at), private: privately });
       });
     },
     /** A public visit became private (another device joined privately): the record says so too. */

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import { announceLeave } from '../presence/broadcast.js';
+import type { PresenceBroadcaster } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { rooms, type FairServer } from '../realtime/types.js';
 
@@ -17,11 +17,12 @@ export type Enforcer = ReturnType<typeof createEnforcer>;
 export function createEnforcer(deps: {
   io: FairServer;
   presence: PresenceStore;
+  presenceBroadcast: PresenceBroadcaster;
   occupancyChanged: (boothId: number) => void;
   videoRooms?: VideoRooms;
   logger: Logger;
 }) {
-  const { io, presence, occupancyChanged, videoRooms, logger } = deps;
+  const { io, presence, presenceBroadcast, occupancyChanged, videoRooms, logger } = deps;
 
   async function removeFromVideo(boothId: number, userId: string): Promise<void> {
     if (!videoRooms) return;
@@ -35,7 +36,7 @@ export function createEnforcer(deps: {
   async function removeFromBooth(userId: string, boothId: number): Promise<void> {
     const entry = presence.remove(boothId, userId);
     if (entry) {
-      announceLeave(io, boothId, entry);
+      presenceBroadcast.left(boothId, entry);
       occupancyChanged(boothId);
     }
     // In-process sockets: the RemoteSocket wrappers share `data` with the real sockets.
@@ -56,7 +57,7 @@ export function createEnforcer(deps: {
       for (const boothId of boothIds) {
         const entry = presence.remove(boothId, userId);
         if (entry) {
-          announceLeave(io, boothId, entry);
+          presenceBroadcast.left(boothId, entry);
           occupancyChanged(boothId);
         }
       }

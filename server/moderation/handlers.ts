@@ -1,12 +1,12 @@
 import { KICK_COOLDOWN_MS } from '../../shared/limits.js';
 import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
-import { can, mayActOn, type Capability } from '../../shared/roles.js';
+import { mayActOn } from '../../shared/roles.js';
 import type { AuthService, AuthUser, Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { ChatService } from '../chat/service.js';
 import { fail, ok, type Result } from '../http/errors.js';
-import type { CommandHandlers } from '../realtime/commands.js';
-import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
+import type { CommandTable } from '../realtime/commands.js';
+import { rooms, type FairServer } from '../realtime/types.js';
 import type { AuditLog } from './audit.js';
 import type { Enforcer } from './enforcement.js';
 import type { ReportStore } from './reports.js';
@@ -27,11 +27,11 @@ export interface ModerationDeps {
 export const forbidden = () => fail('FORBIDDEN', 'You do not have permission to do that.');
 
 /**
- * The person an action is about, if the actor may act on them: the capability first (so a
- * member cannot probe who exists), then the person, then rank. Nobody acts on themselves.
+ * The person an action is about, if the actor may act on them: the person, then rank. Nobody
+ * acts on themselves. (The router has checked the capability first, so a member cannot probe
+ * who exists.)
  */
-function targetOf(actor: AuthUser, capability: Capability, userId: string, auth: AuthService, boothId?: number): Result<AuthUser> {
-  if (!can(actor, capability, { boothId })) return forbidden();
+function targetOf(actor: AuthUser, userId: string, auth: AuthService): Result<AuthUser> {
   const target = auth.loadUser(userId);
   if (!target) return fail('NOT_FOUND', 'There is no such person.');
   if (target.id === actor.id) return fail('FORBIDDEN', 'You cannot do that to yourself.');
@@ -39,13 +39,23 @@ function targetOf(actor: AuthUser, capability: Capability, userId: string, auth:
   return ok(target);
 }
 
-export function moderationHandlers(socket: FairSocket, deps: ModerationDeps): CommandHandlers {
+type ModerationCommands =
+  | 'chat:delete'
+  | 'moderation:mute'
+  | 'moderation:unmute'
+  | 'moderation:kick'
+  | 'moderation:ban'
+  | 'moderation:unban'
+  | 'report:create'
+  | 'report:resolve'
+  | 'announcement:create';
+
+export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, ModerationCommands> {
   const { io, auth, booths, chat, restrictions, reports, audit, enforcer, clock } = deps;
-  const actor = socket.data.user;
   const minutesFromNow = (minutes: number) => new Date(clock.now() + minutes * 60_000);
 
   /** Records a new restriction and its audit line, tells moderators' panels, and answers it. */
-  function restrict(kind: RestrictionKind, target: AuthUser, boothId: number | null, reason: string, expiresAt: Date | null): Restriction {
+  function restrict(actor: AuthUser, kind: RestrictionKind, target: AuthUser, boothId: number | null, reason: string, expiresAt: Date | null): Restriction {
     const id = audit.together(
       () => restrictions.add({ kind, userId: target.id, boothId, reason, createdBy: actor.id, expiresAt }),
       () => ({ actorId: actor.id, action: `moderation:${kind}`, targetUserId: target.id, boothId, reason, expiresAt }),
@@ -54,7 +64,7 @@ export function moderationHandlers(socket: FairSocket, deps: ModerationDeps): Co
     return restrictions.byId(id)!;
   }
 
-  function lift(kind: RestrictionKind, userId: string, boothId: number | undefined, reason?: string): { lifted: number } {
+  function lift(actor: AuthUser, kind: RestrictionKind, userId: string, boothId: number | undefined, reason?: string): { lifted: number } {
     const action = kind === 'mute' ? 'moderation:unmute' : 'moderation:unban';
     const lifted = audit.together(
       () => restrictions.lift(userId, kind, actor.id, boothId),
@@ -65,109 +75,141 @@ export function moderationHandlers(socket: FairSocket, deps: ModerationDeps): Co
   }
 
   return {
-    'chat:delete': ({ messageId, reason }) => {
-      const message = chat.byId(messageId);
-      if (!message || !can(actor, 'chat:delete', { boothId: message.boothId })) {
-        return message && !message.deleted ? forbidden() : fail('NOT_FOUND', 'There is no such message.');
-      }
-      if (message.deleted) return fail('NOT_FOUND', 'This message has already been removed.');
-      if (!mayActOn(actor, message.author)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
-      audit.together(
-        () => chat.softDelete(messageId, actor.id, reason),
-        () => ({ actorId: actor.id, action: 'chat:delete', targetUserId: message.author.id, boothId: message.boothId, messageId, reason: reason ?? null }),
-      );
-      io.to(rooms.booth(message.boothId)).emit('chat:deleted', { boothId: message.boothId, messageId, seq: message.seq });
-      const unpinned = booths.unpinMessage(messageId);
-      if (unpinned !== null) io.to(rooms.lobby).emit('booth:updated', booths.byId(unpinned)!);
-      return ok({ messageId, boothId: message.boothId });
+    'chat:delete': {
+      capability: 'chat:delete',
+      // Hosts delete in their own booths: the message says which booth that is.
+      scope: ({ messageId }) => ({ boothId: chat.byId(messageId)?.boothId }),
+      handle({ user: actor }, { messageId, reason }) {
+        const message = chat.byId(messageId);
+        if (!message || message.deleted) return fail('NOT_FOUND', message ? 'This message has already been removed.' : 'There is no such message.');
+        if (!mayActOn(actor, message.author)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
+        audit.together(
+          () => chat.softDelete(messageId, actor.id, reason),
+          () => ({ actorId: actor.id, action: 'chat:delete', targetUserId: message.author.id, boothId: message.boothId, messageId, reason: reason ?? null }),
+        );
+        io.to(rooms.booth(message.boothId)).emit('chat:deleted', { boothId: message.boothId, messageId, seq: message.seq });
+        const unpinned = booths.unpinMessage(messageId);
+        if (unpinned !== null) io.to(rooms.lobby).emit('booth:updated', booths.byId(unpinned)!);
+        return ok({ messageId, boothId: message.boothId });
+      },
     },
 
-    'moderation:mute': ({ userId, boothId, minutes, reason }) => {
-      const target = targetOf(actor, 'moderation:mute', userId, auth, boothId);
-      if (!target.ok) return target;
-      if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
-      const restriction = restrict('mute', target.data, boothId ?? null, reason, minutesFromNow(minutes));
-      io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'muted', boothId: boothId ?? null, until: restriction.expiresAt, reason });
-      return ok(restriction);
+    'moderation:mute': {
+      capability: 'moderation:mute',
+      scope: 'booth',
+      handle({ user: actor }, { userId, boothId, minutes, reason }) {
+        const target = targetOf(actor, userId, auth);
+        if (!target.ok) return target;
+        if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+        const restriction = restrict(actor, 'mute', target.data, boothId ?? null, reason, minutesFromNow(minutes));
+        io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'muted', boothId: boothId ?? null, until: restriction.expiresAt, reason });
+        return ok(restriction);
+      },
     },
 
-    'moderation:unmute': ({ userId, boothId }) => {
-      const target = targetOf(actor, 'moderation:mute', userId, auth, boothId);
-      if (!target.ok) return target;
-      const result = lift('mute', userId, boothId);
-      if (result.lifted > 0) io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'unmuted', boothId: boothId ?? null, until: null, reason: null });
-      return ok(result);
+    'moderation:unmute': {
+      capability: 'moderation:mute',
+      scope: 'booth',
+      handle({ user: actor }, { userId, boothId }) {
+        const target = targetOf(actor, userId, auth);
+        if (!target.ok) return target;
+        const result = lift(actor, 'mute', userId, boothId);
+        if (result.lifted > 0) io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'unmuted', boothId: boothId ?? null, until: null, reason: null });
+        return ok(result);
+      },
     },
 
-    'moderation:kick': async ({ userId, boothId, reason }) => {
-      const target = targetOf(actor, 'moderation:kick', userId, auth, boothId);
-      if (!target.ok) return target;
-      if (!booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
-      const restriction = restrict('kick', target.data, boothId, reason, new Date(clock.now() + KICK_COOLDOWN_MS));
-      // Tell them before their sockets leave the booth room, so every tab gets it.
-      io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'kicked', boothId, until: restriction.expiresAt, reason });
-      await enforcer.removeFromBooth(userId, boothId);
-      return ok(restriction);
+    'moderation:kick': {
+      capability: 'moderation:kick',
+      scope: 'booth',
+      async handle({ user: actor }, { userId, boothId, reason }) {
+        const target = targetOf(actor, userId, auth);
+        if (!target.ok) return target;
+        if (!booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+        const restriction = restrict(actor, 'kick', target.data, boothId, reason, new Date(clock.now() + KICK_COOLDOWN_MS));
+        // Tell them before their sockets leave the booth room, so every tab gets it.
+        io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'kicked', boothId, until: restriction.expiresAt, reason });
+        await enforcer.removeFromBooth(userId, boothId);
+        return ok(restriction);
+      },
     },
 
-    'moderation:ban': async ({ userId, minutes, reason }) => {
-      const target = targetOf(actor, 'moderation:ban', userId, auth);
-      if (!target.ok) return target;
-      const restriction = restrict('ban', target.data, null, reason, minutes === undefined ? null : minutesFromNow(minutes));
-      io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'banned', boothId: null, until: restriction.expiresAt, reason });
-      auth.endAllSessions(userId);
-      await enforcer.removeFromFair(userId);
-      return ok(restriction);
+    'moderation:ban': {
+      capability: 'moderation:ban',
+      scope: 'fair',
+      async handle({ user: actor }, { userId, minutes, reason }) {
+        const target = targetOf(actor, userId, auth);
+        if (!target.ok) return target;
+        const restriction = restrict(actor, 'ban', target.data, null, reason, minutes === undefined ? null : minutesFromNow(minutes));
+        io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'banned', boothId: null, until: restriction.expiresAt, reason });
+        auth.endAllSessions(userId);
+        await enforcer.removeFromFair(userId);
+        return ok(restriction);
+      },
     },
 
-    'moderation:unban': ({ userId, reason }) => {
-      const target = targetOf(actor, 'moderation:ban', userId, auth);
-      if (!target.ok) return target;
-      return ok(lift('ban', userId, undefined, reason));
+    'moderation:unban': {
+      capability: 'moderation:ban',
+      scope: 'fair',
+      handle({ user: actor }, { userId, reason }) {
+        const target = targetOf(actor, userId, auth);
+        if (!target.ok) return target;
+        return ok(lift(actor, 'ban', userId, undefined, reason));
+      },
     },
 
-    'report:create': ({ messageId, reason, note }) => {
-      if (!can(actor, 'booth:visit')) return forbidden();
-      const message = chat.byId(messageId);
-      if (!message || message.deleted) return fail('NOT_FOUND', 'There is no such message.');
-      if (!socket.data.booths.has(message.boothId)) return fail('NOT_IN_BOOTH', 'Enter the booth before reporting a message in it.');
-      const report = reports.create(actor.id, messageId, reason, note);
-      if (!report.ok) return report;
-      io.to(rooms.moderators).emit('report:created', report.data);
-      return ok({ reportId: report.data.id });
+    'report:create': {
+      capability: 'booth:visit',
+      scope: 'fair',
+      handle({ socket, user: actor }, { messageId, reason, note }) {
+        const message = chat.byId(messageId);
+        if (!message || message.deleted) return fail('NOT_FOUND', 'There is no such message.');
+        if (!socket.data.booths.has(message.boothId)) return fail('NOT_IN_BOOTH', 'Enter the booth before reporting a message in it.');
+        const report = reports.create(actor.id, messageId, reason, note);
+        if (!report.ok) return report;
+        io.to(rooms.moderators).emit('report:created', report.data);
+        return ok({ reportId: report.data.id });
+      },
     },
 
-    'report:resolve': ({ reportId, outcome, note }) => {
-      if (!can(actor, 'moderation:review')) return forbidden();
-      const result = audit.together(
-        () => reports.resolve(reportId, actor.id, outcome, note),
-        (resolved) =>
-          resolved.ok
-            ? {
-                actorId: actor.id,
-                action: 'report:resolve',
-                targetUserId: resolved.data.message.author.id,
-                boothId: resolved.data.boothId,
-                messageId: resolved.data.messageId,
-                reason: note,
-                details: { reportId, outcome, reportReason: resolved.data.reason },
-              }
-            : null,
-      );
-      if (!result.ok) return result;
-      const report = result.data;
-      io.to(rooms.moderators).emit('report:updated', report);
-      io.to(rooms.user(report.reporter.id)).emit('report:outcome', { reportId, messageId: report.messageId, outcome, note });
-      return ok(report);
+    'report:resolve': {
+      capability: 'moderation:review',
+      scope: 'fair',
+      handle({ user: actor }, { reportId, outcome, note }) {
+        const result = audit.together(
+          () => reports.resolve(reportId, actor.id, outcome, note),
+          (resolved) =>
+            resolved.ok
+              ? {
+                  actorId: actor.id,
+                  action: 'report:resolve',
+                  targetUserId: resolved.data.message.author.id,
+                  boothId: resolved.data.boothId,
+                  messageId: resolved.data.messageId,
+                  reason: note,
+                  details: { reportId, outcome, reportReason: resolved.data.reason },
+                }
+              : null,
+        );
+        if (!result.ok) return result;
+        const report = result.data;
+        io.to(rooms.moderators).emit('report:updated', report);
+        io.to(rooms.user(report.reporter.id)).emit('report:outcome', { reportId, messageId: report.messageId, outcome, note });
+        return ok(report);
+      },
     },
 
-    'announcement:create': ({ text, boothId }) => {
-      if (!can(actor, 'announcement:create', { boothId })) return forbidden();
-      if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
-      const { id, createdAt } = audit.record({ actorId: actor.id, action: 'announcement:create', boothId: boothId ?? null, details: { text } });
-      const announcement = { id, text, boothId: boothId ?? null, author: { id: actor.id, displayName: actor.displayName }, createdAt: createdAt.toISOString() };
-      io.to(boothId === undefined ? rooms.lobby : rooms.booth(boothId)).emit('announcement:created', announcement);
-      return ok(announcement);
+    'announcement:create': {
+      capability: 'announcement:create',
+      // Hosts announce in their own booth; without a booth it is fair-wide (moderators).
+      scope: 'booth',
+      handle({ user: actor }, { text, boothId }) {
+        if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+        const { id, createdAt } = audit.record({ actorId: actor.id, action: 'announcement:create', boothId: boothId ?? null, details: { text } });
+        const announcement = { id, text, boothId: boothId ?? null, author: { id: actor.id, displayName: actor.displayName }, createdAt: createdAt.toISOString() };
+        io.to(boothId === undefined ? rooms.lobby : rooms.booth(boothId)).emit('announcement:created', announcement);
+        return ok(announcement);
+      },
     },
   };
 }

@@ -37,22 +37,45 @@ export interface PresenceStore {
   /** Whether this person is in the booth on a private visit (false when absent). */
   isPrivate(boothId: number, userId: string): boolean;
   count(boothId: number): number;
+  /** People present who are not on a private visit: what a member may count. */
+  publicCount(boothId: number): number;
   list(boothId: number): PresenceEntry[];
+  /**
+   * What one viewer sees on arrival, without walking the whole booth: every staff member
+   * present (role above member), the viewer, and at most `othersMax` others; private
+   * visitors only for staff.
+   */
+  snapshot(boothId: number, viewerId: string, viewerIsStaff: boolean, othersMax: number): PresenceEntry[];
+  /**
+   * One page of everyone a viewer may see, ordered by userId (stable while people come and
+   * go): entries after `afterUserId`, at most `limit`.
+   */
+  page(boothId: number, viewerId: string, viewerIsStaff: boolean, afterUserId: string | undefined, limit: number): { entries: PresenceEntry[]; more: boolean };
   /** Booths where this person is present. */
   boothsOf(userId: string): number[];
   close(): void;
 }
 
-export function createPresenceStore(options: { graceMs: number; onExpired: (boothId: number, entry: PresenceEntry) => void }): PresenceStore {
-  const booths = new Map<number, Map<string, Visitor>>();
+/** One booth: its visitors in arrival order, and running counts so no read walks them all. */
+interface BoothPresence {
+  visitors: Map<string, Visitor>;
+  /** Visitors with a role above member: always in a join snapshot. */
+  staff: Set<string>;
+  privateCount: number;
+}
 
-  const visitorsOf = (boothId: number) => {
-    let visitors = booths.get(boothId);
-    if (!visitors) {
-      visitors = new Map();
-      booths.set(boothId, visitors);
+const visibleTo = (visitor: Visitor, viewerId: string, viewerIsStaff: boolean) => viewerIsStaff || !visitor.private || visitor.userId === viewerId;
+
+export function createPresenceStore(options: { graceMs: number; onExpired: (boothId: number, entry: PresenceEntry) => void }): PresenceStore {
+  const booths = new Map<number, BoothPresence>();
+
+  const boothOf = (boothId: number) => {
+    let booth = booths.get(boothId);
+    if (!booth) {
+      booth = { visitors: new Map(), staff: new Set(), privateCount: 0 };
+      booths.set(boothId, booth);
     }
-    return visitors;
+    return booth;
   };
 
   const toEntry = ({ userId, displayName, role, private: isPrivate }: Visitor): PresenceEntry => ({
@@ -62,19 +85,24 @@ export function createPresenceStore(options: { graceMs: number; onExpired: (boot
     private: isPrivate,
   });
 
+  const visitorOf = (boothId: number, userId: string) => booths.get(boothId)?.visitors.get(userId);
+
   function removeVisitor(boothId: number, userId: string): PresenceEntry | null {
-    const visitors = booths.get(boothId);
-    const visitor = visitors?.get(userId);
-    if (!visitors || !visitor) return null;
+    const booth = booths.get(boothId);
+    const visitor = booth?.visitors.get(userId);
+    if (!booth || !visitor) return null;
     clearTimeout(visitor.graceTimer);
-    visitors.delete(userId);
-    if (visitors.size === 0) booths.delete(boothId);
+    booth.visitors.delete(userId);
+    booth.staff.delete(userId);
+    if (visitor.private) booth.privateCount--;
+    if (booth.visitors.size === 0) booths.delete(boothId);
     return toEntry(visitor);
   }
 
   return {
     join(boothId, user, socketId, privately) {
-      const visitors = visitorsOf(boothId);
+      const booth = boothOf(boothId);
+      const visitors = booth.visitors;
       const existing = visitors.get(user.id);
       if (existing) {
         clearTimeout(existing.graceTimer);
@@ -82,7 +110,10 @@ export function createPresenceStore(options: { graceMs: number; onExpired: (boot
         existing.sockets.add(socketId);
         // Once private, private until the visit ends: another device must not reveal them.
         const visibilityChanged = privately && !existing.private;
-        if (privately) existing.private = true;
+        if (visibilityChanged) {
+          existing.private = true;
+          booth.privateCount++;
+        }
         existing.displayName = user.displayName;
         return { entry: toEntry(existing), arrived: false, visibilityChanged };
       }
@@ -95,11 +126,13 @@ export function createPresenceStore(options: { graceMs: number; onExpired: (boot
         graceTimer: undefined,
       };
       visitors.set(user.id, visitor);
+      if (user.role !== 'member') booth.staff.add(user.id);
+      if (privately) booth.privateCount++;
       return { entry: toEntry(visitor), arrived: true, visibilityChanged: false };
     },
 
     leave(boothId, userId, socketId) {
-      const visitor = booths.get(boothId)?.get(userId);
+      const visitor = visitorOf(boothId, userId);
       if (!visitor) return null;
       visitor.sockets.delete(socketId);
       if (visitor.sockets.size > 0) return null;
@@ -107,7 +140,7 @@ export function createPresenceStore(options: { graceMs: number; onExpired: (boot
     },
 
     drop(boothId, userId, socketId) {
-      const visitor = booths.get(boothId)?.get(userId);
+      const visitor = visitorOf(boothId, userId);
       if (!visitor || !visitor.sockets.delete(socketId) || visitor.sockets.size > 0) return;
       clearTimeout(visitor.graceTimer);
       visitor.graceTimer = setTimeout(() => {
@@ -118,17 +151,53 @@ export function createPresenceStore(options: { graceMs: number; onExpired: (boot
     },
 
     remove: removeVisitor,
-    has: (boothId, userId) => booths.get(boothId)?.has(userId) ?? false,
-    isPrivate: (boothId, userId) => booths.get(boothId)?.get(userId)?.private ?? false,
-    count: (boothId) => booths.get(boothId)?.size ?? 0,
-    list: (boothId) => [...(booths.get(boothId)?.values() ?? [])].map(toEntry),
+    has: (boothId, userId) => booths.get(boothId)?.visitors.has(userId) ?? false,
+    isPrivate: (boothId, userId) => visitorOf(boothId, userId)?.private ?? false,
+    count: (boothId) => booths.get(boothId)?.visitors.size ?? 0,
+    publicCount(boothId) {
+      const booth = booths.get(boothId);
+      return booth ? booth.visitors.size - booth.privateCount : 0;
+    },
+    list: (boothId) => [...(booths.get(boothId)?.visitors.values() ?? [])].map(toEntry),
+    snapshot(boothId, viewerId, viewerIsStaff, othersMax) {
+      const booth = booths.get(boothId);
+      if (!booth) return [];
+      const shown: PresenceEntry[] = [];
+      for (const userId of booth.staff) {
+        const visitor = booth.visitors.get(userId)!;
+        if (visibleTo(visitor, viewerId, viewerIsStaff)) shown.push(toEntry(visitor));
+      }
+      const self = booth.visitors.get(viewerId);
+      if (self && !booth.staff.has(viewerId)) shown.push(toEntry(self));
+      let others = 0;
+      for (const visitor of booth.visitors.values()) {
+        if (others >= othersMax) break;
+        if (visitor.userId === viewerId || booth.staff.has(visitor.userId) || !visibleTo(visitor, viewerId, viewerIsStaff)) continue;
+        shown.push(toEntry(visitor));
+        others++;
+      }
+      return shown;
+    },
+    page(boothId, viewerId, viewerIsStaff, afterUserId, limit) {
+      const booth = booths.get(boothId);
+      if (!booth) return { entries: [], more: false };
+      const ids = [...booth.visitors.keys()].filter((id) => afterUserId === undefined || id > afterUserId).sort();
+      const entries: PresenceEntry[] = [];
+      let i = 0;
+      for (; i < ids.length && entries.length < limit; i++) {
+        const visitor = booth.visitors.get(ids[i]!)!;
+        if (visibleTo(visitor, viewerId, viewerIsStaff)) entries.push(toEntry(visitor));
+      }
+      const more = ids.slice(i).some((id) => visibleTo(booth.visitors.get(id)!, viewerId, viewerIsStaff));
+      return { entries, more };
+    },
     boothsOf(userId) {
       const found: number[] = [];
-      for (const [boothId, visitors] of booths) if (visitors.has(userId)) found.push(boothId);
+      for (const [boothId, booth] of booths) if (booth.visitors.has(userId)) found.push(boothId);
       return found;
     },
     close() {
-      for (const visitors of booths.values()) for (const visitor of visitors.values()) clearTimeout(visitor.graceTimer);
+      for (const booth of booths.values()) for (const visitor of booth.visitors.values()) clearTimeout(visitor.graceTimer);
       booths.clear();
     },
   };

@@ -101,12 +101,6 @@ export interface CommandBudgetOptions {
   reconnectCooldownMs?: number;
 }
 
-/** Admits or refuses one socket's commands. */
-export interface CommandGate {
-  /** null: go ahead. A failure: answer it and do not run the command. */
-  admit(command: CommandName, payload: unknown): Promise<Failure | null>;
-}
-
 export type CommandBudget = ReturnType<typeof createCommandBudget>;
 
 /**
@@ -134,44 +128,40 @@ export function createCommandBudget(logger: Logger, options: CommandBudgetOption
       return null;
     },
 
-    /** The gate for one socket; its budget is forgotten when it disconnects. */
-    gate(socket: FairSocket): CommandGate {
+    /**
+     * Admits or refuses one command of one socket. null: go ahead; a failure: answer it and do
+     * not run the command. The socket's window of refusals lives in `socket.data`, so nothing
+     * per connection is built until it first sends a command.
+     */
+    async admit(socket: FairSocket, command: CommandName, payload: unknown): Promise<Failure | null> {
       const userId = socket.data.user.id;
-      // Per window: refusals, and commands by name (for the log line; never payloads).
-      let windowStartedAt = now();
-      let refusals = 0;
-      let counts: Partial<Record<CommandName, number>> = {};
-      socket.once('disconnect', () => sockets.forget(socket.id));
-
-      function refused(waitMs: number): Failure {
-        refusals++;
-        if (refusals === refusalsBeforeDisconnect) {
-          logger.warn({ userId, socketId: socket.id, refusals, windowSeconds, commands: counts }, 'command budget abused; disconnecting');
-          // Forget cool-downs that are over, so the map holds only accounts cooling down now.
-          for (const [id, until] of coolingDown) if (until <= now()) coolingDown.delete(id);
-          coolingDown.set(userId, now() + cooldownMs);
-          socket.disconnect(true);
-        }
-        const retryAfterSeconds = Math.ceil(waitMs / 1000);
-        return fail('RATE_LIMITED', `Too many requests; wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+      const at = now();
+      let window = socket.data.budget;
+      if (!window || at - window.startedAt >= windowMs) {
+        window = { startedAt: at, refusals: 0, counts: {} };
+        socket.data.budget = window;
       }
+      // Per window: refusals, and commands by name (for the log line; never payloads).
+      window.counts[command] = (window.counts[command] ?? 0) + 1;
+      const cost = commandCost(command, payload);
+      const socketWaitMs = await sockets.take(socket.id, cost);
+      const waitMs = socketWaitMs > 0 ? socketWaitMs : await accounts.take(userId, cost);
+      if (waitMs <= 0) return null;
+      window.refusals++;
+      if (window.refusals === refusalsBeforeDisconnect) {
+        logger.warn({ userId, socketId: socket.id, refusals: window.refusals, windowSeconds, commands: window.counts }, 'command budget abused; disconnecting');
+        // Forget cool-downs that are over, so the map holds only accounts cooling down now.
+        for (const [id, until] of coolingDown) if (until <= now()) coolingDown.delete(id);
+        coolingDown.set(userId, now() + cooldownMs);
+        socket.disconnect(true);
+      }
+      const retryAfterSeconds = Math.ceil(waitMs / 1000);
+      return fail('RATE_LIMITED', `Too many requests; wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+    },
 
-      return {
-        async admit(command, payload) {
-          const at = now();
-          if (at - windowStartedAt >= windowMs) {
-            windowStartedAt = at;
-            refusals = 0;
-            counts = {};
-          }
-          counts[command] = (counts[command] ?? 0) + 1;
-          const cost = commandCost(command, payload);
-          const socketWaitMs = await sockets.take(socket.id, cost);
-          if (socketWaitMs > 0) return refused(socketWaitMs);
-          const accountWaitMs = await accounts.take(userId, cost);
-          return accountWaitMs > 0 ? refused(accountWaitMs) : null;
-        },
-      };
+    /** A socket closed: its budget is forgotten (the account's stays). */
+    forget(socketId: string): void {
+      sockets.forget(socketId);
     },
   };
 }

@@ -1,72 +1,130 @@
 import type { z } from 'zod';
 import { CLIENT_COMMANDS, type Ack, type ClientToServerEvents } from '../../shared/protocol.js';
+import { can, type Capability } from '../../shared/roles.js';
+import type { AuthUser } from '../auth/service.js';
 import { isStorageError, storageErrorCode } from '../db/storage-errors.js';
 import { fail, invalidPayload, unavailable } from '../http/errors.js';
 import type { Logger } from '../logger.js';
-import type { CommandGate } from './command-budget.js';
+import type { CommandBudget } from './command-budget.js';
 import type { FairSocket } from './types.js';
 
-type CommandName = keyof typeof CLIENT_COMMANDS;
-type AckData<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1] extends (result: Ack<infer T>) => void ? T : never;
-type Payload<E extends CommandName> = z.output<(typeof CLIENT_COMMANDS)[E]>;
+export type CommandName = keyof typeof CLIENT_COMMANDS;
+export type CommandData<N extends CommandName> = Parameters<ClientToServerEvents[N]>[1] extends (result: Ack<infer T>) => void ? T : never;
+export type CommandPayload<N extends CommandName> = z.output<(typeof CLIENT_COMMANDS)[N]>;
 
-/** A command handler: gets a validated payload, returns the ack (a value, never a throw). */
-export type CommandHandler<E extends CommandName> = (payload: Payload<E>) => Ack<AckData<E>> | Promise<Ack<AckData<E>>>;
-export type CommandHandlers = { [E in CommandName]?: CommandHandler<E> };
+/** Who sent a command: the socket and the signed-in person behind it. */
+export interface CommandContext {
+  socket: FairSocket;
+  user: AuthUser;
+}
 
+/** The booth a capability is checked in; an absent boothId means fair-wide. */
+export interface CapabilityScope {
+  boothId?: number;
+}
+
+/**
+ * One command of the server's command table: what it takes to send it, and what it does.
+ * `commands.ts` checks the capability in its scope (and, with `inBooth`, that this socket has
+ * joined the booth) before the handler runs; a handler only checks what depends on data it
+ * reads (rank, who wrote a message, whether a booth is full).
+ */
+export interface CommandSpec<N extends CommandName> {
+  /** The capability the sender must hold; a function when it depends on what is changed. */
+  capability: Capability | ((payload: CommandPayload<N>) => Capability[]);
+  /**
+   * Where it is checked: 'fair' (no booth), 'booth' (the payload's `boothId`, fair-wide when
+   * absent), or a function that finds the booth (a message's booth).
+   */
+  scope: 'fair' | 'booth' | ((payload: CommandPayload<N>) => CapabilityScope);
+  /** The socket must have joined the payload's booth (NOT_IN_BOOTH otherwise). */
+  inBooth?: boolean;
+  /** Gets a validated, authorized payload; returns the ack (a value, never a throw). */
+  handle(ctx: CommandContext, payload: CommandPayload<N>): Result<N> | Promise<Result<N>>;
+}
+type Result<N extends CommandName> = Ack<CommandData<N>>;
+
+/** Every command the server answers, each declared once: the authorization test reads it too. */
+export type CommandTable = { [N in CommandName]: CommandSpec<N> };
+
+const boothIdOf = (payload: unknown): number | undefined => (payload as { boothId?: number }).boothId;
+
+/** The capabilities and scope one payload of a command needs (also used by the authorization test). */
+export function requirementsOf<N extends CommandName>(spec: CommandSpec<N>, payload: CommandPayload<N>): { capabilities: Capability[]; scope: CapabilityScope } {
+  const capabilities = typeof spec.capability === 'function' ? spec.capability(payload) : [spec.capability];
+  const scope = spec.scope === 'fair' ? {} : spec.scope === 'booth' ? { boothId: boothIdOf(payload) } : spec.scope(payload);
+  return { capabilities, scope };
+}
+
+const forbidden = () => fail('FORBIDDEN', 'You do not have permission to do that.');
+const notInBooth = () => fail('NOT_IN_BOOTH', 'Enter the booth first.');
 const noAck = () => undefined;
-const admitAll: CommandGate = { admit: () => Promise.resolve(null) };
 
-/** Answers a refused command; a client whose ack callback throws is not our problem. */
-function answerRefusal(ack: (result: Ack<unknown>) => void, refusal: Ack<unknown>): void {
+/** Answers a command; a client whose ack callback throws is not our problem. */
+function answer(ack: (result: Ack<unknown>) => void, result: Ack<unknown>, logger: Logger, command: string): void {
   try {
-    ack(refusal);
-  } catch {
-    // Same as the ack below: nothing to do for a broken callback.
+    ack(result);
+  } catch (err) {
+    logger.warn({ err, command }, 'ack failed');
   }
 }
 
 /**
- * Registers handlers on one socket. Every payload is parsed with its schema at the edge, and
- * every ack is answered exactly once, whatever the client sends (no payload, no callback,
- * junk) and whatever the handler does. The gate (the command budget) is asked first, before
- * anything is parsed: a refused command costs the server almost nothing.
+ * The server's command router, built once. Each socket gets the same single listener (no
+ * closures per connection: they are multiplied by every member online). For every command:
+ * the budget first (a refused command costs almost nothing), then the payload is parsed at the
+ * edge, then the capability is checked in its scope, then the handler runs. Every ack is
+ * answered exactly once, whatever the client sends (no payload, no callback, junk) and
+ * whatever the handler does.
  */
-export function registerCommands(socket: FairSocket, handlers: CommandHandlers, logger: Logger, gate: CommandGate = admitAll): void {
-  // One listener for all commands rather than one closure per command: it is multiplied by
-  // every member online. Own keys only, so an event named "constructor" finds nothing.
-  socket.onAny((name: string, ...args: unknown[]) => {
-    if (Object.hasOwn(handlers, name)) void run(name as CommandName, args);
-  });
-
-  async function run(command: CommandName, args: unknown[]): Promise<void> {
-    const handler = handlers[command] as CommandHandler<CommandName>;
+export function createCommandRouter(table: CommandTable, logger: Logger, budget?: Pick<CommandBudget, 'admit'>) {
+  async function run(socket: FairSocket, command: CommandName, args: unknown[]): Promise<void> {
+    const spec = table[command] as unknown as CommandSpec<CommandName>;
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : noAck;
     const payload = typeof args[0] === 'function' ? undefined : args[0];
-    const refused = await gate.admit(command, payload).catch((err: unknown) => {
-      logger.warn({ err, command }, 'command budget unavailable; admitting');
-      return null;
-    });
-    if (refused) return answerRefusal(ack, refused);
+    if (budget) {
+      const refused = await budget.admit(socket, command, payload).catch((err: unknown) => {
+        logger.warn({ err, command }, 'command budget unavailable; admitting');
+        return null;
+      });
+      if (refused) return answer(ack, refused, logger, command);
+    }
+    const { user } = socket.data;
     let result: Ack<unknown>;
     try {
       const parsed = CLIENT_COMMANDS[command].safeParse(payload);
-      result = parsed.success ? await handler(parsed.data) : invalidPayload(parsed.error);
+      if (!parsed.success) {
+        result = invalidPayload(parsed.error);
+      } else {
+        const { capabilities, scope } = requirementsOf(spec, parsed.data);
+        if (!capabilities.every((capability) => can(user, capability, scope))) result = forbidden();
+        else if (spec.inBooth && !socket.data.booths.has(boothIdOf(parsed.data)!)) result = notInBooth();
+        else result = await spec.handle({ socket, user }, parsed.data);
+      }
     } catch (err) {
       if (isStorageError(err)) {
         // Transient: nothing was stored, and the client may send the same command again.
-        logger.warn({ err, command, sqlite: storageErrorCode(err), userId: socket.data.user?.id }, 'storage unavailable');
+        logger.warn({ err, command, sqlite: storageErrorCode(err), userId: user?.id }, 'storage unavailable');
         result = unavailable();
       } else {
-        logger.error({ err, command, userId: socket.data.user?.id }, 'command failed');
+        logger.error({ err, command, userId: user?.id }, 'command failed');
         result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
       }
     }
-    try {
-      ack(result);
-    } catch (err) {
-      logger.warn({ err, command }, 'ack failed');
-    }
+    answer(ack, result, logger, command);
   }
+
+  // Socket.IO calls catch-all listeners with the socket as `this`. Own keys only, so an
+  // event named "constructor" finds nothing.
+  function onCommand(this: FairSocket, name: string, ...args: unknown[]): void {
+    if (Object.hasOwn(table, name)) void run(this, name as CommandName, args);
+  }
+
+  return {
+    /** Starts answering this socket's commands. */
+    attach(socket: FairSocket): void {
+      socket.onAny(onCommand);
+    },
+  };
 }

@@ -4,7 +4,9 @@ import { readCookie } from '../auth/cookies.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
 import { clientAddress, type TrustProxyFn } from '../http/client-address.js';
 import { isSameOrigin } from '../http/middleware.js';
-import type { ErrorCode } from '../../shared/errors.js';
+import type { ErrorCode, ErrorDetails } from '../../shared/errors.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
+import { ADMISSION_LOOP_DELAY_MAX_MS, createAdmission } from './admission.js';
 import { SOCKET_BUFFER_CHECK_MS, SOCKET_SEND_BUFFER_MAX_BYTES, SOCKETS_PER_ACCOUNT_MAX, SOCKETS_PER_ADDRESS_MAX } from '../../shared/limits.js';
 import type { Logger } from '../logger.js';
 import type { FairServer, FairSocket } from './types.js';
@@ -27,6 +29,8 @@ export interface ConnectionLimits {
   socketsPerAddress?: number;
   sendBufferMaxBytes?: number;
   bufferCheckMs?: number;
+  /** Event-loop delay above which new connections are refused with SERVER_BUSY. */
+  admissionLoopDelayMaxMs?: number;
 }
 
 /** How many queued packets apart the per-packet backlog check looks. */
@@ -66,8 +70,8 @@ function createCounter() {
   };
 }
 
-function refusal(code: ErrorCode, message: string): Error {
-  return Object.assign(new Error(code), { data: { code, message } });
+function refusal(code: ErrorCode, message: string, details?: ErrorDetails): Error {
+  return Object.assign(new Error(code), { data: { code, message, ...(details ? { details } : {}) } });
 }
 
 export interface SocketOptions extends SocketTimings {
@@ -110,7 +114,20 @@ export function createSocketServer(
     allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
   });
 
+  const admission = createAdmission(limits.admissionLoopDelayMaxMs ?? ADMISSION_LOOP_DELAY_MAX_MS);
+  httpServer.once('close', () => admission.close());
+
   io.use((socket, next) => {
+    // First the checks that cost nothing: a tab running an older build reloads into the new
+    // one; while the server is behind on its work, newcomers come back a little later (with
+    // jitter) instead of making everyone wait, and are told so rather than timing out.
+    if ((socket.handshake.auth as { protocol?: unknown } | undefined)?.protocol !== PROTOCOL_VERSION) {
+      return next(refusal('CLIENT_OUTDATED', 'This page is from an older version of the fair; reload it.'));
+    }
+    const busyForMs = admission.busyForMs();
+    if (busyForMs !== null) {
+      return next(refusal('SERVER_BUSY', 'Many people are arriving at once; connecting again in a moment.', { retryAfterMs: busyForMs }));
+    }
     // Socket.IO does not await middleware: a throw here (a locked or failing database) would be
     // an unhandled rejection that ends the process. It is a refusal the client retries instead.
     let session: ReturnType<AuthService['sessionFor']>;

@@ -9,6 +9,8 @@ export interface SocketData {
   sessionId: string;
   /** Booths this connection has joined. */
   booths: Set<number>;
+  /** The command budget's current window for this connection, from its first command. */
+  budget?: { startedAt: number; refusals: number; counts: Record<string, number> };
 }
 
 export type FairServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -81,27 +81,112 @@ const staffOfBooth = ['hostHere', 'moderator', 'admin'] as const;
 const moderators = ['moderator', 'admin'] as const;
 const everyone = ACTORS;
 
-const ROWS: Row[] = [
-  { capability: 'booth:visit', surface: 'socket:booth:join', scope: 'booth', allowed: everyone, attempt: (a) => viaSocket(a, 'booth:join', { boothId }) },
-  { capability: 'booth:visit', surface: 'socket:booth:leave', scope: 'booth', allowed: everyone, attempt: (a) => viaSocket(a, 'booth:leave', { boothId: otherBoothId }) },
-  {
-    capability: 'booth:visit',
-    surface: 'socket:chat:send',
-    scope: 'booth',
-    allowed: everyone,
-    attempt: (a) => {
+/**
+ * One payload per socket command, aimed at the booth under test (and, where the command acts on
+ * someone or something, at a fresh target), and what to undo after an allowed attempt. The
+ * capability and scope each command needs are not written here: they come from the server's
+ * command table, so the matrix cannot drift from what the router enforces.
+ */
+interface SocketFixture {
+  payload(actor: Actor): unknown;
+  /** Undoes an allowed attempt (or what the payload set up), so the next actor starts alike. */
+  after?(outcome: Outcome, payload: unknown): Promise<void>;
+}
+
+const inTheFuture = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+
+const SOCKET_FIXTURES: Record<CommandName, SocketFixture> = {
+  'booth:join': { payload: () => ({ boothId }) },
+  'booth:leave': { payload: () => ({ boothId: otherBoothId }) },
+  'presence:list': { payload: () => ({ boothId }) },
+  'chat:send': {
+    payload: () => {
       server.clock.advance(1_500);
-      return viaSocket(a, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'hello' });
+      return { boothId, clientMsgId: randomUUID(), body: 'hello' };
     },
   },
-  { capability: 'booth:visit', surface: 'socket:chat:history', scope: 'booth', allowed: everyone, attempt: (a) => viaSocket(a, 'chat:history', { boothId }) },
-  {
-    capability: 'booth:visit',
-    surface: 'socket:report:create',
-    scope: 'booth',
-    allowed: everyone,
-    attempt: async (a) => viaSocket(a, 'report:create', { messageId: (await postedMessage()).id, reason: 'spam' }),
+  'chat:history': { payload: () => ({ boothId }) },
+  'report:create': { payload: async () => ({ messageId: (await postedMessage()).id, reason: 'spam' }) },
+  'report:resolve': {
+    payload: async () => {
+      const message = await postedMessage();
+      const report = await rawRequest<{ reportId: number }>(reporter.socket, 'report:create', { messageId: message.id, reason: 'other' });
+      if (!report.ok) throw new Error('report failed');
+      return { reportId: report.data.reportId, outcome: 'dismissed', note: 'Not a breach.' };
+    },
   },
+  'chat:delete': { payload: async () => ({ messageId: (await postedMessage()).id, reason: 'test' }) },
+  'chat:pin': { payload: async () => ({ boothId, messageId: (await postedMessage()).id }) },
+  'moderation:mute': { payload: () => ({ userId: targetId, minutes: 5, reason: 'test' }) },
+  'moderation:unmute': { payload: () => ({ userId: targetId }) },
+  'moderation:kick': { payload: () => ({ userId: targetId, boothId, reason: 'test' }) },
+  'moderation:ban': {
+    payload: () => ({ userId: targetId, minutes: 5, reason: 'test' }),
+    after: async (outcome) => {
+      if (outcome === 'allowed') await asAdmin('moderation:unban', { userId: targetId });
+    },
+  },
+  'moderation:unban': { payload: () => ({ userId: targetId }) },
+  'booth:update': { payload: () => ({ boothId, slowModeSeconds: 0, locked: false }) },
+  'booth:edit': { payload: () => ({ boothId, tags: ['peacebuilding', 'local leadership'] }) },
+  'schedule:add': { payload: () => ({ boothId, session: { title: 'Open hour', startsAt: inTheFuture(1), endsAt: inTheFuture(2), language: 'en' } }) },
+  'schedule:remove': {
+    payload: async () => {
+      const session = { title: 'To remove', startsAt: inTheFuture(1), endsAt: inTheFuture(2), language: 'fr' };
+      const booth = (await asAdmin('schedule:add', { boothId, session })) as { sessions: { id: number; title: string }[] };
+      return { boothId, sessionId: booth.sessions.filter((s) => s.title === 'To remove').at(-1)!.id };
+    },
+    after: async (outcome, payload) => {
+      if (outcome !== 'allowed') await asAdmin('schedule:remove', payload);
+    },
+  },
+  'announcement:create': { payload: () => ({ text: 'Booth news', boothId }) },
+  'hand:raise': { payload: () => ({ boothId }) },
+  'hand:lower': { payload: () => ({ boothId }) },
+  'hand:list': { payload: () => ({ boothId }) },
+  'hand:grant': {
+    payload: async () => {
+      await posterRaisesHand();
+      return { boothId, userId: poster.userId };
+    },
+  },
+  'hand:revoke': {
+    payload: async () => {
+      await posterRaisesHand();
+      return { boothId, userId: poster.userId };
+    },
+  },
+  'video:mute-track': { payload: () => ({ boothId, userId: poster.userId, trackSid: 'TR_microphone' }) },
+  'video:remove': { payload: () => ({ boothId, userId: poster.userId }) },
+};
+
+/** Payloads that need other capabilities than the fixture above: a second row for the same command. */
+const EXTRA_SOCKET_PAYLOADS: { command: CommandName; label: string; payload: () => unknown }[] = [
+  { command: 'booth:update', label: 'status', payload: () => ({ boothId, status: 'open' }) },
+  { command: 'announcement:create', label: 'fair-wide', payload: () => ({ text: 'Fair news' }) },
+];
+
+const principals = (): Record<ActorName, Principal> => ({
+  member: { role: 'member', hostedBoothIds: [] },
+  hostHere: { role: 'host', hostedBoothIds: [boothId] },
+  hostElsewhere: { role: 'host', hostedBoothIds: [otherBoothId] },
+  moderator: { role: 'moderator', hostedBoothIds: [] },
+  admin: { role: 'admin', hostedBoothIds: [] },
+});
+
+/** Every socket case: each command's fixture, and the extra payloads. */
+const SOCKET_CASES: { command: CommandName; label: string; fixture: SocketFixture }[] = [
+  ...Object.entries(SOCKET_FIXTURES).map(([command, fixture]) => ({ command: command as CommandName, label: '', fixture })),
+  ...EXTRA_SOCKET_PAYLOADS.map(({ command, label, payload }) => ({ command, label: `(${label})`, fixture: { payload } })),
+];
+
+/** What the server's command table requires of this payload of this command. */
+function required(command: CommandName, payload: unknown) {
+  const spec = server.app.commands[command] as unknown as CommandSpec<CommandName>;
+  return requirementsOf(spec, COMMANDS[command].payload.parse(payload) as CommandPayload<CommandName>);
+}
+
+const ROWS: Row[] = [
   {
     capability: 'booth:staff',
     surface: 'socket:booth:join (closed booth)',
@@ -115,119 +200,6 @@ const ROWS: Row[] = [
       } finally {
         await asAdmin('booth:update', { boothId, status: 'open' });
       }
-    },
-  },
-  {
-    capability: 'chat:delete',
-    surface: 'socket:chat:delete',
-    scope: 'booth',
-    allowed: staffOfBooth,
-    attempt: async (a) => viaSocket(a, 'chat:delete', { messageId: (await postedMessage()).id, reason: 'test' }),
-  },
-  {
-    capability: 'chat:pin',
-    surface: 'socket:chat:pin',
-    scope: 'booth',
-    allowed: staffOfBooth,
-    attempt: async (a) => viaSocket(a, 'chat:pin', { boothId, messageId: (await postedMessage()).id }),
-  },
-  {
-    capability: 'moderation:mute',
-    surface: 'socket:moderation:mute',
-    scope: 'fair',
-    allowed: moderators,
-    attempt: (a) => viaSocket(a, 'moderation:mute', { userId: targetId, minutes: 5, reason: 'test' }),
-  },
-  { capability: 'moderation:mute', surface: 'socket:moderation:unmute', scope: 'fair', allowed: moderators, attempt: (a) => viaSocket(a, 'moderation:unmute', { userId: targetId }) },
-  {
-    capability: 'moderation:kick',
-    surface: 'socket:moderation:kick',
-    scope: 'booth',
-    allowed: staffOfBooth,
-    attempt: (a) => viaSocket(a, 'moderation:kick', { userId: targetId, boothId, reason: 'test' }),
-  },
-  {
-    capability: 'moderation:ban',
-    surface: 'socket:moderation:ban',
-    scope: 'fair',
-    allowed: moderators,
-    attempt: async (a) => {
-      const outcome = await viaSocket(a, 'moderation:ban', { userId: targetId, minutes: 5, reason: 'test' });
-      if (outcome === 'allowed') await asAdmin('moderation:unban', { userId: targetId });
-      return outcome;
-    },
-  },
-  { capability: 'moderation:ban', surface: 'socket:moderation:unban', scope: 'fair', allowed: moderators, attempt: (a) => viaSocket(a, 'moderation:unban', { userId: targetId }) },
-  {
-    capability: 'booth:configure',
-    surface: 'socket:booth:update (slow mode, lock)',
-    scope: 'booth',
-    allowed: staffOfBooth,
-    attempt: (a) => viaSocket(a, 'booth:update', { boothId, slowModeSeconds: 0, locked: false }),
-  },
-  {
-    capability: 'booth:set-status',
-    surface: 'socket:booth:update (status)',
-    scope: 'booth',
-    allowed: moderators,
-    attempt: (a) => viaSocket(a, 'booth:update', { boothId, status: 'open' }),
-  },
-  {
-    capability: 'booth:edit-profile',
-    surface: 'socket:booth:edit',
-    scope: 'booth',
-    allowed: ['hostHere', 'admin'],
-    attempt: (a) => viaSocket(a, 'booth:edit', { boothId, tags: ['peacebuilding', 'local leadership'] }),
-  },
-  {
-    capability: 'booth:edit-profile',
-    surface: 'socket:schedule:add',
-    scope: 'booth',
-    allowed: ['hostHere', 'admin'],
-    attempt: (a) =>
-      viaSocket(a, 'schedule:add', {
-        boothId,
-        session: { title: 'Open hour', startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString(), language: 'en' },
-      }),
-  },
-  {
-    capability: 'booth:edit-profile',
-    surface: 'socket:schedule:remove',
-    scope: 'booth',
-    allowed: ['hostHere', 'admin'],
-    attempt: async (a) => {
-      const session = { title: 'To remove', startsAt: new Date(Date.now() + 3_600_000).toISOString(), endsAt: new Date(Date.now() + 7_200_000).toISOString(), language: 'fr' };
-      const booth = (await asAdmin('schedule:add', { boothId, session })) as { sessions: { id: number; title: string }[] };
-      const sessionId = booth.sessions.filter((s) => s.title === 'To remove').at(-1)!.id;
-      const outcome = await viaSocket(a, 'schedule:remove', { boothId, sessionId });
-      if (outcome !== 'allowed') await asAdmin('schedule:remove', { boothId, sessionId });
-      return outcome;
-    },
-  },
-  {
-    capability: 'announcement:create',
-    surface: 'socket:announcement:create (booth)',
-    scope: 'booth',
-    allowed: staffOfBooth,
-    attempt: (a) => viaSocket(a, 'announcement:create', { text: 'Booth news', boothId }),
-  },
-  {
-    capability: 'announcement:create',
-    surface: 'socket:announcement:create (fair)',
-    scope: 'fair',
-    allowed: moderators,
-    attempt: (a) => viaSocket(a, 'announcement:create', { text: 'Fair news' }),
-  },
-  {
-    capability: 'moderation:review',
-    surface: 'socket:report:resolve',
-    scope: 'fair',
-    allowed: moderators,
-    attempt: async (a) => {
-      const message = await postedMessage();
-      const report = await request<{ reportId: number }>(reporter.socket, 'report:create', { messageId: message.id, reason: 'other' });
-      if (!report.ok) throw new Error('report failed');
-      return viaSocket(a, 'report:resolve', { reportId: report.data.reportId, outcome: 'dismissed', note: 'Not a breach.' });
     },
   },
   { capability: 'moderation:review', surface: 'GET /api/moderation/reports', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/reports') },
@@ -362,29 +334,28 @@ afterAll(async () => {
 });
 
 describe('the authorization matrix', () => {
-  it('has a row for every capability', () => {
+  it('has a row for every capability', async () => {
     const covered = new Set(ROWS.map((row) => row.capability));
+    // The socket commands' capabilities, as the table declares them for the fixtures' payloads.
+    for (const { command, fixture } of SOCKET_CASES) {
+      const spec = server.app.commands[command];
+      if (typeof spec.capability === 'string') covered.add(spec.capability);
+      else for (const capability of required(command, await fixture.payload(actors.admin)).capabilities) covered.add(capability);
+    }
     const missing = Object.keys(CAPABILITIES).filter((capability) => !covered.has(capability as Capability));
     expect(missing).toEqual([]);
   });
 
-  it('has a row for every socket command', () => {
-    const covered = new Set(ROWS.filter((row) => row.surface.startsWith('socket:')).map((row) => row.surface.slice('socket:'.length).split(' ')[0]));
-    expect(Object.keys(CLIENT_COMMANDS).filter((command) => !covered.has(command))).toEqual([]);
+  it('has a case for every command the server answers, and the server answers every command in the protocol', () => {
+    expect(Object.keys(SOCKET_FIXTURES).sort()).toEqual(Object.keys(server.app.commands).sort());
+    expect(Object.keys(server.app.commands).sort()).toEqual(Object.keys(COMMANDS).sort());
   });
 
   it('agrees with can() for every row and role', () => {
-    const principals: Record<ActorName, Principal> = {
-      member: { role: 'member', hostedBoothIds: [] },
-      hostHere: { role: 'host', hostedBoothIds: [boothId] },
-      hostElsewhere: { role: 'host', hostedBoothIds: [otherBoothId] },
-      moderator: { role: 'moderator', hostedBoothIds: [] },
-      admin: { role: 'admin', hostedBoothIds: [] },
-    };
     for (const row of ROWS) {
       for (const name of ACTORS) {
         const scope = row.scope === 'booth' ? { boothId } : undefined;
-        expect([row.surface, name, can(principals[name], row.capability, scope)]).toEqual([row.surface, name, row.allowed.includes(name)]);
+        expect([row.surface, name, can(principals()[name], row.capability, scope)]).toEqual([row.surface, name, row.allowed.includes(name)]);
       }
     }
   });
@@ -394,6 +365,25 @@ describe('the authorization matrix', () => {
       const expected: Outcome = row.allowed.includes(name) ? 'allowed' : (row.refusedWith ?? 'FORBIDDEN');
       expect(await row.attempt(actors[name])).toBe(expected);
     });
+  });
+
+  // The socket commands: whoever holds what the command table requires (by can()) is answered,
+  // everyone else is refused FORBIDDEN before any handler runs.
+  describe.each(SOCKET_CASES)('socket:$command $label', ({ command, fixture }) => {
+    it.each(ACTORS)('%s', async (name) => {
+      const payload = await fixture.payload(actors[name]);
+      const { capabilities, scope } = required(command, payload);
+      expect(capabilities.length).toBeGreaterThan(0);
+      const allowed = capabilities.every((capability) => can(principals()[name], capability, scope));
+      const outcome = await viaSocket(actors[name], command, payload);
+      await fixture.after?.(outcome, payload);
+      expect(outcome).toBe(allowed ? 'allowed' : 'FORBIDDEN');
+    });
+  });
+
+  it('lets a host act in their own booth and refuses them elsewhere, for every booth-scoped command', () => {
+    const scoped = Object.entries(server.app.commands).filter(([, spec]) => spec.scope !== 'fair').map(([command]) => command);
+    expect(scoped.length).toBeGreaterThan(10);
   });
 });
 

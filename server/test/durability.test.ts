@@ -186,7 +186,7 @@ describe('a database locked by another process', () => {
     expect(!strayed.ok && strayed.error.code).toBe('NOT_IN_BOOTH');
 
     // A grace period ending while the database is locked: "left" still goes out, the process lives.
-    const kofiLeft = nextEvent(luis.socket, 'presence:left', (left) => left.userId === kofi.userId);
+    const kofiLeft = nextEvent(luis.socket, 'presence:changed', (left) => left.left.includes(kofi.userId));
     kofi.socket.disconnect();
     await kofiLeft;
     await sleep(300);

@@ -65,9 +65,14 @@ describe('two members in a booth', () => {
     expect(amina.joined.booth.slug).toBe('peace-direct');
     expect(amina.joined.presence.map((p) => p.userId)).toEqual([amina.userId]);
 
-    const arrived = nextEvent(amina.socket, 'presence:joined');
+    const arrived = nextEvent(amina.socket, 'presence:changed');
     const luis = await join('member2@fair.test');
-    expect((await arrived).entry).toMatchObject({ userId: luis.userId, displayName: 'Luis (demo member)', role: 'member', private: false });
+    // One batched frame: who came, who went, and how many are here now. (It may carry Amina's
+    // own arrival too: one frame serves the whole room, and clients replace entries by userId.)
+    const frame = await arrived;
+    expect(frame).toMatchObject({ boothId: boothIds['peace-direct'], left: [], total: 2 });
+    expect(frame.joined.find((entry) => entry.userId === luis.userId)).toEqual({ userId: luis.userId, displayName: 'Luis (demo member)', role: 'member', private: false });
+    expect(luis.joined.presenceTotal).toBe(2);
     expect(luis.joined.presence.map((p) => p.userId).sort()).toEqual([amina.userId, luis.userId].sort());
 
     const seenByLuis = nextEvent(luis.socket, 'chat:created');
@@ -86,15 +91,16 @@ describe('two members in a booth', () => {
     expect(await seenByLuis).toEqual(ack.data);
     expect(await seenByAmina).toEqual(ack.data);
 
-    const left = nextEvent(luis.socket, 'presence:left');
+    const left = nextEvent(luis.socket, 'presence:changed');
     expect((await request(amina.socket, 'booth:leave', { boothId: boothIds['peace-direct'] })).ok).toBe(true);
-    expect(await left).toEqual({ boothId: boothIds['peace-direct'], userId: amina.userId });
+    expect(await left).toEqual({ boothId: boothIds['peace-direct'], joined: [], left: [amina.userId], total: 1 });
   });
 
   it('counts a person once however many tabs, and keeps them through a short drop', async () => {
     const watcher = await join('member2@fair.test', 'kujalink');
-    const joins = collect(watcher.socket, 'presence:joined');
-    const lefts = collect(watcher.socket, 'presence:left');
+    const frames = collect(watcher.socket, 'presence:changed');
+    const joins = () => frames.flatMap((frame) => frame.joined);
+    const lefts = () => frames.flatMap((frame) => frame.left);
     const first = await join('member@fair.test', 'kujalink');
     const secondTab = openSocket(server.baseUrl, first.client.cookie);
     open.push(secondTab);
@@ -106,13 +112,13 @@ describe('two members in a booth', () => {
     // One tab drops and the other stays: still present, nobody told.
     first.socket.disconnect();
     await sleep(500);
-    expect(lefts).toHaveLength(0);
+    expect(lefts()).toHaveLength(0);
     // The last tab drops: present during the grace period, then gone.
     secondTab.disconnect();
     await sleep(100);
-    expect(lefts).toHaveLength(0);
-    await nextEvent(watcher.socket, 'presence:left', undefined, 2000);
-    expect(joins.filter((j) => j.entry.userId === first.userId)).toHaveLength(1);
+    expect(lefts()).toHaveLength(0);
+    await nextEvent(watcher.socket, 'presence:changed', (frame) => frame.left.includes(first.userId), 2000);
+    expect(joins().filter((entry) => entry.userId === first.userId)).toHaveLength(1);
   });
 });
 
@@ -218,11 +224,11 @@ describe('private visits', () => {
   it('are counted, visible to the booth host and moderators, and hidden from other members', async () => {
     const host = await join('host@fair.test');
     const other = await join('member2@fair.test');
-    const otherJoins = collect(other.socket, 'presence:joined');
+    const otherFrames = collect(other.socket, 'presence:changed');
     // Presence goes out in batches: the other member's own arrival may reach the host first.
-    const hostSees = nextEvent(host.socket, 'presence:joined', (p) => p.entry.private);
+    const hostSees = nextEvent(host.socket, 'presence:changed', (p) => p.joined.some((entry) => entry.private));
     const visitor = await join('member@fair.test', 'peace-direct', { private: true });
-    expect((await hostSees).entry).toMatchObject({ userId: visitor.userId, private: true });
+    expect((await hostSees).joined.find((entry) => entry.private)).toMatchObject({ userId: visitor.userId, private: true });
     expect(visitor.joined.booth.occupancy).toBe(3);
     expect(visitor.joined.presence.map((p) => p.userId)).toContain(visitor.userId);
 
@@ -235,7 +241,10 @@ describe('private visits', () => {
     expect(otherSnapshot.ok && otherSnapshot.data.presence.map((p) => p.userId)).not.toContain(visitor.userId);
     expect(otherSnapshot.ok && otherSnapshot.data.booth.occupancy).toBe(5);
     await sleep(200);
-    expect(otherJoins.map((j) => j.entry.userId)).not.toContain(visitor.userId);
+    expect(JSON.stringify(otherFrames)).not.toContain(visitor.userId);
+    // Members count only whom they may see; staff count everyone.
+    expect(otherSnapshot.ok && otherSnapshot.data.presenceTotal).toBe(4);
+    expect(late.joined.presenceTotal).toBe(5);
   });
 });
 
@@ -266,10 +275,10 @@ describe('private visits on several devices', () => {
     for (const device of [phone, laptop, tablet]) expect((await request(device.socket, 'booth:leave', { boothId })).ok).toBe(true);
     await sleep(200);
     expect(JSON.stringify(heard)).not.toContain(phone.userId);
-    const publicAgain = nextEvent(bystander.socket, 'presence:joined', (e) => e.entry.userId === phone.userId);
+    const publicAgain = nextEvent(bystander.socket, 'presence:changed', (e) => e.joined.some((entry) => entry.userId === phone.userId));
     const next = await request<BoothJoinData>(laptop.socket, 'booth:join', { boothId });
     expect(next.ok && next.data.presence.find((p) => p.userId === phone.userId)?.private).toBe(false);
-    expect((await publicAgain).entry.private).toBe(false);
+    expect((await publicAgain).joined.find((entry) => entry.userId === phone.userId)?.private).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import type { Ack, BoothJoinData, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
+import { PROTOCOL_VERSION, type Ack, type BoothJoinData, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
 import { TestClient } from './harness.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -7,6 +7,7 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** A real socket.io-client connection carrying a session cookie, like a signed-in browser tab. */
 export function openSocket(baseUrl: string, cookie: string | undefined, options: { reconnection?: boolean; origin?: string } = {}): ClientSocket {
   return connect(baseUrl, {
+    auth: { protocol: PROTOCOL_VERSION },
     transports: ['websocket'],
     extraHeaders: { ...(cookie ? { cookie } : {}), ...(options.origin ? { origin: options.origin } : {}) },
     reconnection: options.reconnection ?? false,

@@ -1,60 +1,66 @@
-import { can, mayActOn } from '../../shared/roles.js';
+import { can, mayActOn, type Principal } from '../../shared/roles.js';
 import type { AuthService } from '../auth/service.js';
 import { fail, ok, type Failure } from '../http/errors.js';
-import type { CommandHandlers } from '../realtime/commands.js';
-import type { FairSocket } from '../realtime/types.js';
+import type { CommandTable } from '../realtime/commands.js';
 import type { VideoService } from './service.js';
 
-/** Raise-hand and video moderation commands. Every one is checked with can() here. */
-export function videoHandlers(socket: FairSocket, { video, auth }: { video: VideoService; auth: AuthService }): CommandHandlers {
-  const user = socket.data.user;
-  const notInBooth = () => fail('NOT_IN_BOOTH', 'Enter the booth first.');
+type VideoCommands = 'hand:raise' | 'hand:lower' | 'hand:list' | 'hand:grant' | 'hand:revoke' | 'video:mute-track' | 'video:remove';
+
+/** Raise-hand and video moderation commands; the router checks each one's capability first. */
+export function videoCommands({ video, auth }: { video: VideoService; auth: AuthService }): Pick<CommandTable, VideoCommands> {
   const forbidden = () => fail('FORBIDDEN', 'You do not have permission to do that.');
 
   /** The target must exist and rank no higher than the actor. */
-  const checkTarget = (userId: string): Failure | null => {
+  const checkTarget = (actor: Principal, userId: string): Failure | null => {
     const target = auth.loadUser(userId);
     if (!target) return fail('NOT_FOUND', 'There is no such person.');
-    return mayActOn(user, target) ? null : forbidden();
+    return mayActOn(actor, target) ? null : forbidden();
   };
 
   return {
-    'hand:raise': ({ boothId }) => {
-      if (!socket.data.booths.has(boothId)) return notInBooth();
-      if (!video.available) return fail('VIDEO_UNAVAILABLE', 'Video is not available at this fair.');
-      if (!video.mayUse(user, boothId)) return forbidden();
-      return ok(video.raiseHand(user, boothId));
+    'hand:raise': {
+      capability: 'booth:visit',
+      scope: 'booth',
+      inBooth: true,
+      handle({ user }, { boothId }) {
+        if (!video.available) return fail('VIDEO_UNAVAILABLE', 'Video is not available at this fair.');
+        if (!video.mayUse(user, boothId)) return forbidden();
+        return ok(video.raiseHand(user, boothId));
+      },
     },
 
-    'hand:lower': ({ boothId }) => video.lowerHand(user, boothId),
+    'hand:lower': { capability: 'booth:visit', scope: 'booth', handle: ({ user }, { boothId }) => video.lowerHand(user, boothId) },
 
-    'hand:list': ({ boothId }) => {
-      if (can(user, 'hand:manage', { boothId })) return ok({ boothId, queue: video.handsIn(boothId) });
-      const own = video.handOf(boothId, user.id);
-      return ok({ boothId, queue: own ? [own] : [] });
+    'hand:list': {
+      capability: 'booth:visit',
+      scope: 'booth',
+      handle({ user }, { boothId }) {
+        // Staff see the whole queue; anyone else only their own hand.
+        if (can(user, 'hand:manage', { boothId })) return ok({ boothId, queue: video.handsIn(boothId) });
+        const own = video.handOf(boothId, user.id);
+        return ok({ boothId, queue: own ? [own] : [] });
+      },
     },
 
-    'hand:grant': ({ boothId, userId }) => {
-      if (!can(user, 'hand:manage', { boothId })) return forbidden();
-      return video.grant(boothId, userId);
+    'hand:grant': { capability: 'hand:manage', scope: 'booth', handle: (_ctx, { boothId, userId }) => video.grant(boothId, userId) },
+
+    'hand:revoke': { capability: 'hand:manage', scope: 'booth', handle: (_ctx, { boothId, userId }) => video.revoke(boothId, userId) },
+
+    'video:mute-track': {
+      capability: 'video:moderate',
+      scope: 'booth',
+      async handle({ user }, { boothId, userId, trackSid }) {
+        const refused = checkTarget(user, userId);
+        if (refused) return refused;
+        const result = await video.muteTrack(boothId, userId, trackSid);
+        return result.ok ? ok({ boothId, userId, trackSid }) : result;
+      },
     },
 
-    'hand:revoke': ({ boothId, userId }) => {
-      if (!can(user, 'hand:manage', { boothId })) return forbidden();
-      return video.revoke(boothId, userId);
-    },
-
-    'video:mute-track': async ({ boothId, userId, trackSid }) => {
-      if (!can(user, 'video:moderate', { boothId })) return forbidden();
-      const refused = checkTarget(userId);
-      if (refused) return refused;
-      const result = await video.muteTrack(boothId, userId, trackSid);
-      return result.ok ? ok({ boothId, userId, trackSid }) : result;
-    },
-
-    'video:remove': ({ boothId, userId }) => {
-      if (!can(user, 'video:moderate', { boothId })) return forbidden();
-      return checkTarget(userId) ?? video.removeParticipant(boothId, userId);
+    'video:remove': {
+      capability: 'video:moderate',
+      scope: 'booth',
+      handle: ({ user }, { boothId, userId }) => checkTarget(user, userId) ?? video.removeParticipant(boothId, userId),
     },
   };
 }
