@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { BenchMember, FromWorker, ToWorker, WorkerProgress, WorkerReport } from './worker-messages.js';
 // The bench runs our server with NODE_ENV=production, whose session cookie has the __Host- name.
 import { SESSION_COOKIE_PRODUCTION } from '../auth/cookies.js';
@@ -76,6 +77,7 @@ function open(url: string, spec: BenchMember): Promise<boolean> {
     ...nodeOnly,
     transports: ['websocket'],
     extraHeaders: { cookie: `${SESSION_COOKIE_PRODUCTION}=${spec.token}` },
+    auth: { protocol: PROTOCOL_VERSION },
     reconnection: false,
     forceNew: true,
     timeout: CONNECT_TIMEOUT_MS,

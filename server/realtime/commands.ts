@@ -1,24 +1,20 @@
-import type { z } from 'zod';
-import { CLIENT_COMMANDS, type Ack, type ClientToServerEvents } from '../../shared/protocol.js';
+import type { Result } from '../../shared/errors.js';
+import { COMMANDS, type CommandData, type CommandName, type CommandPayload } from '../../shared/protocol.js';
 import { isStorageError, storageErrorCode } from '../db/storage-errors.js';
 import { fail, invalidPayload, unavailable } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { CommandGate } from './command-budget.js';
 import type { FairSocket } from './types.js';
 
-type CommandName = keyof typeof CLIENT_COMMANDS;
-type AckData<E extends CommandName> = Parameters<ClientToServerEvents[E]>[1] extends (result: Ack<infer T>) => void ? T : never;
-type Payload<E extends CommandName> = z.output<(typeof CLIENT_COMMANDS)[E]>;
-
 /** A command handler: gets a validated payload, returns the ack (a value, never a throw). */
-export type CommandHandler<E extends CommandName> = (payload: Payload<E>) => Ack<AckData<E>> | Promise<Ack<AckData<E>>>;
+export type CommandHandler<E extends CommandName> = (payload: CommandPayload<E>) => Result<CommandData<E>> | Promise<Result<CommandData<E>>>;
 export type CommandHandlers = { [E in CommandName]?: CommandHandler<E> };
 
 const noAck = () => undefined;
 const admitAll: CommandGate = { admit: () => Promise.resolve(null) };
 
 /** Answers a refused command; a client whose ack callback throws is not our problem. */
-function answerRefusal(ack: (result: Ack<unknown>) => void, refusal: Ack<unknown>): void {
+function answerRefusal(ack: (result: Result<unknown>) => void, refusal: Result<unknown>): void {
   try {
     ack(refusal);
   } catch {
@@ -42,16 +38,16 @@ export function registerCommands(socket: FairSocket, handlers: CommandHandlers, 
   async function run(command: CommandName, args: unknown[]): Promise<void> {
     const handler = handlers[command] as CommandHandler<CommandName>;
     const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : noAck;
+    const ack = typeof last === 'function' ? (last as (result: Result<unknown>) => void) : noAck;
     const payload = typeof args[0] === 'function' ? undefined : args[0];
     const refused = await gate.admit(command, payload).catch((err: unknown) => {
       logger.warn({ err, command }, 'command budget unavailable; admitting');
       return null;
     });
     if (refused) return answerRefusal(ack, refused);
-    let result: Ack<unknown>;
+    let result: Result<unknown>;
     try {
-      const parsed = CLIENT_COMMANDS[command].safeParse(payload);
+      const parsed = COMMANDS[command].payload.safeParse(payload);
       result = parsed.success ? await handler(parsed.data) : invalidPayload(parsed.error);
     } catch (err) {
       if (isStorageError(err)) {
