@@ -58,6 +58,8 @@ export default defineConfig({
   test: {
     root: '.',
     include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'client/**/*.test.tsx'],
+    // Fails any test whose socket clients received a frame that breaks shared/protocol.ts.
+    setupFiles: ['server/test/protocol-setup.ts'],
     testTimeout: 30_000,
     // Browser steps under a loaded 2-core CI machine can take seconds: poll patiently.
     expect: { poll: { timeout: 10_000, interval: 50 } },

@@ -136,6 +136,17 @@ export const moderationNoticeSchema = z.object({
 });
 export type ModerationNotice = z.infer<typeof moderationNoticeSchema>;
 
+/** `moderation:changed`, to the `moderators` room: a restriction was set or lifted, so panels refresh. */
+export const moderationChangedSchema = z.object({ kind: z.enum(RESTRICTION_KINDS), userId: z.string() });
+export type ModerationChanged = z.infer<typeof moderationChangedSchema>;
+
+/** The `chat:delete` ack: which message went, and from which booth. */
+export const chatDeleteDataSchema = z.object({ messageId: z.number().int(), boothId: z.number().int() });
+/** The `moderation:unmute` and `moderation:unban` acks: how many active restrictions were lifted. */
+export const liftedSchema = z.object({ lifted: z.number().int().min(0) });
+/** The `report:create` ack: the new report's id. */
+export const reportCreateDataSchema = z.object({ reportId: z.number().int() });
+
 /** One line of the audit log. */
 export const auditEntrySchema = z.object({
   id: z.number().int(),

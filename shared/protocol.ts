@@ -3,38 +3,31 @@
  * Human-readable reference: docs/PROTOCOL.md. Bump PROTOCOL_VERSION on any breaking change.
  */
 import { z } from 'zod';
-import type { ApiError } from './errors.js';
-import { boothProfileSchema, boothSchema, boothSessionInputSchema, type Booth } from './booths.js';
+import type { Result } from './errors.js';
+import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './booths.js';
 import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE } from './limits.js';
 import { ROLES } from './roles.js';
 import {
   announcementCreateSchema,
+  announcementSchema,
   banSchema,
   boothUpdateSchema,
+  chatDeleteDataSchema,
   chatDeleteSchema,
   chatPinSchema,
   kickSchema,
+  liftedSchema,
+  moderationChangedSchema,
+  moderationNoticeSchema,
   muteSchema,
+  reportCreateDataSchema,
   reportCreateSchema,
+  reportOutcomeSchema,
   reportResolveSchema,
+  reportSchema,
+  restrictionSchema,
   unbanSchema,
   unmuteSchema,
-  type Announcement,
-  type AnnouncementCreate,
-  type Ban,
-  type BoothUpdate,
-  type ChatDelete,
-  type ChatPin,
-  type Kick,
-  type ModerationNotice,
-  type Mute,
-  type Report,
-  type ReportCreate,
-  type ReportOutcome,
-  type ReportResolve,
-  type Restriction,
-  type Unban,
-  type Unmute,
 } from './moderation.js';
 
 /**
@@ -202,98 +195,128 @@ export const handEntrySchema = z.object({
   granted: z.boolean(),
 });
 export type HandEntry = z.infer<typeof handEntrySchema>;
-export type HandQueue = { boothId: number; queue: HandEntry[] };
 
-/** Every ack has this shape. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
-export type AckCallback<T> = (result: Ack<T>) => void;
+/** A booth's raised hands in queue order: the `hand:list` ack and the `hand:queue` event. */
+export const handQueueSchema = z.object({ boothId, queue: z.array(handEntrySchema) });
+export type HandQueue = z.infer<typeof handQueueSchema>;
 
-export interface ClientToServerEvents {
-  'booth:join': (payload: BoothJoin, ack: AckCallback<BoothJoinData>) => void;
-  'booth:leave': (payload: BoothLeave, ack: AckCallback<{ boothId: number }>) => void;
-  'presence:list': (payload: z.infer<typeof presenceListSchema>, ack: AckCallback<PresencePage>) => void;
-  'chat:send': (payload: ChatSend, ack: AckCallback<ChatMessage>) => void;
-  'chat:history': (payload: ChatHistoryQuery, ack: AckCallback<{ messages: ChatMessage[] }>) => void;
-  'hand:raise': (payload: z.infer<typeof handSchema>, ack: AckCallback<HandEntry>) => void;
-  'hand:lower': (payload: z.infer<typeof handSchema>, ack: AckCallback<{ boothId: number }>) => void;
-  'hand:list': (payload: z.infer<typeof handListSchema>, ack: AckCallback<HandQueue>) => void;
-  'hand:grant': (payload: z.infer<typeof handDecisionSchema>, ack: AckCallback<HandEntry>) => void;
-  'hand:revoke': (payload: z.infer<typeof handDecisionSchema>, ack: AckCallback<{ boothId: number; userId: string }>) => void;
-  'video:mute-track': (payload: z.infer<typeof videoMuteTrackSchema>, ack: AckCallback<{ boothId: number; userId: string; trackSid: string }>) => void;
-  'video:remove': (payload: z.infer<typeof videoRemoveSchema>, ack: AckCallback<{ boothId: number; userId: string }>) => void;
-  'chat:delete': (payload: ChatDelete, ack: AckCallback<{ messageId: number; boothId: number }>) => void;
-  'chat:pin': (payload: ChatPin, ack: AckCallback<Booth>) => void;
-  'moderation:mute': (payload: Mute, ack: AckCallback<Restriction>) => void;
-  'moderation:unmute': (payload: Unmute, ack: AckCallback<{ lifted: number }>) => void;
-  'moderation:kick': (payload: Kick, ack: AckCallback<Restriction>) => void;
-  'moderation:ban': (payload: Ban, ack: AckCallback<Restriction>) => void;
-  'moderation:unban': (payload: Unban, ack: AckCallback<{ lifted: number }>) => void;
-  'booth:update': (payload: BoothUpdate, ack: AckCallback<Booth>) => void;
-  'booth:edit': (payload: BoothEdit, ack: AckCallback<Booth>) => void;
-  'schedule:add': (payload: ScheduleAdd, ack: AckCallback<Booth>) => void;
-  'schedule:remove': (payload: ScheduleRemove, ack: AckCallback<Booth>) => void;
-  'report:create': (payload: ReportCreate, ack: AckCallback<{ reportId: number }>) => void;
-  'report:resolve': (payload: ReportResolve, ack: AckCallback<Report>) => void;
-  'announcement:create': (payload: AnnouncementCreate, ack: AckCallback<Announcement>) => void;
-}
+/** A payload that names one booth: several acks (`booth:leave`, `hand:lower`) and events (`hand:granted`, `hand:revoked`). */
+export const boothRefSchema = z.object({ boothId });
+/** A payload that names one person in one booth: the `hand:revoke` and `video:remove` acks. */
+export const boothUserRefSchema = z.object({ boothId, userId: z.string() });
+/** The `video:mute-track` ack: which track of whom was muted. */
+export const videoTrackRefSchema = boothUserRefSchema.extend({ trackSid: z.string() });
+/** The `chat:history` ack: messages in sequence order, as this user may see them. */
+export const chatHistoryDataSchema = z.object({ messages: z.array(chatMessageSchema) });
 
-export interface ServerToClientEvents {
+/** `video:count`: people connected to a booth's video room now. */
+export const videoCountSchema = z.object({ boothId, count: z.number().int().min(0) });
+export type VideoCount = z.infer<typeof videoCountSchema>;
+
+/** `chat:deleted`: a message was removed by staff or erased with its author's account; drop its body. */
+export const chatDeletedSchema = z.object({ boothId, messageId: z.number().int(), seq });
+export type ChatDeleted = z.infer<typeof chatDeletedSchema>;
+
+/** `lobby:occupancy`: boothId (as a string key) → people present; only changed booths, except the first after connecting. */
+export const lobbyOccupancySchema = z.record(z.string().regex(/^\d+$/), z.number().int().min(0));
+export type LobbyOccupancy = z.infer<typeof lobbyOccupancySchema>;
+
+// ---- The registry ---------------------------------------------------------------------------
+
+/**
+ * Every client → server command: its payload schema (parsed by the server at the edge) and the
+ * schema of the `data` its ack carries when `ok`. The Socket.IO event maps below are derived
+ * from this table; to add a command, add a row here (docs/PROTOCOL.md, "The registry").
+ */
+export const COMMANDS = {
+  'booth:join': { payload: boothJoinSchema, data: boothJoinDataSchema },
+  'booth:leave': { payload: boothLeaveSchema, data: boothRefSchema },
+  'presence:list': { payload: presenceListSchema, data: presencePageSchema },
+  'chat:send': { payload: chatSendSchema, data: chatMessageSchema },
+  'chat:history': { payload: chatHistorySchema, data: chatHistoryDataSchema },
+  'hand:raise': { payload: handSchema, data: handEntrySchema },
+  'hand:lower': { payload: handSchema, data: boothRefSchema },
+  'hand:list': { payload: handListSchema, data: handQueueSchema },
+  'hand:grant': { payload: handDecisionSchema, data: handEntrySchema },
+  'hand:revoke': { payload: handDecisionSchema, data: boothUserRefSchema },
+  'video:mute-track': { payload: videoMuteTrackSchema, data: videoTrackRefSchema },
+  'video:remove': { payload: videoRemoveSchema, data: boothUserRefSchema },
+  'chat:delete': { payload: chatDeleteSchema, data: chatDeleteDataSchema },
+  'chat:pin': { payload: chatPinSchema, data: boothSchema },
+  'moderation:mute': { payload: muteSchema, data: restrictionSchema },
+  'moderation:unmute': { payload: unmuteSchema, data: liftedSchema },
+  'moderation:kick': { payload: kickSchema, data: restrictionSchema },
+  'moderation:ban': { payload: banSchema, data: restrictionSchema },
+  'moderation:unban': { payload: unbanSchema, data: liftedSchema },
+  'booth:update': { payload: boothUpdateSchema, data: boothSchema },
+  'booth:edit': { payload: boothEditSchema, data: boothSchema },
+  'schedule:add': { payload: scheduleAddSchema, data: boothSchema },
+  'schedule:remove': { payload: scheduleRemoveSchema, data: boothSchema },
+  'report:create': { payload: reportCreateSchema, data: reportCreateDataSchema },
+  'report:resolve': { payload: reportResolveSchema, data: reportSchema },
+  'announcement:create': { payload: announcementCreateSchema, data: announcementSchema },
+} as const satisfies Record<string, { payload: z.ZodType; data: z.ZodType }>;
+
+/**
+ * Every server → client event and its payload schema. Emitting is typed from this table, and
+ * the integration tests check every event a test client receives against it.
+ */
+export const SERVER_EVENTS = {
   /** To a booth's room (public entries) and its staff room (all): arrivals and departures, batched. */
-  'presence:changed': (payload: PresenceChanged) => void;
+  'presence:changed': presenceChangedSchema,
   /** boothId → people present; only changed booths, except the first after connecting. */
-  'lobby:occupancy': (payload: Record<string, number>) => void;
-  'chat:created': (payload: ChatMessage) => void;
+  'lobby:occupancy': lobbyOccupancySchema,
+  /** A stored message, to the booth's room (masked for private visits, see chatMessageSchema). */
+  'chat:created': chatMessageSchema,
   /** To the booth's staff: the whole queue of raised hands, after every change. */
-  'hand:queue': (payload: HandQueue) => void;
+  'hand:queue': handQueueSchema,
   /** To one person (all their tabs): you may speak now in this booth. */
-  'hand:granted': (payload: { boothId: number }) => void;
+  'hand:granted': boothRefSchema,
   /** To one person: speaking rights were taken back, or your hand was cleared. */
-  'hand:revoked': (payload: { boothId: number }) => void;
+  'hand:revoked': boothRefSchema,
   /** To everyone: people connected to a booth's video room now. */
-  'video:count': (payload: { boothId: number; count: number }) => void;
+  'video:count': videoCountSchema,
   /** A message was removed by staff: drop its body. */
-  'chat:deleted': (payload: { boothId: number; messageId: number; seq: number }) => void;
+  'chat:deleted': chatDeletedSchema,
   /** A booth's profile, schedule, pin, slow mode, lock or status changed (to everyone connected). */
-  'booth:updated': (payload: Booth) => void;
+  'booth:updated': boothSchema,
   /** Fair-wide (boothId null, to everyone) or to one booth's room. */
-  'announcement:created': (payload: Announcement) => void;
+  'announcement:created': announcementSchema,
   /** To the `moderators` room. */
-  'report:created': (payload: Report) => void;
-  'report:updated': (payload: Report) => void;
+  'report:created': reportSchema,
+  'report:updated': reportSchema,
   /** To the reporter (all their tabs). */
-  'report:outcome': (payload: ReportOutcome) => void;
+  'report:outcome': reportOutcomeSchema,
   /** To the person a mute, kick or ban is about (all their tabs). */
-  'moderation:notice': (payload: ModerationNotice) => void;
+  'moderation:notice': moderationNoticeSchema,
   /** To the `moderators` room: a restriction was set or lifted, so panels refresh. */
-  'moderation:changed': (payload: { kind: Restriction['kind']; userId: string }) => void;
+  'moderation:changed': moderationChangedSchema,
+} as const satisfies Record<string, z.ZodType>;
+
+/** The name of a client → server command. */
+export type CommandName = keyof typeof COMMANDS;
+/** What a server handler receives for a command: its payload after parsing (transforms applied). */
+export type CommandPayload<N extends CommandName> = z.output<(typeof COMMANDS)[N]['payload']>;
+/** What a client sends for a command: its payload before parsing. */
+export type CommandInput<N extends CommandName> = z.input<(typeof COMMANDS)[N]['payload']>;
+/** The `data` of a command's ack when `ok`. */
+export type CommandData<N extends CommandName> = z.output<(typeof COMMANDS)[N]['data']>;
+/** The name of a server → client event. */
+export type EventName = keyof typeof SERVER_EVENTS;
+/** The payload of a server → client event. */
+export type EventPayload<E extends EventName> = z.output<(typeof SERVER_EVENTS)[E]>;
+
+/** Socket.IO's client → server event map, derived from COMMANDS: every command has an ack. */
+export type ClientToServerEvents = { [N in CommandName]: (payload: CommandInput<N>, ack: (result: Result<CommandData<N>>) => void) => void };
+/** Socket.IO's server → client event map, derived from SERVER_EVENTS. */
+export type ServerToClientEvents = { [E in EventName]: (payload: EventPayload<E>) => void };
+
+/** True when a string names a command (own keys only: `'constructor'` is not one). */
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
 }
 
-/** The schema of each client command, used by the server to validate at the edge. */
-export const CLIENT_COMMANDS = {
-  'booth:join': boothJoinSchema,
-  'booth:leave': boothLeaveSchema,
-  'presence:list': presenceListSchema,
-  'chat:send': chatSendSchema,
-  'chat:history': chatHistorySchema,
-  'hand:raise': handSchema,
-  'hand:lower': handSchema,
-  'hand:list': handListSchema,
-  'hand:grant': handDecisionSchema,
-  'hand:revoke': handDecisionSchema,
-  'video:mute-track': videoMuteTrackSchema,
-  'video:remove': videoRemoveSchema,
-  'chat:delete': chatDeleteSchema,
-  'chat:pin': chatPinSchema,
-  'moderation:mute': muteSchema,
-  'moderation:unmute': unmuteSchema,
-  'moderation:kick': kickSchema,
-  'moderation:ban': banSchema,
-  'moderation:unban': unbanSchema,
-  'booth:update': boothUpdateSchema,
-  'booth:edit': boothEditSchema,
-  'schedule:add': scheduleAddSchema,
-  'schedule:remove': scheduleRemoveSchema,
-  'report:create': reportCreateSchema,
-  'report:resolve': reportResolveSchema,
-  'announcement:create': announcementCreateSchema,
-} as const satisfies Record<keyof ClientToServerEvents, z.ZodType>;
+/** True when a string names a server event (own keys only). */
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(SERVER_EVENTS, name);
+}

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKETS_PER_ACCOUNT_MAX } from '../../shared/limits.js';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 // The bench runs our server with NODE_ENV=production, whose session cookie has the __Host- name.
 import { SESSION_COOKIE_PRODUCTION } from '../auth/cookies.js';
 
@@ -61,7 +62,13 @@ export function startAttacker(url: string, token: string, boothId: number, comma
 
   function open(index: number): void {
     if (stopped) return;
-    const socket = io(url, { transports: ['websocket'], extraHeaders: { cookie: `${SESSION_COOKIE_PRODUCTION}=${token}` }, reconnection: false, forceNew: true });
+    const socket = io(url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: `${SESSION_COOKIE_PRODUCTION}=${token}` },
+      auth: { protocol: PROTOCOL_VERSION },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets[index] = socket;
     socket.once('connect_error', (err) => {
       figures.refusedConnects[err.message] = (figures.refusedConnects[err.message] ?? 0) + 1;

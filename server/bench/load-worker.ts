@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import type { BenchMember, FromWorker, ToWorker, WorkerProgress, WorkerReport } from './worker-messages.js';
 // The bench runs our server with NODE_ENV=production, whose session cookie has the __Host- name.
 import { SESSION_COOKIE_PRODUCTION } from '../auth/cookies.js';
-import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 
 const CONNECT_TIMEOUT_MS = 20_000;
 const ACK_TIMEOUT_MS = 30_000;

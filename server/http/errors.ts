@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
-import type { ApiError, ErrorCode, ErrorDetails } from '../../shared/errors.js';
+import type { ApiError, ErrorCode, ErrorDetails, Failure, Result } from '../../shared/errors.js';
 import { isStorageError, STORAGE_RETRY_AFTER_MS, storageErrorCode } from '../db/storage-errors.js';
 import type { Logger } from '../logger.js';
 
@@ -29,9 +29,8 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   CLIENT_OUTDATED: 426,
 };
 
-/** An expected failure, carried as a value from services to the edge. */
-export type Failure = { ok: false; error: ApiError };
-export type Result<T> = { ok: true; data: T } | Failure;
+/** Services carry expected failures as values to the edge; the one result type lives in shared/. */
+export type { Failure, Result } from '../../shared/errors.js';
 
 export function ok<T>(data: T): { ok: true; data: T } {
   return { ok: true, data };

@@ -8,12 +8,10 @@ import {
   COMMAND_BUDGET_WINDOW_SECONDS,
   COMMAND_REFUSALS_BEFORE_DISCONNECT,
 } from '../../shared/limits.js';
-import type { CLIENT_COMMANDS } from '../../shared/protocol.js';
+import type { CommandName } from '../../shared/protocol.js';
 import { fail, type Failure } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { FairSocket } from './types.js';
-
-type CommandName = keyof typeof CLIENT_COMMANDS;
 
 /**
  * Points per command, by the work it makes the server do: a history page reads and sends up

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { CLIENT_COMMANDS, type Ack, type ClientToServerEvents } from '../../shared/protocol.js';
+import type { Result } from '../../shared/errors.js';
+import { COMMANDS, type CommandData, type CommandName, type CommandPayload } from '../../shared/protocol.js';
 import { can, type Capability } from '../../shared/roles.js';
 import type { AuthUser } from '../auth/service.js';
 import { isStorageError, storageErrorCode } from '../db/storage-errors.js';
@@ -8,9 +8,7 @@ import type { Logger } from '../logger.js';
 import type { CommandBudget } from './command-budget.js';
 import type { FairSocket } from './types.js';
 
-export type CommandName = keyof typeof CLIENT_COMMANDS;
-export type CommandData<N extends CommandName> = Parameters<ClientToServerEvents[N]>[1] extends (result: Ack<infer T>) => void ? T : never;
-export type CommandPayload<N extends CommandName> = z.output<(typeof CLIENT_COMMANDS)[N]>;
+export type { CommandName, CommandPayload };
 
 /** Who sent a command: the socket and the signed-in person behind it. */
 export interface CommandContext {
@@ -40,9 +38,8 @@ export interface CommandSpec<N extends CommandName> {
   /** The socket must have joined the payload's booth (NOT_IN_BOOTH otherwise). */
   inBooth?: boolean;
   /** Gets a validated, authorized payload; returns the ack (a value, never a throw). */
-  handle(ctx: CommandContext, payload: CommandPayload<N>): Result<N> | Promise<Result<N>>;
+  handle(ctx: CommandContext, payload: CommandPayload<N>): Result<CommandData<N>> | Promise<Result<CommandData<N>>>;
 }
-type Result<N extends CommandName> = Ack<CommandData<N>>;
 
 /** Every command the server answers, each declared once: the authorization test reads it too. */
 export type CommandTable = { [N in CommandName]: CommandSpec<N> };
@@ -61,7 +58,7 @@ const notInBooth = () => fail('NOT_IN_BOOTH', 'Enter the booth first.');
 const noAck = () => undefined;
 
 /** Answers a command; a client whose ack callback throws is not our problem. */
-function answer(ack: (result: Ack<unknown>) => void, result: Ack<unknown>, logger: Logger, command: string): void {
+function answer(ack: (result: Result<unknown>) => void, result: Result<unknown>, logger: Logger, command: string): void {
   try {
     ack(result);
   } catch (err) {
@@ -81,7 +78,7 @@ export function createCommandRouter(table: CommandTable, logger: Logger, budget?
   async function run(socket: FairSocket, command: CommandName, args: unknown[]): Promise<void> {
     const spec = table[command] as unknown as CommandSpec<CommandName>;
     const last = args[args.length - 1];
-    const ack = typeof last === 'function' ? (last as (result: Ack<unknown>) => void) : noAck;
+    const ack = typeof last === 'function' ? (last as (result: Result<unknown>) => void) : noAck;
     const payload = typeof args[0] === 'function' ? undefined : args[0];
     if (budget) {
       const refused = await budget.admit(socket, command, payload).catch((err: unknown) => {
@@ -91,9 +88,9 @@ export function createCommandRouter(table: CommandTable, logger: Logger, budget?
       if (refused) return answer(ack, refused, logger, command);
     }
     const { user } = socket.data;
-    let result: Ack<unknown>;
+    let result: Result<unknown>;
     try {
-      const parsed = CLIENT_COMMANDS[command].safeParse(payload);
+      const parsed = COMMANDS[command].payload.safeParse(payload);
       if (!parsed.success) {
         result = invalidPayload(parsed.error);
       } else {

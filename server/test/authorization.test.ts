@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors.js';
-import { CLIENT_COMMANDS, type ChatMessage } from '../../shared/protocol.js';
+import { COMMANDS, type ChatMessage, type CommandName, type CommandPayload } from '../../shared/protocol.js';
 import { can, CAPABILITIES, mayActOn, ROLES, type Capability, type Principal, type Role } from '../../shared/roles.js';
 import { boothIdsBySlug, createUser, startTestServer, type TestClient, type TestServer } from './harness.js';
 import { startTwirpStandIn, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET, type TwirpStandIn } from './livekit-stand-in.js';
-import { joinedSocket, request, type ClientSocket } from './sockets.js';
+import { requirementsOf, type CommandSpec } from '../realtime/commands.js';
+import { joinedSocket, rawRequest, request, type ClientSocket } from './sockets.js';
 
 const ACTORS = ['member', 'hostHere', 'hostElsewhere', 'moderator', 'admin'] as const;
 type ActorName = (typeof ACTORS)[number];
@@ -48,7 +49,7 @@ let targetId: string;
 let invites = 0;
 
 async function viaSocket(actor: Actor, command: string, payload: unknown): Promise<Outcome> {
-  const ack = await request(actor.socket, command, payload);
+  const ack = await rawRequest(actor.socket, command, payload);
   return ack.ok ? 'allowed' : ack.error.code;
 }
 
@@ -60,7 +61,7 @@ async function viaHttp(actor: Actor, method: string, path: string, body?: unknow
 /** A fresh message in the booth (spaced out in test time so the chat rate limit never bites). */
 async function postedMessage(): Promise<ChatMessage> {
   server.clock.advance(1_500);
-  const ack = await request<ChatMessage>(poster.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'a message to act on' });
+  const ack = await request(poster.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'a message to act on' });
   if (!ack.ok) throw new Error(`post failed: ${ack.error.code}`);
   return ack.data;
 }
@@ -72,7 +73,7 @@ async function posterRaisesHand(): Promise<void> {
 }
 
 async function asAdmin(command: string, payload: unknown): Promise<unknown> {
-  const ack = await request<{ id?: number; sessions?: { id: number }[] }>(actors.admin.socket, command, payload);
+  const ack = await rawRequest<{ id?: number; sessions?: { id: number }[] }>(actors.admin.socket, command, payload);
   if (!ack.ok) throw new Error(`admin ${command} failed: ${ack.error.code}`);
   return ack.data;
 }

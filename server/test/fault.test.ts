@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BoothJoinData, ChatMessage } from '../../shared/protocol.js';
 import { TestClient } from './harness.js';
 import { freePort, killHard, startServerProcess } from './process.js';
 import { openSocket, request, sleep, type ClientSocket } from './sockets.js';
@@ -36,7 +35,7 @@ class OutboxClient {
 
   private rejoinAndFlush(): Promise<void> {
     this.joined = (async () => {
-      const ack = await request<BoothJoinData>(this.socket, 'booth:join', { boothId: this.boothId }).catch(() => null);
+      const ack = await request(this.socket, 'booth:join', { boothId: this.boothId }).catch(() => null);
       if (!ack?.ok) return;
       for (const [clientMsgId, body] of this.outbox) {
         this.resent.add(clientMsgId);
@@ -47,7 +46,7 @@ class OutboxClient {
   }
 
   private async deliver(clientMsgId: string, body: string): Promise<void> {
-    const ack = await request<ChatMessage>(this.socket, 'chat:send', { boothId: this.boothId, clientMsgId, body }, 2000).catch(() => null);
+    const ack = await request(this.socket, 'chat:send', { boothId: this.boothId, clientMsgId, body }, 2000).catch(() => null);
     if (ack?.ok) {
       this.outbox.delete(clientMsgId);
       this.acked.set(clientMsgId, ack.data.seq);

@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ERROR_CODES } from '../../shared/errors.js';
 import { CHAT_BODY_MAX_CHARS, REPORT_REASONS } from '../../shared/limits.js';
-import { CLIENT_COMMANDS, type BoothJoinData } from '../../shared/protocol.js';
+import { COMMANDS, type CommandName } from '../../shared/protocol.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
-import { openSocket, connected, request, signedInSocket, type ClientSocket } from './sockets.js';
+import { openSocket, connected, rawRequest, request, signedInSocket, type ClientSocket } from './sockets.js';
 
 /**
  * Every client command gets thousands of generated payloads: wrong types, huge strings, deep
@@ -15,7 +15,7 @@ import { openSocket, connected, request, signedInSocket, type ClientSocket } fro
  * The fuzzing member is an ordinary member: moderation commands are refused, as they should be.
  */
 
-type Command = keyof typeof CLIENT_COMMANDS;
+type Command = CommandName;
 const RUNS_PER_COMMAND = 1200;
 const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
 // eslint-disable-next-line no-control-regex
@@ -62,7 +62,7 @@ const deepValue = fc.integer({ min: 1, max: 500 }).map((depth) => {
   for (let i = 0; i < depth; i++) value = i % 2 === 0 ? { a: value } : [value];
   return value;
 });
-const fieldNames = [...new Set(Object.values(CLIENT_COMMANDS).flatMap((schema) => Object.keys(schema.shape)))];
+const fieldNames = [...new Set(Object.values(COMMANDS).flatMap(({ payload }) => Object.keys(payload.shape)))];
 const key = fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, ...fieldNames), fc.string({ maxLength: 12 }));
 /** Anything but a huge string: several of these fit in one frame next to a huge body. */
 const smallJunk: fc.Arbitrary<unknown> = fc.oneof(
@@ -118,7 +118,7 @@ function fieldValue(name: string): fc.Arbitrary<unknown> {
 }
 
 function payloads(command: Command): fc.Arbitrary<unknown> {
-  const names = Object.keys(CLIENT_COMMANDS[command].shape);
+  const names = Object.keys(COMMANDS[command].payload.shape);
   const fields = Object.fromEntries(names.map((name) => [name, name === 'body' ? fc.oneof(fieldValue(name), hugeString) : fieldValue(name)]));
   return fc.oneof({ weight: 3, arbitrary: nearValid(fields) }, { weight: 1, arbitrary: junk });
 }
@@ -145,13 +145,13 @@ describe('every client command under generated payloads', () => {
   let answered = 0;
 
   // Chat first, while the member is in the booth; leaving comes last.
-  const commands = (Object.keys(CLIENT_COMMANDS) as Command[]).sort((a, b) => rank(a) - rank(b));
+  const commands = (Object.keys(COMMANDS) as Command[]).sort((a, b) => rank(a) - rank(b));
   function rank(command: Command): number {
     return command.startsWith('chat:') ? 0 : command === 'booth:leave' ? 2 : 1;
   }
   for (const command of commands) {
     it(`${command} answers INVALID_PAYLOAD to what its schema refuses, and never INTERNAL`, async () => {
-      const joined = await request<BoothJoinData>(socket, 'booth:join', { boothId });
+      const joined = await request(socket, 'booth:join', { boothId });
       expect(joined.ok).toBe(true);
       await fc.assert(
         fc.asyncProperty(payloads(command), fc.boolean(), async (payload, withAck) => {
@@ -161,10 +161,10 @@ describe('every client command under generated payloads', () => {
             (socket as unknown as { emit(event: string, ...args: unknown[]): void }).emit(command, ...(payload === undefined ? [] : [payload]));
             return;
           }
-          const ack = await request<{ clientMsgId?: string }>(socket, command, payload);
+          const ack = await rawRequest<{ clientMsgId?: string }>(socket, command, payload);
           answered++;
           const sent = asSent(payload);
-          const valid = sent.known ? CLIENT_COMMANDS[command].safeParse(sent.value).success : undefined;
+          const valid = sent.known ? COMMANDS[command].payload.safeParse(sent.value).success : undefined;
           if (ack.ok) {
             expect(valid).not.toBe(false);
             if (command === 'chat:send' && ack.data.clientMsgId) okAcked.add(ack.data.clientMsgId);

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Booth, BoothFigures } from '../../shared/booths.js';
 import type { AuditEntry } from '../../shared/moderation.js';
-import type { ChatMessage } from '../../shared/protocol.js';
+import type { CommandInput } from '../../shared/protocol.js';
 import { startOfDay } from '../host/routes.js';
 import { createUser, TestClient } from './harness.js';
 import { useSocketFair } from './fair.js';
-import { nextEvent, request, type ClientSocket } from './sockets.js';
+import { nextEvent, rawRequest, request, type ClientSocket } from './sockets.js';
 import { LIVE_FORMULA_CELL, readAsSpreadsheet } from './spreadsheet.js';
 
 const fair = useSocketFair();
@@ -22,30 +22,30 @@ describe('host console', () => {
     const inBooth = await join('member@fair.test');
     const inLobby = await connect('member2@fair.test');
     const seen = [inBooth, inLobby].map((s) => nextEvent(s.socket, 'booth:updated', (b) => b.id === boothId));
-    const profile = {
+    const profile: CommandInput<'booth:edit'> = {
       boothId,
       description: 'Local peacebuilders, in their own words.',
       languages: ['fr', 'en'],
       tags: ['peacebuilding', 'grants'],
       links: [{ title: 'Annual report', url: 'https://example.org/report.pdf' }],
     };
-    const ack = await request<Booth>(host.socket, 'booth:edit', profile);
+    const ack = await request(host.socket, 'booth:edit', profile);
     expect(ack.ok && ack.data).toMatchObject({ description: profile.description, languages: ['fr', 'en'], tags: ['peacebuilding', 'grants'], links: profile.links });
     for (const booth of await Promise.all(seen)) expect(booth.links).toEqual(profile.links);
 
     const scriptLink = await request(host.socket, 'booth:edit', { boothId, links: [{ title: 'x', url: 'javascript:alert(1)' }] });
     expect(scriptLink.ok || scriptLink.error.details?.field).toBe('links.0.url');
-    const other = await request(host.socket, 'booth:edit', { boothId: fair.boothIds.kujalink, description: 'not mine' });
+    const other = await request(host.socket, 'booth:edit', { boothId: fair.boothIds.kujalink!, description: 'not mine' });
     expect(other.ok || other.error.code).toBe('FORBIDDEN');
   });
 
   it('keeps a schedule: sessions not yet over, earliest first, in GET /api/booths', async () => {
     const boothId = fair.boothIds['peace-direct']!;
     const host = await connect('host@fair.test');
-    const later = { title: 'Grant clinic', startsAt: hoursFromNow(3), endsAt: hoursFromNow(4), language: 'es' };
-    const now = { title: 'Welcome', startsAt: hoursFromNow(-0.5), endsAt: hoursFromNow(0.5), language: 'en' };
+    const later = { title: 'Grant clinic', startsAt: hoursFromNow(3), endsAt: hoursFromNow(4), language: 'es' as const };
+    const now = { title: 'Welcome', startsAt: hoursFromNow(-0.5), endsAt: hoursFromNow(0.5), language: 'en' as const };
     expect((await request(host.socket, 'schedule:add', { boothId, session: later })).ok).toBe(true);
-    const ack = await request<Booth>(host.socket, 'schedule:add', { boothId, session: now });
+    const ack = await request(host.socket, 'schedule:add', { boothId, session: now });
     expect(ack.ok && ack.data.sessions.map((s) => s.title)).toEqual(['Welcome', 'Grant clinic']);
     const backwards = await request(host.socket, 'schedule:add', { boothId, session: { ...later, endsAt: later.startsAt } });
     expect(backwards.ok || backwards.error.details?.field).toBe('session.endsAt');
@@ -58,7 +58,7 @@ describe('host console', () => {
     const afterWelcome = (await client.get('/api/booths/peace-direct')).body as unknown as Booth;
     expect(afterWelcome.sessions.map((s) => s.title)).toEqual(['Grant clinic']);
 
-    const removed = await request<Booth>(host.socket, 'schedule:remove', { boothId, sessionId: afterWelcome.sessions[0]!.id });
+    const removed = await request(host.socket, 'schedule:remove', { boothId, sessionId: afterWelcome.sessions[0]!.id });
     expect(removed.ok && removed.data.sessions).toEqual([]);
   });
 
@@ -67,7 +67,7 @@ describe('host console', () => {
     const host = await join('host@fair.test');
     const member = await join('member@fair.test');
     const moderator = await connect('moderator@fair.test');
-    const sent = await request<ChatMessage>(host.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'Welcome! Slides are linked in the profile.' });
+    const sent = await request(host.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'Welcome! Slides are linked in the profile.' });
     if (!sent.ok) throw new Error('send failed');
     const pinnedSeen = nextEvent(member.socket, 'booth:updated', (b) => b.pinned !== null);
     expect((await request(host.socket, 'chat:pin', { boothId, messageId: sent.data.id })).ok).toBe(true);
@@ -152,18 +152,18 @@ describe('audit log', () => {
     const reporter = await join('member@fair.test', 'unmute');
     const admin = await connect('admin@fair.test');
     const post = async (body: string) => {
-      const ack = await request<ChatMessage>(author.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
+      const ack = await request(author.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
       if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
       return ack.data;
     };
     const ok = async (socket: ClientSocket, command: string, payload: unknown) => {
-      const ack = await request(socket, command, payload);
+      const ack = await rawRequest(socket, command, payload);
       if (!ack.ok) throw new Error(`${command} failed: ${ack.error.code}`);
     };
     const doomed = await post('=HYPERLINK("http://evil")');
     const pinned = await post('pin me');
     const reported = await post('report me');
-    const report = await request<{ reportId: number }>(reporter.socket, 'report:create', { messageId: reported.id, reason: 'spam' });
+    const report = await request(reporter.socket, 'report:create', { messageId: reported.id, reason: 'spam' });
     if (!report.ok) throw new Error('report failed');
 
     const actions: [ClientSocket, string, unknown][] = [

@@ -3,7 +3,6 @@ import { connect, type Socket as TcpSocket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BoothJoinData } from '../../shared/protocol.js';
 import { SOCKET_MAX_PAYLOAD_BYTES } from '../realtime/socket-server.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
 import { nextEvent, request, signedInSocket, sleep, webSocketUpgradeRequest, type ClientSocket } from './sockets.js';
@@ -143,8 +142,8 @@ describe('clients that go silent', () => {
     const reader = await signedInSocket(server.baseUrl, 'member2@fair.test');
     sockets.push(talker.socket, reader.socket);
     const boothId = 1;
-    expect((await request<BoothJoinData>(reader.socket, 'booth:join', { boothId })).ok).toBe(true);
-    expect((await request<BoothJoinData>(talker.socket, 'booth:join', { boothId })).ok).toBe(true);
+    expect((await request(reader.socket, 'booth:join', { boothId })).ok).toBe(true);
+    expect((await request(talker.socket, 'booth:join', { boothId })).ok).toBe(true);
     const readerId = reader.socket.id!;
     expect(server.app.io.sockets.sockets.has(readerId)).toBe(true);
 

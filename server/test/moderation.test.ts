@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KICK_COOLDOWN_MS } from '../../shared/limits.js';
-import type { Restriction } from '../../shared/moderation.js';
-import type { BoothJoinData, ChatMessage } from '../../shared/protocol.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { sessions } from '../db/schema.js';
 import { createUser, TestClient } from './harness.js';
 import { useSocketFair } from './fair.js';
-import { collect, connected, nextEvent, openSocket, request, sleep, type ClientSocket } from './sockets.js';
+import { collect, connected, nextEvent, openSocket, rawRequest, request, sleep, type ClientSocket } from './sockets.js';
 
 const videoCalls: [number, string][] = [];
 let failVideo = false;
@@ -23,7 +21,7 @@ const fair = useSocketFair({
 const { join, connect } = fair;
 
 async function say(socket: ClientSocket, boothId: number, body: string) {
-  return request<ChatMessage>(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
+  return request(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
 }
 
 /** Resolves once nothing of that event has arrived for a while, answering how many did. */
@@ -57,7 +55,7 @@ describe('chat:delete', () => {
     expect(await authorSees).toEqual(expected);
     expect(await bystanderSees).toEqual(expected);
 
-    const history = await request<{ messages: ChatMessage[] }>(bystander.socket, 'chat:history', { boothId });
+    const history = await request(bystander.socket, 'chat:history', { boothId });
     const kept = history.ok && history.data.messages.find((m) => m.id === sent.data.id);
     expect(kept).toMatchObject({ seq: sent.data.seq, body: '', deleted: true });
     const again = await request(moderator.socket, 'chat:delete', { messageId: sent.data.id });
@@ -91,7 +89,7 @@ describe('moderation:mute and unmute', () => {
     const moderatorChanges = collect(moderator.socket, 'moderation:changed');
     const notice = nextEvent(target.socket, 'moderation:notice');
 
-    const ack = await request<Restriction>(moderator.socket, 'moderation:mute', { userId: target.userId, minutes: 15, reason: 'Spamming links' });
+    const ack = await request(moderator.socket, 'moderation:mute', { userId: target.userId, minutes: 15, reason: 'Spamming links' });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     expect(ack.data).toMatchObject({ kind: 'mute', user: { id: target.userId }, boothId: null, reason: 'Spamming links' });
@@ -120,7 +118,7 @@ describe('moderation:mute and unmute', () => {
     const ack = await request(moderator.socket, 'moderation:mute', { userId: target.userId, boothId: fair.boothIds.kujalink, minutes: 1, reason: 'Cool off' });
     expect(ack.ok).toBe(true);
     expect((await say(target.socket, fair.boothIds.kujalink!, 'muted here')).ok).toBe(false);
-    expect((await request(target.socket, 'booth:join', { boothId: fair.boothIds.unmute })).ok).toBe(true);
+    expect((await request(target.socket, 'booth:join', { boothId: fair.boothIds.unmute! })).ok).toBe(true);
     expect((await say(target.socket, fair.boothIds.unmute!, 'but not here')).ok).toBe(true);
     fair.server.clock.advance(61_000);
     expect((await say(target.socket, fair.boothIds.kujalink!, 'and back')).ok).toBe(true);
@@ -153,7 +151,7 @@ describe('moderation:kick', () => {
     const targetChat = collect(target.socket, 'chat:created');
     videoCalls.length = 0;
 
-    const ack = await request<Restriction>(moderator.socket, 'moderation:kick', { userId: target.userId, boothId, reason: 'Abusive language' });
+    const ack = await request(moderator.socket, 'moderation:kick', { userId: target.userId, boothId, reason: 'Abusive language' });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     const until = ack.data.expiresAt!;
@@ -173,11 +171,11 @@ describe('moderation:kick', () => {
     expect(rejoin.error.code).toBe('FORBIDDEN');
     expect(rejoin.error.details?.until).toBe(until);
     expect(bystanderNotices).toHaveLength(0);
-    const snapshot = await request<BoothJoinData>(bystander.socket, 'booth:join', { boothId });
+    const snapshot = await request(bystander.socket, 'booth:join', { boothId });
     expect(snapshot.ok && snapshot.data.presence.map((p) => p.userId)).not.toContain(target.userId);
 
     // Other booths stay open to them; after the cool-down this one does too.
-    expect((await request(target.socket, 'booth:join', { boothId: fair.boothIds.unmute })).ok).toBe(true);
+    expect((await request(target.socket, 'booth:join', { boothId: fair.boothIds.unmute! })).ok).toBe(true);
     fair.server.clock.advance(KICK_COOLDOWN_MS);
     expect((await request(target.socket, 'booth:join', { boothId })).ok).toBe(true);
   });
@@ -189,7 +187,7 @@ describe('moderation:kick', () => {
     const member = await join('member2@fair.test');
     const onModerator = await request(host.socket, 'moderation:kick', { userId: moderator.userId, boothId, reason: 'no' });
     expect(onModerator.ok || onModerator.error.code).toBe('FORBIDDEN');
-    const elsewhere = await request(host.socket, 'moderation:kick', { userId: member.userId, boothId: fair.boothIds.kujalink, reason: 'no' });
+    const elsewhere = await request(host.socket, 'moderation:kick', { userId: member.userId, boothId: fair.boothIds.kujalink!, reason: 'no' });
     expect(elsewhere.ok || elsewhere.error.code).toBe('FORBIDDEN');
     failVideo = true;
     try {
@@ -215,7 +213,7 @@ describe('moderation:ban', () => {
     const notice = nextEvent(target.socket, 'moderation:notice');
     videoCalls.length = 0;
 
-    const ack = await request<Restriction>(moderator.socket, 'moderation:ban', { userId: id, reason: 'Threats against a defender' });
+    const ack = await request(moderator.socket, 'moderation:ban', { userId: id, reason: 'Threats against a defender' });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     expect(ack.data).toMatchObject({ kind: 'ban', expiresAt: null });
@@ -258,7 +256,7 @@ describe('moderation:ban', () => {
     expect(onAdmin.ok || onAdmin.error.code).toBe('FORBIDDEN');
     expect(admin.socket.connected).toBe(true);
 
-    const ack = await request<Restriction>(moderator.socket, 'moderation:ban', { userId: id, minutes: 60, reason: 'Spam' });
+    const ack = await request(moderator.socket, 'moderation:ban', { userId: id, minutes: 60, reason: 'Spam' });
     expect(ack.ok && ack.data.expiresAt).toBeTruthy();
     const login = await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email, password: 'fair-demo' });
     expect(login.body.error?.details?.until).toBe(ack.ok ? ack.data.expiresAt : undefined);
@@ -334,7 +332,7 @@ describe('reports', () => {
     if (!sent.ok) throw new Error('send failed');
 
     const queued = [nextEvent(moderator.socket, 'report:created'), nextEvent(admin.socket, 'report:created')];
-    const ack = await request<{ reportId: number }>(reporter.socket, 'report:create', { messageId: sent.data.id, reason: 'harassment', note: 'Insulting everyone' });
+    const ack = await request(reporter.socket, 'report:create', { messageId: sent.data.id, reason: 'harassment', note: 'Insulting everyone' });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     for (const report of await Promise.all(queued)) {
@@ -353,7 +351,7 @@ describe('reports', () => {
     }
     const twice = await request(reporter.socket, 'report:create', { messageId: sent.data.id, reason: 'spam' });
     expect(twice.ok || twice.error.code).toBe('CONFLICT');
-    const badReason = await request(reporter.socket, 'report:create', { messageId: sent.data.id, reason: 'annoying' });
+    const badReason = await rawRequest(reporter.socket, 'report:create', { messageId: sent.data.id, reason: 'annoying' });
     expect(badReason.ok || badReason.error.details?.field).toBe('reason');
 
     const client = new TestClient(fair.server.baseUrl);

@@ -21,13 +21,13 @@ function capturedLog() {
 }
 
 async function say(socket: ClientSocket, boothId: number, body: string): Promise<ChatMessage> {
-  const ack = await request<ChatMessage>(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
+  const ack = await request(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
   if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
   return ack.data;
 }
 
 async function history(socket: ClientSocket, boothId: number): Promise<ChatMessage[]> {
-  const ack = await request<{ messages: ChatMessage[] }>(socket, 'chat:history', { boothId, limit: 100 });
+  const ack = await request(socket, 'chat:history', { boothId, limit: 100 });
   if (!ack.ok) throw new Error(`history failed: ${ack.error.code}`);
   return ack.data.messages;
 }

@@ -35,13 +35,13 @@ async function device(client: TestClient): Promise<ClientSocket> {
 }
 
 async function joinBooth(socket: ClientSocket, boothId: number, extra: Record<string, unknown> = {}): Promise<BoothJoinData> {
-  const ack = await request<BoothJoinData>(socket, 'booth:join', { boothId, ...extra });
+  const ack = await request(socket, 'booth:join', { boothId, ...extra });
   if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);
   return ack.data;
 }
 
 async function say(socket: ClientSocket, boothId: number, body: string): Promise<ChatMessage> {
-  const ack = await request<ChatMessage>(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
+  const ack = await request(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
   if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
   return ack.data;
 }
@@ -241,7 +241,7 @@ describe('the private pseudonym', () => {
     expect(await seen(nextDay, 'four')).toEqual(a);
 
     // History, read the next day, carries the same pseudonym on every private message.
-    const history = await request<{ messages: ChatMessage[] }>(observer.socket, 'chat:history', { boothId, limit: 100 });
+    const history = await request(observer.socket, 'chat:history', { boothId, limit: 100 });
     if (!history.ok) throw new Error(history.error.code);
     const privateAuthors = new Set(history.data.messages.filter((m) => m.author.id.startsWith('private:')).map((m) => JSON.stringify(m.author)));
     expect([...privateAuthors]).toEqual([JSON.stringify(a)]);
@@ -280,7 +280,7 @@ describe('private pseudonyms and retention', () => {
       const socket = openSocket(fair.baseUrl, visitor.cookie);
       sockets.push(socket);
       await connected(socket);
-      const join = await request<BoothJoinData>(socket, 'booth:join', { boothId: reportedBooth, private: true });
+      const join = await request(socket, 'booth:join', { boothId: reportedBooth, private: true });
       if (!join.ok) throw new Error(join.error.code);
       const held = await say(socket, reportedBooth, 'reported, privately');
       await say(socket, reportedBooth, 'not reported');
@@ -302,7 +302,7 @@ describe('private pseudonyms and retention', () => {
       // The held message is still masked for members.
       const reader = await signedInSocket(fair.baseUrl, 'member2@fair.test');
       sockets.push(reader.socket);
-      const readerJoin = await request<BoothJoinData>(reader.socket, 'booth:join', { boothId: reportedBooth });
+      const readerJoin = await request(reader.socket, 'booth:join', { boothId: reportedBooth });
       if (!readerJoin.ok) throw new Error(readerJoin.error.code);
       expect(readerJoin.data.messages.map((m) => m.author.id)).toEqual([join.data.privateAlias!.id]);
       expect(leaksIn(readerJoin.data)).toEqual([]);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_RATE_MAX_MESSAGES } from '../../shared/limits.js';
-import type { BoothJoinData, ChatMessage } from '../../shared/protocol.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
-import { collect, connected, nextEvent, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
+import { collect, connected, nextEvent, openSocket, rawRequest, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 let server: TestServer;
 let boothIds: Record<string, number>;
@@ -12,7 +11,7 @@ const open: ClientSocket[] = [];
 async function join(email: string, slug = 'peace-direct', extra: Record<string, unknown> = {}) {
   const session = await signedInSocket(server.baseUrl, email);
   open.push(session.socket);
-  const ack = await request<BoothJoinData>(session.socket, 'booth:join', { boothId: boothIds[slug], ...extra });
+  const ack = await request(session.socket, 'booth:join', { boothId: boothIds[slug]!, ...extra });
   if (!ack.ok) throw new Error(`join failed: ${ack.error.code}`);
   return { ...session, joined: ack.data };
 }
@@ -78,7 +77,7 @@ describe('two members in a booth', () => {
     const seenByLuis = nextEvent(luis.socket, 'chat:created');
     const seenByAmina = nextEvent(amina.socket, 'chat:created');
     const clientMsgId = randomUUID();
-    const ack = await request<ChatMessage>(amina.socket, 'chat:send', { boothId: boothIds['peace-direct'], clientMsgId, body: '  Hola, <b>everyone</b>\r\nsecond line  ' });
+    const ack = await request(amina.socket, 'chat:send', { boothId: boothIds['peace-direct']!, clientMsgId, body: '  Hola, <b>everyone</b>\r\nsecond line  ' });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     expect(ack.data).toMatchObject({
@@ -92,7 +91,7 @@ describe('two members in a booth', () => {
     expect(await seenByAmina).toEqual(ack.data);
 
     const left = nextEvent(luis.socket, 'presence:changed');
-    expect((await request(amina.socket, 'booth:leave', { boothId: boothIds['peace-direct'] })).ok).toBe(true);
+    expect((await request(amina.socket, 'booth:leave', { boothId: boothIds['peace-direct']! })).ok).toBe(true);
     expect(await left).toEqual({ boothId: boothIds['peace-direct'], joined: [], left: [amina.userId], total: 1 });
   });
 
@@ -105,7 +104,7 @@ describe('two members in a booth', () => {
     const secondTab = openSocket(server.baseUrl, first.client.cookie);
     open.push(secondTab);
     await connected(secondTab);
-    const again = await request<BoothJoinData>(secondTab, 'booth:join', { boothId: boothIds.kujalink });
+    const again = await request(secondTab, 'booth:join', { boothId: boothIds.kujalink! });
     expect(again.ok && again.data.presence).toHaveLength(2);
     expect(again.ok && again.data.booth.occupancy).toBe(2);
 
@@ -127,19 +126,19 @@ describe('chat:send', () => {
     const amina = await join('member@fair.test', 'unmute');
     const luis = await join('member2@fair.test', 'unmute');
     const created = collect(luis.socket, 'chat:created');
-    const payload = { boothId: boothIds.unmute, clientMsgId: randomUUID(), body: 'only once' };
-    const first = await request<ChatMessage>(amina.socket, 'chat:send', payload);
-    const second = await request<ChatMessage>(amina.socket, 'chat:send', payload);
+    const payload = { boothId: boothIds.unmute!, clientMsgId: randomUUID(), body: 'only once' };
+    const first = await request(amina.socket, 'chat:send', payload);
+    const second = await request(amina.socket, 'chat:send', payload);
     expect(second).toEqual(first);
     await sleep(200);
     expect(created).toHaveLength(1);
-    const history = await request<{ messages: ChatMessage[] }>(luis.socket, 'chat:history', { boothId: boothIds.unmute });
+    const history = await request(luis.socket, 'chat:history', { boothId: boothIds.unmute! });
     expect(history.ok && history.data.messages.filter((m) => m.body === 'only once')).toHaveLength(1);
   });
 
   it('answers INVALID_PAYLOAD for bad bodies and payloads, naming the field', async () => {
     const { socket } = await join('member@fair.test', 'fair-share');
-    const boothId = boothIds['fair-share'];
+    const boothId = boothIds['fair-share']!;
     const cases: [unknown, string][] = [
       [{ boothId, clientMsgId: randomUUID(), body: '   ' }, 'body'],
       [{ boothId, clientMsgId: randomUUID(), body: 'x'.repeat(2001) }, 'body'],
@@ -151,7 +150,7 @@ describe('chat:send', () => {
       ['chat', ''],
     ];
     for (const [payload, field] of cases) {
-      const ack = await request(socket, 'chat:send', payload);
+      const ack = await rawRequest(socket, 'chat:send', payload);
       expect(ack.ok).toBe(false);
       if (ack.ok) continue;
       expect(ack.error.code).toBe('INVALID_PAYLOAD');
@@ -164,7 +163,7 @@ describe('chat:send', () => {
     const { socket } = await join('member@fair.test', 'fair-share');
     (socket as unknown as { emit(e: string, p: unknown): void }).emit('chat:send', { boothId: 'junk' });
     (socket as unknown as { emit(e: string): void }).emit('booth:join');
-    const noPayload = await request(socket, 'booth:join');
+    const noPayload = await rawRequest(socket, 'booth:join');
     expect(noPayload.ok || noPayload.error.code).toBe('INVALID_PAYLOAD');
     const unknownBooth = await request(socket, 'booth:join', { boothId: 999_999 });
     expect(unknownBooth.ok || unknownBooth.error.code).toBe('NOT_FOUND');
@@ -173,13 +172,13 @@ describe('chat:send', () => {
 
   it('refuses a message to a booth the socket has not joined', async () => {
     const { socket } = await join('member@fair.test', 'fair-share');
-    const ack = await request(socket, 'chat:send', { boothId: boothIds.kujalink, clientMsgId: randomUUID(), body: 'hi' });
+    const ack = await request(socket, 'chat:send', { boothId: boothIds.kujalink!, clientMsgId: randomUUID(), body: 'hi' });
     expect(ack.ok || ack.error.code).toBe('NOT_IN_BOOTH');
   });
 
   it('answers RATE_LIMITED with the time to wait after a burst', async () => {
     const { socket } = await join('member2@fair.test', 'end-water-poverty');
-    const boothId = boothIds['end-water-poverty'];
+    const boothId = boothIds['end-water-poverty']!;
     const acks = [];
     for (let i = 0; i <= CHAT_RATE_MAX_MESSAGES; i++) acks.push(await request(socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: `m${i}` }));
     expect(acks.slice(0, CHAT_RATE_MAX_MESSAGES).every((a) => a.ok)).toBe(true);
@@ -198,7 +197,7 @@ describe('booth:join limits', () => {
       await join('member@fair.test', 'connect-humanity');
       const second = await signedInSocket(server.baseUrl, 'member2@fair.test');
       open.push(second.socket);
-      const refused = await request(second.socket, 'booth:join', { boothId: boothIds['connect-humanity'] });
+      const refused = await request(second.socket, 'booth:join', { boothId: boothIds['connect-humanity']! });
       expect(refused.ok || refused.error.code).toBe('BOOTH_FULL');
       const moderator = await join('moderator@fair.test', 'connect-humanity');
       expect(moderator.joined.presence).toHaveLength(2);
@@ -212,7 +211,7 @@ describe('booth:join limits', () => {
     try {
       const { socket } = await signedInSocket(server.baseUrl, 'member@fair.test');
       open.push(socket);
-      const refused = await request(socket, 'booth:join', { boothId: boothIds['civicus-monitor'] });
+      const refused = await request(socket, 'booth:join', { boothId: boothIds['civicus-monitor']! });
       expect(refused.ok || refused.error.code).toBe('BOOTH_CLOSED');
     } finally {
       server.db.$client.prepare("update booths set status = 'open' where slug = ?").run('civicus-monitor');
@@ -237,7 +236,7 @@ describe('private visits', () => {
     const late = await join('admin@fair.test', 'peace-direct');
     expect(late.joined.presence.map((p) => p.userId)).toContain(visitor.userId);
 
-    const otherSnapshot = await request<BoothJoinData>(other.socket, 'booth:join', { boothId: boothIds['peace-direct'] });
+    const otherSnapshot = await request(other.socket, 'booth:join', { boothId: boothIds['peace-direct']! });
     expect(otherSnapshot.ok && otherSnapshot.data.presence.map((p) => p.userId)).not.toContain(visitor.userId);
     expect(otherSnapshot.ok && otherSnapshot.data.booth.occupancy).toBe(5);
     await sleep(200);
@@ -264,11 +263,11 @@ describe('private visits on several devices', () => {
       expect(device.joined.presence.find((p) => p.userId === phone.userId)?.private).toBe(true);
     }
 
-    const staffView = await request<BoothJoinData>(moderator.socket, 'booth:join', { boothId });
+    const staffView = await request(moderator.socket, 'booth:join', { boothId });
     expect(staffView.ok && staffView.data.presence.find((p) => p.userId === phone.userId)?.private).toBe(true);
     const latecomer = await join('admin@fair.test', 'fair-share');
     expect(latecomer.joined.presence.find((p) => p.userId === phone.userId)?.private).toBe(true);
-    const bystanderView = await request<BoothJoinData>(bystander.socket, 'booth:join', { boothId });
+    const bystanderView = await request(bystander.socket, 'booth:join', { boothId });
     expect(bystanderView.ok && bystanderView.data.presence.map((p) => p.userId)).not.toContain(phone.userId);
 
     // The whole visit ends (every device leaves); the next visit starts from the device's own choice.
@@ -276,7 +275,7 @@ describe('private visits on several devices', () => {
     await sleep(200);
     expect(JSON.stringify(heard)).not.toContain(phone.userId);
     const publicAgain = nextEvent(bystander.socket, 'presence:changed', (e) => e.joined.some((entry) => entry.userId === phone.userId));
-    const next = await request<BoothJoinData>(laptop.socket, 'booth:join', { boothId });
+    const next = await request(laptop.socket, 'booth:join', { boothId });
     expect(next.ok && next.data.presence.find((p) => p.userId === phone.userId)?.private).toBe(false);
     expect((await publicAgain).joined.find((entry) => entry.userId === phone.userId)?.private).toBe(false);
   });
@@ -303,7 +302,7 @@ describe('catch-up after a forced disconnect', () => {
     const away = await join('member@fair.test', 'vuka-coalition');
     // A user who has not used up the chat rate limit in earlier tests.
     const stayer = await join('host@fair.test', 'vuka-coalition');
-    const boothId = boothIds['vuka-coalition'];
+    const boothId = boothIds['vuka-coalition']!;
     const before = nextEvent(away.socket, 'chat:created');
     expect((await request(stayer.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'before' })).ok).toBe(true);
     const heldSeq = (await before).seq;
@@ -315,15 +314,15 @@ describe('catch-up after a forced disconnect', () => {
     const back = openSocket(server.baseUrl, away.client.cookie);
     open.push(back);
     await connected(back);
-    const rejoin = await request<BoothJoinData>(back, 'booth:join', { boothId });
+    const rejoin = await request(back, 'booth:join', { boothId });
     expect(rejoin.ok && rejoin.data.lastSeq).toBe(4);
-    const missed = await request<{ messages: ChatMessage[] }>(back, 'chat:history', { boothId, afterSeq: heldSeq });
+    const missed = await request(back, 'chat:history', { boothId, afterSeq: heldSeq });
     expect(missed.ok && missed.data.messages.map((m) => [m.seq, m.body])).toEqual([
       [2, 'while away 1'],
       [3, 'while away 2'],
       [4, 'while away 3'],
     ]);
-    const older = await request<{ messages: ChatMessage[] }>(back, 'chat:history', { boothId, beforeSeq: 3, limit: 1 });
+    const older = await request(back, 'chat:history', { boothId, beforeSeq: 3, limit: 1 });
     expect(older.ok && older.data.messages.map((m) => m.seq)).toEqual([2]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BoothJoinData, ChatMessage } from '../../shared/protocol.js';
+import type { BoothJoinData } from '../../shared/protocol.js';
 import { LOGIN_THROTTLE_POLICY } from '../auth/login-throttle.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
 import { connected, openSocket, request, signedInSocket, type ClientSocket } from './sockets.js';
@@ -23,14 +23,14 @@ describe('chat bodies full of HTML and script', () => {
     const body = '<script>alert("x")</script><img src=x onerror="alert(1)"> & <b>bold</b> \u003c/script\u003e';
     const { socket } = await signedInSocket(server.baseUrl, 'member@fair.test');
     open.push(socket);
-    const booth = (await request<BoothJoinData>(socket, 'booth:join', { boothId: 1 })) as { ok: true; data: BoothJoinData };
+    const booth = (await request(socket, 'booth:join', { boothId: 1 })) as { ok: true; data: BoothJoinData };
     expect(booth.ok).toBe(true);
-    const ack = await request<ChatMessage>(socket, 'chat:send', { boothId: 1, clientMsgId: randomUUID(), body });
+    const ack = await request(socket, 'chat:send', { boothId: 1, clientMsgId: randomUUID(), body });
     expect(ack.ok && ack.data.body).toBe(body);
 
     const stored = server.db.$client.prepare('select body from messages where body like ?').get('<script>%') as { body: string };
     expect(stored.body).toBe(body);
-    const history = await request<{ messages: ChatMessage[] }>(socket, 'chat:history', { boothId: 1 });
+    const history = await request(socket, 'chat:history', { boothId: 1 });
     expect(history.ok && history.data.messages.at(-1)?.body).toBe(body);
   });
 

@@ -26,7 +26,7 @@ function cut(socket: ClientSocket, withinMs = 1000): Promise<string> {
 /** Still connected, and still answered: a round trip through the server. */
 async function stillServed(socket: ClientSocket): Promise<void> {
   expect(socket.connected).toBe(true);
-  const ack = await request(socket, 'booth:leave', { boothId: fair.boothIds['peace-direct'] });
+  const ack = await request(socket, 'booth:leave', { boothId: fair.boothIds['peace-direct']! });
   expect(ack).toHaveProperty('ok');
 }
 

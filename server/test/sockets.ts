@@ -1,18 +1,40 @@
 import { io as connect, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type Ack, type BoothJoinData, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol.js';
+import type { Result } from '../../shared/errors.js';
+import {
+  PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type CommandData,
+  type CommandInput,
+  type CommandName,
+  type EventName,
+  type EventPayload,
+  type ServerToClientEvents,
+} from '../../shared/protocol.js';
 import { TestClient } from './harness.js';
+import { checkAck, recordViolation, watchServerEvents } from './protocol-check.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** A real socket.io-client connection carrying a session cookie, like a signed-in browser tab. */
-export function openSocket(baseUrl: string, cookie: string | undefined, options: { reconnection?: boolean; origin?: string } = {}): ClientSocket {
-  return connect(baseUrl, {
-    auth: { protocol: PROTOCOL_VERSION },
+/**
+ * A real socket.io-client connection carrying a session cookie, like a signed-in browser tab.
+ * It speaks PROTOCOL_VERSION in the handshake unless `auth` says otherwise, and every event it
+ * receives is checked against the registry (protocol-check.ts): a frame off its schema fails
+ * the test.
+ */
+export function openSocket(
+  baseUrl: string,
+  cookie: string | undefined,
+  options: { reconnection?: boolean; origin?: string; auth?: Record<string, unknown> } = {},
+): ClientSocket {
+  const socket: ClientSocket = connect(baseUrl, {
     transports: ['websocket'],
     extraHeaders: { ...(cookie ? { cookie } : {}), ...(options.origin ? { origin: options.origin } : {}) },
+    auth: options.auth ?? { protocol: PROTOCOL_VERSION },
     reconnection: options.reconnection ?? false,
     forceNew: true,
   });
+  watchServerEvents(socket);
+  return socket;
 }
 
 export function connected(socket: ClientSocket): Promise<void> {
@@ -33,9 +55,9 @@ export async function signedInSocket(baseUrl: string, email: string): Promise<{ 
 }
 
 /** Signs in, connects and joins one booth; throws when the join is refused. */
-export async function joinedSocket(baseUrl: string, email: string, boothId: number, extra: Record<string, unknown> = {}) {
+export async function joinedSocket(baseUrl: string, email: string, boothId: number, extra: Omit<CommandInput<'booth:join'>, 'boothId'> = {}) {
   const session = await signedInSocket(baseUrl, email);
-  const ack = await request<BoothJoinData>(session.socket, 'booth:join', { boothId, ...extra });
+  const ack = await request(session.socket, 'booth:join', { boothId, ...extra });
   if (!ack.ok) {
     session.socket.disconnect();
     throw new Error(`join failed: ${ack.error.code}`);
@@ -43,27 +65,42 @@ export async function joinedSocket(baseUrl: string, email: string, boothId: numb
   return { ...session, joined: ack.data };
 }
 
-/** Emits a command and resolves with its ack (raw: any event name, any payload). */
-export function request<T = unknown>(socket: ClientSocket, event: string, payload?: unknown, timeoutMs = 5000): Promise<Ack<T>> {
-  return (socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<Ack<T>> }).emitWithAck(
-    event,
-    ...(payload === undefined ? [] : [payload]),
-  );
+/**
+ * Sends a command and resolves with its ack, typed from the registry. An `ok` ack whose data
+ * does not match COMMANDS[name].data fails the test (and rejects).
+ */
+export function request<N extends CommandName>(socket: ClientSocket, name: N, payload: CommandInput<N>, timeoutMs = 5000): Promise<Result<CommandData<N>>> {
+  return rawRequest<CommandData<N>>(socket, name, payload, timeoutMs);
+}
+
+/**
+ * Sends any event with any payload (or none) and resolves with whatever comes back: for the
+ * tests that send junk on purpose. The answer is still checked against the registry.
+ */
+export async function rawRequest<T = unknown>(socket: ClientSocket, event: string, payload?: unknown, timeoutMs = 5000): Promise<Result<T>> {
+  const emitter = socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  const ack = await emitter.emitWithAck(event, ...(payload === undefined ? [] : [payload]));
+  const problem = checkAck(event, ack);
+  if (problem) {
+    recordViolation({ name: event, problem });
+    throw new Error(`${event}: ${problem}`);
+  }
+  return ack as Result<T>;
 }
 
 /** Resolves with the next event of that name (optionally matching a predicate). */
-export function nextEvent<E extends keyof ServerToClientEvents>(
+export function nextEvent<E extends EventName>(
   socket: ClientSocket,
   event: E,
-  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  match: (payload: EventPayload<E>) => boolean = () => true,
   timeoutMs = 5000,
-): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+): Promise<EventPayload<E>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, listener as never);
       reject(new Error(`no ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
-    const listener = (payload: Parameters<ServerToClientEvents[E]>[0]) => {
+    const listener = (payload: EventPayload<E>) => {
       if (!match(payload)) return;
       clearTimeout(timer);
       socket.off(event, listener as never);
@@ -74,9 +111,9 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 }
 
 /** Collects every event of that name from now on. */
-export function collect<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E): Parameters<ServerToClientEvents[E]>[0][] {
-  const seen: Parameters<ServerToClientEvents[E]>[0][] = [];
-  socket.on(event, ((payload: Parameters<ServerToClientEvents[E]>[0]) => seen.push(payload)) as never);
+export function collect<E extends EventName>(socket: ClientSocket, event: E): EventPayload<E>[] {
+  const seen: EventPayload<E>[] = [];
+  socket.on(event, ((payload: EventPayload<E>) => seen.push(payload)) as never);
   return seen;
 }
 

@@ -1,9 +1,7 @@
-import type { ApiError } from '../../../shared/errors.js';
-
-export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError; status: number };
+import type { ApiError, Result } from '../../../shared/errors.js';
 
 /** Fetches JSON from our API; network failures become an error value, never a throw. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown; text?: string } = {}): Promise<ApiResult<T>> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; text?: string } = {}): Promise<Result<T>> {
   const headers: Record<string, string> = {};
   let body: string | undefined;
   if (init.body !== undefined) {
@@ -17,11 +15,11 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   try {
     response = await fetch(path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, credentials: 'same-origin' });
   } catch {
-    return { ok: false, status: 0, error: { code: 'UPSTREAM_UNAVAILABLE', message: 'network' } };
+    return { ok: false, error: { code: 'UPSTREAM_UNAVAILABLE', message: 'network' } };
   }
   if (response.status === 204) return { ok: true, data: undefined as T };
   const json: unknown = await response.json().catch(() => null);
   if (response.ok) return { ok: true, data: json as T };
   const error = (json as { error?: ApiError } | null)?.error ?? { code: 'INTERNAL', message: response.statusText };
-  return { ok: false, status: response.status, error };
+  return { ok: false, error };
 }

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol.js';
+import type { Result } from '../../../shared/errors.js';
+import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandData, type CommandInput, type CommandName, type ServerToClientEvents } from '../../../shared/protocol.js';
 
 export type FairClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -13,7 +14,8 @@ export function getSocket(): FairClientSocket | null {
 export function createSocket(): FairClientSocket {
   socket?.disconnect();
   // WebSocket first (fewest bytes and round trips); long-polling if a network blocks it.
-  socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 1000, reconnectionDelayMax: 10_000 });
+  // auth.protocol: a server that no longer speaks this build's protocol refuses with CLIENT_OUTDATED.
+  socket = io({ transports: ['websocket', 'polling'], reconnectionDelay: 1000, reconnectionDelayMax: 10_000, auth: { protocol: PROTOCOL_VERSION } });
   return socket;
 }
 
@@ -28,17 +30,14 @@ export const COMMAND_TIMEOUT_MS = 10_000;
  * Sends a command and resolves with its ack, or null when there was no answer in time
  * (offline, or the server went away): the caller keeps what it needs to retry.
  */
-export async function command<E extends keyof ClientToServerEvents>(
-  event: E,
-  payload: Parameters<ClientToServerEvents[E]>[0],
-): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] | null> {
+export async function command<E extends CommandName>(event: E, payload: CommandInput<E>): Promise<Result<CommandData<E>> | null> {
   const current = socket;
   if (!current?.connected) return null;
   try {
     const emitter = current.timeout(COMMAND_TIMEOUT_MS) as unknown as {
-      emitWithAck(event: E, payload: unknown): Promise<Ack<unknown>>;
+      emitWithAck(event: E, payload: unknown): Promise<Result<CommandData<E>>>;
     };
-    return (await emitter.emitWithAck(event, payload)) as Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+    return await emitter.emitWithAck(event, payload);
   } catch {
     return null;
   }

@@ -11,12 +11,12 @@ import {
 } from '@simplewebauthn/browser';
 import type { PasskeySummary } from '../../../../shared/account.js';
 import type { Me } from '../../../../shared/auth.js';
-import type { ApiError } from '../../../../shared/errors.js';
-import { api, type ApiResult } from '../../lib/api.js';
+import type { ApiError, Result } from '../../../../shared/errors.js';
+import { api } from '../../lib/api.js';
 
 /** Why a ceremony stopped in the browser (not an answer from our server). */
 export type BrowserRefusal = 'cancelled' | 'unsupported';
-export type CeremonyResult<T> = ApiResult<T> | { ok: false; refusal: BrowserRefusal };
+export type CeremonyResult<T> = Result<T> | { ok: false; refusal: BrowserRefusal };
 
 type Options<T> = { challengeId: string; options: T };
 

@@ -19,8 +19,8 @@ export const createSessionSlice: StateCreator<StoreState, [], [], SessionSlice> 
   async loadMe() {
     const result = await api<{ user: Me }>('/api/me');
     if (result.ok) set({ me: result.data.user, meUnreachable: false });
-    // Only "not signed in" signs the tab out; a busy server (503, 429) or no network leaves it as it was.
-    else if (result.status === 401) set({ me: null, meUnreachable: false });
+    // Only "not signed in" (401 UNAUTHENTICATED) signs the tab out; a busy server (503, 429) or no network leaves it as it was.
+    else if (result.error.code === 'UNAUTHENTICATED') set({ me: null, meUnreachable: false });
     else set({ meUnreachable: true });
   },
   setMe(me) {

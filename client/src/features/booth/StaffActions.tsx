@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
-import type { ApiError } from '../../../../shared/errors.js';
+import type { ApiError, Result } from '../../../../shared/errors.js';
 import { MODERATION_REASON_MAX_CHARS, REPORT_REASONS, RESTRICTION_MAX_MINUTES } from '../../../../shared/limits.js';
 import type { ChatMessage, PresenceEntry } from '../../../../shared/protocol.js';
 import { can, mayActOn } from '../../../../shared/roles.js';
@@ -8,13 +8,11 @@ import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { command } from '../../lib/socket.js';
 
-type Ack = { ok: true } | { ok: false; error: ApiError } | null;
-
 /**
  * One inline form opened by a button: a real <form>, focus moves into it, Escape closes it.
  * `run` answers the command's ack; a refusal is shown in the member's language.
  */
-function ActionForm({ label, submitLabel, children, run, onClose }: { label: string; submitLabel: string; children: ReactNode; run: () => Promise<Ack>; onClose: (done: boolean) => void }) {
+function ActionForm({ label, submitLabel, children, run, onClose }: { label: string; submitLabel: string; children: ReactNode; run: () => Promise<Result<unknown> | null>; onClose: (done: boolean) => void }) {
   const t = useT();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);

@@ -1,8 +1,7 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { Booth, BoothFigures, BoothLink } from '../../../../shared/booths.js';
-import type { ApiError } from '../../../../shared/errors.js';
+import type { ApiError, Result } from '../../../../shared/errors.js';
 import { ANNOUNCEMENT_MAX_CHARS, BOOTH_DESCRIPTION_MAX_CHARS, BOOTH_LINKS_MAX, LANGUAGES, SLOW_MODE_MAX_SECONDS, type Language } from '../../../../shared/limits.js';
-import type { Ack } from '../../../../shared/protocol.js';
 import { privateVisitorNumber } from '../../../../shared/private-visit.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
@@ -22,7 +21,7 @@ function waitingName(t: ReturnType<typeof useT>, person: { userId: string; displ
 }
 
 /** A form section that sends one command and shows "Saved." or the error in the member's language. */
-function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title: string; submitLabel: string; send: () => Promise<Ack<T> | null>; onDone?: (data: T) => void; children: ReactNode }) {
+function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title: string; submitLabel: string; send: () => Promise<Result<T> | null>; onDone?: (data: T) => void; children: ReactNode }) {
   const t = useT();
   const headingId = useId();
   const [state, setState] = useState<{ error: ApiError | null; saved: boolean }>({ error: null, saved: false });
