@@ -6,6 +6,7 @@ import { FirstVisitGuide } from '../features/guide/FirstVisitGuide.js';
 import { LobbyPage } from '../features/lobby/LobbyPage.js';
 import { DataSaverToggle } from '../features/preferences/DataSaverToggle.js';
 import { Notices } from '../features/moderation/Notices.js';
+import { UpdateNotice } from '../features/connection/UpdateNotice.js';
 import { can } from '../../../shared/roles.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
@@ -117,6 +118,7 @@ export function App() {
     <>
       <Header />
       <main id="main" tabIndex={-1}>
+        <UpdateNotice />
         <Notices />
         <Suspense fallback={<Loading />}>
           <Page />

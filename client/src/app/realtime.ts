@@ -2,22 +2,29 @@ import { loadOutbox, persistOutbox, joinCurrentBooth, registerBoothListeners } f
 import { registerLobbyListeners } from '../features/lobby/lobby-listeners.js';
 import { registerVideoListeners } from '../features/video/video-actions.js';
 import { registerModerationListeners } from '../features/moderation/moderation-listeners.js';
-import { retryDelayMs } from '../features/booth/send-retry.js';
+import { classifyHandshakeRefusal } from '../features/connection/handshake-refusal.js';
+import { outdatedAction, reloadIntoNewBuild } from '../features/connection/reload-into-new-build.js';
 import { closeSocket, createSocket } from '../lib/socket.js';
 import { useStore } from './store.js';
-
-/** A refused handshake is tried again no sooner than this (the server's flood cool-down is 10 s). */
-const REFUSED_RETRY_MIN_MS = 5_000;
 
 /**
  * Opens the realtime connection at boot, in parallel with asking who the member is (the
  * handshake authenticates from the cookie), and keeps the connection state honest: online,
- * reconnecting (the link dropped, Socket.IO retries), or offline (the device says so).
+ * reconnecting (the link dropped, Socket.IO retries), offline (the device says so), busy (the
+ * server refused us for load: we come back when it said, with jitter), or updating/outdated
+ * (the server speaks a newer protocol than this build: reload into it).
  * Signing in connects; signing out disconnects. Returns the clean-up.
  */
 export function startRealtime(): () => void {
   const { setConnection } = useStore.getState();
   const socket = createSocket();
+  // Set once the server says this build is too old: no connection is tried again from this page.
+  let outdated = false;
+  // A refused handshake waiting out its backoff: nothing else (sign-in finishing, the device
+  // coming online) may cut the wait short, or a refused crowd would come straight back.
+  let refusedAttempts = 0;
+  let refusedRetry: ReturnType<typeof setTimeout> | undefined;
+  const mayConnect = () => !socket.active && !outdated && refusedRetry === undefined;
   registerBoothListeners(socket);
   registerLobbyListeners(socket);
   registerVideoListeners(socket);
@@ -27,7 +34,7 @@ export function startRealtime(): () => void {
     if (userId === previous.me?.id) return;
     if (userId) {
       loadOutbox(userId);
-      if (!socket.active) socket.connect();
+      if (mayConnect()) socket.connect();
     } else if (state.me === null) {
       socket.disconnect();
       useStore.setState({ outbox: [] });
@@ -58,39 +65,65 @@ export function startRealtime(): () => void {
   const recheckSession = async () => {
     await useStore.getState().loadMe();
     const { me } = useStore.getState();
-    if (me && !socket.active) socket.connect();
+    if (me && mayConnect()) socket.connect();
   };
-  let refusedAttempts = 0;
-  let refusedRetry: ReturnType<typeof setTimeout> | undefined;
   socket.on('connect', () => {
     refusedAttempts = 0;
+    clearTimeout(refusedRetry);
+    refusedRetry = undefined;
   });
-  socket.on('connect_error', (error) => {
-    if (error.message === 'UNAUTHENTICATED' || error.message === 'BANNED') {
+  socket.on('connect_error', (error: Error & { data?: unknown }) => {
+    const refusal = classifyHandshakeRefusal(error, refusedAttempts);
+    if (refusal.kind === 'signed-out') {
       useStore.getState().setMe(null);
       return;
     }
-    setConnection(navigator.onLine ? 'reconnecting' : 'offline');
-    // Refused by the server itself (too many tabs, a cool-down after flooding, its database busy
-    // for a moment): Socket.IO does not retry these, so we do, backing off with jitter so a
-    // crowd does not return at once.
-    if (error.message === 'RATE_LIMITED' || error.message === 'UNAVAILABLE') {
-      clearTimeout(refusedRetry);
-      refusedRetry = setTimeout(() => {
-        if (useStore.getState().me && !socket.active) socket.connect();
-      }, retryDelayMs(refusedAttempts++, REFUSED_RETRY_MIN_MS));
+    if (refusal.kind === 'outdated') {
+      // The service worker kept the previous shell: reload into the new build, once; if that
+      // brought the old build back, ask the member rather than reload in a loop.
+      outdated = true;
+      if (outdatedAction() === 'reload') {
+        setConnection('updating');
+        void reloadIntoNewBuild();
+      } else {
+        setConnection('outdated');
+      }
+      return;
     }
+    if (!navigator.onLine) {
+      setConnection('offline');
+      return;
+    }
+    if (refusal.kind === 'transport') {
+      setConnection('reconnecting');
+      return;
+    }
+    // Refused by the server itself (too busy, too many tabs, a cool-down after flooding, its
+    // database busy for a moment): Socket.IO does not retry these, so we do, never sooner than
+    // the server asked and with jitter, so a crowd does not return at once.
+    refusedAttempts++;
+    const reconnectAt = Date.now() + refusal.delayMs;
+    setConnection(refusal.busy ? 'busy' : 'reconnecting', refusal.busy ? reconnectAt : undefined);
+    clearTimeout(refusedRetry);
+    refusedRetry = setTimeout(() => {
+      refusedRetry = undefined;
+      // Still asking who the member is: signing in connects (through `me`).
+      if (!useStore.getState().me || !mayConnect()) return;
+      setConnection('reconnecting');
+      socket.connect();
+    }, refusal.delayMs);
   });
 
   // The device knows before Socket.IO's ping does: act on it at once.
   const goOffline = () => {
+    if (outdated) return;
     setConnection('offline');
     socket.disconnect();
   };
   const goOnline = () => {
-    if (useStore.getState().me === null) return;
+    if (useStore.getState().me === null || outdated) return;
     setConnection('reconnecting');
-    socket.connect();
+    if (mayConnect()) socket.connect();
   };
   window.addEventListener('offline', goOffline);
   window.addEventListener('online', goOnline);

@@ -107,7 +107,7 @@ export function BoothPage({ slug }: { slug: string }) {
               </>
             )}
           </section>
-          <PresenceList presence={view.presence} boothId={view.boothId} />
+          <PresenceList presence={view.presence} total={view.presenceTotal} boothId={view.boothId} />
         </aside>
       </div>
     </section>

@@ -12,6 +12,7 @@ import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { isDataSaverOn } from '../../lib/preferences-slice.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
+import { applyPresenceChange, presenceFromSnapshot } from './bounded-presence.js';
 import { classifySendRefusal, isTransientSendError, retryDelayMs } from './send-retry.js';
 
 const OUTBOX_KEY_PREFIX = 'fair.outbox.v1.';
@@ -133,12 +134,17 @@ export function discardMessage(clientMsgId: string): void {
 
 // ---- Joining and catching up -----------------------------------------------------------------
 
-/** Joins the booth on screen on the current connection; after a reconnect, catches up by seq. */
+/**
+ * Joins the booth on screen on the current connection. After a reconnect it sends the last
+ * sequence number it holds (`sinceSeq`), so the ack carries only newer messages, and pages
+ * through any gap beyond the ack's page with chat:history.
+ */
 export async function joinCurrentBooth(): Promise<void> {
   const view = get().boothView;
   if (!view) return;
   const historyLimit = isDataSaverOn(get()) ? CHAT_HISTORY_SAVER_PAGE : undefined;
-  const ack = await command('booth:join', { boothId: view.boothId, private: get().visitPrivately, historyLimit });
+  const sinceSeq = view.messages.at(-1)?.seq;
+  const ack = await command('booth:join', { boothId: view.boothId, private: get().visitPrivately, historyLimit, sinceSeq });
   if (ack === null) return; // the next 'connect' tries again
   clearTimeout(joinRetryTimer);
   if (!ack.ok) {
@@ -156,18 +162,17 @@ export async function joinCurrentBooth(): Promise<void> {
     return;
   }
   joinAttempts = 0;
-  const heldLastSeq = get().boothView?.messages.at(-1)?.seq;
-  const { booth, presence, messages, lastSeq, privateAlias = null } = ack.data;
+  const { booth, presence, presenceTotal, messages, lastSeq, privateAlias = null } = ack.data;
   updateView(view.boothId, (current) => {
     const merged = mergeMessages(current.messages, messages);
-    return { booth, presence, messages: merged, joined: true, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
+    return { booth, ...presenceFromSnapshot(presence, presenceTotal, get().me?.id), messages: merged, joined: true, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
   });
   set({ boothError: null });
 
-  // Catch up from what we held: the join ack carries only the latest page, so fetch any gap
-  // between our last message and that page (messages sent while we were away).
+  // Catch up from what we held: the join ack carries at most one page after sinceSeq, so fetch
+  // any gap between our last message and that page (messages sent while we were away).
   const pageStart = messages[0]?.seq ?? lastSeq + 1;
-  let afterSeq = heldLastSeq;
+  let afterSeq = sinceSeq;
   while (afterSeq !== undefined && afterSeq + 1 < pageStart) {
     const page = await command('chat:history', { boothId: view.boothId, afterSeq, limit: CHAT_HISTORY_MAX_PAGE });
     if (!page?.ok || page.data.messages.length === 0) break;
@@ -185,7 +190,7 @@ export async function enterBooth(slug: string): Promise<void> {
     return;
   }
   set({
-    boothView: { boothId: result.data.id, booth: result.data, presence: [], messages: [], joined: false, hasEarlier: false, loadingEarlier: false, privateAlias: null },
+    boothView: { boothId: result.data.id, booth: result.data, presence: [], presenceTotal: 0, messages: [], joined: false, hasEarlier: false, loadingEarlier: false, privateAlias: null },
   });
   await joinCurrentBooth();
 }
@@ -222,9 +227,8 @@ export function registerBoothListeners(socket: FairClientSocket): void {
       setOutbox((outbox) => (outbox.some((i) => i.clientMsgId === message.clientMsgId) ? outbox.filter((i) => i.clientMsgId !== message.clientMsgId) : outbox));
     }
   });
-  socket.on('presence:changed', ({ boothId, joined, left }) => {
-    const gone = new Set([...left, ...joined.map((entry) => entry.userId)]);
-    updateView(boothId, (view) => ({ presence: [...view.presence.filter((p) => !gone.has(p.userId)), ...joined] }));
+  socket.on('presence:changed', (change) => {
+    updateView(change.boothId, (view) => applyPresenceChange(view, change, get().me?.id));
   });
   socket.on('video:count', ({ boothId, count }) => {
     updateView(boothId, (view) => ({ booth: { ...view.booth, videoParticipants: count } }));
@@ -239,7 +243,7 @@ export function registerBoothListeners(socket: FairClientSocket): void {
   socket.on('moderation:notice', (notice) => {
     const view = get().boothView;
     if (notice.kind !== 'kicked' || !view || view.boothId !== notice.boothId) return;
-    updateView(view.boothId, () => ({ joined: false, presence: [] }));
+    updateView(view.boothId, () => ({ joined: false, presence: [], presenceTotal: 0 }));
     set({ boothError: { code: 'FORBIDDEN', message: 'kicked', details: { until: notice.until } } });
   });
   // A new connection has joined nothing yet.

@@ -21,7 +21,13 @@ export interface OutboxItem {
 export interface BoothView {
   boothId: number;
   booth: Booth;
+  /**
+   * Who is here, bounded (bounded-presence.ts): staff, me and a capped number of others. Not
+   * everyone in a crowded booth: count with `presenceTotal`, page with `presence:list`.
+   */
   presence: PresenceEntry[];
+  /** How many people I may see in the booth, from the server (join ack, then presence:changed). */
+  presenceTotal: number;
   /** Confirmed messages, by sequence number, each exactly once. */
   messages: ChatMessage[];
   /** The server has acknowledged our booth:join on the current connection. */

@@ -35,6 +35,10 @@ export const booth = defineMessages({
     'conn.reconnecting': 'Reconnecting…',
     'conn.offline': 'Offline: messages will be sent when you are back.',
     'conn.label': 'Connection',
+    'conn.busy': 'The fair is very busy: reconnecting in {seconds} s.',
+    'conn.updating': 'Updating to the new version of the fair…',
+    'conn.outdated': 'Not connected: this page is out of date.',
+    'conn.reload': 'Reload the page',
   },
   es: {
     'lobby.visitLabel': 'Visitar {name}',
@@ -69,6 +73,10 @@ export const booth = defineMessages({
     'conn.reconnecting': 'Reconectando…',
     'conn.offline': 'Sin conexión: los mensajes se enviarán cuando vuelvas.',
     'conn.label': 'Conexión',
+    'conn.busy': 'La feria está muy concurrida: reconectando en {seconds} s.',
+    'conn.updating': 'Actualizando a la nueva versión de la feria…',
+    'conn.outdated': 'Sin conexión: esta página está desactualizada.',
+    'conn.reload': 'Recargar la página',
   },
   fr: {
     'lobby.visitLabel': 'Visiter {name}',
@@ -103,5 +111,9 @@ export const booth = defineMessages({
     'conn.reconnecting': 'Reconnexion…',
     'conn.offline': 'Hors ligne : les messages seront envoyés à votre retour.',
     'conn.label': 'Connexion',
+    'conn.busy': 'La foire est très fréquentée : reconnexion dans {seconds} s.',
+    'conn.updating': 'Mise à jour vers la nouvelle version de la foire…',
+    'conn.outdated': 'Non connecté : cette page n’est plus à jour.',
+    'conn.reload': 'Recharger la page',
   },
 });

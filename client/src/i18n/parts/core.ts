@@ -88,6 +88,8 @@ export const core = defineMessages({
     'error.PAYLOAD_TOO_LARGE': 'That is too large to send. Shorten it and try again.',
     'error.INTERNAL': 'Something went wrong on our side. Please try again in a moment.',
     'error.UNAVAILABLE': 'The fair is busy for a moment and could not save this. We keep trying; please wait a few seconds.',
+    'error.SERVER_BUSY': 'The fair is very busy. We will try again in a moment.',
+    'error.CLIENT_OUTDATED': 'A new version of the fair is out. Please reload this page to continue.',
   },
   es: {
     'app.name': 'Feria Digital',
@@ -175,6 +177,8 @@ export const core = defineMessages({
     'error.PAYLOAD_TOO_LARGE': 'Es demasiado grande para enviarlo. Acórtalo e inténtalo de nuevo.',
     'error.INTERNAL': 'Algo salió mal por nuestra parte. Inténtalo de nuevo en un momento.',
     'error.UNAVAILABLE': 'La feria está ocupada un momento y no pudo guardar esto. Seguimos intentándolo; espera unos segundos.',
+    'error.SERVER_BUSY': 'La feria está muy concurrida. Lo intentaremos de nuevo en un momento.',
+    'error.CLIENT_OUTDATED': 'Hay una nueva versión de la feria. Recarga esta página para continuar.',
   },
   fr: {
     'app.name': 'Foire numérique',
@@ -262,5 +266,7 @@ export const core = defineMessages({
     'error.PAYLOAD_TOO_LARGE': 'C’est trop volumineux pour être envoyé. Raccourcissez-le et réessayez.',
     'error.INTERNAL': 'Un problème est survenu de notre côté. Veuillez réessayer dans un instant.',
     'error.UNAVAILABLE': 'La foire est occupée un instant et n’a pas pu enregistrer ceci. Nous réessayons ; patientez quelques secondes.',
+    'error.SERVER_BUSY': 'La foire est très fréquentée. Nous réessaierons dans un instant.',
+    'error.CLIENT_OUTDATED': 'Une nouvelle version de la foire est disponible. Rechargez cette page pour continuer.',
   },
 });
