@@ -158,6 +158,11 @@ export const boothJoinDataSchema = z.object({
   messages: z.array(chatMessageSchema),
   /** The booth's highest sequence number (0 for an empty booth). */
   lastSeq: seq,
+  /**
+   * With `sinceSeq`: the messages at or before it (the last CHAT_HISTORY_MAX_PAGE) that have been
+   * removed, whenever that was; the client drops their bodies, as on `chat:deleted`.
+   */
+  removedSeqs: z.array(seq).optional(),
   /** On a private visit: the name and id others see on your messages here; null otherwise. */
   privateAlias: z.object({ id: z.string(), displayName: z.string() }).nullable().optional(),
 });
@@ -175,7 +180,9 @@ export type PresencePage = z.infer<typeof presencePageSchema>;
 /**
  * Who arrived and who left a booth since the last frame, batched per PRESENCE_BATCH_MS. An entry
  * in `joined` replaces any entry of the same userId (a visit turned private or public);
- * `total` is how many people the receiver may see there now. Members never see private
+ * `total` is how many people the receiver may see there now. A frame is a net change: a userId
+ * is in at most one of `joined` and `left`. One frame serves a whole room, so it may name the
+ * receiver themself (their own state comes from the join ack). Members never see private
  * visitors in it; staff get them with `private: true`.
  */
 export const presenceChangedSchema = z.object({

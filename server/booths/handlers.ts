@@ -53,12 +53,13 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           // A client that holds messages up to sinceSeq gets only what is newer.
           const messages = sinceSeq === undefined ? chat.history({ boothId, limit: historyLimit }) : chat.latestSince(boothId, sinceSeq, historyLimit);
           const lastSeq = chat.lastSeq(boothId);
+          const removedSeqs = sinceSeq === undefined ? undefined : chat.removedUpTo(boothId, sinceSeq);
           // A private visit (this join's choice, or the visit's from another device) gets its
           // stored pseudonym before the person is shown anywhere, so the ack can tell them.
           const alias = privately || presence.isPrivate(boothId, user.id) ? aliases.ensure(boothId, user.id) : null;
           // Last: it writes the visit before changing presence, and changes nothing if that throws.
           const outcome = presence.join(boothId, user, socket.id, privately);
-          joined = { messages, lastSeq, outcome, alias };
+          joined = { messages, lastSeq, removedSeqs, outcome, alias };
         } catch (err) {
           if (!wasIn) {
             socket.data.booths.delete(boothId);
@@ -66,7 +67,7 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           }
           throw err;
         }
-        const { messages, lastSeq, outcome, alias } = joined;
+        const { messages, lastSeq, removedSeqs, outcome, alias } = joined;
         presenceBroadcast.joined(boothId, outcome);
         if (outcome.arrived) occupancyChanged(boothId);
         return ok({
@@ -76,6 +77,7 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           presenceTotal: staff ? presence.count(boothId) : visibleCount(presence, boothId, user.id),
           messages: messages.map((stored) => viewFor(user, stored)),
           lastSeq,
+          ...(removedSeqs ? { removedSeqs } : {}),
           privateAlias: alias ? (({ id, displayName }) => ({ id, displayName }))(privateAuthor(alias)) : null,
         });
       },

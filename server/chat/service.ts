@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS, SLOW_MODE_MAX_SECONDS } from '../../shared/limits.js';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS, SLOW_MODE_MAX_SECONDS } from '../../shared/limits.js';
 import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import { can } from '../../shared/roles.js';
@@ -141,6 +141,22 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
   const after = selectMessages().where(and(inBooth, gt(messages.seq, sql.placeholder('seq')))).orderBy(asc(messages.seq)).limit(limit).prepare();
   const before = selectMessages().where(and(inBooth, lt(messages.seq, sql.placeholder('seq')))).orderBy(desc(messages.seq)).limit(limit).prepare();
   const latest = selectMessages().where(inBooth).orderBy(desc(messages.seq)).limit(limit).prepare();
+  // The removed messages among the last page a returning client may hold (moderation deletes
+  // and erased accounts): it drops their bodies, as it would have on `chat:deleted`.
+  const removedUpTo = db
+    .select({ seq: messages.seq })
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.userId))
+    .where(
+      and(
+        inBooth,
+        gt(messages.seq, sql.placeholder('from')),
+        lte(messages.seq, sql.placeholder('to')),
+        or(isNotNull(messages.deletedAt), isNotNull(users.deletedAt)),
+      ),
+    )
+    .orderBy(asc(messages.seq))
+    .prepare();
   const latestAfter = selectMessages().where(and(inBooth, gt(messages.seq, sql.placeholder('seq')))).orderBy(desc(messages.seq)).limit(limit).prepare();
   const maxSeq = db
     .select({ seq: sql<number>`coalesce(max(${messages.seq}), 0)` })
@@ -235,6 +251,11 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
      */
     latestSince(boothId: number, sinceSeq: number, limit = CHAT_HISTORY_PAGE): StoredMessage[] {
       return latestAfter.all({ boothId, seq: sinceSeq, limit }).reverse().map(toStored);
+    },
+
+    /** Seqs of removed messages among the `window` up to and including `upToSeq`. */
+    removedUpTo(boothId: number, upToSeq: number, window = CHAT_HISTORY_MAX_PAGE): number[] {
+      return removedUpTo.all({ boothId, from: Math.max(0, upToSeq - window), to: upToSeq }).map((row) => row.seq);
     },
 
     lastSeq(boothId: number): number {

@@ -162,9 +162,12 @@ export async function joinCurrentBooth(): Promise<void> {
     return;
   }
   joinAttempts = 0;
-  const { booth, presence, presenceTotal, messages, lastSeq, privateAlias = null } = ack.data;
+  const { booth, presence, presenceTotal, messages, lastSeq, removedSeqs = [], privateAlias = null } = ack.data;
+  const removed = new Set(removedSeqs);
   updateView(view.boothId, (current) => {
-    const merged = mergeMessages(current.messages, messages);
+    // Messages removed while we were away lose their bodies here, as on chat:deleted.
+    const held = removed.size === 0 ? current.messages : current.messages.map((m) => (removed.has(m.seq) ? { ...m, body: '', deleted: true as const } : m));
+    const merged = mergeMessages(held, messages);
     return { booth, ...presenceFromSnapshot(presence, presenceTotal, get().me?.id), messages: merged, joined: true, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
   });
   set({ boothError: null });

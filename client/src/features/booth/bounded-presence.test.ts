@@ -44,10 +44,9 @@ describe('applyPresenceChange', () => {
   });
 
   it('replaces an entry of the same userId in its place instead of listing the person twice', () => {
-    const held = applyPresenceChange(start(), { joined: [person('a', 'member', true), person(ME, 'member', true)], left: [], total: 4 }, ME);
+    const held = applyPresenceChange(start(), { joined: [person('a', 'member', true)], left: [], total: 4 }, ME);
     expect(ids(held)).toEqual([ME, 'host', 'a', 'b']);
     expect(held.presence.find((entry) => entry.userId === 'a')?.private).toBe(true);
-    expect(held.presence.find((entry) => entry.userId === ME)?.private).toBe(true);
   });
 
   it('lists someone named in both left and joined of one frame (joined is the later word)', () => {
@@ -89,8 +88,8 @@ describe('applyPresenceChange', () => {
   });
 
   it('always lists me, even when the others are full', () => {
-    let held = presenceFromSnapshot(members('m', PRESENCE_SHOWN_OTHERS_MAX), 50, ME);
-    held = applyPresenceChange(held, { joined: [person(ME)], left: [], total: 51 }, ME);
+    let held = presenceFromSnapshot([...members('m', PRESENCE_SHOWN_OTHERS_MAX), person(ME)], 51, ME);
+    held = applyPresenceChange(held, { joined: members('n', 100), left: ['m0'], total: 150 }, ME);
     expect(ids(held)).toContain(ME);
   });
 
@@ -98,5 +97,16 @@ describe('applyPresenceChange', () => {
     const held = applyPresenceChange(presenceFromSnapshot([person(ME)], 300, ME), { joined: [], left: ['far-away'], total: 299 }, ME);
     expect(held.presenceTotal).toBe(299);
     expect(ids(held)).toEqual([ME]);
+  });
+});
+
+describe('a frame that names me', () => {
+  it('keeps my own entry from the join ack: a members’ frame may say I left when my visit turned private', () => {
+    const me = { userId: 'me', displayName: 'Me', role: 'member' as const, private: true };
+    const held = presenceFromSnapshot([me], 1, 'me');
+    const after = applyPresenceChange(held, { joined: [], left: ['me'], total: 0 }, 'me');
+    expect(after.presence).toEqual([me]);
+    const replaced = applyPresenceChange(held, { joined: [{ ...me, private: false }], left: [], total: 1 }, 'me');
+    expect(replaced.presence).toEqual([me]);
   });
 });

@@ -72,8 +72,11 @@ export function presenceFromSnapshot(snapshot: PresenceEntry[], total: number, m
  * ends up present (the frame's later word). `total` is taken as the server gives it.
  */
 export function applyPresenceChange(held: HeldPresence, change: Pick<PresenceChanged, 'joined' | 'left' | 'total'>, meId: string | undefined): HeldPresence {
-  const left = new Set(change.left);
+  // One frame serves the whole room, so it may name me: my own entry comes from my join ack
+  // (a members' frame says I "left" when my visit turns private, and I am still here).
+  const left = new Set(change.left.filter((userId) => userId !== meId));
+  const joined = change.joined.filter((entry) => entry.userId !== meId);
   const kept = left.size === 0 ? held.presence : held.presence.filter((entry) => !left.has(entry.userId));
-  const presence = change.joined.length === 0 ? kept : addBounded(kept, change.joined, meId);
+  const presence = joined.length === 0 ? kept : addBounded(kept, joined, meId);
   return { presence, presenceTotal: Math.max(change.total, presence.length) };
 }
