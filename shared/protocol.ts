@@ -30,13 +30,7 @@ import {
   unmuteSchema,
 } from './moderation.js';
 
-/**
- * The protocol this build speaks. The client sends it as `auth.protocol` in the Socket.IO
- * handshake; a server that no longer speaks it refuses with `CLIENT_OUTDATED`, and the client
- * reloads into the new build. Version 2: batched `presence:changed`, capped join snapshot,
- * `presence:list`, `booth:join.sinceSeq`.
- */
-export const PROTOCOL_VERSION = 2;
+export { PROTOCOL_VERSION } from './protocol-version.js';
 
 const boothId = z.number().int().positive().max(2 ** 31);
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Result } from '../../../shared/errors.js';
-import { PROTOCOL_VERSION, type ClientToServerEvents, type CommandData, type CommandInput, type CommandName, type ServerToClientEvents } from '../../../shared/protocol.js';
+import type { ClientToServerEvents, CommandData, CommandInput, CommandName, ServerToClientEvents } from '../../../shared/protocol.js';
+import { PROTOCOL_VERSION } from '../../../shared/protocol-version.js';
 
 export type FairClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
