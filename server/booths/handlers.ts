@@ -7,13 +7,14 @@ import type { RestrictionStore } from '../moderation/restrictions.js';
 import { fail, ok } from '../http/errors.js';
 import type { PresenceBroadcaster } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
+import type { RecordingPresence } from '../host/visits.js';
 import type { CommandTable } from '../realtime/commands.js';
 import { rooms, type FairSocket } from '../realtime/types.js';
 import type { BoothService } from './service.js';
 
 export interface BoothHandlerDeps {
   booths: BoothService;
-  presence: PresenceStore;
+  presence: RecordingPresence;
   presenceBroadcast: PresenceBroadcaster;
   chat: ChatService;
   aliases: PrivateAliasStore;
@@ -50,15 +51,17 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
         socket.data.booths.add(boothId);
         let joined;
         try {
-          // A client that holds messages up to sinceSeq gets only what is newer.
-          const messages = sinceSeq === undefined ? chat.history({ boothId, limit: historyLimit }) : chat.latestSince(boothId, sinceSeq, historyLimit);
+          // A client that holds messages up to sinceSeq gets only what is newer; nothing is read
+          // when there is nothing newer (an empty booth, a client that is up to date).
           const lastSeq = chat.lastSeq(boothId);
+          const messages =
+            lastSeq <= (sinceSeq ?? 0) ? [] : sinceSeq === undefined ? chat.history({ boothId, limit: historyLimit }) : chat.latestSince(boothId, sinceSeq, historyLimit);
           const removedSeqs = sinceSeq === undefined ? undefined : chat.removedUpTo(boothId, sinceSeq);
           // A private visit (this join's choice, or the visit's from another device) gets its
           // stored pseudonym before the person is shown anywhere, so the ack can tell them.
           const alias = privately || presence.isPrivate(boothId, user.id) ? aliases.ensure(boothId, user.id) : null;
           // Last: it writes the visit before changing presence, and changes nothing if that throws.
-          const outcome = presence.join(boothId, user, socket.id, privately);
+          const outcome = await presence.joinRecorded(boothId, user, socket.id, privately);
           joined = { messages, lastSeq, removedSeqs, outcome, alias };
         } catch (err) {
           if (!wasIn) {

@@ -1,10 +1,10 @@
 import { and, count, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Clock } from '../auth/service.js';
+import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
 import type { Logger } from '../logger.js';
 import { boothVisits, messages } from '../db/schema.js';
-import type { PresenceStore } from '../presence/presence-store.js';
+import type { JoinOutcome, PresenceStore } from '../presence/presence-store.js';
 
 export type VisitLog = ReturnType<typeof createVisitLog>;
 
@@ -43,6 +43,12 @@ export function createVisitLog(db: Db, clock: Clock) {
     .where(eq(boothVisits.id, sql.placeholder('id')))
     .prepare();
   return {
+    /** Several arrivals in one transaction (a group commit): all are stored, or none. */
+    arrivedAll(arrivals: { boothId: number; userId: string; privately: boolean }[]): void {
+      writeDurably(db, () => {
+        for (const { boothId, userId, privately } of arrivals) this.arrived(boothId, userId, privately);
+      });
+    },
     // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
     arrived(boothId: number, userId: string, privately = false): void {
       const at = clock.now();
@@ -116,6 +122,17 @@ export function createVisitLog(db: Db, clock: Clock) {
   };
 }
 
+/** Presence whose joins are written to the visit log first (see recordingVisits). */
+export interface RecordingPresence extends PresenceStore {
+  /**
+   * Adds a connection like `join`, after writing the arrival to the visit log. Arrivals that
+   * come together share one transaction (a group commit): when the doors open, a thousand
+   * joins a second must not each wait for a commit of their own. Rejects, with presence
+   * unchanged, when the write fails.
+   */
+  joinRecorded(boothId: number, user: AuthUser, socketId: string, privately: boolean): Promise<JoinOutcome>;
+}
+
 /**
  * Presence that also writes the visit log: an arrival opens a visit, a departure (leave, kick,
  * ban) closes it. Grace-period expiries are closed by the caller's onExpired.
@@ -124,7 +141,42 @@ export function createVisitLog(db: Db, clock: Clock) {
  * unchanged (the join fails and can be retried). A departure always happens: leaving, kicks and
  * bans must not depend on the disk; a visit left open is logged and closed at the next start.
  */
-export function recordingVisits(presence: PresenceStore, visits: VisitLog, logger: Logger): PresenceStore {
+export function recordingVisits(presence: PresenceStore, visits: VisitLog, logger: Logger): RecordingPresence {
+  /** Arrivals waiting for the next group commit, one per person and booth. */
+  let queued = new Map<string, { boothId: number; userId: string; privately: boolean; done: Promise<void> }>();
+  let settle: { resolve: () => void; reject: (err: unknown) => void } | null = null;
+  let batch: Promise<void> | null = null;
+
+  function writeQueued(): void {
+    const arrivals = [...queued.values()];
+    const { resolve, reject } = settle!;
+    queued = new Map();
+    settle = null;
+    batch = null;
+    try {
+      visits.arrivedAll(arrivals);
+      resolve();
+    } catch (err) {
+      reject(err);
+    }
+  }
+
+  /** Queues an arrival for the group commit that runs once this turn of the event loop is done. */
+  function recordArrival(boothId: number, userId: string, privately: boolean): Promise<void> {
+    const key = `${boothId}:${userId}`;
+    const waiting = queued.get(key);
+    if (waiting) {
+      waiting.privately ||= privately;
+      return waiting.done;
+    }
+    batch ??= new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+      setImmediate(writeQueued);
+    });
+    queued.set(key, { boothId, userId, privately, done: batch });
+    return batch;
+  }
+
   function recordLeft(boothId: number, userId: string): void {
     try {
       visits.left(boothId, userId);
@@ -134,6 +186,11 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
   }
   return {
     ...presence,
+    async joinRecorded(boothId, user, socketId, privately) {
+      if (!presence.has(boothId, user.id)) await recordArrival(boothId, user.id, privately);
+      else if (privately && !presence.isPrivate(boothId, user.id)) visits.madePrivate(boothId, user.id);
+      return presence.join(boothId, user, socketId, privately);
+    },
     join(boothId, user, socketId, privately) {
       // The same test presence.join uses for `arrived`: not present yet (a grace period counts as present).
       if (!presence.has(boothId, user.id)) visits.arrived(boothId, user.id, privately);
