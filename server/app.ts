@@ -225,7 +225,7 @@ export function createApplication(deps: AppDeps): Application {
     },
   };
   const presenceBroadcast = createPresenceBroadcaster(io, presence);
-  const enforcer = createEnforcer({ io, presence, presenceBroadcast, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
+  const enforcer = createEnforcer({ io, presence, presenceBroadcast, booths, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
   // One command table for the whole server, built once: every socket shares it.
   const commandDeps = { io, auth, booths, presence, presenceBroadcast, chat, aliases, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
   const commandTable: CommandTable = {
@@ -264,7 +264,7 @@ export function createApplication(deps: AppDeps): Application {
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
-    emit: (changes) => io.to(rooms.lobby).emit('lobby:occupancy', changes),
+    emit: (changes) => io.to(rooms.browsing).emit('lobby:occupancy', changes),
   });
   /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
   function occupancyChanged(boothId: number): void {

@@ -69,6 +69,12 @@ export const SOCKET_BUFFER_CHECK_MS = 250;
 export const PRESENCE_BATCH_MS = 500;
 /** The `booth:join` ack lists every staff member present and at most this many others. */
 export const PRESENCE_SNAPSHOT_OTHERS_MAX = 50;
+/**
+ * A members' `presence:changed` frame names at most this many arrivals (its `total` counts them
+ * all; `presence:list` pages through everyone). Clients list about 50 people, so more would be
+ * bytes nobody shows, sent to everyone in the booth: the cap keeps a filling booth O(n) in bytes.
+ */
+export const PRESENCE_FRAME_JOINED_MAX = 20;
 /** People per `presence:list` page. */
 export const PRESENCE_LIST_PAGE = 100;
 /** The raised-hand queue goes to a booth's staff at most once per this interval (latest state). */

@@ -174,7 +174,9 @@ export type PresencePage = z.infer<typeof presencePageSchema>;
 /**
  * Who arrived and who left a booth since the last frame, batched per PRESENCE_BATCH_MS. An entry
  * in `joined` replaces any entry of the same userId (a visit turned private or public);
- * `total` is how many people the receiver may see there now. A frame is a net change: a userId
+ * `total` is how many people the receiver may see there now. Members' frames name at most
+ * PRESENCE_FRAME_JOINED_MAX new arrivals (`total` counts them all; `presence:list` lists them);
+ * staff frames name everyone. A frame is a net change: a userId
  * is in at most one of `joined` and `left`. One frame serves a whole room, so it may name the
  * receiver themself (their own state comes from the join ack). Members never see private
  * visitors in it; staff get them with `private: true`.

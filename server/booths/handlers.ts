@@ -71,6 +71,8 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           throw err;
         }
         const { messages, lastSeq, removedSeqs, outcome, alias } = joined;
+        // Inside a booth, the lobby's live counts are not shown: they come back on leaving.
+        await socket.leave(rooms.browsing);
         presenceBroadcast.joined(boothId, outcome);
         if (outcome.arrived) occupancyChanged(boothId);
         return ok({
@@ -93,6 +95,7 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
         if (!socket.data.booths.delete(boothId)) return ok({ boothId });
         await socket.leave(rooms.booth(boothId));
         await socket.leave(rooms.staff(boothId));
+        if (socket.data.booths.size === 0) backToLobby(socket, booths);
         const gone = presence.leave(boothId, user.id, socket.id);
         if (gone) {
           presenceBroadcast.left(boothId, gone);
@@ -123,6 +126,12 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
 /** How many people a member sees in a booth: the public ones, and themselves if private. */
 function visibleCount(presence: PresenceStore, boothId: number, viewerId: string): number {
   return presence.publicCount(boothId) + (presence.isPrivate(boothId, viewerId) ? 1 : 0);
+}
+
+/** A connection that left its last booth sees the lobby again: live counts, from a full snapshot. */
+export function backToLobby(socket: Pick<FairSocket, 'join' | 'emit'>, booths: Pick<BoothService, 'occupancy'>): void {
+  void socket.join(rooms.browsing);
+  socket.emit('lobby:occupancy', booths.occupancy());
 }
 
 /** A dropped connection: each booth it was in starts the grace period for this person. */

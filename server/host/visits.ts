@@ -13,6 +13,11 @@ export type VisitLog = ReturnType<typeof createVisitLog>;
  * flaky link, a reload or a join/leave loop does not become a row per flip.
  */
 export const VISIT_REJOIN_WINDOW_MS = 30_000;
+/**
+ * Arrivals within this long share one commit. A join waits at most this much longer; when the
+ * doors open, hundreds of joins a second become a few dozen commits.
+ */
+const VISIT_GROUP_COMMIT_MS = 15;
 
 /** Day figures for one booth, from the visit records. */
 export interface VisitFigures {
@@ -161,7 +166,7 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
     }
   }
 
-  /** Queues an arrival for the group commit that runs once this turn of the event loop is done. */
+  /** Queues an arrival for the next group commit. */
   function recordArrival(boothId: number, userId: string, privately: boolean): Promise<void> {
     const key = `${boothId}:${userId}`;
     const waiting = queued.get(key);
@@ -171,7 +176,7 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
     }
     batch ??= new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
-      setImmediate(writeQueued);
+      setTimeout(writeQueued, VISIT_GROUP_COMMIT_MS);
     });
     queued.set(key, { boothId, userId, privately, done: batch });
     return batch;

@@ -1,4 +1,6 @@
 import type { Logger } from '../logger.js';
+import { backToLobby } from '../booths/handlers.js';
+import type { BoothService } from '../booths/service.js';
 import type { PresenceBroadcaster } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { rooms, type FairServer } from '../realtime/types.js';
@@ -18,11 +20,13 @@ export function createEnforcer(deps: {
   io: FairServer;
   presence: PresenceStore;
   presenceBroadcast: PresenceBroadcaster;
+  /** The lobby's counts, for a connection sent back to the lobby. */
+  booths: Pick<BoothService, 'occupancy'>;
   occupancyChanged: (boothId: number) => void;
   videoRooms?: VideoRooms;
   logger: Logger;
 }) {
-  const { io, presence, presenceBroadcast, occupancyChanged, videoRooms, logger } = deps;
+  const { io, presence, presenceBroadcast, booths, occupancyChanged, videoRooms, logger } = deps;
 
   async function removeFromVideo(boothId: number, userId: string): Promise<void> {
     if (!videoRooms) return;
@@ -44,6 +48,7 @@ export function createEnforcer(deps: {
       socket.leave(rooms.booth(boothId));
       socket.leave(rooms.staff(boothId));
       socket.data.booths?.delete(boothId);
+      if (socket.data.booths?.size === 0) backToLobby(socket, booths);
     }
     await removeFromVideo(boothId, userId);
   }

@@ -1,4 +1,4 @@
-import { PRESENCE_BATCH_MS } from '../../shared/limits.js';
+import { PRESENCE_BATCH_MS, PRESENCE_FRAME_JOINED_MAX } from '../../shared/limits.js';
 import type { PresenceChanged, PresenceEntry } from '../../shared/protocol.js';
 import { createPerKeyThrottle } from '../realtime/per-key-throttle.js';
 import { rooms, type FairServer } from '../realtime/types.js';
@@ -37,7 +37,9 @@ export interface PresenceBroadcaster {
  * booth filling up costs one frame per member per interval, not one per arrival: arrival is
  * O(n), not O(n²). A person's net change since the last flush is what goes out, so someone
  * flipping private on and off, or joining and leaving, in a loop costs each member at most one
- * frame per interval. A private visitor is never in the members' frame.
+ * frame per interval. A private visitor is never in the members' frame. The members' frame
+ * names at most PRESENCE_FRAME_JOINED_MAX new arrivals (changes to people already there always
+ * go), so its bytes do not grow with the crowd either; staff frames name everyone.
  */
 export function createPresenceBroadcaster(io: FairServer, presence: Pick<PresenceStore, 'count' | 'publicCount'>, batchMs = PRESENCE_BATCH_MS): PresenceBroadcaster {
   const pending = new Map<number, Map<string, PendingChange>>();
@@ -52,8 +54,11 @@ export function createPresenceBroadcaster(io: FairServer, presence: Pick<Presenc
     for (const [userId, { before, seen, entry }] of changes) {
       const after = audienceOf(entry);
       if (seen.size === 1 && before === after) continue; // nothing happened that anyone saw
-      // Members: whoever they may have seen and should not now is dropped; public entries come.
-      if (after === 'booth') members.joined.push(entry!);
+      // Members: whoever they may have seen and should not now is dropped; public entries come,
+      // up to the frame's cap (an arrival beyond it is counted in `total`, and listed on request).
+      if (after === 'booth') {
+        if (members.joined.length < PRESENCE_FRAME_JOINED_MAX || before !== 'none') members.joined.push(entry!);
+      }
       else if (seen.has('booth')) members.left.push(userId);
       // Staff see everyone present, private visitors marked. A repeated entry is harmless:
       // clients replace it by userId.

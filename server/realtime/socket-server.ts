@@ -178,7 +178,7 @@ export function createSocketServer(
         socket.disconnect(true);
         return;
       }
-      void socket.join([rooms.lobby, rooms.user(socket.data.user.id)]);
+      void socket.join([rooms.lobby, rooms.browsing, rooms.user(socket.data.user.id)]);
       onConnection(socket);
     } catch (err) {
       logger.error({ err }, 'connection setup failed');

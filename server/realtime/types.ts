@@ -18,7 +18,14 @@ export type FairSocket = Socket<ClientToServerEvents, ServerToClientEvents, Reco
 
 /** Room names (DESIGN.md): one place so nobody misspells them. */
 export const rooms = {
+  /** Every connection: booth changes, fair-wide announcements, video counts. */
   lobby: 'lobby',
+  /**
+   * Connections in no booth, who are looking at the lobby: they get the live `lobby:occupancy`.
+   * A connection leaves it on entering a booth and comes back, with a full snapshot, on leaving
+   * its last one: when the doors open, the thousands inside booths are not sent every count.
+   */
+  browsing: 'browsing',
   booth: (boothId: number) => `booth:${boothId}`,
   staff: (boothId: number) => `staff:${boothId}`,
   user: (userId: string) => `user:${userId}`,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { BOOTH_CAPACITY_MAX, PRESENCE_BATCH_MS, PRESENCE_LIST_PAGE, PRESENCE_SNAPSHOT_OTHERS_MAX } from '../../shared/limits.js';
+import { BOOTH_CAPACITY_MAX, PRESENCE_BATCH_MS, PRESENCE_FRAME_JOINED_MAX, PRESENCE_LIST_PAGE, PRESENCE_SNAPSHOT_OTHERS_MAX } from '../../shared/limits.js';
 import type { PresenceEntry } from '../../shared/protocol.js';
 import { SESSION_COOKIE } from '../auth/cookies.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
@@ -115,20 +115,31 @@ describe('a booth filling up', () => {
     expect(!page.ok && page.error.code).toBe('NOT_IN_BOOTH');
   });
 
-  it('tells those already inside in batched frames: many arrivals, a frame or two, everyone in them', async () => {
+  it('tells those already inside in batched frames: many arrivals, a frame or two; staff are named everyone, members a capped few and the count', async () => {
     const watcher = await enter(crowdCookies(1, 'watcher')[0]!);
+    const staff = await joinedSocket(server.baseUrl, 'moderator@fair.test', boothId);
+    open.push(staff.socket);
     await sleep(PRESENCE_BATCH_MS * 2);
     const frames = collect(watcher.socket, 'presence:changed');
+    const staffFrames = collect(staff.socket, 'presence:changed');
     const wave = crowd(40, 'wave');
     await Promise.all(wave.map(({ cookie }) => enter(cookie)));
     await sleep(PRESENCE_BATCH_MS * 2 + 200);
     // One frame per batch interval, not one per arrival.
     expect(frames.length).toBeGreaterThan(0);
     expect(frames.length).toBeLessThanOrEqual(4);
-    const announced = new Set(frames.flatMap((frame) => frame.joined.map((entry) => entry.userId)));
-    for (const { userId } of wave) expect(announced).toContain(userId);
-    expect(frames.at(-1)!.total).toBe(41);
-    for (const frame of frames) expect(frame.left).toEqual([]);
+    for (const frame of frames) {
+      expect(frame.joined.length).toBeLessThanOrEqual(PRESENCE_FRAME_JOINED_MAX);
+      expect(frame.left).toEqual([]);
+    }
+    const waveIds = new Set(wave.map(({ userId }) => userId));
+    const named = frames.flatMap((frame) => frame.joined.map((entry) => entry.userId));
+    expect(named.length).toBeGreaterThanOrEqual(Math.min(PRESENCE_FRAME_JOINED_MAX, wave.length));
+    for (const userId of named) expect(waveIds.has(userId)).toBe(true);
+    expect(frames.at(-1)!.total).toBe(42); // the watcher, the moderator and the wave
+    // Staff are named every arrival.
+    const staffNamed = new Set(staffFrames.flatMap((frame) => frame.joined.map((entry) => entry.userId)));
+    for (const userId of waveIds) expect(staffNamed).toContain(userId);
   });
 });
 
