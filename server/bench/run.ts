@@ -24,6 +24,11 @@ const optionsSchema = z.object({
   workers: z.coerce.number().int().min(1).max(16).default(2).describe('load worker processes'),
   json: z.boolean().default(false).describe('print one JSON object and nothing else on stdout'),
   'cpu-prof': z.string().optional().describe('directory where both servers write V8 CPU profiles'),
+  sweep: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'a comma-separated list of member counts')
+    .optional()
+    .describe('member counts to run one after another, arriving at the same rate (members/ramp), printing server CPU per arriving member at each'),
 });
 type BenchOptions = z.infer<typeof optionsSchema>;
 
@@ -63,7 +68,7 @@ function printTable(options: BenchOptions, ratePerS: number, loadAtStart: number
   console.log(lines.join('\n'));
 }
 
-async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; bare: TargetFigures; ratio: { p99: number | null; deliveredPerS: number | null } }> {
+async function runBench(options: BenchOptions & { quiet?: boolean }): Promise<{ ours: TargetFigures; bare: TargetFigures; ratio: { p99: number | null; deliveredPerS: number | null } }> {
   const dir = mkdtempSync(join(tmpdir(), 'fair-bench-'));
   // Other work on the machine shows up in every figure: say how busy it was.
   const loadAtStart = loadavg()[0]!;
@@ -79,12 +84,48 @@ async function runBench(options: BenchOptions): Promise<{ ours: TargetFigures; b
     const bare = await measure('bare', () => startProbedServer(BARE_ENTRY, {}, join(dir, 'bare-loop.json'), options['cpu-prof']), members, options, ratePerS);
 
     const result = { ours, bare, ratio: { p99: ratio(ours.p99Ms, bare.p99Ms), deliveredPerS: ratio(ours.deliveredPerS, bare.deliveredPerS) } };
+    if (options.quiet) return result;
     if (options.json) console.log(JSON.stringify(result));
     else printTable(options, ratePerS, loadAtStart, ours, bare);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * `--sweep 1000,2500,5000,10000`: one run per size, members arriving at the same rate (the
+ * --members/--ramp rate), a short chat, and the server CPU each arriving member cost. Flat
+ * figures mean arrival is linear; a cost that grows with the size is quadratic somewhere.
+ */
+async function runSweep(options: BenchOptions, sizes: number[]): Promise<void> {
+  const arrivalsPerS = options.ramp > 0 ? options.members / options.ramp : 500;
+  const rows: { size: number; ramp: number; ours: TargetFigures; bare: TargetFigures }[] = [];
+  for (const size of sizes) {
+    const ramp = Number((size / arrivalsPerS).toFixed(1));
+    progress(`sweep: ${size} members over ${ramp} s`);
+    // A short chat: the sweep is about arriving.
+    const { ours, bare } = await runBench({ ...options, members: size, ramp, duration: Math.min(options.duration, 5), json: true, quiet: true });
+    rows.push({ size, ramp, ours, bare });
+  }
+  const perMemberMs = (figures: TargetFigures, size: number) => (figures.setupCpuS === null ? null : Number(((figures.setupCpuS * 1000) / size).toFixed(3)));
+  const lines = [
+    `Digital Fair arrival sweep: ${arrivalsPerS.toFixed(0)} members arriving per second, ${options.workers} load workers`,
+    `machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`,
+    '',
+    `${'members'.padEnd(10)}${'ramp s'.padStart(8)}${'failed'.padStart(8)}${'ours ms CPU/member'.padStart(20)}${'bare ms CPU/member'.padStart(20)}${'ours/bare'.padStart(11)}${'loop max ms'.padStart(13)}`,
+    ...rows.map(({ size, ramp, ours, bare }) => {
+      const o = perMemberMs(ours, size);
+      const b = perMemberMs(bare, size);
+      return `${String(size).padEnd(10)}${String(ramp).padStart(8)}${String(ours.failed).padStart(8)}${String(o).padStart(20)}${String(b).padStart(20)}${String(ratio(o, b) ?? 'n/a').padStart(11)}${String(ours.setupLoopDelayMaxMs ?? 'n/a').padStart(13)}`;
+    }),
+  ];
+  const ours = rows.map((row) => perMemberMs(row.ours, row.size) ?? 0);
+  const smallest = ours[0]!;
+  const largest = ours.at(-1)!;
+  lines.push('', `ours, largest size against smallest: ${smallest > 0 ? (largest / smallest).toFixed(2) : 'n/a'}× CPU per arriving member (flat is linear)`);
+  if (options.json) console.log(JSON.stringify(rows));
+  else console.log(lines.join('\n'));
 }
 
 const { values } = parseArgs({
@@ -96,6 +137,7 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     json: { type: 'boolean' },
     'cpu-prof': { type: 'string' },
+    sweep: { type: 'string' },
   },
 });
 const parsed = optionsSchema.safeParse(values);
@@ -104,7 +146,8 @@ if (!parsed.success) {
   process.exit(2);
 }
 try {
-  await runBench(parsed.data);
+  if (parsed.data.sweep) await runSweep(parsed.data, parsed.data.sweep.split(',').map(Number));
+  else await runBench(parsed.data);
   process.exit(0);
 } catch (err) {
   console.error('bench failed:', err);
