@@ -265,6 +265,7 @@ export function createApplication(deps: AppDeps): Application {
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
     emit: (changes) => io.to(rooms.browsing).emit('lobby:occupancy', changes),
+    audienceSize: () => io.sockets.adapter.rooms.get(rooms.browsing)?.size ?? 0,
   });
   /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
   function occupancyChanged(boothId: number): void {

@@ -67,6 +67,13 @@ export const SOCKET_SEND_BUFFER_MAX_BYTES = 1024 * 1024;
 export const SOCKET_BUFFER_CHECK_MS = 250;
 /** Presence changes in a booth go out at most once per this interval, as one `presence:changed` frame. */
 export const PRESENCE_BATCH_MS = 500;
+/**
+ * ... and, in a big booth, at most once per this many milliseconds per person present (a booth
+ * of 2,000 hears every 2 s). Each frame goes to everyone there, so with a fixed interval a
+ * booth filling for twice as long with twice the people would cost four times the frames:
+ * scaling the interval with the room keeps arrival linear. The lobby's counts follow the same rule.
+ */
+export const PRESENCE_BATCH_MS_PER_PERSON = 1;
 /** The `booth:join` ack lists every staff member present and at most this many others. */
 export const PRESENCE_SNAPSHOT_OTHERS_MAX = 50;
 /**

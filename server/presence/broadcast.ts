@@ -1,4 +1,4 @@
-import { PRESENCE_BATCH_MS, PRESENCE_FRAME_JOINED_MAX } from '../../shared/limits.js';
+import { PRESENCE_BATCH_MS, PRESENCE_BATCH_MS_PER_PERSON, PRESENCE_FRAME_JOINED_MAX } from '../../shared/limits.js';
 import type { PresenceChanged, PresenceEntry } from '../../shared/protocol.js';
 import { createPerKeyThrottle } from '../realtime/per-key-throttle.js';
 import { rooms, type FairServer } from '../realtime/types.js';
@@ -31,7 +31,8 @@ export interface PresenceBroadcaster {
 }
 
 /**
- * Presence changes, coalesced per booth and per PRESENCE_BATCH_MS into one `presence:changed`
+ * Presence changes, coalesced per booth and per PRESENCE_BATCH_MS (longer in a big booth:
+ * PRESENCE_BATCH_MS_PER_PERSON) into one `presence:changed`
  * frame per audience: one for the booth's members (public entries only) and one for its staff
  * (everyone, private visitors marked). Each frame is encoded once for its whole room, so a
  * booth filling up costs one frame per member per interval, not one per arrival: arrival is
@@ -43,7 +44,7 @@ export interface PresenceBroadcaster {
  */
 export function createPresenceBroadcaster(io: FairServer, presence: Pick<PresenceStore, 'count' | 'publicCount'>, batchMs = PRESENCE_BATCH_MS): PresenceBroadcaster {
   const pending = new Map<number, Map<string, PendingChange>>();
-  const throttle = createPerKeyThrottle<number>(batchMs, flush);
+  const throttle = createPerKeyThrottle<number>((boothId) => Math.max(batchMs, presence.count(boothId) * PRESENCE_BATCH_MS_PER_PERSON), flush);
 
   function flush(boothId: number): void {
     const changes = pending.get(boothId);

@@ -1,3 +1,5 @@
+import { PRESENCE_BATCH_MS_PER_PERSON } from '../../shared/limits.js';
+
 /**
  * Coalesces occupancy changes into at most one `lobby:occupancy` per interval, carrying only
  * booths whose count differs from what was last sent. With hundreds of joins a second the
@@ -5,6 +7,8 @@
  */
 export function createOccupancyBroadcaster(options: {
   intervalMs: number;
+  /** How many connections each update goes to: a big audience hears less often (PRESENCE_BATCH_MS_PER_PERSON). */
+  audienceSize?: () => number;
   countOf: (boothId: number) => number;
   emit: (changes: Record<string, number>) => void;
 }) {
@@ -32,7 +36,7 @@ export function createOccupancyBroadcaster(options: {
     changed(boothId: number): void {
       dirty.add(boothId);
       if (!timer) {
-        timer = setTimeout(flush, options.intervalMs);
+        timer = setTimeout(flush, Math.max(options.intervalMs, (options.audienceSize?.() ?? 0) * PRESENCE_BATCH_MS_PER_PERSON));
         timer.unref();
       }
     },
