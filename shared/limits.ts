@@ -16,7 +16,7 @@ export const CHAT_HISTORY_PAGE = 50;
 export const CHAT_HISTORY_MAX_PAGE = 100;
 /** History page size in data saver mode. */
 export const CHAT_HISTORY_SAVER_PAGE = 20;
-/** How long a dropped connection stays present before presence:left. */
+/** How long a dropped connection stays present before it is announced as gone (`left` in presence:changed). */
 export const PRESENCE_GRACE_MS = 15_000;
 /** Lobby occupancy updates are coalesced to at most one per this interval. */
 export const LOBBY_OCCUPANCY_INTERVAL_MS = 1_000;
