@@ -65,6 +65,8 @@ export const SOCKETS_PER_ADDRESS_MAX = 50;
 export const SOCKET_SEND_BUFFER_MAX_BYTES = 1024 * 1024;
 /** How often the server looks at every socket's unsent output. */
 export const SOCKET_BUFFER_CHECK_MS = 250;
+/** The `booth:join` ack lists every staff member present and at most this many others. */
+export const PRESENCE_SNAPSHOT_OTHERS_MAX = 50;
 /** Presence changes in a booth go out at most once per this interval, as one `presence:changed` frame. */
 export const PRESENCE_BATCH_MS = 500;
 /**
@@ -74,8 +76,14 @@ export const PRESENCE_BATCH_MS = 500;
  * scaling the interval with the room keeps arrival linear. The lobby's counts follow the same rule.
  */
 export const PRESENCE_BATCH_MS_PER_PERSON = 1;
-/** The `booth:join` ack lists every staff member present and at most this many others. */
-export const PRESENCE_SNAPSHOT_OTHERS_MAX = 50;
+/**
+ * A booth with more people than this (that members may see) is crowded: members' lists are
+ * full by then (a snapshot of 50, or the arrivals named while it filled), so their frames
+ * carry departures and the count, not new names, and go out at most every
+ * PRESENCE_CROWD_BATCH_MS. Staff frames still name everyone.
+ */
+export const PRESENCE_CROWD_MIN = PRESENCE_SNAPSHOT_OTHERS_MAX + 10;
+export const PRESENCE_CROWD_BATCH_MS = 2_000;
 /**
  * A members' `presence:changed` frame names at most this many arrivals (its `total` counts them
  * all; `presence:list` pages through everyone). Clients list about 50 people, so more would be

@@ -1,4 +1,4 @@
-import { PRESENCE_BATCH_MS, PRESENCE_BATCH_MS_PER_PERSON, PRESENCE_FRAME_JOINED_MAX } from '../../shared/limits.js';
+import { PRESENCE_BATCH_MS, PRESENCE_BATCH_MS_PER_PERSON, PRESENCE_CROWD_BATCH_MS, PRESENCE_CROWD_MIN, PRESENCE_FRAME_JOINED_MAX } from '../../shared/limits.js';
 import type { PresenceChanged, PresenceEntry } from '../../shared/protocol.js';
 import { createPerKeyThrottle } from '../realtime/per-key-throttle.js';
 import { rooms, type FairServer } from '../realtime/types.js';
@@ -44,30 +44,41 @@ export interface PresenceBroadcaster {
  */
 export function createPresenceBroadcaster(io: FairServer, presence: Pick<PresenceStore, 'count' | 'publicCount'>, batchMs = PRESENCE_BATCH_MS): PresenceBroadcaster {
   const pending = new Map<number, Map<string, PendingChange>>();
-  const throttle = createPerKeyThrottle<number>((boothId) => Math.max(batchMs, presence.count(boothId) * PRESENCE_BATCH_MS_PER_PERSON), flush);
+  /** The count each booth's members were last told. */
+  const lastMembersTotal = new Map<number, number>();
+  const crowded = (boothId: number) => presence.publicCount(boothId) >= PRESENCE_CROWD_MIN;
+  const intervalOf = (boothId: number) => Math.max(batchMs, presence.count(boothId) * PRESENCE_BATCH_MS_PER_PERSON, crowded(boothId) ? PRESENCE_CROWD_BATCH_MS : 0);
+  const throttle = createPerKeyThrottle<number>(intervalOf, flush);
 
   function flush(boothId: number): void {
     const changes = pending.get(boothId);
     pending.delete(boothId);
     if (!changes) return;
     const members: PresenceChanged = { boothId, joined: [], left: [], total: presence.publicCount(boothId) };
+    // In a crowded booth members' lists are full: newcomers are counted, not named.
+    const nameArrivals = !crowded(boothId);
     const staff: PresenceChanged = { boothId, joined: [], left: [], total: presence.count(boothId) };
     for (const [userId, { before, seen, entry }] of changes) {
       const after = audienceOf(entry);
       if (seen.size === 1 && before === after) continue; // nothing happened that anyone saw
       // Members: whoever they may have seen and should not now is dropped; public entries come,
-      // up to the frame's cap (an arrival beyond it is counted in `total`, and listed on request).
+      // up to the frame's cap, and none in a crowded booth (an arrival not named is counted in
+      // `total`, and listed on request).
       if (after === 'booth') {
-        if (members.joined.length < PRESENCE_FRAME_JOINED_MAX || before !== 'none') members.joined.push(entry!);
-      }
-      else if (seen.has('booth')) members.left.push(userId);
+        if (before !== 'none' || (nameArrivals && members.joined.length < PRESENCE_FRAME_JOINED_MAX)) members.joined.push(entry!);
+      } else if (seen.has('booth')) members.left.push(userId);
       // Staff see everyone present, private visitors marked. A repeated entry is harmless:
       // clients replace it by userId.
       if (after !== 'none') staff.joined.push(entry!);
       else staff.left.push(userId);
     }
     // Staff are in the booth's room too: the members' frame goes to everyone else.
-    if (members.joined.length > 0 || members.left.length > 0) io.to(rooms.booth(boothId)).except(rooms.staff(boothId)).emit('presence:changed', members);
+    // A frame with only a new count still goes: it is how members see the booth fill.
+    if (members.joined.length > 0 || members.left.length > 0 || members.total !== lastMembersTotal.get(boothId)) {
+      io.to(rooms.booth(boothId)).except(rooms.staff(boothId)).emit('presence:changed', members);
+    }
+    if (members.total === 0) lastMembersTotal.delete(boothId);
+    else lastMembersTotal.set(boothId, members.total);
     if (staff.joined.length > 0 || staff.left.length > 0) io.to(rooms.staff(boothId)).emit('presence:changed', staff);
   }
 
@@ -101,6 +112,7 @@ export function createPresenceBroadcaster(io: FairServer, presence: Pick<Presenc
     close() {
       throttle.close();
       pending.clear();
+      lastMembersTotal.clear();
     },
   };
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { BOOTH_CAPACITY_MAX, PRESENCE_BATCH_MS, PRESENCE_FRAME_JOINED_MAX, PRESENCE_LIST_PAGE, PRESENCE_SNAPSHOT_OTHERS_MAX } from '../../shared/limits.js';
+import { BOOTH_CAPACITY_MAX, PRESENCE_BATCH_MS, PRESENCE_CROWD_BATCH_MS, PRESENCE_FRAME_JOINED_MAX, PRESENCE_LIST_PAGE, PRESENCE_SNAPSHOT_OTHERS_MAX } from '../../shared/limits.js';
 import type { PresenceEntry } from '../../shared/protocol.js';
 import { SESSION_COOKIE } from '../auth/cookies.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
@@ -104,6 +104,20 @@ describe('a booth filling up', () => {
     expect(staffView.find((entry) => entry.userId === hidden.userId)?.private).toBe(true);
     const staffSnapshot = await request(moderator.socket, 'booth:join', { boothId });
     expect(staffSnapshot.ok && staffSnapshot.data.presenceTotal).toBe(CROWD + 2);
+
+    // A crowded booth: members' lists are full, so newcomers are counted, not named, and the
+    // frames come at most every PRESENCE_CROWD_BATCH_MS; staff are still told who came.
+    const memberFrames = collect(last.socket, 'presence:changed');
+    const staffFrames = collect(moderator.socket, 'presence:changed');
+    const latecomers = crowd(5, 'late');
+    for (const { cookie } of latecomers) await enter(cookie);
+    await sleep(PRESENCE_CROWD_BATCH_MS + 500);
+    expect(memberFrames.length).toBeGreaterThan(0);
+    expect(memberFrames.length).toBeLessThanOrEqual(2);
+    expect(memberFrames.flatMap((frame) => frame.joined)).toEqual([]);
+    expect(memberFrames.at(-1)!.total).toBe(CROWD + 1 + latecomers.length);
+    const staffNamed = staffFrames.flatMap((frame) => frame.joined.map((entry) => entry.userId));
+    for (const { userId } of latecomers) expect(staffNamed).toContain(userId);
   });
 
   it('refuses presence:list to a socket that has not entered the booth', async () => {
@@ -119,7 +133,7 @@ describe('a booth filling up', () => {
     const watcher = await enter(crowdCookies(1, 'watcher')[0]!);
     const staff = await joinedSocket(server.baseUrl, 'moderator@fair.test', boothId);
     open.push(staff.socket);
-    await sleep(PRESENCE_BATCH_MS * 2);
+    await sleep(PRESENCE_CROWD_BATCH_MS + 500); // the crowd of the test before has been seen out
     const frames = collect(watcher.socket, 'presence:changed');
     const staffFrames = collect(staff.socket, 'presence:changed');
     const wave = crowd(40, 'wave');
