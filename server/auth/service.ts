@@ -66,9 +66,19 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
   // Prepared once: every socket handshake and every signed-in request runs these.
   const userById = db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare();
   const hostedBy = db.select({ boothId: boothHosts.boothId }).from(boothHosts).where(eq(boothHosts.userId, sql.placeholder('userId'))).prepare();
+  // Every handshake and request runs this: the session and its user in one read.
   const liveSession = db
-    .select({ userId: sessions.userId, expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt })
+    .select({
+      expiresAt: sessions.expiresAt,
+      lastSeenAt: sessions.lastSeenAt,
+      id: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      verifiedName: users.verifiedName,
+      role: users.role,
+    })
     .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
     .prepare();
   const sessionById = db
@@ -77,18 +87,21 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
     .prepare();
 
-  function loadUser(userId: string): AuthUser | null {
-    const row = userById.get({ userId });
-    if (!row) return null;
-    const hosted = hostedBy.all({ userId });
+  /** The user as authorisation sees them; only a host's booths are looked up (can() reads them for hosts only). */
+  function toAuthUser(row: Pick<typeof users.$inferSelect, 'id' | 'email' | 'displayName' | 'verifiedName' | 'role'>): AuthUser {
     return {
       id: row.id,
       email: row.email,
       displayName: row.displayName,
       verifiedName: row.verifiedName,
       role: row.role,
-      hostedBoothIds: hosted.map((h) => h.boothId),
+      hostedBoothIds: row.role === 'host' ? hostedBy.all({ userId: row.id }).map((h) => h.boothId) : [],
     };
+  }
+
+  function loadUser(userId: string): AuthUser | null {
+    const row = userById.get({ userId });
+    return row ? toAuthUser(row) : null;
   }
 
   function createSession(userId: string, details: SessionDetails = { method: 'password' }): string {
@@ -146,8 +159,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     // A placeholder in a where clause binds the raw value: expiresAt is stored as epoch ms.
     const row = liveSession.get({ tokenHash: id, now });
     if (row && (!row.lastSeenAt || now - row.lastSeenAt.getTime() >= SESSION_LAST_SEEN_RESOLUTION_MS)) noteLastSeen(id, now);
-    const user = row ? loadUser(row.userId) : null;
-    return row && user ? { id, user, expiresAt: row.expiresAt.getTime() } : null;
+    return row ? { id, user: toAuthUser(row), expiresAt: row.expiresAt.getTime() } : null;
   }
 
   function ended(what: EndedSessions): void {
