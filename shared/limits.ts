@@ -77,7 +77,7 @@ export const PRESENCE_BATCH_MS = 500;
  */
 export const PRESENCE_BATCH_MS_PER_PERSON = 1;
 /**
- * A booth with more people than this (that members may see) is crowded: members' lists are
+ * A booth with at least this many people (that members may see) is crowded: members' lists are
  * full by then (a snapshot of 50, or the arrivals named while it filled), so their frames
  * carry departures and the count, not new names, and go out at most every
  * PRESENCE_CROWD_BATCH_MS. Staff frames still name everyone.

@@ -49,6 +49,13 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
         const boothRooms = staff ? [rooms.booth(boothId), rooms.staff(boothId)] : [rooms.booth(boothId)];
         await socket.join(boothRooms);
         socket.data.booths.add(boothId);
+        /** A failed join leaves no trace: out of the booth's rooms again, and back to the lobby if in no booth. */
+        const undo = async () => {
+          if (wasIn) return;
+          socket.data.booths.delete(boothId);
+          for (const room of boothRooms) await socket.leave(room);
+          if (socket.data.booths.size === 0 && !socket.rooms.has(rooms.browsing)) backToLobby(socket, booths);
+        };
         let joined;
         try {
           // A client that holds messages up to sinceSeq gets only what is newer; nothing is read
@@ -61,13 +68,24 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           // stored pseudonym before the person is shown anywhere, so the ack can tell them.
           const alias = privately || presence.isPrivate(boothId, user.id) ? aliases.ensure(boothId, user.id) : null;
           // Last: it writes the visit before changing presence, and changes nothing if that throws.
-          const outcome = await presence.joinRecorded(boothId, user, socket.id, privately);
-          joined = { messages, lastSeq, removedSeqs, outcome, alias };
-        } catch (err) {
-          if (!wasIn) {
-            socket.data.booths.delete(boothId);
-            for (const room of boothRooms) await socket.leave(room);
+          // The write may wait a few milliseconds for its group commit: what was checked above is
+          // checked again before the person is added.
+          const recorded = await presence.joinRecorded(boothId, user, socket.id, privately, () => {
+            if (!socket.connected || !socket.data.booths.has(boothId)) return fail('NOT_IN_BOOTH', 'You left the booth before entering it.');
+            const barredNow = restrictions.barredFrom(user.id, boothId);
+            if (barredNow) return barredNow;
+            if (!staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity) {
+              return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
+            }
+            return null;
+          });
+          if (!recorded.ok) {
+            await undo();
+            return recorded;
           }
+          joined = { messages, lastSeq, removedSeqs, outcome: recorded.data, alias };
+        } catch (err) {
+          await undo();
           throw err;
         }
         const { messages, lastSeq, removedSeqs, outcome, alias } = joined;

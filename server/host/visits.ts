@@ -2,6 +2,7 @@ import { and, count, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
+import { ok, type Failure, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { boothVisits, messages } from '../db/schema.js';
 import type { JoinOutcome, PresenceStore } from '../presence/presence-store.js';
@@ -133,9 +134,11 @@ export interface RecordingPresence extends PresenceStore {
    * Adds a connection like `join`, after writing the arrival to the visit log. Arrivals that
    * come together share one transaction (a group commit): when the doors open, a thousand
    * joins a second must not each wait for a commit of their own. Rejects, with presence
-   * unchanged, when the write fails.
+   * unchanged, when the write fails. `stillWanted` is asked after the wait, before the person
+   * is added: the socket may have gone, left or been kicked, or the booth filled, meanwhile;
+   * then nothing is added, the visit just written is closed, and its failure is answered.
    */
-  joinRecorded(boothId: number, user: AuthUser, socketId: string, privately: boolean): Promise<JoinOutcome>;
+  joinRecorded(boothId: number, user: AuthUser, socketId: string, privately: boolean, stillWanted: () => Failure | null): Promise<Result<JoinOutcome>>;
 }
 
 /**
@@ -151,6 +154,7 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
   let queued = new Map<string, { boothId: number; userId: string; privately: boolean; done: Promise<void> }>();
   let settle: { resolve: () => void; reject: (err: unknown) => void } | null = null;
   let batch: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | undefined;
 
   function writeQueued(): void {
     const arrivals = [...queued.values()];
@@ -176,7 +180,7 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
     }
     batch ??= new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
-      setTimeout(writeQueued, VISIT_GROUP_COMMIT_MS);
+      timer = setTimeout(writeQueued, VISIT_GROUP_COMMIT_MS);
     });
     queued.set(key, { boothId, userId, privately, done: batch });
     return batch;
@@ -191,10 +195,27 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
   }
   return {
     ...presence,
-    async joinRecorded(boothId, user, socketId, privately) {
-      if (!presence.has(boothId, user.id)) await recordArrival(boothId, user.id, privately);
-      else if (privately && !presence.isPrivate(boothId, user.id)) visits.madePrivate(boothId, user.id);
-      return presence.join(boothId, user, socketId, privately);
+    async joinRecorded(boothId, user, socketId, privately, stillWanted) {
+      if (presence.has(boothId, user.id)) {
+        if (privately && !presence.isPrivate(boothId, user.id)) visits.madePrivate(boothId, user.id);
+        return ok(presence.join(boothId, user, socketId, privately));
+      }
+      await recordArrival(boothId, user.id, privately);
+      const refused = stillWanted();
+      if (refused) {
+        // Another of their sockets may have entered meanwhile: then the visit goes on.
+        if (!presence.has(boothId, user.id)) recordLeft(boothId, user.id);
+        return refused;
+      }
+      return ok(presence.join(boothId, user, socketId, privately));
+    },
+    close() {
+      clearTimeout(timer);
+      settle?.reject(new Error('the fair is closing'));
+      settle = null;
+      batch = null;
+      queued.clear();
+      presence.close();
     },
     join(boothId, user, socketId, privately) {
       // The same test presence.join uses for `arrived`: not present yet (a grace period counts as present).

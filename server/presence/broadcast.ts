@@ -65,7 +65,9 @@ export function createPresenceBroadcaster(io: FairServer, presence: Pick<Presenc
       // up to the frame's cap, and none in a crowded booth (an arrival not named is counted in
       // `total`, and listed on request).
       if (after === 'booth') {
-        if (before !== 'none' || (nameArrivals && members.joined.length < PRESENCE_FRAME_JOINED_MAX)) members.joined.push(entry!);
+        // Staff are always named: members' lists always hold the staff present.
+        const named = before !== 'none' || entry!.role !== 'member' || (nameArrivals && members.joined.length < PRESENCE_FRAME_JOINED_MAX);
+        if (named) members.joined.push(entry!);
       } else if (seen.has('booth')) members.left.push(userId);
       // Staff see everyone present, private visitors marked. A repeated entry is harmless:
       // clients replace it by userId.

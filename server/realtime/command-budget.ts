@@ -21,7 +21,7 @@ import type { FairSocket } from './types.js';
 export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'booth:join': 5,
   'booth:leave': 2,
-  'presence:list': 2,
+  'presence:list': 5,
   'chat:send': 1,
   'chat:history': 1,
   'hand:raise': 2,

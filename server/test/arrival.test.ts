@@ -157,6 +157,22 @@ describe('a booth filling up', () => {
   });
 });
 
+describe('an arrival being written', () => {
+  it('does not keep someone whose connection dropped while their arrival was being committed', async () => {
+    const watcher = await enter(crowdCookies(1, 'onlooker')[0]!);
+    const [ghost] = crowd(1, 'ghost');
+    const socket = openSocket(server.baseUrl, ghost!.cookie);
+    await connected(socket);
+    // The join and the drop arrive together: the drop lands while the visit's commit is pending.
+    (socket as unknown as { emit(event: string, payload: unknown): void }).emit('booth:join', { boothId });
+    socket.disconnect();
+    await sleep(800); // the group commit, then the grace period (200 ms here)
+    const page = await request(watcher.socket, 'presence:list', { boothId });
+    expect(page.ok && page.data.entries.map((entry) => entry.userId)).not.toContain(ghost!.userId);
+    expect(page.ok && page.data.total).toBe(1);
+  });
+});
+
 describe('booth:join sinceSeq', () => {
   it('sends a returning client only the messages it lacks, and which of those it holds were removed', async () => {
     const author = await joinedSocket(server.baseUrl, 'member@fair.test', boothId);
