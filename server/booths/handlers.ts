@@ -39,9 +39,13 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
         if (booth.locked && !staff && !present) {
           return fail('BOOTH_CLOSED', 'This booth is not taking new visitors at the moment.', { locked: true });
         }
-        if (!staff && !present && presence.count(boothId) >= booth.capacity) {
-          return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
-        }
+        // Staff and people already present are let in however full it is.
+        const full = () =>
+          !staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity
+            ? fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.')
+            : null;
+        const fullNow = full();
+        if (fullNow) return fullNow;
         // Rooms first, so no message sent from here on is missed between history and broadcasts.
         // Then the fallible work (reads, the visit record); on a storage failure the socket is
         // taken out again, so a failed join leaves no trace (no rooms, no presence).
@@ -73,11 +77,7 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           const recorded = await presence.joinRecorded(boothId, user, socket.id, privately, () => {
             if (!socket.connected || !socket.data.booths.has(boothId)) return fail('NOT_IN_BOOTH', 'You left the booth before entering it.');
             const barredNow = restrictions.barredFrom(user.id, boothId);
-            if (barredNow) return barredNow;
-            if (!staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity) {
-              return fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
-            }
-            return null;
+            return barredNow ?? full();
           });
           if (!recorded.ok) {
             await undo();

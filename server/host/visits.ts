@@ -48,23 +48,24 @@ export function createVisitLog(db: Db, clock: Clock) {
     .set({ leftAt: null, private: sql`(${boothVisits.private} OR ${sql.placeholder('private')})` })
     .where(eq(boothVisits.id, sql.placeholder('id')))
     .prepare();
+  /** Opens a visit, or goes on with one left within VISIT_REJOIN_WINDOW_MS (a reconnect, a join/leave loop). */
+  function openVisit(boothId: number, userId: string, privately: boolean): void {
+    const at = clock.now();
+    const recent = recentVisit.get({ boothId, userId, since: at - VISIT_REJOIN_WINDOW_MS });
+    // A visit that was private at any point stays marked private.
+    if (recent) reopenVisit.run({ private: privately ? 1 : 0, id: recent.id });
+    else insertVisit.run({ boothId, userId, at: new Date(at), private: privately });
+  }
   return {
+    // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
     /** Several arrivals in one transaction (a group commit): all are stored, or none. */
     arrivedAll(arrivals: { boothId: number; userId: string; privately: boolean }[]): void {
       writeDurably(db, () => {
-        for (const { boothId, userId, privately } of arrivals) this.arrived(boothId, userId, privately);
+        for (const { boothId, userId, privately } of arrivals) openVisit(boothId, userId, privately);
       });
     },
-    // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
     arrived(boothId: number, userId: string, privately = false): void {
-      const at = clock.now();
-      writeDurably(db, () => {
-        // Back within a short while (a reconnect, a join/leave loop): the same visit goes on.
-        const recent = recentVisit.get({ boothId, userId, since: at - VISIT_REJOIN_WINDOW_MS });
-        // A visit that was private at any point stays marked private.
-        if (recent) reopenVisit.run({ private: privately ? 1 : 0, id: recent.id });
-        else insertVisit.run({ boothId, userId, at: new Date(at), private: privately });
-      });
+      writeDurably(db, () => openVisit(boothId, userId, privately));
     },
     /** A public visit became private (another device joined privately): the record says so too. */
     madePrivate(boothId: number, userId: string): void {
