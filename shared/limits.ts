@@ -85,6 +85,13 @@ export const PRESENCE_BATCH_MS_PER_PERSON = 1;
 export const PRESENCE_CROWD_MIN = PRESENCE_SNAPSHOT_OTHERS_MAX + 10;
 export const PRESENCE_CROWD_BATCH_MS = 2_000;
 /**
+ * ... or this many milliseconds per person present, if longer (up to PRESENCE_CROWD_BATCH_MAX_MS):
+ * a crowded booth then costs about 100 frames a second however big it is (450 people hear the
+ * count every 4.5 s). A number that big changes every frame anyway.
+ */
+export const PRESENCE_CROWD_MS_PER_PERSON = 10;
+export const PRESENCE_CROWD_BATCH_MAX_MS = 10_000;
+/**
  * A members' `presence:changed` frame names at most this many arrivals (its `total` counts them
  * all; `presence:list` pages through everyone). Clients list about 50 people, so more would be
  * bytes nobody shows, sent to everyone in the booth: the cap keeps a filling booth O(n) in bytes.

@@ -162,7 +162,10 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     return row ? { id, user: toAuthUser(row), expiresAt: row.expiresAt.getTime() } : null;
   }
 
+  /** How many times sessions were ended by this process: see sessionsEndedCount. */
+  let endings = 0;
   function ended(what: EndedSessions): void {
+    endings += 1;
     if ('sessionIds' in what && what.sessionIds.length === 0) return;
     onSessionsEnded?.(what);
   }
@@ -251,6 +254,14 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     /** Records a fresh proof of identity (password or passkey) for this session. */
     markAuthenticated(token: string): void {
       db.update(sessions).set({ authenticatedAt: new Date(clock.now()) }).where(eq(sessions.tokenHash, hashSecret(token))).run();
+    },
+
+    /**
+     * Counts the times this process ended sessions. A socket's handshake notes it; the connection
+     * reads its session again only if it moved in between (cheaper than a read per arrival).
+     */
+    sessionsEndedCount(): number {
+      return endings;
     },
 
     /** Whether a session (by id) is still live: a socket checks this once it is connected. */

@@ -29,8 +29,9 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
       capability: 'booth:visit',
       scope: 'booth',
       async handle({ socket, user }, { boothId, private: privately = false, historyLimit, sinceSeq }) {
-        const booth = booths.byId(boothId);
+        const booth = booths.recentById(boothId);
         if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
+        const restrictionsBefore = restrictions.addedCount();
         const barred = restrictions.barredFrom(user.id, boothId);
         if (barred) return barred;
         const staff = can(user, 'booth:staff', { boothId });
@@ -76,7 +77,7 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           // checked again before the person is added.
           const recorded = await presence.joinRecorded(boothId, user, socket.id, privately, () => {
             if (!socket.connected || !socket.data.booths.has(boothId)) return fail('NOT_IN_BOOTH', 'You left the booth before entering it.');
-            const barredNow = restrictions.barredFrom(user.id, boothId);
+            const barredNow = restrictions.addedCount() === restrictionsBefore ? null : restrictions.barredFrom(user.id, boothId);
             return barredNow ?? full();
           });
           if (!recorded.ok) {

@@ -21,6 +21,13 @@ const NO_VIDEO: VideoOf = () => ({ video: false, videoParticipants: 0 });
 
 export type BoothService = ReturnType<typeof createBoothService>;
 
+/**
+ * How old a booth may be on the join path and in the lobby snapshot. A doors-open rush reads the
+ * same eleven booths thousands of times a second; this node's own changes are seen at once (they
+ * clear the cache), another node's within this time, like a session that just ended.
+ */
+export const BOOTH_CACHE_MS = 1_000;
+
 export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: VideoOf = NO_VIDEO, clock: Clock = { now: Date.now }) {
   /** Sessions not yet over, per booth, earliest first. */
   // Every join reads one booth: its sessions query is prepared once (building a query costs more than running it).
@@ -115,8 +122,19 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     return row && toBooths([row])[0];
   }
 
+  // Booths as read at most BOOTH_CACHE_MS ago (live figures always fresh), and the list of ids.
+  const recent = new Map<number, { booth: Booth; at: number }>();
+  let recentIds: { ids: number[]; at: number } | null = null;
+  const fresh = (at: number) => clock.now() - at < BOOTH_CACHE_MS;
+  function forget(boothId?: number): void {
+    if (boothId === undefined) recent.clear();
+    else recent.delete(boothId);
+    recentIds = null;
+  }
+
   /** Applies a change to one booth and answers the booth as it now is. */
   function change(boothId: number, values: Partial<typeof booths.$inferInsert>): Result<Booth> {
+    forget(boothId);
     const updated = writeDurably(db, () => db.update(booths).set(values).where(eq(booths.id, boothId)).returning({ id: booths.id }).get());
     const booth = updated && byId(boothId);
     return booth ? ok(booth) : fail('NOT_FOUND', 'There is no such booth.');
@@ -125,7 +143,8 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   return {
     /** boothId → people present, for every booth: the lobby snapshot a new connection gets. */
     occupancy(): Record<string, number> {
-      return Object.fromEntries(allIds.all().map(({ id }) => [id, occupancyOf(id)]));
+      if (!recentIds || !fresh(recentIds.at)) recentIds = { ids: allIds.all().map(({ id }) => id), at: clock.now() };
+      return Object.fromEntries(recentIds.ids.map((id) => [id, occupancyOf(id)]));
     },
     list(): Booth[] {
       return toBooths(db.select().from(booths).orderBy(asc(booths.name)).all());
@@ -135,6 +154,23 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       return row && toBooths([row])[0];
     },
     byId,
+
+    /**
+     * The booth as read at most BOOTH_CACHE_MS ago, with live occupancy and video: for the join
+     * path, where a rush asks for the same booth thousands of times. Changes made through this
+     * service are seen at once.
+     */
+    recentById(id: number): Booth | undefined {
+      const cached = recent.get(id);
+      if (cached && fresh(cached.at)) return { ...cached.booth, occupancy: occupancyOf(id), ...videoOf(id) };
+      const booth = byId(id);
+      if (booth) recent.set(id, { booth, at: clock.now() });
+      else recent.delete(id);
+      return booth;
+    },
+
+    /** Drops cached booths (one, or all) after a change made outside this service. */
+    forget,
 
     /** Just the slow-mode setting: asked on every message, so no joins. */
     slowModeSeconds(boothId: number): number {
@@ -162,12 +198,14 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
 
     /** Clears the pin wherever this message is pinned; answers that booth's id, or null. */
     unpinMessage(messageId: number): number | null {
+      forget();
       const row = writeDurably(db, () => db.update(booths).set({ pinnedMessageId: null }).where(eq(booths.pinnedMessageId, messageId)).returning({ id: booths.id }).get());
       return row?.id ?? null;
     },
 
     addSession(boothId: number, createdBy: string, session: { title: string; startsAt: string; endsAt: string; language: BoothSession['language'] }): Result<Booth> {
       if (!byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+      forget(boothId);
       const upcoming = sessionsOf([boothId]).get(boothId)?.length ?? 0;
       if (upcoming >= SCHEDULE_MAX_SESSIONS) return fail('CONFLICT', `A booth can have at most ${SCHEDULE_MAX_SESSIONS} upcoming sessions.`);
       writeDurably(db, () =>
@@ -180,6 +218,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     },
 
     removeSession(boothId: number, sessionId: number): Result<Booth> {
+      forget(boothId);
       const removed = writeDurably(db, () =>
         db.delete(boothSessions).where(and(eq(boothSessions.id, sessionId), eq(boothSessions.boothId, boothId))).returning({ id: boothSessions.id }).get(),
       );

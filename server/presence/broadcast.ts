@@ -1,4 +1,12 @@
-import { PRESENCE_BATCH_MS, PRESENCE_BATCH_MS_PER_PERSON, PRESENCE_CROWD_BATCH_MS, PRESENCE_CROWD_MIN, PRESENCE_FRAME_JOINED_MAX } from '../../shared/limits.js';
+import {
+  PRESENCE_BATCH_MS,
+  PRESENCE_BATCH_MS_PER_PERSON,
+  PRESENCE_CROWD_BATCH_MAX_MS,
+  PRESENCE_CROWD_BATCH_MS,
+  PRESENCE_CROWD_MIN,
+  PRESENCE_CROWD_MS_PER_PERSON,
+  PRESENCE_FRAME_JOINED_MAX,
+} from '../../shared/limits.js';
 import type { PresenceChanged, PresenceEntry } from '../../shared/protocol.js';
 import { createPerKeyThrottle } from '../realtime/per-key-throttle.js';
 import { rooms, type FairServer } from '../realtime/types.js';
@@ -33,7 +41,7 @@ export interface PresenceBroadcaster {
 /**
  * Presence changes, coalesced per booth and per PRESENCE_BATCH_MS (longer in a big booth:
  * PRESENCE_BATCH_MS_PER_PERSON) into one `presence:changed`
- * frame per audience: one for the booth's members (public entries only) and one for its staff
+ * frame per audience (a crowded booth: PRESENCE_CROWD_MS_PER_PERSON): one for the booth's members (public entries only) and one for its staff
  * (everyone, private visitors marked). Each frame is encoded once for its whole room, so a
  * booth filling up costs one frame per member per interval, not one per arrival: arrival is
  * O(n), not O(n²). A person's net change since the last flush is what goes out, so someone
@@ -47,7 +55,11 @@ export function createPresenceBroadcaster(io: FairServer, presence: Pick<Presenc
   /** The count each booth's members were last told. */
   const lastMembersTotal = new Map<number, number>();
   const crowded = (boothId: number) => presence.publicCount(boothId) >= PRESENCE_CROWD_MIN;
-  const intervalOf = (boothId: number) => Math.max(batchMs, presence.count(boothId) * PRESENCE_BATCH_MS_PER_PERSON, crowded(boothId) ? PRESENCE_CROWD_BATCH_MS : 0);
+  const intervalOf = (boothId: number) => {
+    const count = presence.count(boothId);
+    const crowdMs = crowded(boothId) ? Math.max(PRESENCE_CROWD_BATCH_MS, Math.min(count * PRESENCE_CROWD_MS_PER_PERSON, PRESENCE_CROWD_BATCH_MAX_MS)) : 0;
+    return Math.max(batchMs, count * PRESENCE_BATCH_MS_PER_PERSON, crowdMs);
+  };
   const throttle = createPerKeyThrottle<number>(intervalOf, flush);
 
   function flush(boothId: number): void {

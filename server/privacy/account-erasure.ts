@@ -45,7 +45,7 @@ export function createAccountEraser(deps: {
   audit: AuditLog;
   io: FairServer;
   enforcer: Enforcer;
-  booths: Pick<BoothService, 'byId'>;
+  booths: Pick<BoothService, 'byId' | 'forget'>;
   logger: Logger;
 }) {
   const { db, clock, audit, io, enforcer } = deps;
@@ -129,6 +129,7 @@ export function createAccountEraser(deps: {
       enforcer.removeFromFair(userId).catch((err: unknown) => logger.warn({ err }, 'could not remove an erased account from every video room'));
       for (const message of outcome.shown) io.to(rooms.booth(message.boothId)).emit('chat:deleted', { boothId: message.boothId, messageId: message.id, seq: message.seq });
       for (const { id } of outcome.unpinned) {
+        deps.booths.forget(id);
         const booth = deps.booths.byId(id);
         if (booth) io.to(rooms.lobby).emit('booth:updated', booth);
       }

@@ -152,6 +152,7 @@ export function createSocketServer(
     });
     socket.data.user = user;
     socket.data.sessionId = session.id;
+    socket.data.sessionsEndedAt = auth.sessionsEndedCount();
     socket.data.booths = new Set();
     // Ending the session (logout, expiry, password change, ban) closes this room. Joined here,
     // in the same tick as the check, so no sign-out can fall between the two.
@@ -168,9 +169,10 @@ export function createSocketServer(
     // 3.5 KB each). Only a second namespace's handshake would read it, and we have one.
     (socket.conn as { request: unknown }).request = null;
     try {
-      // Middleware that runs after ours may wait; a session that ended meanwhile was not yet in
-      // the namespace when its room was closed. One primary-key read catches it.
-      if (!auth.sessionIsLive(socket.data.sessionId)) {
+      // Socket.IO connects a tick after the handshake: a session that ended meanwhile was not yet
+      // in the namespace when its room was closed. If any session ended since the handshake
+      // checked this one, one primary-key read says whether it was this one.
+      if (auth.sessionsEndedCount() !== socket.data.sessionsEndedAt && !auth.sessionIsLive(socket.data.sessionId)) {
         socket.disconnect(true);
         return;
       }

@@ -7,6 +7,8 @@ export interface SocketData {
   user: AuthUser;
   /** The session this connection signed in with (the stored hash, never the cookie). */
   sessionId: string;
+  /** auth.sessionsEndedCount() when the handshake checked the session. */
+  sessionsEndedAt: number;
   /** Booths this connection has joined. */
   booths: Set<number>;
   /** The command budget's current window for this connection, from its first command. */
