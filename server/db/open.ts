@@ -28,3 +28,13 @@ export function openDatabase(path: string): Db {
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db;
 }
+
+/**
+ * A point in time as a bound parameter of a prepared statement (`sql.placeholder`): drizzle binds
+ * placeholders raw, without the column's mapping. SQLite stores these columns as epoch
+ * milliseconds; the PostgreSQL mode binds a Date here. Every placeholder that stands for a
+ * timestamp column goes through this.
+ */
+export function timeParam(ms: number): number {
+  return ms;
+}

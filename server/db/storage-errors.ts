@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
 import type { Db } from './open.js';
 
@@ -99,21 +100,48 @@ function transactionStatements(client: Database.Database) {
   return prepared;
 }
 
+/** The connection whose write transaction the current async flow is inside, if any. */
+const insideWrite = new AsyncLocalStorage<Database.Database>();
+/** Per connection: the last write queued, so write transactions run one at a time. */
+const lastWrite = new WeakMap<Database.Database, Promise<unknown>>();
+
 /**
- * Runs `write` in an explicit IMMEDIATE transaction and returns its result only once COMMIT
- * has succeeded. better-sqlite3's `.get()` on `INSERT … RETURNING` in autocommit mode hands
- * back the row even when the implicit commit fails (disk full, deferred foreign key); an
+ * Runs `write` in an explicit IMMEDIATE transaction and resolves with its result only once
+ * COMMIT has succeeded. better-sqlite3's `.get()` on `INSERT … RETURNING` in autocommit mode
+ * hands back the row even when the implicit commit fails (disk full, deferred foreign key); an
  * explicit COMMIT reports the failure. IMMEDIATE takes the write lock up front, so a lock held
  * elsewhere fails fast (SQLITE_BUSY after the busy timeout) before any work is done.
  *
- * A failed COMMIT throws UnconfirmedWriteError; any other error is rethrown as it is. Either
- * way the transaction is rolled back. Called inside a transaction that is already open (an
- * audit line written as part of a larger change), it simply runs `write`: the outer
- * transaction's commit is the one that counts, and its owner checks it.
+ * The data layer is asynchronous (the same services run on PostgreSQL), so `write` may await
+ * its queries. One connection serves the whole process: write transactions on it queue one
+ * behind the other, and every write goes through here, so no other flow's write can land
+ * inside an open transaction. (A read from another flow may run meanwhile and see the
+ * transaction's rows before COMMIT: the window is a few microtasks, and only a failing disk
+ * rolls a commit back.)
+ *
+ * A failed COMMIT rejects with UnconfirmedWriteError; any other error is passed on as it is.
+ * Either way the transaction is rolled back. Called from inside a write (an audit line written
+ * as part of a larger change), it simply runs `write`: the outer transaction's commit is the
+ * one that counts, and its owner checks it.
  */
-export function writeDurably<T>(db: Db, write: () => T): T {
+export async function writeDurably<T>(db: Db, write: () => T | Promise<T>): Promise<T> {
   const client = db.$client;
-  if (client.inTransaction) return write();
+  if (insideWrite.getStore() === client) return write();
+  const before = lastWrite.get(client);
+  let done!: () => void;
+  const mine = new Promise<void>((resolve) => (done = resolve));
+  lastWrite.set(client, mine);
+  try {
+    if (before) await before;
+    return await insideWrite.run(client, () => transact(db, write));
+  } finally {
+    done();
+    if (lastWrite.get(client) === mine) lastWrite.delete(client);
+  }
+}
+
+async function transact<T>(db: Db, write: () => T | Promise<T>): Promise<T> {
+  const client = db.$client;
   if (writesPaused(db)) throw new StorageUnavailableError('the database was locked a moment ago; not waiting on it again yet');
   const { begin, commit, rollback } = transactionStatements(client);
   try {
@@ -124,7 +152,7 @@ export function writeDurably<T>(db: Db, write: () => T): T {
   }
   let result: T;
   try {
-    result = write();
+    result = await write();
   } catch (err) {
     if (client.inTransaction) rollback.run();
     noteLockFailure(db, err);
