@@ -13,18 +13,22 @@ export type NameClaims = ReturnType<typeof createNameClaims>;
  */
 export function createNameClaims(db: Db) {
   /** The skeletons of every staff member's name, for the look-alike rule. */
-  function staffSkeletons(): Set<string> {
+  async function staffSkeletons(): Promise<Set<string>> {
     const staffRoles = ROLES.filter(isStaffRole);
-    return staffSkeletonsOf(db.select({ name: users.displayName }).from(users).where(inArray(users.role, staffRoles)).all().map((row) => row.name));
+    const staff = await db.select({ name: users.displayName }).from(users).where(inArray(users.role, staffRoles));
+    return staffSkeletonsOf(staff.map((row) => row.name));
   }
 
   return {
     staffSkeletons,
 
-    /** Role words and look-alikes of staff names are kept from non-staff; null lets the name through. */
-    refused(displayName: string | undefined, role: Role, skeletons: ReadonlySet<string> = staffSkeletons()): Failure | null {
+    /**
+     * Role words and look-alikes of staff names are kept from non-staff; null lets the name
+     * through. Staff names are read unless `skeletons` is given (a roster checks many names).
+     */
+    async refused(displayName: string | undefined, role: Role, skeletons?: ReadonlySet<string>): Promise<Failure | null> {
       if (displayName === undefined) return null;
-      const verdict = checkNameClaim(displayName, role, skeletons);
+      const verdict = checkNameClaim(displayName, role, skeletons ?? (await staffSkeletons()));
       return verdict.ok ? null : fail('INVALID_PAYLOAD', `displayName: ${verdict.message}`, { field: 'displayName', reason: verdict.reason });
     },
   };

@@ -17,9 +17,14 @@ export const REAUTH_WINDOW_MS = 10 * 60_000;
  */
 export function requireRecentAuth(auth: Pick<AuthService, 'recentlyAuthenticated'>): RequestHandler {
   return (req, res, next) => {
-    if (!auth.recentlyAuthenticated(sessionToken(req), REAUTH_WINDOW_MS)) {
-      return sendError(res, { code: 'REAUTH_REQUIRED', message: 'Please confirm it is you: enter your password or use your passkey.' });
-    }
-    next();
+    auth
+      .recentlyAuthenticated(sessionToken(req), REAUTH_WINDOW_MS)
+      .then((recent) => {
+        if (!recent) {
+          return sendError(res, { code: 'REAUTH_REQUIRED', message: 'Please confirm it is you: enter your password or use your passkey.' });
+        }
+        next();
+      })
+      .catch(next);
   };
 }

@@ -23,12 +23,15 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
     }),
   );
 
-  router.post('/api/auth/logout', (req, res) => {
-    const token = sessionToken(req);
-    if (token) auth.logout(token);
-    clearSessionCookie(req, res);
-    res.status(204).end();
-  });
+  router.post(
+    '/api/auth/logout',
+    asyncHandler(async (req, res) => {
+      const token = sessionToken(req);
+      if (token) await auth.logout(token);
+      clearSessionCookie(req, res);
+      res.status(204).end();
+    }),
+  );
 
   router.get('/api/me', requireUser(auth), (_req, res) => {
     res.json({ user: currentUser(res) });
@@ -36,16 +39,20 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
 
   // A member's name at the fair may differ from the verified one; the same rule as at sign-up
   // keeps it from passing for staff.
-  router.patch('/api/me', requireUser(auth), (req, res) => {
-    const body = parseBody(updateMeBodySchema, req, res);
-    if (!body) return;
-    const me = currentUser(res);
-    const refused = names.refused(body.displayName, me.role);
-    if (refused) return sendError(res, refused.error);
-    const user = auth.setDisplayName(me.id, body.displayName);
-    if (!user) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
-    res.json({ user });
-  });
+  router.patch(
+    '/api/me',
+    requireUser(auth),
+    asyncHandler(async (req, res) => {
+      const body = parseBody(updateMeBodySchema, req, res);
+      if (!body) return;
+      const me = currentUser(res);
+      const refused = await names.refused(body.displayName, me.role);
+      if (refused) return sendError(res, refused.error);
+      const user = await auth.setDisplayName(me.id, body.displayName);
+      if (!user) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
+      res.json({ user });
+    }),
+  );
 
   router.post(
     '/api/auth/accept-invite',
@@ -54,14 +61,18 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
       if (!body) return;
       const result = await invites.accept(body);
       if (!result.ok) return sendError(res, result.error);
-      setSessionCookie(req, res, auth.createSession(result.data.id, { userAgent: req.get('user-agent'), method: 'password' }), sessionTtlMs);
+      const token = await auth.createSession(result.data.id, { userAgent: req.get('user-agent'), method: 'password' });
+      setSessionCookie(req, res, token, sessionTtlMs);
       sendResult(res, { ok: true, data: { user: result.data } }, 201);
     }),
   );
 
-  router.get('/api/invites/:code', (req, res) => {
-    sendResult(res, invites.preview(req.params.code));
-  });
+  router.get(
+    '/api/invites/:code',
+    asyncHandler(async (req, res) => {
+      sendResult(res, await invites.preview(String(req.params.code)));
+    }),
+  );
 
   return router;
 }

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lte, min, ne, sql } from 'drizzle-orm';
 import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
-import type { Db } from '../db/open.js';
+import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { boothHosts, sessions, users } from '../db/schema.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
@@ -48,15 +48,20 @@ export interface AuthServiceDeps {
   /** Where the throttle keeps its counters; in memory unless a shared store is given. */
   loginLimiters?: LimiterFactory;
   /** A ban in force for this user, if any (moderation owns bans; auth only asks). */
-  banOf?: (userId: string) => { until: string | null } | null;
+  banOf?: (userId: string) => Ban | null | Promise<Ban | null>;
   /** Told whenever sessions end, so their live sockets can be closed. */
   onSessionsEnded?: (ended: EndedSessions) => void;
   /**
    * Asked after a correct password: a failure refuses the password sign-in (staff who must use
    * their passkey); `addPasskey` asks the client to urge the person to add one.
    */
-  passwordSignIn?: (user: AuthUser) => Failure | { addPasskey: boolean };
+  passwordSignIn?: (user: AuthUser) => PasswordSignInPolicy | Promise<PasswordSignInPolicy>;
 }
+
+/** A ban in force, as moderation reports it. */
+type Ban = { until: string | null };
+/** A refusal, or whether to urge the person to add a passkey. */
+type PasswordSignInPolicy = Failure | { addPasskey: boolean };
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
@@ -88,27 +93,27 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     .prepare();
 
   /** The user as authorisation sees them; only a host's booths are looked up (can() reads them for hosts only). */
-  function toAuthUser(row: Pick<typeof users.$inferSelect, 'id' | 'email' | 'displayName' | 'verifiedName' | 'role'>): AuthUser {
+  async function toAuthUser(row: Pick<typeof users.$inferSelect, 'id' | 'email' | 'displayName' | 'verifiedName' | 'role'>): Promise<AuthUser> {
     return {
       id: row.id,
       email: row.email,
       displayName: row.displayName,
       verifiedName: row.verifiedName,
       role: row.role,
-      hostedBoothIds: row.role === 'host' ? hostedBy.all({ userId: row.id }).map((h) => h.boothId) : [],
+      hostedBoothIds: row.role === 'host' ? (await hostedBy.execute({ userId: row.id })).map((h) => h.boothId) : [],
     };
   }
 
-  function loadUser(userId: string): AuthUser | null {
-    const row = userById.get({ userId });
+  async function loadUser(userId: string): Promise<AuthUser | null> {
+    const [row] = await userById.execute({ userId });
     return row ? toAuthUser(row) : null;
   }
 
-  function createSession(userId: string, details: SessionDetails = { method: 'password' }): string {
+  async function createSession(userId: string, details: SessionDetails = { method: 'password' }): Promise<string> {
     const token = newSecret();
     const now = new Date(clock.now());
-    db.insert(sessions)
-      .values({
+    await writeDurably(db, async () => {
+      await db.insert(sessions).values({
         tokenHash: hashSecret(token),
         userId,
         expiresAt: new Date(now.getTime() + sessionTtlMs),
@@ -117,8 +122,8 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
         lastSeenAt: now,
         authenticatedAt: now,
         method: details.method,
-      })
-      .run();
+      });
+    });
     return token;
   }
 
@@ -143,23 +148,21 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     lastSeenTimer = undefined;
     const batch = [...lastSeen];
     lastSeen.clear();
-    try {
-      db.transaction(() => {
-        for (const [tokenHash, at] of batch) touchSession.run({ tokenHash, at });
-      });
-    } catch {
+    void writeDurably(db, async () => {
+      for (const [tokenHash, at] of batch) await touchSession.execute({ tokenHash, at: timeParam(at) });
+    }).catch(() => {
       // A busy or closed database must not refuse anyone: only "last seen" is late.
-    }
+    });
   }
 
-  function sessionFor(token: string | undefined): Session | null {
+  async function sessionFor(token: string | undefined): Promise<Session | null> {
     if (!token) return null;
     const id = hashSecret(token);
     const now = clock.now();
-    // A placeholder in a where clause binds the raw value: expiresAt is stored as epoch ms.
-    const row = liveSession.get({ tokenHash: id, now });
+    // A placeholder in a where clause binds the raw value, without the column's mapping.
+    const [row] = await liveSession.execute({ tokenHash: id, now: timeParam(now) });
     if (row && (!row.lastSeenAt || now - row.lastSeenAt.getTime() >= SESSION_LAST_SEEN_RESOLUTION_MS)) noteLastSeen(id, now);
-    return row ? { id, user: toAuthUser(row), expiresAt: row.expiresAt.getTime() } : null;
+    return row ? { id, user: await toAuthUser(row), expiresAt: row.expiresAt.getTime() } : null;
   }
 
   /** How many times sessions were ended by this process: see sessionsEndedCount. */
@@ -174,25 +177,28 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
    * Ends a user's sessions (all, or all but the one they are using) and closes their sockets.
    * Answers how many ended. The one place sessions of a user end, whoever asks.
    */
-  function endSessionsOf(userId: string, exceptSessionId?: string): number {
+  async function endSessionsOf(userId: string, exceptSessionId?: string): Promise<number> {
     if (exceptSessionId === undefined) {
-      const changes = db.delete(sessions).where(eq(sessions.userId, userId)).run().changes;
+      const gone = await writeDurably(db, async () => db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.tokenHash }));
       ended({ userId });
-      return changes;
+      return gone.length;
     }
-    const gone = db
-      .delete(sessions)
-      .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, exceptSessionId)))
-      .returning({ id: sessions.tokenHash })
-      .all();
+    const gone = await writeDurably(db, async () =>
+      db
+        .delete(sessions)
+        .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, exceptSessionId)))
+        .returning({ id: sessions.tokenHash }),
+    );
     ended({ sessionIds: gone.map((row) => row.id) });
     return gone.length;
   }
 
   /** Ends these sessions (by id, the stored hash) and closes their sockets. */
-  function endSessions(sessionIds: string[]): void {
+  async function endSessions(sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    db.delete(sessions).where(inArray(sessions.tokenHash, sessionIds)).run();
+    await writeDurably(db, async () => {
+      await db.delete(sessions).where(inArray(sessions.tokenHash, sessionIds));
+    });
     ended({ sessionIds });
   }
 
@@ -217,43 +223,58 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
           retryAfterSeconds,
         });
       }
-      const row = db.select({ id: users.id, passwordHash: users.passwordHash }).from(users).where(eq(users.email, email)).get();
+      const [row] = await db
+        .select({ id: users.id, passwordHash: users.passwordHash })
+        .from(users)
+        .where(eq(users.email, email))
+        .limit(1);
       const valid = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
       if (!row || !valid) return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
       await gate.succeeded();
       // Only someone who knows the password learns about the ban, so it reveals no account.
-      const ban = banOf?.(row.id);
+      const ban = await banOf?.(row.id);
       if (ban) return fail('BANNED', 'Your access to the fair is suspended.', ban);
-      const user = loadUser(row.id);
+      const user = await loadUser(row.id);
       if (!user) return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
-      const policy = passwordSignIn?.(user) ?? { addPasskey: false };
+      const policy = (await passwordSignIn?.(user)) ?? { addPasskey: false };
       if ('ok' in policy) return policy;
-      return ok({ user, token: createSession(user.id, { userAgent, method: 'password' }), addPasskey: policy.addPasskey });
+      return ok({ user, token: await createSession(user.id, { userAgent, method: 'password' }), addPasskey: policy.addPasskey });
     },
 
     sessionFor,
 
     /** The user behind a session cookie value, or null when it is unknown or expired. */
-    userForSession(token: string | undefined): AuthUser | null {
-      return sessionFor(token)?.user ?? null;
+    async userForSession(token: string | undefined): Promise<AuthUser | null> {
+      return (await sessionFor(token))?.user ?? null;
     },
 
     /** Sets the name this person uses at the fair (the caller has checked it). */
-    setDisplayName(userId: string, displayName: string): AuthUser | null {
-      writeDurably(db, () => db.update(users).set({ displayName }).where(eq(users.id, userId)).run());
+    async setDisplayName(userId: string, displayName: string): Promise<AuthUser | null> {
+      await writeDurably(db, async () => {
+        await db.update(users).set({ displayName }).where(eq(users.id, userId));
+      });
       return loadUser(userId);
     },
 
     /** Whether this session's holder proved who they are within the last `windowMs`. */
-    recentlyAuthenticated(token: string | undefined, windowMs: number): boolean {
+    async recentlyAuthenticated(token: string | undefined, windowMs: number): Promise<boolean> {
       if (!token) return false;
-      const row = db.select({ at: sessions.authenticatedAt }).from(sessions).where(eq(sessions.tokenHash, hashSecret(token))).get();
+      const [row] = await db
+        .select({ at: sessions.authenticatedAt })
+        .from(sessions)
+        .where(eq(sessions.tokenHash, hashSecret(token)))
+        .limit(1);
       return row?.at != null && clock.now() - row.at.getTime() < windowMs;
     },
 
     /** Records a fresh proof of identity (password or passkey) for this session. */
-    markAuthenticated(token: string): void {
-      db.update(sessions).set({ authenticatedAt: new Date(clock.now()) }).where(eq(sessions.tokenHash, hashSecret(token))).run();
+    async markAuthenticated(token: string): Promise<void> {
+      await writeDurably(db, async () => {
+        await db
+          .update(sessions)
+          .set({ authenticatedAt: new Date(clock.now()) })
+          .where(eq(sessions.tokenHash, hashSecret(token)));
+      });
     },
 
     /**
@@ -265,14 +286,16 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     },
 
     /** Whether a session (by id) is still live: a socket checks this once it is connected. */
-    sessionIsLive(sessionId: string): boolean {
-      return sessionById.get({ tokenHash: sessionId, now: clock.now() }) !== undefined;
+    async sessionIsLive(sessionId: string): Promise<boolean> {
+      return (await sessionById.execute({ tokenHash: sessionId, now: timeParam(clock.now()) })).length > 0;
     },
 
     /** Ends the session behind this cookie value; its sockets are closed. */
-    logout(token: string): void {
+    async logout(token: string): Promise<void> {
       const id = hashSecret(token);
-      db.delete(sessions).where(eq(sessions.tokenHash, id)).run();
+      await writeDurably(db, async () => {
+        await db.delete(sessions).where(eq(sessions.tokenHash, id));
+      });
       ended({ sessionIds: [id] });
     },
 
@@ -284,19 +307,19 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     endSessions,
 
     /** Ends every session of a user and closes their sockets (bans). */
-    endAllSessions(userId: string): void {
-      void endSessionsOf(userId);
+    async endAllSessions(userId: string): Promise<void> {
+      await endSessionsOf(userId);
     },
 
     /**
      * Deletes sessions whose time is up and closes their sockets. Returns when the next one
      * expires, so the sweep can wake up then.
      */
-    endExpiredSessions(): { ended: number; nextExpiryAt: number | null } {
+    async endExpiredSessions(): Promise<{ ended: number; nextExpiryAt: number | null }> {
       const now = new Date(clock.now());
-      const gone = db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.tokenHash }).all();
+      const gone = await writeDurably(db, async () => db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.tokenHash }));
       ended({ sessionIds: gone.map((row) => row.id) });
-      const next = db.select({ at: min(sessions.expiresAt) }).from(sessions).get();
+      const [next] = await db.select({ at: min(sessions.expiresAt) }).from(sessions);
       return { ended: gone.length, nextExpiryAt: next?.at ? next.at.getTime() : null };
     },
   };

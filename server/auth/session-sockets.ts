@@ -29,10 +29,11 @@ export function startSessionSweep(deps: { auth: AuthService; clock: Clock; logge
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  function sweep(): void {
+  /** Never rejects: every failure is logged here. */
+  async function sweep(): Promise<void> {
     let nextExpiryAt: number | null = null;
     try {
-      const result = auth.endExpiredSessions();
+      const result = await auth.endExpiredSessions();
       nextExpiryAt = result.nextExpiryAt;
       if (result.ended > 0) logger.debug({ ended: result.ended }, 'expired sessions ended');
     } catch (err) {
@@ -41,11 +42,11 @@ export function startSessionSweep(deps: { auth: AuthService; clock: Clock; logge
     }
     if (closed) return;
     const untilNextMs = nextExpiryAt === null ? Infinity : nextExpiryAt - clock.now() + SESSION_SWEEP_SLACK_MS;
-    timer = setTimeout(sweep, Math.min(maxIntervalMs, Math.max(Math.min(SESSION_SWEEP_MIN_GAP_MS, maxIntervalMs), untilNextMs)));
+    timer = setTimeout(() => void sweep(), Math.min(maxIntervalMs, Math.max(Math.min(SESSION_SWEEP_MIN_GAP_MS, maxIntervalMs), untilNextMs)));
     timer.unref();
   }
 
-  sweep();
+  void sweep();
   return {
     close() {
       closed = true;

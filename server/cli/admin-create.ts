@@ -13,6 +13,7 @@ import { createAuthService } from '../auth/service.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { users } from '../db/schema.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { createInviteService } from '../invites/service.js';
 
 function exitWith(message: string): never {
@@ -57,21 +58,23 @@ const loaded = loadConfig(process.env);
 if (!loaded.ok) exitWith(`Fix these settings first:\n${loaded.problems.join('\n')}`);
 const { config } = loaded;
 const db = openDatabase(config.databasePath);
-if (db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).get()) exitWith('That email already has an account.');
+const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).limit(1);
+if (existing) exitWith('That email already has an account.');
 
 if (values.invite) {
   const auth = createAuthService({ db, clock: { now: Date.now }, sessionTtlMs: config.sessionTtlMs });
   const invites = createInviteService({ db, clock: { now: Date.now }, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
-  const result = invites.create(null, { email: email.data, role: 'admin', displayName: name.data });
+  const result = await invites.create(null, { email: email.data, role: 'admin', displayName: name.data });
   if (!result.ok) exitWith(result.error.message);
   // No email in the output: it often ends up in a service log (keep less).
   console.log(`Admin invite created (one use, expires ${result.data.expiresAt}):\n${result.data.link}`);
 } else {
   const password = passwordSchema.safeParse(await readPassword());
   if (!password.success) exitWith('The password must be 10-200 characters.');
-  db.insert(users)
-    .values({ id: crypto.randomUUID(), email: email.data, displayName: name.data, role: 'admin', passwordHash: await hashPassword(password.data) })
-    .run();
+  const passwordHash = await hashPassword(password.data);
+  await writeDurably(db, async () => {
+    await db.insert(users).values({ id: crypto.randomUUID(), email: email.data, displayName: name.data, role: 'admin', passwordHash });
+  });
   console.log(`Admin account created. Sign in at ${config.publicUrl}`);
 }
 db.$client.close();

@@ -34,37 +34,39 @@ const rosterRowSchema = z.object({
 });
 
 export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }: InviteServiceDeps) {
-  function boothIdForSlug(slug: string | undefined): number | null | undefined {
+  async function boothIdForSlug(slug: string | undefined): Promise<number | null | undefined> {
     if (slug === undefined) return null;
-    return db.select({ id: booths.id }).from(booths).where(eq(booths.slug, slug)).get()?.id;
+    const [booth] = await db.select({ id: booths.id }).from(booths).where(eq(booths.slug, slug)).limit(1);
+    return booth?.id;
   }
 
-  function emailTaken(email: string): boolean {
-    return db.select({ id: users.id }).from(users).where(eq(users.email, email)).get() !== undefined;
+  async function emailTaken(email: string): Promise<boolean> {
+    const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+    return user !== undefined;
   }
 
   const names = createNameClaims(db);
   const staffSkeletons = () => names.staffSkeletons();
   const nameRefused: NameClaims['refused'] = (...args) => names.refused(...args);
 
-  /** Checks one invite against the database; returns the booth id or a reason. */
-  function checkInvite(body: InviteBody, skeletons: ReadonlySet<string> = staffSkeletons()): Result<number | null> {
-    if (emailTaken(body.email)) return fail('CONFLICT', `${body.email} already has an account.`, { field: 'email' });
+  /** Checks one invite against the database; returns the booth id or a reason. Staff names are read unless given. */
+  async function checkInvite(body: InviteBody, skeletons?: ReadonlySet<string>): Promise<Result<number | null>> {
+    if (await emailTaken(body.email)) return fail('CONFLICT', `${body.email} already has an account.`, { field: 'email' });
     if (body.role !== 'host' && body.boothSlug !== undefined) {
       return fail('INVALID_PAYLOAD', 'boothSlug: only hosts are invited to a booth', { field: 'boothSlug' });
     }
-    const refused = nameRefused(body.displayName, body.role, skeletons);
+    const refused = await nameRefused(body.displayName, body.role, skeletons);
     if (refused) return refused;
-    const boothId = boothIdForSlug(body.boothSlug);
+    const boothId = await boothIdForSlug(body.boothSlug);
     if (boothId === undefined) return fail('INVALID_PAYLOAD', `boothSlug: no booth "${body.boothSlug}"`, { field: 'boothSlug' });
     return ok(boothId);
   }
 
-  function insertInvite(actorId: string | null, body: InviteBody, boothId: number | null): Invite {
+  async function insertInvite(actorId: string | null, body: InviteBody, boothId: number | null): Promise<Invite> {
     const code = newSecret();
     const now = clock.now();
     const expiresAt = new Date(now + inviteTtlMs);
-    const row = db
+    const [row] = await db
       .insert(invites)
       .values({
         codeHash: hashSecret(code),
@@ -76,11 +78,10 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
         createdBy: actorId,
         createdAt: new Date(now),
       })
-      .returning({ id: invites.id })
-      .get();
+      .returning({ id: invites.id });
     // Inside writeDurably's transaction: the row is real only once the caller's commit succeeds.
     return {
-      id: row.id,
+      id: row!.id,
       email: body.email,
       role: body.role,
       boothSlug: body.boothSlug ?? null,
@@ -95,20 +96,26 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
    * (201, its link shown once) only when it is durably stored. Storage failures throw; the
    * edge answers 503 UNAVAILABLE.
    */
-  function insertInvitesDurably(actorId: string | null, accepted: { body: InviteBody; boothId: number | null }[]): Invite[] {
-    const created = writeDurably(db, () => accepted.map(({ body, boothId }) => insertInvite(actorId, body, boothId)));
+  async function insertInvitesDurably(actorId: string | null, accepted: { body: InviteBody; boothId: number | null }[]): Promise<Invite[]> {
+    const created = await writeDurably(db, async () => {
+      const inserted: Invite[] = [];
+      // One after another: the invites keep the roster's order.
+      for (const { body, boothId } of accepted) inserted.push(await insertInvite(actorId, body, boothId));
+      return inserted;
+    });
     const ids = created.map((invite) => invite.id);
-    const stored = db.select({ id: invites.id }).from(invites).where(inArray(invites.id, ids)).all();
+    const stored = await db.select({ id: invites.id }).from(invites).where(inArray(invites.id, ids));
     if (stored.length !== ids.length) throw new UnconfirmedWriteError('an invite was not found after its commit');
     return created;
   }
 
-  function findOpenInvite(code: string) {
-    return db
+  async function findOpenInvite(code: string) {
+    const [invite] = await db
       .select()
       .from(invites)
       .where(and(eq(invites.codeHash, hashSecret(code)), isNull(invites.usedAt), gt(invites.expiresAt, new Date(clock.now()))))
-      .get();
+      .limit(1);
+    return invite;
   }
 
   const inviteGone = () =>
@@ -116,17 +123,17 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
 
   return {
     /** Creates one invite; `actorId` is null when made from the command line. */
-    create(actorId: string | null, body: InviteBody): Result<Invite> {
-      const checked = checkInvite(body);
+    async create(actorId: string | null, body: InviteBody): Promise<Result<Invite>> {
+      const checked = await checkInvite(body);
       if (!checked.ok) return checked;
-      return ok(insertInvitesDurably(actorId, [{ body, boothId: checked.data }])[0]!);
+      return ok((await insertInvitesDurably(actorId, [{ body, boothId: checked.data }]))[0]!);
     },
 
     /**
      * Imports a roster: `email,display_name,role,booth_slug` with a header line. All or
      * nothing: a roster with any bad line creates no invite, and every bad line is reported.
      */
-    importRoster(actorId: string, csv: string): Result<Invite[]> {
+    async importRoster(actorId: string, csv: string): Promise<Result<Invite[]>> {
       const parsed = parseCsv(csv);
       if (!parsed.ok) {
         return fail('INVALID_PAYLOAD', `line ${parsed.line}: ${parsed.message}`, {
@@ -146,7 +153,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
       const problems: { line: number; field: string; message: string }[] = [];
       const accepted: { body: InviteBody; boothId: number | null }[] = [];
       const seen = new Set<string>();
-      const skeletons = staffSkeletons();
+      const skeletons = await staffSkeletons();
       for (const row of rows) {
         if (row.fields.length !== ROSTER_COLUMNS.length) {
           problems.push({ line: row.line, field: 'row', message: `expected ${ROSTER_COLUMNS.length} fields, found ${row.fields.length}` });
@@ -175,7 +182,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
           continue;
         }
         seen.add(body.data.email);
-        const checked = checkInvite(body.data, skeletons);
+        const checked = await checkInvite(body.data, skeletons);
         if (!checked.ok) {
           const field = rosterField(checked.error.details?.field ?? 'row');
           problems.push({ line: row.line, field, message: checked.error.message.replace(/^(boothSlug|displayName): /, '') });
@@ -190,39 +197,46 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
           lines: problems,
         });
       }
-      return ok(insertInvitesDurably(actorId, accepted));
+      return ok(await insertInvitesDurably(actorId, accepted));
     },
 
     /** What an invite link is for, so the accept page can greet the person. */
-    preview(code: string): Result<{ email: string; role: string; displayName: string | null; boothName: string | null }> {
-      const invite = findOpenInvite(code);
+    async preview(code: string): Promise<Result<{ email: string; role: string; displayName: string | null; boothName: string | null }>> {
+      const invite = await findOpenInvite(code);
       if (!invite) return inviteGone();
-      const booth = invite.boothId === null ? undefined : db.select({ name: booths.name }).from(booths).where(eq(booths.id, invite.boothId)).get();
+      const [booth] = invite.boothId === null ? [] : await db.select({ name: booths.name }).from(booths).where(eq(booths.id, invite.boothId)).limit(1);
       return ok({ email: invite.email, role: invite.role, displayName: invite.displayName, boothName: booth?.name ?? null });
     },
 
     /** Turns a one-time code into an account; the code can never be used again. */
     async accept(body: AcceptInviteBody): Promise<Result<AuthUser>> {
-      const open = findOpenInvite(body.code);
+      const open = await findOpenInvite(body.code);
       if (!open) return inviteGone();
-      const refused = nameRefused(body.displayName, open.role, staffSkeletons());
+      const refused = await nameRefused(body.displayName, open.role);
       if (refused) return refused;
       const passwordHash = await hashPassword(body.password);
       // Re-check inside the transaction: two tabs may accept the same code at once.
-      const userId = db.transaction(() => {
-        const invite = findOpenInvite(body.code);
-        if (!invite || emailTaken(invite.email)) return null;
-        const id = crypto.randomUUID();
+      const userId = await writeDurably(db, async () => {
+        const invite = await findOpenInvite(body.code);
+        if (!invite || (await emailTaken(invite.email))) return null;
         const now = new Date(clock.now());
+        // Claimed first, and only while still unused: of two accepts that both found it open
+        // (on a database whose transactions run side by side), one claims it, the other stops.
+        const claimed = await db
+          .update(invites)
+          .set({ usedAt: now })
+          .where(and(eq(invites.id, invite.id), isNull(invites.usedAt)))
+          .returning({ id: invites.id });
+        if (claimed.length === 0) return null;
+        const id = crypto.randomUUID();
         // The roster's name is the one the alliance verified; the member picks the name others see.
-        db.insert(users)
-          .values({ id, email: invite.email, displayName: body.displayName, verifiedName: invite.displayName, role: invite.role, passwordHash, createdAt: now })
-          .run();
-        if (invite.role === 'host' && invite.boothId !== null) db.insert(boothHosts).values({ boothId: invite.boothId, userId: id }).run();
-        db.update(invites).set({ usedAt: now }).where(eq(invites.id, invite.id)).run();
+        await db
+          .insert(users)
+          .values({ id, email: invite.email, displayName: body.displayName, verifiedName: invite.displayName, role: invite.role, passwordHash, createdAt: now });
+        if (invite.role === 'host' && invite.boothId !== null) await db.insert(boothHosts).values({ boothId: invite.boothId, userId: id });
         return id;
       });
-      const user = userId === null ? null : auth.loadUser(userId);
+      const user = userId === null ? null : await auth.loadUser(userId);
       return user ? ok(user) : inviteGone();
     },
   };

@@ -27,10 +27,14 @@ export function passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs }: Passke
   const recentlyAuthenticated = requireRecentAuth(auth);
   const address = (req: { ip?: string | undefined }) => req.ip ?? 'unknown';
 
-  router.get('/api/passkeys', signedIn, (_req, res) => {
-    const user = currentUser(res);
-    res.json({ passkeys: passkeys.list(user.id), requiredForStaff: passkeys.requiredFor(user) });
-  });
+  router.get(
+    '/api/passkeys',
+    signedIn,
+    asyncHandler(async (_req, res) => {
+      const user = currentUser(res);
+      res.json({ passkeys: await passkeys.list(user.id), requiredForStaff: passkeys.requiredFor(user) });
+    }),
+  );
 
   router.post(
     '/api/passkeys/registration/options',
@@ -53,16 +57,21 @@ export function passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs }: Passke
       const result = await passkeys.register(user, { ...body, response }, req.get('user-agent'));
       if (!result.ok) return sendError(res, result.error);
       // A new way in: whoever else holds a session of this account is signed out.
-      const endedSessions = sessions.endOtherSessions(user.id, sessionToken(req)!);
+      const endedSessions = await sessions.endOtherSessions(user.id, sessionToken(req)!);
       res.status(201).json({ passkey: result.data, endedSessions });
     }),
   );
 
-  router.delete('/api/passkeys/:id', signedIn, recentlyAuthenticated, (req, res) => {
-    const result = passkeys.remove(currentUser(res).id, String(req.params.id));
-    if (!result.ok) return sendError(res, result.error);
-    res.status(204).end();
-  });
+  router.delete(
+    '/api/passkeys/:id',
+    signedIn,
+    recentlyAuthenticated,
+    asyncHandler(async (req, res) => {
+      const result = await passkeys.remove(currentUser(res).id, String(req.params.id));
+      if (!result.ok) return sendError(res, result.error);
+      res.status(204).end();
+    }),
+  );
 
   router.post(
     '/api/auth/passkey/options',
@@ -80,9 +89,9 @@ export function passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs }: Passke
       if (!body) return;
       const result = await passkeys.signIn(body.challengeId, body.response as unknown as AuthenticationResponseJSON, address(req));
       if (!result.ok) return sendError(res, result.error);
-      const user = auth.loadUser(result.data.userId);
+      const user = await auth.loadUser(result.data.userId);
       if (!user) return sendError(res, { code: 'INVALID_CREDENTIALS', message: 'That passkey is not registered for an account here.' });
-      const token = auth.createSession(user.id, { userAgent: req.get('user-agent'), method: 'passkey' });
+      const token = await auth.createSession(user.id, { userAgent: req.get('user-agent'), method: 'passkey' });
       setSessionCookie(req, res, token, sessionTtlMs);
       res.json({ user });
     }),
@@ -106,7 +115,7 @@ export function passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs }: Passke
       if (!body) return;
       const result = await passkeys.reauthenticate(currentUser(res).id, body.challengeId, body.response as unknown as AuthenticationResponseJSON);
       if (!result.ok) return sendError(res, result.error);
-      auth.markAuthenticated(sessionToken(req)!);
+      await auth.markAuthenticated(sessionToken(req)!);
       res.status(204).end();
     }),
   );

@@ -15,6 +15,7 @@ import { createFailureThrottle } from '../auth/failure-throttle.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import { newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { authChallenges, passkeys } from '../db/schema.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
@@ -44,7 +45,7 @@ export interface PasskeyServiceDeps {
   /** PASSKEYS_REQUIRED_FOR_STAFF. */
   requiredForStaff: boolean;
   /** A ban in force: a passkey no more opens the fair to a banned person than a password does. */
-  banOf?: (userId: string) => { until: string | null } | null;
+  banOf?: (userId: string) => { until: string | null } | null | Promise<{ until: string | null } | null>;
 }
 
 export type PasskeyService = ReturnType<typeof createPasskeyService>;
@@ -63,18 +64,20 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
     return { rpID: url.hostname, origin: url.origin };
   }
 
-  function storeChallenge(challenge: string, purpose: Purpose, userId: string | null): string {
+  async function storeChallenge(challenge: string, purpose: Purpose, userId: string | null): Promise<string> {
     const now = clock.now();
-    // Expired, unanswered challenges go whenever a new one is made: the table stays small.
-    db.delete(authChallenges).where(lte(authChallenges.expiresAt, new Date(now))).run();
     const id = newSecret();
-    db.insert(authChallenges).values({ id, challenge, purpose, userId, expiresAt: new Date(now + PASSKEY_CHALLENGE_TTL_MS) }).run();
+    await writeDurably(db, async () => {
+      // Expired, unanswered challenges go whenever a new one is made: the table stays small.
+      await db.delete(authChallenges).where(lte(authChallenges.expiresAt, new Date(now)));
+      await db.insert(authChallenges).values({ id, challenge, purpose, userId, expiresAt: new Date(now + PASSKEY_CHALLENGE_TTL_MS) });
+    });
     return id;
   }
 
   /** Takes a challenge out of the table (one use only) if it is live and meant for this purpose and person. */
-  function consumeChallenge(id: string, purpose: Purpose, userId: string | null): string | null {
-    const row = db.delete(authChallenges).where(eq(authChallenges.id, id)).returning().get();
+  async function consumeChallenge(id: string, purpose: Purpose, userId: string | null): Promise<string | null> {
+    const [row] = await writeDurably(db, async () => db.delete(authChallenges).where(eq(authChallenges.id, id)).returning());
     if (!row || row.purpose !== purpose || row.userId !== userId || row.expiresAt.getTime() <= clock.now()) return null;
     return row.challenge;
   }
@@ -82,7 +85,7 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
   const expiredChallenge = () => fail('INVALID_CREDENTIALS', 'This passkey request has expired or was already used. Please try again.');
 
   function userPasskeys(userId: string) {
-    return db.select().from(passkeys).where(eq(passkeys.userId, userId)).all();
+    return db.select().from(passkeys).where(eq(passkeys.userId, userId));
   }
 
   function summary(row: typeof passkeys.$inferSelect): PasskeySummary {
@@ -102,9 +105,9 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
     purpose: 'login' | 'reauth',
     userId: string | null,
   ): Promise<Result<{ userId: string }>> {
-    const challenge = consumeChallenge(challengeId, purpose, userId);
+    const challenge = await consumeChallenge(challengeId, purpose, userId);
     if (!challenge) return expiredChallenge();
-    const stored = db.select().from(passkeys).where(eq(passkeys.id, response.id)).get();
+    const [stored] = await db.select().from(passkeys).where(eq(passkeys.id, response.id)).limit(1);
     const unknown = fail('INVALID_CREDENTIALS', 'That passkey is not registered for an account here.');
     if (!stored || (userId !== null && stored.userId !== userId)) return unknown;
     const { rpID, origin } = relyingParty();
@@ -123,10 +126,12 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
         requireUserVerification: false,
       });
       if (!verification.verified) return unknown;
-      db.update(passkeys)
-        .set({ counter: verification.authenticationInfo.newCounter, lastUsedAt: new Date(clock.now()) })
-        .where(eq(passkeys.id, stored.id))
-        .run();
+      await writeDurably(db, async () => {
+        await db
+          .update(passkeys)
+          .set({ counter: verification.authenticationInfo.newCounter, lastUsedAt: new Date(clock.now()) })
+          .where(eq(passkeys.id, stored.id));
+      });
       return ok({ userId: stored.userId });
     } catch (err) {
       logger.info({ code: 'PASSKEY_ASSERTION_REJECTED', reason: err instanceof Error ? err.message : 'unknown' }, 'passkey assertion rejected');
@@ -134,25 +139,26 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
     }
   }
 
-  function hasPasskey(userId: string): boolean {
-    return db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1).get() !== undefined;
+  async function hasPasskey(userId: string): Promise<boolean> {
+    const [passkey] = await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1);
+    return passkey !== undefined;
   }
 
   return {
     relyingParty,
     hasPasskey,
 
-    list(userId: string): PasskeySummary[] {
-      return userPasskeys(userId).map(summary);
+    async list(userId: string): Promise<PasskeySummary[]> {
+      return (await userPasskeys(userId)).map(summary);
     },
 
     /**
      * The password sign-in rule (PASSKEYS_REQUIRED_FOR_STAFF): staff who have a passkey must use
      * it; staff without one may still use their password and are urged to add a passkey.
      */
-    passwordSignIn(user: AuthUser): Failure | { addPasskey: boolean } {
+    async passwordSignIn(user: AuthUser): Promise<Failure | { addPasskey: boolean }> {
       if (!requiredForStaff || !isStaff(user)) return { addPasskey: false };
-      if (hasPasskey(user.id)) {
+      if (await hasPasskey(user.id)) {
         return fail('PASSKEY_REQUIRED', 'Staff accounts with a passkey must sign in with the passkey.');
       }
       return { addPasskey: true };
@@ -172,11 +178,11 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
         userName: user.email,
         userDisplayName: user.displayName,
         attestationType: 'none',
-        excludeCredentials: userPasskeys(user.id).map((row) => ({ id: row.id, transports: row.transports })),
+        excludeCredentials: (await userPasskeys(user.id)).map((row) => ({ id: row.id, transports: row.transports })),
         // Discoverable credentials: the passkey itself names the account, so sign-in needs no email.
         authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
       });
-      return { challengeId: storeChallenge(options.challenge, 'register', user.id), options };
+      return { challengeId: await storeChallenge(options.challenge, 'register', user.id), options };
     },
 
     async register(
@@ -184,7 +190,7 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
       body: { challengeId: string; name?: string | undefined; response: RegistrationResponseJSON },
       userAgent: string | undefined,
     ): Promise<Result<PasskeySummary>> {
-      const challenge = consumeChallenge(body.challengeId, 'register', user.id);
+      const challenge = await consumeChallenge(body.challengeId, 'register', user.id);
       if (!challenge) return expiredChallenge();
       const { rpID, origin } = relyingParty();
       let verification;
@@ -202,34 +208,38 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
       }
       if (!verification.verified) return fail('INVALID_PAYLOAD', 'The passkey could not be verified.');
       const info = verification.registrationInfo;
-      if (db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.id, info.credential.id)).get()) {
-        return fail('CONFLICT', 'This passkey is already registered.');
-      }
-      const row = db
-        .insert(passkeys)
-        .values({
-          id: info.credential.id,
-          userId: user.id,
-          publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
-          counter: info.credential.counter,
-          transports: info.credential.transports ?? [],
-          deviceType: info.credentialDeviceType,
-          backedUp: info.credentialBackedUp,
-          name: body.name ?? describeBrowser(userAgent) ?? 'Passkey',
-          createdAt: new Date(clock.now()),
-        })
-        .returning()
-        .get();
+      // The look and the insert commit together: the same passkey sent twice at once is one CONFLICT, not a failed insert.
+      const row = await writeDurably(db, async () => {
+        const [taken] = await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.id, info.credential.id)).limit(1);
+        if (taken) return null;
+        const [inserted] = await db
+          .insert(passkeys)
+          .values({
+            id: info.credential.id,
+            userId: user.id,
+            publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
+            counter: info.credential.counter,
+            transports: info.credential.transports ?? [],
+            deviceType: info.credentialDeviceType,
+            backedUp: info.credentialBackedUp,
+            name: body.name ?? describeBrowser(userAgent) ?? 'Passkey',
+            createdAt: new Date(clock.now()),
+          })
+          .returning();
+        return inserted!;
+      });
+      if (!row) return fail('CONFLICT', 'This passkey is already registered.');
       return ok(summary(row));
     },
 
-    remove(userId: string, passkeyId: string): Result<{ removed: 1 }> {
-      const row = db
-        .delete(passkeys)
-        .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId)))
-        .returning({ id: passkeys.id })
-        .get();
-      return row ? ok({ removed: 1 }) : fail('NOT_FOUND', 'No such passkey.');
+    async remove(userId: string, passkeyId: string): Promise<Result<{ removed: 1 }>> {
+      const gone = await writeDurably(db, async () =>
+        db
+          .delete(passkeys)
+          .where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId)))
+          .returning({ id: passkeys.id }),
+      );
+      return gone.length > 0 ? ok({ removed: 1 }) : fail('NOT_FOUND', 'No such passkey.');
     },
 
     /**
@@ -246,10 +256,10 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
       if (refused) return refused;
       await optionsRequests.record(key);
       const { rpID } = relyingParty();
-      const allowCredentials = purpose === 'reauth' && userId ? userPasskeys(userId).map((row) => ({ id: row.id, transports: row.transports })) : [];
+      const allowCredentials = purpose === 'reauth' && userId ? (await userPasskeys(userId)).map((row) => ({ id: row.id, transports: row.transports })) : [];
       if (purpose === 'reauth' && allowCredentials.length === 0) return fail('NOT_FOUND', 'You have no passkey yet.');
       const options = await generateAuthenticationOptions({ rpID, allowCredentials, userVerification: 'preferred' });
-      return ok({ challengeId: storeChallenge(options.challenge, purpose, purpose === 'reauth' ? userId : null), options });
+      return ok({ challengeId: await storeChallenge(options.challenge, purpose, purpose === 'reauth' ? userId : null), options });
     },
 
     /** A passkey sign-in: the user it opens, throttled per address like password sign-ins. */
@@ -262,7 +272,7 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
         await signInFailures.record(key);
         return result;
       }
-      const ban = banOf?.(result.data.userId);
+      const ban = await banOf?.(result.data.userId);
       if (ban) return fail('BANNED', 'Your access to the fair is suspended.', ban);
       return result;
     },

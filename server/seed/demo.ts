@@ -4,6 +4,7 @@ import type { Role } from '../../shared/roles.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/open.js';
 import { boothHosts, booths, users } from '../db/schema.js';
+import { writeDurably } from '../db/storage-errors.js';
 
 export const DEMO_PASSWORD = 'fair-demo';
 
@@ -48,26 +49,30 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 ];
 
 /** True when the database holds no booths and no users: a fresh fair. */
-export function isEmpty(db: Db): boolean {
-  return !db.select({ id: booths.id }).from(booths).limit(1).get() && !db.select({ id: users.id }).from(users).limit(1).get();
+export async function isEmpty(db: Db): Promise<boolean> {
+  const [booth] = await db.select({ id: booths.id }).from(booths).limit(1);
+  if (booth) return false;
+  const [user] = await db.select({ id: users.id }).from(users).limit(1);
+  return !user;
 }
 
 /** True when the demo accounts are in this database (so printing them helps). */
-export function hasDemoAccounts(db: Db): boolean {
-  return db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[0]!.email)).get() !== undefined;
+export async function hasDemoAccounts(db: Db): Promise<boolean> {
+  const [account] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[0]!.email)).limit(1);
+  return account !== undefined;
 }
 
 /** Seeds the demo fair: the 11 booths and the five demo accounts. */
 export async function seedDemo(db: Db): Promise<void> {
   const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)));
-  db.transaction((tx) => {
-    const inserted = tx.insert(booths).values(DEMO_BOOTHS.map((booth) => ({ ...booth }))).returning({ id: booths.id, slug: booths.slug }).all();
+  await writeDurably(db, async () => {
+    const inserted = await db.insert(booths).values(DEMO_BOOTHS.map((booth) => ({ ...booth }))).returning({ id: booths.id, slug: booths.slug });
     const boothIdBySlug = new Map(inserted.map((row) => [row.slug, row.id]));
-    DEMO_ACCOUNTS.forEach((account, i) => {
+    for (const [i, account] of DEMO_ACCOUNTS.entries()) {
       const id = crypto.randomUUID();
-      tx.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash: hashes[i]! }).run();
+      await db.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash: hashes[i]! });
       const boothId = account.hosts ? boothIdBySlug.get(account.hosts) : undefined;
-      if (boothId !== undefined) tx.insert(boothHosts).values({ boothId, userId: id }).run();
-    });
+      if (boothId !== undefined) await db.insert(boothHosts).values({ boothId, userId: id });
+    }
   });
 }

@@ -22,22 +22,34 @@ export function sessionRoutes(auth: AuthService, sessions: SessionsService): Rou
   const router = Router();
   const signedIn = requireUser(auth);
 
-  router.get('/api/sessions', signedIn, (req, res) => {
-    res.json({ sessions: sessions.list(currentUser(res).id, tokenOf(req)) });
-  });
+  router.get(
+    '/api/sessions',
+    signedIn,
+    asyncHandler(async (req, res) => {
+      res.json({ sessions: await sessions.list(currentUser(res).id, tokenOf(req)) });
+    }),
+  );
 
-  router.delete('/api/sessions/:id', signedIn, (req, res) => {
-    const result = sessions.endOne(currentUser(res).id, tokenOf(req), String(req.params.id));
-    if (!result.ok) return sendError(res, result.error);
-    if (result.data.current) clearSessionCookie(req, res);
-    res.json({ ended: 1, current: result.data.current });
-  });
+  router.delete(
+    '/api/sessions/:id',
+    signedIn,
+    asyncHandler(async (req, res) => {
+      const result = await sessions.endOne(currentUser(res).id, tokenOf(req), String(req.params.id));
+      if (!result.ok) return sendError(res, result.error);
+      if (result.data.current) clearSessionCookie(req, res);
+      res.json({ ended: 1, current: result.data.current });
+    }),
+  );
 
   // "Sign out everywhere else": the session making the request stays signed in.
-  router.post('/api/sessions/revoke-all', signedIn, (req, res) => {
-    const ended = sessions.endOtherSessions(currentUser(res).id, tokenOf(req));
-    res.json({ ended, keptCurrent: true });
-  });
+  router.post(
+    '/api/sessions/revoke-all',
+    signedIn,
+    asyncHandler(async (req, res) => {
+      const ended = await sessions.endOtherSessions(currentUser(res).id, tokenOf(req));
+      res.json({ ended, keptCurrent: true });
+    }),
+  );
 
   // The current password is the proof of identity here, so no recent sign-in is needed.
   router.post(
@@ -49,7 +61,7 @@ export function sessionRoutes(auth: AuthService, sessions: SessionsService): Rou
       const token = tokenOf(req);
       const result = await sessions.changePassword(currentUser(res).id, token, body.currentPassword, body.newPassword);
       if (!result.ok) return sendError(res, result.error);
-      auth.markAuthenticated(token);
+      await auth.markAuthenticated(token);
       res.json({ endedSessions: result.data.endedSessions });
     }),
   );
@@ -62,7 +74,7 @@ export function sessionRoutes(auth: AuthService, sessions: SessionsService): Rou
       if (!body) return;
       const result = await sessions.checkPassword(currentUser(res).id, body.password);
       if (!result.ok) return sendError(res, result.error);
-      auth.markAuthenticated(tokenOf(req));
+      await auth.markAuthenticated(tokenOf(req));
       res.status(204).end();
     }),
   );

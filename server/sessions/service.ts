@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { AuthService, Clock } from '../auth/service.js';
 import { hashSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { sessions, users } from '../db/schema.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import { describeBrowser } from './user-agent.js';
@@ -40,18 +41,17 @@ export function createSessionsService({ db, clock, auth }: SessionsServiceDeps) 
       .select()
       .from(sessions)
       .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date(clock.now()))))
-      .orderBy(desc(sessions.createdAt))
-      .all();
+      .orderBy(desc(sessions.createdAt));
   }
 
   /** Ends these sessions; auth closes their sockets. */
-  function endSessions(tokenHashes: string[]): number {
-    auth.endSessions(tokenHashes);
+  async function endSessions(tokenHashes: string[]): Promise<number> {
+    await auth.endSessions(tokenHashes);
     return tokenHashes.length;
   }
 
   /** Ends every session of the user except the one holding `currentToken`. */
-  function endOtherSessions(userId: string, currentToken: string): number {
+  function endOtherSessions(userId: string, currentToken: string): Promise<number> {
     return auth.endSessionsOf(userId, hashSecret(currentToken));
   }
 
@@ -60,7 +60,7 @@ export function createSessionsService({ db, clock, auth }: SessionsServiceDeps) 
     const key = `user:${userId}`;
     const refused = await passwordFailures.refusal(key);
     if (refused) return refused;
-    const row = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get();
+    const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
     if (!row || !(await verifyPassword(password, row.passwordHash))) {
       await passwordFailures.record(key);
       return fail('INVALID_CREDENTIALS', 'That password is not right.');
@@ -73,9 +73,9 @@ export function createSessionsService({ db, clock, auth }: SessionsServiceDeps) 
     endOtherSessions,
     checkPassword,
 
-    list(userId: string, currentToken: string): SessionSummary[] {
+    async list(userId: string, currentToken: string): Promise<SessionSummary[]> {
       const currentHash = hashSecret(currentToken);
-      return liveSessionsOf(userId).map((row) => ({
+      return (await liveSessionsOf(userId)).map((row) => ({
         id: publicSessionId(row.tokenHash),
         browser: describeBrowser(row.userAgent),
         createdAt: row.createdAt.toISOString(),
@@ -86,10 +86,10 @@ export function createSessionsService({ db, clock, auth }: SessionsServiceDeps) 
     },
 
     /** Ends one of the user's own sessions by its public id; NOT_FOUND for anyone else's. */
-    endOne(userId: string, currentToken: string, publicId: string): Result<{ current: boolean }> {
-      const match = liveSessionsOf(userId).find((row) => publicSessionId(row.tokenHash) === publicId);
+    async endOne(userId: string, currentToken: string, publicId: string): Promise<Result<{ current: boolean }>> {
+      const match = (await liveSessionsOf(userId)).find((row) => publicSessionId(row.tokenHash) === publicId);
       if (!match) return fail('NOT_FOUND', 'No such session.');
-      endSessions([match.tokenHash]);
+      await endSessions([match.tokenHash]);
       return ok({ current: match.tokenHash === hashSecret(currentToken) });
     },
 
@@ -97,8 +97,12 @@ export function createSessionsService({ db, clock, auth }: SessionsServiceDeps) 
     async changePassword(userId: string, currentToken: string, currentPassword: string, newPassword: string): Promise<Result<{ endedSessions: number }>> {
       const checked = await checkPassword(userId, currentPassword);
       if (!checked.ok) return checked;
-      db.update(users).set({ passwordHash: await hashPassword(newPassword) }).where(eq(users.id, userId)).run();
-      return ok({ endedSessions: endOtherSessions(userId, currentToken) });
+      // Hashed before the write: scrypt's 100 ms must not hold the write lock.
+      const passwordHash = await hashPassword(newPassword);
+      await writeDurably(db, async () => {
+        await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+      });
+      return ok({ endedSessions: await endOtherSessions(userId, currentToken) });
     },
   };
 }
