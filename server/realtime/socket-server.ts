@@ -89,7 +89,7 @@ export function createSocketServer(
   auth: AuthService,
   logger: Logger,
   onConnection: (socket: FairSocket) => void,
-  refuse: (user: AuthUser) => ErrorCode | null = () => null,
+  refuse: (user: AuthUser) => ErrorCode | null | Promise<ErrorCode | null> = () => null,
   timings: SocketOptions,
   limits: ConnectionLimits = {},
 ): FairServer {
@@ -124,24 +124,39 @@ export function createSocketServer(
     if (busyForMs !== null) {
       return next(refusal('SERVER_BUSY', 'Many people are arriving at once; connecting again in a moment.', { retryAfterMs: busyForMs }));
     }
-    // Socket.IO does not await middleware: a throw here (a locked or failing database) would be
-    // an unhandled rejection that ends the process. It is a refusal the client retries instead.
-    let session: ReturnType<AuthService['sessionFor']>;
+    // Socket.IO does not await middleware: a rejection here would be unhandled and end the
+    // process. authenticate() answers every path itself; this catch is for a bug in it.
+    authenticate(socket).then(next, (err: unknown) => {
+      logger.error({ err }, 'handshake failed');
+      next(refusal('UNAVAILABLE', 'the fair could not check your session just now; retrying'));
+    });
+  });
+
+  /** The session check of the handshake: what to pass to `next` (nothing when admitted). */
+  async function authenticate(socket: FairSocket): Promise<Error | undefined> {
+    // Noted before the session is read: a session that ends while the read is out (or before
+    // the join below) moves the count past this, and the connection reads it again.
+    const sessionsEndedAt = auth.sessionsEndedCount();
+    let session: Awaited<ReturnType<AuthService['sessionFor']>>;
     let refused: ErrorCode | null;
     try {
-      session = auth.sessionFor(readCookie(socket.handshake.headers.cookie, timings.sessionCookie));
-      refused = session ? refuse(session.user) : null;
+      session = await auth.sessionFor(readCookie(socket.handshake.headers.cookie, timings.sessionCookie));
+      refused = session ? await refuse(session.user) : null;
     } catch (err) {
+      // A locked or failing database: a refusal the client retries.
       logger.warn({ err }, 'handshake could not read the database');
-      return next(refusal('UNAVAILABLE', 'the fair could not check your session just now; retrying'));
+      return refusal('UNAVAILABLE', 'the fair could not check your session just now; retrying');
     }
-    if (!session) return next(new Error('UNAUTHENTICATED'));
+    if (!session) return new Error('UNAUTHENTICATED');
     const { user } = session;
-    if (refused) return next(new Error(refused));
+    if (refused) return new Error(refused);
+    // The client left while its session was read: its close has fired, so nothing is counted
+    // for it (Socket.IO drops the socket whatever it is told).
+    if (socket.conn.readyState === 'closed') return new Error('UNAUTHENTICATED');
     // Behind nginx the peer is the proxy: count the client it forwarded for, by the TRUST_PROXY rule.
     const address = timings.trustProxy ? clientAddress(socket.handshake, timings.trustProxy) : socket.handshake.address;
     if (byAccount.get(user.id) >= socketsPerAccount || byAddress.get(address) >= socketsPerAddress) {
-      return next(refusal('RATE_LIMITED', 'too many open connections'));
+      return refusal('RATE_LIMITED', 'too many open connections');
     }
     // Counted from here until the connection closes, whether or not it completes the connect.
     byAccount.add(user.id);
@@ -152,36 +167,77 @@ export function createSocketServer(
     });
     socket.data.user = user;
     socket.data.sessionId = session.id;
-    socket.data.sessionsEndedAt = auth.sessionsEndedCount();
+    socket.data.sessionsEndedAt = sessionsEndedAt;
     socket.data.booths = new Set();
     // Ending the session (logout, expiry, password change, ban) closes this room. Joined here,
-    // in the same tick as the check, so no sign-out can fall between the two.
+    // in the same synchronous stretch as the last check; a sign-out that fell after the
+    // session was read moved sessionsEndedCount past the count noted above, and the
+    // connection reads the session again before it is let in.
     void socket.join(rooms.session(session.id));
     // The session secret is not kept for the connection's life (a heap dump or a stray log
     // of the handshake would otherwise carry it); nothing reads it after this point.
     delete socket.handshake.headers.cookie;
-    next();
-  });
+    return undefined;
+  }
 
-  io.on('connection', (socket) => {
-    // Auth has read the cookie: the handshake's HTTP request need not live as long as the
-    // connection (for clients that start on long-polling, the browser default, it held about
-    // 3.5 KB each). Only a second namespace's handshake would read it, and we have one.
-    (socket.conn as { request: unknown }).request = null;
+  /**
+   * Whether the connection's session is still live, read again because some session ended
+   * since it was last read. Read once more while sessions keep ending during the read, so no
+   * ending can fall between the last read and the moment the connection is let in.
+   */
+  async function sessionStillLive(socket: FairSocket): Promise<boolean> {
+    let endedAt: number;
+    do {
+      endedAt = auth.sessionsEndedCount();
+      if (!(await auth.sessionIsLive(socket.data.sessionId))) return false;
+    } while (auth.sessionsEndedCount() !== endedAt);
+    return true;
+  }
+
+  /** Lets a connected socket in: its rooms, then the app's handlers. */
+  function admit(socket: FairSocket): void {
     try {
-      // Socket.IO connects a tick after the handshake: a session that ended meanwhile was not yet
-      // in the namespace when its room was closed. If any session ended since the handshake
-      // checked this one, one primary-key read says whether it was this one.
-      if (auth.sessionsEndedCount() !== socket.data.sessionsEndedAt && !auth.sessionIsLive(socket.data.sessionId)) {
-        socket.disconnect(true);
-        return;
-      }
       void socket.join([rooms.lobby, rooms.browsing, rooms.user(socket.data.user.id)]);
       onConnection(socket);
     } catch (err) {
       logger.error({ err }, 'connection setup failed');
       socket.disconnect(true);
     }
+  }
+
+  io.on('connection', (socket) => {
+    // Auth has read the cookie: the handshake's HTTP request need not live as long as the
+    // connection (for clients that start on long-polling, the browser default, it held about
+    // 3.5 KB each). Only a second namespace's handshake would read it, and we have one.
+    (socket.conn as { request: unknown }).request = null;
+    // Socket.IO connects a tick after the handshake: a session that ended meanwhile was not yet
+    // in the namespace when its room was closed. Only if any session ended since the handshake
+    // read this one does a primary-key read say whether it was this one.
+    if (auth.sessionsEndedCount() === socket.data.sessionsEndedAt) return admit(socket);
+    // The client is connected and asks for its booth at once: what it sends while the session
+    // is read waits, and is handled once it is let in.
+    const held: unknown[][] = [];
+    const hold = (...args: unknown[]) => void held.push(args);
+    socket.onAny(hold);
+    sessionStillLive(socket)
+      .then((live) => {
+        socket.offAny(hold);
+        // Gone while the session was read: the client left, or its session's room was closed.
+        if (!socket.connected) return;
+        if (!live) {
+          socket.disconnect(true);
+          return;
+        }
+        admit(socket);
+        for (const args of held) {
+          if (!socket.connected) break;
+          for (const listener of socket.listenersAny()) listener.apply(socket, args);
+        }
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'connection setup failed');
+        socket.disconnect(true);
+      });
   });
 
   /** Cuts off a connection that does not read what it is sent, and frees what was queued for it. */

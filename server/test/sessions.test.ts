@@ -82,7 +82,7 @@ describe('ending a member’s sessions (password change, deactivation)', () => {
     const otherCut = cut(other.socket);
     const currentSession = hashSecret(readCookie(current.client.cookie, SESSION_COOKIE)!);
 
-    authOf().endSessionsOf(current.userId, currentSession);
+    await authOf().endSessionsOf(current.userId, currentSession);
 
     expect(await otherCut).toBe('io server disconnect');
     expect((await other.client.get('/api/me')).status).toBe(401);
@@ -96,7 +96,7 @@ describe('ending a member’s sessions (password change, deactivation)', () => {
     const two = await fair.connect('moderator@fair.test');
     const cuts = [cut(one.socket), cut(two.socket)];
 
-    authOf().endSessionsOf(one.userId);
+    await authOf().endSessionsOf(one.userId);
 
     expect(await Promise.all(cuts)).toEqual(['io server disconnect', 'io server disconnect']);
     expect((await one.client.get('/api/me')).status).toBe(401);
@@ -135,8 +135,8 @@ describe('session expiry', () => {
       // The sweep ran at start; its next regular look is 2 s later, the one after at 4 s.
       const token = newSecret();
       const startedAt = Date.now();
-      const userId = server.db.select({ id: users.id }).from(users).where(eq(users.email, 'member@fair.test')).get()!.id;
-      server.db.insert(sessions).values({ tokenHash: hashSecret(token), userId, expiresAt: new Date(server.clock.now() + 2500) }).run();
+      const [member] = await server.db.select({ id: users.id }).from(users).where(eq(users.email, 'member@fair.test')).limit(1);
+      await server.db.insert(sessions).values({ tokenHash: hashSecret(token), userId: member!.id, expiresAt: new Date(server.clock.now() + 2500) });
       const socket = openSocket(server.baseUrl, `${SESSION_COOKIE}=${token}`);
       open.push(socket);
       await connected(socket);
