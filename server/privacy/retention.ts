@@ -134,7 +134,7 @@ export function createRetention(deps: RetentionDeps) {
       counts.restrictions = await deleteInBatches(
         restrictions,
         restrictions.id,
-        and(lte(restrictions.createdAt, at(auditBefore)), or(isNotNull(restrictions.liftedAt), lte(restrictions.expiresAt, at(now)))),
+        and(lte(restrictions.createdAt, at(auditBefore)), or(isNotNull(restrictions.liftedAt), and(isNotNull(restrictions.expiresAt), lte(restrictions.expiresAt, at(now))))),
       );
     }
     logger.info(counts, 'retention: deleted what was due');
