@@ -2,6 +2,7 @@ import { asc } from 'drizzle-orm';
 import { BOOTH_CAPACITY_MAX } from '../../shared/limits.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { openDatabase } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { booths, sessions, users } from '../db/schema.js';
 import { seedDemo } from '../seed/demo.js';
 import type { BenchMember } from './worker-messages.js';
@@ -49,21 +50,21 @@ export async function prepareBenchFair(dbPath: string, count: number): Promise<B
   const db = openDatabase(dbPath);
   try {
     await seedDemo(db);
-    db.update(booths).set({ capacity: BOOTH_CAPACITY_MAX }).run();
-    const boothIds = db.select({ id: booths.id }).from(booths).orderBy(asc(booths.id)).all().map((row) => row.id);
+    await writeDurably(db, () => db.update(booths).set({ capacity: BOOTH_CAPACITY_MAX }));
+    const boothIds = (await db.select({ id: booths.id }).from(booths).orderBy(asc(booths.id))).map((row) => row.id);
     const placement = placeMembers(count, boothIds);
     const now = Date.now();
     const members: BenchMember[] = placement.map((boothId, index) => ({ index, token: newSecret(), boothId }));
-    db.transaction((tx) => {
+    await writeDurably(db, async () => {
       for (let start = 0; start < members.length; start += INSERT_CHUNK_ROWS) {
         const chunk = members.slice(start, start + INSERT_CHUNK_ROWS);
         const ids = chunk.map(() => crypto.randomUUID());
-        tx.insert(users)
-          .values(chunk.map((m, i) => ({ id: ids[i]!, email: `bench-${m.index}@fair.test`, displayName: `Bench member ${m.index}`, role: 'member' as const, passwordHash: '!' })))
-          .run();
-        tx.insert(sessions)
-          .values(chunk.map((m, i) => ({ tokenHash: hashSecret(m.token), userId: ids[i]!, expiresAt: new Date(now + SESSION_TTL_MS), createdAt: new Date(now) })))
-          .run();
+        await db
+          .insert(users)
+          .values(chunk.map((m, i) => ({ id: ids[i]!, email: `bench-${m.index}@fair.test`, displayName: `Bench member ${m.index}`, role: 'member' as const, passwordHash: '!' })));
+        await db
+          .insert(sessions)
+          .values(chunk.map((m, i) => ({ tokenHash: hashSecret(m.token), userId: ids[i]!, expiresAt: new Date(now + SESSION_TTL_MS), createdAt: new Date(now) })));
       }
     });
     return members;

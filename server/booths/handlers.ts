@@ -29,10 +29,10 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
       capability: 'booth:visit',
       scope: 'booth',
       async handle({ socket, user }, { boothId, private: privately = false, historyLimit, sinceSeq }) {
-        const booth = booths.recentById(boothId);
+        const booth = await booths.recentById(boothId);
         if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
         const restrictionsBefore = restrictions.addedCount();
-        const barred = restrictions.barredFrom(user.id, boothId);
+        const barred = await restrictions.barredFrom(user.id, boothId);
         if (barred) return barred;
         const staff = can(user, 'booth:staff', { boothId });
         if (booth.status === 'closed' && !staff) return fail('BOOTH_CLOSED', 'This booth is closed at the moment.');
@@ -59,26 +59,31 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           if (wasIn) return;
           socket.data.booths.delete(boothId);
           for (const room of boothRooms) await socket.leave(room);
-          if (socket.data.booths.size === 0 && !socket.rooms.has(rooms.browsing)) backToLobby(socket, booths);
+          if (socket.data.booths.size === 0 && !socket.rooms.has(rooms.browsing)) await backToLobby(socket, booths);
         };
         let joined;
         try {
           // A client that holds messages up to sinceSeq gets only what is newer; nothing is read
           // when there is nothing newer (an empty booth, a client that is up to date).
-          const lastSeq = chat.lastSeq(boothId);
+          const lastSeq = await chat.lastSeq(boothId);
           const messages =
-            lastSeq <= (sinceSeq ?? 0) ? [] : sinceSeq === undefined ? chat.history({ boothId, limit: historyLimit }) : chat.latestSince(boothId, sinceSeq, historyLimit);
-          const removedSeqs = sinceSeq === undefined ? undefined : chat.removedUpTo(boothId, sinceSeq);
+            lastSeq <= (sinceSeq ?? 0)
+              ? []
+              : sinceSeq === undefined
+                ? await chat.history({ boothId, limit: historyLimit })
+                : await chat.latestSince(boothId, sinceSeq, historyLimit);
+          const removedSeqs = sinceSeq === undefined ? undefined : await chat.removedUpTo(boothId, sinceSeq);
           // A private visit (this join's choice, or the visit's from another device) gets its
           // stored pseudonym before the person is shown anywhere, so the ack can tell them.
-          const alias = privately || presence.isPrivate(boothId, user.id) ? aliases.ensure(boothId, user.id) : null;
+          const alias = privately || presence.isPrivate(boothId, user.id) ? await aliases.ensure(boothId, user.id) : null;
           // Last: it writes the visit before changing presence, and changes nothing if that throws.
-          // The write may wait a few milliseconds for its group commit: what was checked above is
-          // checked again before the person is added.
-          const recorded = await presence.joinRecorded(boothId, user, socket.id, privately, () => {
-            if (!socket.connected || !socket.data.booths.has(boothId)) return fail('NOT_IN_BOOTH', 'You left the booth before entering it.');
-            const barredNow = restrictions.addedCount() === restrictionsBefore ? null : restrictions.barredFrom(user.id, boothId);
-            return barredNow ?? full();
+          // The reads above and the write may take a while (the group commit waits a few
+          // milliseconds): what was checked above is checked again before the person is added.
+          const recorded = await presence.joinRecorded(boothId, user, socket.id, privately, {
+            // A restriction added meanwhile is read from the database; none added, nothing read.
+            recheck: async () => (restrictions.addedCount() === restrictionsBefore ? null : await restrictions.barredFrom(user.id, boothId)),
+            // In memory, asked right before the person is added with no await in between.
+            stillWanted: () => (!socket.connected || !socket.data.booths.has(boothId) ? fail('NOT_IN_BOOTH', 'You left the booth before entering it.') : full()),
           });
           if (!recorded.ok) {
             await undo();
@@ -114,12 +119,13 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
         if (!socket.data.booths.delete(boothId)) return ok({ boothId });
         await socket.leave(rooms.booth(boothId));
         await socket.leave(rooms.staff(boothId));
-        if (socket.data.booths.size === 0) backToLobby(socket, booths);
+        // Leaving does not depend on the disk: presence first, then the lobby's snapshot (a read).
         const gone = presence.leave(boothId, user.id, socket.id);
         if (gone) {
           presenceBroadcast.left(boothId, gone);
           occupancyChanged(boothId);
         }
+        if (socket.data.booths.size === 0) await backToLobby(socket, booths);
         return ok({ boothId });
       },
     },
@@ -147,10 +153,13 @@ function visibleCount(presence: PresenceStore, boothId: number, viewerId: string
   return presence.publicCount(boothId) + (presence.isPrivate(boothId, viewerId) ? 1 : 0);
 }
 
-/** A connection that left its last booth sees the lobby again: live counts, from a full snapshot. */
-export function backToLobby(socket: Pick<FairSocket, 'join' | 'emit'>, booths: Pick<BoothService, 'occupancy'>): void {
+/**
+ * A connection that left its last booth sees the lobby again: live counts, from a full snapshot.
+ * It joins the lobby's room first, so no change is missed while the snapshot is read.
+ */
+export async function backToLobby(socket: Pick<FairSocket, 'join' | 'emit'>, booths: Pick<BoothService, 'occupancy'>): Promise<void> {
   void socket.join(rooms.browsing);
-  socket.emit('lobby:occupancy', booths.occupancy());
+  socket.emit('lobby:occupancy', await booths.occupancy());
 }
 
 /** A dropped connection: each booth it was in starts the grace period for this person. */

@@ -3,7 +3,7 @@ import type { Booth, BoothProfile, BoothSession, PinnedMessage } from '../../sha
 import type { BoothUpdate } from '../../shared/moderation.js';
 import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
 import type { Clock } from '../auth/service.js';
-import type { Db } from '../db/open.js';
+import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { boothSessions, booths, messages, privateAliases, users } from '../db/schema.js';
 import { privateAuthor } from '../../shared/private-visit.js';
@@ -38,18 +38,17 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     .orderBy(asc(boothSessions.startsAt))
     .prepare();
 
-  function sessionsOf(boothIds: number[]): Map<number, BoothSession[]> {
+  async function sessionsOf(boothIds: number[]): Promise<Map<number, BoothSession[]>> {
     const byBooth = new Map<number, BoothSession[]>();
     if (boothIds.length === 0) return byBooth;
     const rows =
       boothIds.length === 1
-        ? sessionsOfOne.all({ boothId: boothIds[0], now: clock.now() })
-        : db
+        ? await sessionsOfOne.execute({ boothId: boothIds[0], now: timeParam(clock.now()) })
+        : await db
             .select()
             .from(boothSessions)
             .where(and(inArray(boothSessions.boothId, boothIds), gt(boothSessions.endsAt, new Date(clock.now()))))
-            .orderBy(asc(boothSessions.startsAt))
-            .all();
+            .orderBy(asc(boothSessions.startsAt));
     for (const row of rows) {
       const list = byBooth.get(row.boothId) ?? [];
       list.push({ id: row.id, title: row.title, startsAt: row.startsAt.toISOString(), endsAt: row.endsAt.toISOString(), language: row.language });
@@ -58,11 +57,11 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     return byBooth;
   }
 
-  function pinnedOf(rows: BoothRow[]): Map<number, PinnedMessage> {
+  async function pinnedOf(rows: BoothRow[]): Promise<Map<number, PinnedMessage>> {
     const ids = rows.map((row) => row.pinnedMessageId).filter((id): id is number => id !== null);
     const byId = new Map<number, PinnedMessage>();
     if (ids.length === 0) return byId;
-    const found = db
+    const found = await db
       .select({
         messageId: messages.id,
         seq: messages.seq,
@@ -75,8 +74,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       .from(messages)
       .innerJoin(users, eq(users.id, messages.userId))
       .leftJoin(privateAliases, and(eq(privateAliases.boothId, messages.boothId), eq(privateAliases.userId, messages.userId)))
-      .where(and(inArray(messages.id, ids), isNull(messages.deletedAt)))
-      .all();
+      .where(and(inArray(messages.id, ids), isNull(messages.deletedAt)));
     // The pin goes to everyone connected: a private message's pin carries the pseudonym, never the name.
     for (const { private: isPrivate, aliasNumber, aliasOpaqueId, ...pinned } of found) {
       const authorName = !isPrivate
@@ -89,9 +87,9 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     return byId;
   }
 
-  function toBooths(rows: BoothRow[]): Booth[] {
-    const sessions = sessionsOf(rows.map((row) => row.id));
-    const pinned = pinnedOf(rows);
+  async function toBooths(rows: BoothRow[]): Promise<Booth[]> {
+    const sessions = await sessionsOf(rows.map((row) => row.id));
+    const pinned = await pinnedOf(rows);
     return rows.map((row) => ({
       id: row.id,
       slug: row.slug,
@@ -117,14 +115,16 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   const oneById = db.select().from(booths).where(eq(booths.id, sql.placeholder('id'))).prepare();
   const slowModeOf = db.select({ seconds: booths.slowModeSeconds }).from(booths).where(eq(booths.id, sql.placeholder('id'))).prepare();
 
-  function byId(id: number): Booth | undefined {
-    const row = oneById.get({ id });
-    return row && toBooths([row])[0];
+  async function byId(id: number): Promise<Booth | undefined> {
+    const [row] = await oneById.execute({ id });
+    return row && (await toBooths([row]))[0];
   }
 
   // Booths as read at most BOOTH_CACHE_MS ago (live figures always fresh), and the list of ids.
-  const recent = new Map<number, { booth: Booth; at: number }>();
-  let recentIds: { ids: number[]; at: number } | null = null;
+  // The read itself is kept, not only its result: a rush that finds the cache stale shares one
+  // read in flight instead of each starting its own.
+  const recent = new Map<number, { booth: Promise<Booth | undefined>; at: number }>();
+  let recentIds: { ids: Promise<number[]>; at: number } | null = null;
   const fresh = (at: number) => clock.now() - at < BOOTH_CACHE_MS;
   function forget(boothId?: number): void {
     if (boothId === undefined) recent.clear();
@@ -133,25 +133,35 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   }
 
   /** Applies a change to one booth and answers the booth as it now is. */
-  function change(boothId: number, values: Partial<typeof booths.$inferInsert>): Result<Booth> {
+  async function change(boothId: number, values: Partial<typeof booths.$inferInsert>): Promise<Result<Booth>> {
     forget(boothId);
-    const updated = writeDurably(db, () => db.update(booths).set(values).where(eq(booths.id, boothId)).returning({ id: booths.id }).get());
-    const booth = updated && byId(boothId);
+    const updated = await writeDurably(db, () => db.update(booths).set(values).where(eq(booths.id, boothId)).returning({ id: booths.id }));
+    // Read after the commit: a read started meanwhile may have cached the booth as it was.
+    forget(boothId);
+    const booth = updated.length > 0 ? await byId(boothId) : undefined;
     return booth ? ok(booth) : fail('NOT_FOUND', 'There is no such booth.');
   }
 
   return {
     /** boothId → people present, for every booth: the lobby snapshot a new connection gets. */
-    occupancy(): Record<string, number> {
-      if (!recentIds || !fresh(recentIds.at)) recentIds = { ids: allIds.all().map(({ id }) => id), at: clock.now() };
-      return Object.fromEntries(recentIds.ids.map((id) => [id, occupancyOf(id)]));
+    async occupancy(): Promise<Record<string, number>> {
+      if (!recentIds || !fresh(recentIds.at)) {
+        const read = { ids: allIds.execute().then((rows) => rows.map(({ id }) => id)), at: clock.now() };
+        recentIds = read;
+        // A failed read is not kept: the next caller tries again.
+        read.ids.catch(() => {
+          if (recentIds === read) recentIds = null;
+        });
+      }
+      const ids = await recentIds.ids;
+      return Object.fromEntries(ids.map((id) => [id, occupancyOf(id)]));
     },
-    list(): Booth[] {
-      return toBooths(db.select().from(booths).orderBy(asc(booths.name)).all());
+    async list(): Promise<Booth[]> {
+      return toBooths(await db.select().from(booths).orderBy(asc(booths.name)));
     },
-    bySlug(slug: string): Booth | undefined {
-      const row = db.select().from(booths).where(eq(booths.slug, slug)).get();
-      return row && toBooths([row])[0];
+    async bySlug(slug: string): Promise<Booth | undefined> {
+      const [row] = await db.select().from(booths).where(eq(booths.slug, slug)).limit(1);
+      return row && (await toBooths([row]))[0];
     },
     byId,
 
@@ -160,70 +170,92 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
      * path, where a rush asks for the same booth thousands of times. Changes made through this
      * service are seen at once.
      */
-    recentById(id: number): Booth | undefined {
-      const cached = recent.get(id);
-      if (cached && fresh(cached.at)) return { ...cached.booth, occupancy: occupancyOf(id), ...videoOf(id) };
-      const booth = byId(id);
-      if (booth) recent.set(id, { booth, at: clock.now() });
-      else recent.delete(id);
-      return booth;
+    async recentById(id: number): Promise<Booth | undefined> {
+      let cached = recent.get(id);
+      if (!cached || !fresh(cached.at)) {
+        const read = { booth: byId(id), at: clock.now() };
+        cached = read;
+        recent.set(id, read);
+        // No booth, or a failed read, is not kept: the next caller reads again.
+        read.booth.then(
+          (booth) => {
+            if (!booth && recent.get(id) === read) recent.delete(id);
+          },
+          () => {
+            if (recent.get(id) === read) recent.delete(id);
+          },
+        );
+      }
+      const booth = await cached.booth;
+      return booth && { ...booth, occupancy: occupancyOf(id), ...videoOf(id) };
     },
 
     /** Drops cached booths (one, or all) after a change made outside this service. */
     forget,
 
     /** Just the slow-mode setting: asked on every message, so no joins. */
-    slowModeSeconds(boothId: number): number {
-      return slowModeOf.get({ id: boothId })?.seconds ?? 0;
+    async slowModeSeconds(boothId: number): Promise<number> {
+      const [row] = await slowModeOf.execute({ id: boothId });
+      return row?.seconds ?? 0;
     },
 
     /** Slow mode, lock and status (authorisation is the caller's). */
-    configure(update: BoothUpdate): Result<Booth> {
+    configure(update: BoothUpdate): Promise<Result<Booth>> {
       const { boothId, ...values } = update;
       return change(boothId, values);
     },
 
-    editProfile(boothId: number, profile: BoothProfile): Result<Booth> {
+    editProfile(boothId: number, profile: BoothProfile): Promise<Result<Booth>> {
       return change(boothId, profile);
     },
 
     /** Pins a message of this booth (or unpins with null). A deleted message cannot be pinned. */
-    pin(boothId: number, messageId: number | null): Result<Booth> {
+    async pin(boothId: number, messageId: number | null): Promise<Result<Booth>> {
       if (messageId !== null) {
-        const message = db.select({ boothId: messages.boothId, deletedAt: messages.deletedAt }).from(messages).where(eq(messages.id, messageId)).get();
+        const [message] = await db
+          .select({ boothId: messages.boothId, deletedAt: messages.deletedAt })
+          .from(messages)
+          .where(eq(messages.id, messageId))
+          .limit(1);
         if (!message || message.boothId !== boothId || message.deletedAt) return fail('NOT_FOUND', 'There is no such message in this booth.');
       }
       return change(boothId, { pinnedMessageId: messageId });
     },
 
     /** Clears the pin wherever this message is pinned; answers that booth's id, or null. */
-    unpinMessage(messageId: number): number | null {
+    async unpinMessage(messageId: number): Promise<number | null> {
       forget();
-      const row = writeDurably(db, () => db.update(booths).set({ pinnedMessageId: null }).where(eq(booths.pinnedMessageId, messageId)).returning({ id: booths.id }).get());
+      const [row] = await writeDurably(db, () => db.update(booths).set({ pinnedMessageId: null }).where(eq(booths.pinnedMessageId, messageId)).returning({ id: booths.id }));
+      forget();
       return row?.id ?? null;
     },
 
-    addSession(boothId: number, createdBy: string, session: { title: string; startsAt: string; endsAt: string; language: BoothSession['language'] }): Result<Booth> {
-      if (!byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
+    async addSession(
+      boothId: number,
+      createdBy: string,
+      session: { title: string; startsAt: string; endsAt: string; language: BoothSession['language'] },
+    ): Promise<Result<Booth>> {
+      if (!(await byId(boothId))) return fail('NOT_FOUND', 'There is no such booth.');
       forget(boothId);
-      const upcoming = sessionsOf([boothId]).get(boothId)?.length ?? 0;
+      const upcoming = (await sessionsOf([boothId])).get(boothId)?.length ?? 0;
       if (upcoming >= SCHEDULE_MAX_SESSIONS) return fail('CONFLICT', `A booth can have at most ${SCHEDULE_MAX_SESSIONS} upcoming sessions.`);
-      writeDurably(db, () =>
+      await writeDurably(db, () =>
         db
           .insert(boothSessions)
-          .values({ boothId, title: session.title, startsAt: new Date(session.startsAt), endsAt: new Date(session.endsAt), language: session.language, createdBy })
-          .run(),
+          .values({ boothId, title: session.title, startsAt: new Date(session.startsAt), endsAt: new Date(session.endsAt), language: session.language, createdBy }),
       );
-      return ok(byId(boothId)!);
+      forget(boothId);
+      return ok((await byId(boothId))!);
     },
 
-    removeSession(boothId: number, sessionId: number): Result<Booth> {
+    async removeSession(boothId: number, sessionId: number): Promise<Result<Booth>> {
       forget(boothId);
-      const removed = writeDurably(db, () =>
-        db.delete(boothSessions).where(and(eq(boothSessions.id, sessionId), eq(boothSessions.boothId, boothId))).returning({ id: boothSessions.id }).get(),
+      const removed = await writeDurably(db, () =>
+        db.delete(boothSessions).where(and(eq(boothSessions.id, sessionId), eq(boothSessions.boothId, boothId))).returning({ id: boothSessions.id }),
       );
-      if (!removed) return fail('NOT_FOUND', 'There is no such session on this booth’s schedule.');
-      return ok(byId(boothId)!);
+      if (removed.length === 0) return fail('NOT_FOUND', 'There is no such session on this booth’s schedule.');
+      forget(boothId);
+      return ok((await byId(boothId))!);
     },
   };
 }

@@ -20,19 +20,19 @@ export interface ChatDeps {
 /** Posting and reading a booth's chat; the router has checked that the socket is in the booth. */
 export function chatCommands({ io, chat, booths, restrictions, presence, aliases }: ChatDeps): Pick<CommandTable, 'chat:send' | 'chat:history'> {
   return {
-    'chat:send': { capability: 'booth:visit', scope: 'booth', inBooth: true, handle: ({ user }, input) => {
+    'chat:send': { capability: 'booth:visit', scope: 'booth', inBooth: true, handle: async ({ user }, input) => {
       const staff = can(user, 'booth:staff', { boothId: input.boothId });
       // Decided here from the visit, never from the client: the pseudonym must exist before the message does.
       const privately = presence.isPrivate(input.boothId, user.id);
-      if (privately) aliases.ensure(input.boothId, user.id);
-      const result = chat.send(user, input, {
+      if (privately) await aliases.ensure(input.boothId, user.id);
+      const result = await chat.send(user, input, {
         private: privately,
-        slowModeSeconds: staff ? 0 : booths.slowModeSeconds(input.boothId),
-        refuse() {
-          const muted = restrictions.mute(user.id, input.boothId);
+        slowModeSeconds: staff ? 0 : await booths.slowModeSeconds(input.boothId),
+        async refuse() {
+          const muted = await restrictions.mute(user.id, input.boothId);
           if (muted) return fail('MUTED', 'You are muted and cannot send messages now.', muted);
           // A kicked tab that somehow still holds the booth stays silent (belt and braces).
-          const kicked = restrictions.kick(user.id, input.boothId);
+          const kicked = await restrictions.kick(user.id, input.boothId);
           return kicked ? fail('FORBIDDEN', 'You were removed from this booth.', kicked) : null;
         },
       });
@@ -54,7 +54,7 @@ export function chatCommands({ io, chat, booths, restrictions, presence, aliases
       capability: 'booth:visit',
       scope: 'booth',
       inBooth: true,
-      handle: ({ user }, query) => ok({ messages: chat.history(query).map((stored) => viewFor(user, stored)) }),
+      handle: async ({ user }, query) => ok({ messages: (await chat.history(query)).map((stored) => viewFor(user, stored)) }),
     },
   };
 }

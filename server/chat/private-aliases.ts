@@ -27,8 +27,9 @@ export function createPrivateAliasStore(db: Db, clock: Clock) {
     .prepare();
 
   return {
-    of(boothId: number, userId: string): PrivateAlias | undefined {
-      return find.get({ boothId, userId });
+    async of(boothId: number, userId: string): Promise<PrivateAlias | undefined> {
+      const [alias] = await find.execute({ boothId, userId });
+      return alias;
     },
 
     /**
@@ -36,20 +37,18 @@ export function createPrivateAliasStore(db: Db, clock: Clock) {
      * read, the next number and the insert share one write transaction (SQLite has one writer),
      * so two first visits at once cannot take the same number.
      */
-    ensure(boothId: number, userId: string): PrivateAlias {
-      const existing = find.get({ boothId, userId });
+    async ensure(boothId: number, userId: string): Promise<PrivateAlias> {
+      const [existing] = await find.execute({ boothId, userId });
       if (existing) return existing;
-      return writeDurably(db, () => {
-        const again = find.get({ boothId, userId });
+      return writeDurably(db, async () => {
+        const [again] = await find.execute({ boothId, userId });
         if (again) return again;
-        const next =
-          db
-            .select({ n: sql<number>`coalesce(max(${privateAliases.number}), 0) + 1` })
-            .from(privateAliases)
-            .where(eq(privateAliases.boothId, boothId))
-            .get()?.n ?? 1;
-        const alias = { number: next, opaqueId: randomBytes(OPAQUE_ID_BYTES).toString('base64url') };
-        db.insert(privateAliases).values({ boothId, userId, ...alias, createdAt: new Date(clock.now()) }).run();
+        const [last] = await db
+          .select({ n: sql<number>`coalesce(max(${privateAliases.number}), 0) + 1` })
+          .from(privateAliases)
+          .where(eq(privateAliases.boothId, boothId));
+        const alias = { number: last?.n ?? 1, opaqueId: randomBytes(OPAQUE_ID_BYTES).toString('base64url') };
+        await db.insert(privateAliases).values({ boothId, userId, ...alias, createdAt: new Date(clock.now()) });
         return alias;
       });
     },

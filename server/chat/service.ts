@@ -95,7 +95,7 @@ export interface SendPolicy {
   /** Seconds between this person's messages in this booth; 0 is off (staff always get 0). */
   slowModeSeconds: number;
   /** Refuses the message for a reason of its own (a mute); null lets it through. */
-  refuse?: () => Failure | null;
+  refuse?: () => Promise<Failure | null>;
   /** Sent during a private visit (the server decides, from presence): stored with `private = true`. */
   private?: boolean;
 }
@@ -164,9 +164,61 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     .where(inBooth)
     .prepare();
 
-  function findOwn(userId: string, clientMsgId: string): StoredMessage | undefined {
-    const row = ownMessage.get({ userId, clientMsgId });
+  async function findOwn(userId: string, clientMsgId: string): Promise<StoredMessage | undefined> {
+    const [row] = await ownMessage.execute({ userId, clientMsgId });
     return row && toStored(row);
+  }
+
+  /**
+   * Each author's sends run one after another, so each sees the one before it finished (its
+   * clientMsgId stored, its slow mode and rate counted), as when storing was synchronous. Sends of
+   * different people still interleave; their writes queue in writeDurably.
+   */
+  const sendsOf = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(authorId: string, run: () => Promise<T>): Promise<T> {
+    const previous = sendsOf.get(authorId);
+    const mine = previous ? previous.then(run, run) : run();
+    sendsOf.set(authorId, mine);
+    const done = () => {
+      if (sendsOf.get(authorId) === mine) sendsOf.delete(authorId);
+    };
+    mine.then(done, done);
+    return mine;
+  }
+
+  async function send(author: AuthUser, input: { boothId: number; clientMsgId: string; body: string }, policy: SendPolicy): Promise<Result<{ message: StoredMessage; created: boolean }>> {
+    const existing = await findOwn(author.id, input.clientMsgId);
+    if (existing) {
+      if (existing.message.boothId !== input.boothId) return fail('INVALID_PAYLOAD', 'clientMsgId: already used for another booth', { field: 'clientMsgId' });
+      return ok({ message: existing, created: false });
+    }
+    const refused = await policy.refuse?.();
+    if (refused) return refused;
+    const now = clock.now();
+    const slowKey = `${author.id} ${input.boothId}`;
+    const last = lastPostedAt.get(slowKey);
+    if (policy.slowModeSeconds > 0 && last !== undefined && now - last < policy.slowModeSeconds * 1000) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((last + policy.slowModeSeconds * 1000 - now) / 1000));
+      return fail('RATE_LIMITED', `Slow mode is on in this booth. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+    }
+    const rateKey = author.id;
+    if (rate.count(rateKey, now) >= CHAT_RATE_MAX_MESSAGES) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(rate.msUntilNextExpiry(rateKey, now) / 1000));
+      return fail('RATE_LIMITED', `You are sending messages too fast. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+    }
+    const createdAt = new Date(now);
+    // Committed in an explicit transaction, then read back: `ok` means the row is stored.
+    // A storage failure throws (the edge answers UNAVAILABLE) and counts against no limit,
+    // so the client's retry of the same clientMsgId is not refused by slow mode.
+    await writeDurably(db, () =>
+      insertMessage.execute({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt, private: policy.private ?? false }),
+    );
+    const stored = await findOwn(author.id, input.clientMsgId);
+    if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
+    rate.add(rateKey, now);
+    lastPostedAt.set(slowKey, now);
+    forgetOldPosts(now);
+    return ok({ created: true, message: stored });
   }
 
   return {
@@ -179,87 +231,60 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
       author: AuthUser,
       input: { boothId: number; clientMsgId: string; body: string },
       policy: SendPolicy = { slowModeSeconds: 0 },
-    ): Result<{ message: StoredMessage; created: boolean }> {
-      const existing = findOwn(author.id, input.clientMsgId);
-      if (existing) {
-        if (existing.message.boothId !== input.boothId) return fail('INVALID_PAYLOAD', 'clientMsgId: already used for another booth', { field: 'clientMsgId' });
-        return ok({ message: existing, created: false });
-      }
-      const refused = policy.refuse?.();
-      if (refused) return refused;
-      const now = clock.now();
-      const slowKey = `${author.id} ${input.boothId}`;
-      const last = lastPostedAt.get(slowKey);
-      if (policy.slowModeSeconds > 0 && last !== undefined && now - last < policy.slowModeSeconds * 1000) {
-        const retryAfterSeconds = Math.max(1, Math.ceil((last + policy.slowModeSeconds * 1000 - now) / 1000));
-        return fail('RATE_LIMITED', `Slow mode is on in this booth. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
-      }
-      const rateKey = author.id;
-      if (rate.count(rateKey, now) >= CHAT_RATE_MAX_MESSAGES) {
-        const retryAfterSeconds = Math.max(1, Math.ceil(rate.msUntilNextExpiry(rateKey, now) / 1000));
-        return fail('RATE_LIMITED', `You are sending messages too fast. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
-      }
-      const createdAt = new Date(now);
-      // Committed in an explicit transaction, then read back: `ok` means the row is stored.
-      // A storage failure throws (the edge answers UNAVAILABLE) and counts against no limit,
-      // so the client's retry of the same clientMsgId is not refused by slow mode.
-      writeDurably(db, () => insertMessage.run({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt, private: policy.private ?? false }));
-      const stored = findOwn(author.id, input.clientMsgId);
-      if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
-      rate.add(rateKey, now);
-      lastPostedAt.set(slowKey, now);
-      forgetOldPosts(now);
-      return ok({ created: true, message: stored });
+    ): Promise<Result<{ message: StoredMessage; created: boolean }>> {
+      return oneAtATime(author.id, () => send(author, input, policy));
     },
 
     /** A page of messages in sequence order: the latest, older than beforeSeq, or newer than afterSeq. */
-    history(query: ChatHistoryQuery): StoredMessage[] {
+    async history(query: ChatHistoryQuery): Promise<StoredMessage[]> {
       const limit = query.limit ?? CHAT_HISTORY_PAGE;
       const boothId = query.boothId;
-      if (query.afterSeq !== undefined) return after.all({ boothId, seq: query.afterSeq, limit }).map(toStored);
-      const page = query.beforeSeq !== undefined ? before.all({ boothId, seq: query.beforeSeq, limit }) : latest.all({ boothId, limit });
+      if (query.afterSeq !== undefined) return (await after.execute({ boothId, seq: query.afterSeq, limit })).map(toStored);
+      const page = query.beforeSeq !== undefined ? await before.execute({ boothId, seq: query.beforeSeq, limit }) : await latest.execute({ boothId, limit });
       return page.reverse().map(toStored);
     },
 
     /** One message with its real author, deleted or not (for moderation; never sent to members as it is). */
-    byId(messageId: number): ChatMessage | undefined {
-      const row = selectMessages().where(eq(messages.id, messageId)).get();
+    async byId(messageId: number): Promise<ChatMessage | undefined> {
+      const [row] = await selectMessages().where(eq(messages.id, messageId)).limit(1);
       return row && toStored(row).message;
     },
 
     /** The text as written, for moderators reviewing a report (kept after a soft delete). */
-    originalBody(messageId: number): string | undefined {
-      return db.select({ body: messages.body }).from(messages).where(eq(messages.id, messageId)).get()?.body;
+    async originalBody(messageId: number): Promise<string | undefined> {
+      const [row] = await db.select({ body: messages.body }).from(messages).where(eq(messages.id, messageId)).limit(1);
+      return row?.body;
     },
 
     /** Soft-deletes: the row stays for the record. False when it was already deleted. */
-    softDelete(messageId: number, deletedBy: string, reason: string | undefined): boolean {
+    async softDelete(messageId: number, deletedBy: string, reason: string | undefined): Promise<boolean> {
       // Committed explicitly: a returned row alone does not prove the commit (see writeDurably).
-      const changed = writeDurably(db, () =>
+      const changed = await writeDurably(db, () =>
         db
           .update(messages)
           .set({ deletedAt: new Date(clock.now()), deletedBy, deleteReason: reason ?? null })
           .where(and(eq(messages.id, messageId), isNull(messages.deletedAt)))
-          .run().changes,
+          .returning({ id: messages.id }),
       );
-      return changed > 0;
+      return changed.length > 0;
     },
 
     /**
      * What a client that holds everything up to `sinceSeq` lacks: the latest `limit` messages
      * newer than that, in sequence order (a longer gap is paged forward with `history`).
      */
-    latestSince(boothId: number, sinceSeq: number, limit = CHAT_HISTORY_PAGE): StoredMessage[] {
-      return latestAfter.all({ boothId, seq: sinceSeq, limit }).reverse().map(toStored);
+    async latestSince(boothId: number, sinceSeq: number, limit = CHAT_HISTORY_PAGE): Promise<StoredMessage[]> {
+      return (await latestAfter.execute({ boothId, seq: sinceSeq, limit })).reverse().map(toStored);
     },
 
     /** Seqs of removed messages among the `window` up to and including `upToSeq`. */
-    removedUpTo(boothId: number, upToSeq: number, window = CHAT_HISTORY_MAX_PAGE): number[] {
-      return removedUpTo.all({ boothId, from: Math.max(0, upToSeq - window), to: upToSeq }).map((row) => row.seq);
+    async removedUpTo(boothId: number, upToSeq: number, window = CHAT_HISTORY_MAX_PAGE): Promise<number[]> {
+      return (await removedUpTo.execute({ boothId, from: Math.max(0, upToSeq - window), to: upToSeq })).map((row) => row.seq);
     },
 
-    lastSeq(boothId: number): number {
-      return maxSeq.get({ boothId })?.seq ?? 0;
+    async lastSeq(boothId: number): Promise<number> {
+      const [row] = await maxSeq.execute({ boothId });
+      return row?.seq ?? 0;
     },
   };
 }

@@ -18,8 +18,13 @@ export interface HostDeps {
  * is audited and reaches everyone at once (the lobby shows it too), as `booth:updated`.
  */
 export function hostCommands({ io, booths, audit }: HostDeps): Pick<CommandTable, 'booth:update' | 'booth:edit' | 'chat:pin' | 'schedule:add' | 'schedule:remove'> {
-  function apply(actor: AuthUser, boothId: number, change: () => Result<Booth>, record: Omit<AuditRecord, 'actorId' | 'boothId'>): Result<Booth> {
-    const result = audit.together(change, (changed) => (changed.ok ? { actorId: actor.id, boothId, ...record } : null));
+  async function apply(
+    actor: AuthUser,
+    boothId: number,
+    change: () => Promise<Result<Booth>>,
+    record: Omit<AuditRecord, 'actorId' | 'boothId'>,
+  ): Promise<Result<Booth>> {
+    const result = await audit.together(change, (changed: Result<Booth>) => (changed.ok ? { actorId: actor.id, boothId, ...record } : null));
     if (!result.ok) return result;
     io.to(rooms.lobby).emit('booth:updated', result.data);
     return result;

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AuthUser, Clock } from '../auth/service.js';
-import type { Db } from '../db/open.js';
+import { timeParam, type Db } from '../db/open.js';
 import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
 import { ok, type Failure, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
@@ -43,62 +43,56 @@ export function createVisitLog(db: Db, clock: Clock) {
     .insert(boothVisits)
     .values({ boothId: sql.placeholder('boothId'), userId: sql.placeholder('userId'), joinedAt: sql.placeholder('at'), private: sql.placeholder('private') })
     .prepare();
-  const reopenVisit = db
-    .update(boothVisits)
-    .set({ leftAt: null, private: sql`(${boothVisits.private} OR ${sql.placeholder('private')})` })
-    .where(eq(boothVisits.id, sql.placeholder('id')))
-    .prepare();
+  const reopenVisit = db.update(boothVisits).set({ leftAt: null }).where(eq(boothVisits.id, sql.placeholder('id'))).prepare();
+  const reopenVisitPrivately = db.update(boothVisits).set({ leftAt: null, private: true }).where(eq(boothVisits.id, sql.placeholder('id'))).prepare();
   /** Opens a visit, or goes on with one left within VISIT_REJOIN_WINDOW_MS (a reconnect, a join/leave loop). */
-  function openVisit(boothId: number, userId: string, privately: boolean): void {
+  async function openVisit(boothId: number, userId: string, privately: boolean): Promise<void> {
     const at = clock.now();
-    const recent = recentVisit.get({ boothId, userId, since: at - VISIT_REJOIN_WINDOW_MS });
+    const [recent] = await recentVisit.execute({ boothId, userId, since: timeParam(at - VISIT_REJOIN_WINDOW_MS) });
     // A visit that was private at any point stays marked private.
-    if (recent) reopenVisit.run({ private: privately ? 1 : 0, id: recent.id });
-    else insertVisit.run({ boothId, userId, at: new Date(at), private: privately });
+    if (recent) await (privately ? reopenVisitPrivately : reopenVisit).execute({ id: recent.id });
+    else await insertVisit.execute({ boothId, userId, at: new Date(at), private: privately });
   }
   return {
     // Writes go through writeDurably so that a locked database fails fast (see writesPaused).
     /** Several arrivals in one transaction (a group commit): all are stored, or none. */
-    arrivedAll(arrivals: { boothId: number; userId: string; privately: boolean }[]): void {
-      writeDurably(db, () => {
-        for (const { boothId, userId, privately } of arrivals) openVisit(boothId, userId, privately);
+    async arrivedAll(arrivals: { boothId: number; userId: string; privately: boolean }[]): Promise<void> {
+      await writeDurably(db, async () => {
+        for (const { boothId, userId, privately } of arrivals) await openVisit(boothId, userId, privately);
       });
     },
-    arrived(boothId: number, userId: string, privately = false): void {
-      writeDurably(db, () => openVisit(boothId, userId, privately));
+    async arrived(boothId: number, userId: string, privately = false): Promise<void> {
+      await writeDurably(db, () => openVisit(boothId, userId, privately));
     },
     /** A public visit became private (another device joined privately): the record says so too. */
-    madePrivate(boothId: number, userId: string): void {
-      writeDurably(db, () =>
+    async madePrivate(boothId: number, userId: string): Promise<void> {
+      await writeDurably(db, () =>
         db
           .update(boothVisits)
           .set({ private: true })
-          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt)))
-          .run(),
+          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt))),
       );
     },
-    left(boothId: number, userId: string): void {
-      writeDurably(db, () =>
+    async left(boothId: number, userId: string): Promise<void> {
+      await writeDurably(db, () =>
         db
           .update(boothVisits)
           .set({ leftAt: now() })
-          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt)))
-          .run(),
+          .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt))),
       );
     },
     /** At start-up nobody is present: visits the last process left open end now. */
-    closeOpenVisits(): void {
-      writeDurably(db, () => db.update(boothVisits).set({ leftAt: now() }).where(isNull(boothVisits.leftAt)).run());
+    async closeOpenVisits(): Promise<void> {
+      await writeDurably(db, () => db.update(boothVisits).set({ leftAt: now() }).where(isNull(boothVisits.leftAt)));
     },
 
     /** Figures for the visits overlapping [since, now]. */
-    figures(boothId: number, since: Date): VisitFigures {
+    async figures(boothId: number, since: Date): Promise<VisitFigures> {
       const end = now();
-      const visits = db
+      const visits = await db
         .select({ userId: boothVisits.userId, joinedAt: boothVisits.joinedAt, leftAt: boothVisits.leftAt })
         .from(boothVisits)
-        .where(and(eq(boothVisits.boothId, boothId), lte(boothVisits.joinedAt, end), or(isNull(boothVisits.leftAt), gte(boothVisits.leftAt, since))))
-        .all();
+        .where(and(eq(boothVisits.boothId, boothId), lte(boothVisits.joinedAt, end), or(isNull(boothVisits.leftAt), gte(boothVisits.leftAt, since))));
       // Peak: sweep arrivals and departures in time order (a departure before an arrival at the same instant).
       const events = visits.flatMap((v) => [
         { at: Math.max(v.joinedAt.getTime(), since.getTime()), delta: 1 },
@@ -113,12 +107,11 @@ export function createVisitLog(db: Db, clock: Clock) {
       }
       const finished = visits.filter((v) => v.leftAt !== null && v.joinedAt >= since);
       const totalMs = finished.reduce((sum, v) => sum + (v.leftAt!.getTime() - v.joinedAt.getTime()), 0);
-      const messagesToday =
-        db
-          .select({ n: count() })
-          .from(messages)
-          .where(and(eq(messages.boothId, boothId), gte(messages.createdAt, since)))
-          .get()?.n ?? 0;
+      const [counted] = await db
+        .select({ n: count() })
+        .from(messages)
+        .where(and(eq(messages.boothId, boothId), gte(messages.createdAt, since)));
+      const messagesToday = counted?.n ?? 0;
       return {
         visitorsToday: new Set(visits.map((v) => v.userId)).size,
         peakConcurrency,
@@ -135,11 +128,22 @@ export interface RecordingPresence extends PresenceStore {
    * Adds a connection like `join`, after writing the arrival to the visit log. Arrivals that
    * come together share one transaction (a group commit): when the doors open, a thousand
    * joins a second must not each wait for a commit of their own. Rejects, with presence
-   * unchanged, when the write fails. `stillWanted` is asked after the wait, before the person
-   * is added: the socket may have gone, left or been kicked, or the booth filled, meanwhile;
-   * then nothing is added, the visit just written is closed, and its failure is answered.
+   * unchanged, when the write fails. `checks` are asked after the wait, before the person is
+   * added: the socket may have gone, left or been kicked, or the booth filled, meanwhile; then
+   * nothing is added, the visit just written is closed, and the failure is answered.
    */
-  joinRecorded(boothId: number, user: AuthUser, socketId: string, privately: boolean, stillWanted: () => Failure | null): Promise<Result<JoinOutcome>>;
+  joinRecorded(boothId: number, user: AuthUser, socketId: string, privately: boolean, checks: JoinChecks): Promise<Result<JoinOutcome>>;
+}
+
+/** What a join asks again once its visit is stored; a failure stops it. */
+export interface JoinChecks {
+  /** What needs the database (a restriction added meanwhile): awaited first. */
+  recheck(): Promise<Failure | null>;
+  /**
+   * What memory knows (the socket, the booth's rooms, the count): asked last, right before the
+   * person is added, with no await in between, so nothing can change between answer and join.
+   */
+  stillWanted(): Failure | null;
 }
 
 /**
@@ -163,12 +167,8 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
     queued = new Map();
     settle = null;
     batch = null;
-    try {
-      visits.arrivedAll(arrivals);
-      resolve();
-    } catch (err) {
-      reject(err);
-    }
+    // Settles every join of the batch: they answer the failure (UNAVAILABLE), none floats.
+    visits.arrivedAll(arrivals).then(resolve, reject);
   }
 
   /** Queues an arrival for the next group commit. */
@@ -187,25 +187,37 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
     return batch;
   }
 
-  function recordLeft(boothId: number, userId: string): void {
+  /**
+   * Closes a visit; never rejects (a departure does not depend on the disk). The write is queued
+   * at once, so it lands before any arrival that comes after it.
+   */
+  async function recordLeft(boothId: number, userId: string): Promise<void> {
     try {
-      visits.left(boothId, userId);
+      await visits.left(boothId, userId);
     } catch (err) {
       logger.warn({ err, sqlite: storageErrorCode(err), boothId }, 'visit end not recorded');
     }
   }
+
+  /** Adds the connection of someone already present, once the checks pass (nothing to write). */
+  function joinPresent(boothId: number, user: AuthUser, socketId: string, privately: boolean, checks: JoinChecks): Result<JoinOutcome> {
+    return checks.stillWanted() ?? ok(presence.join(boothId, user, socketId, privately));
+  }
+
   return {
     ...presence,
-    async joinRecorded(boothId, user, socketId, privately, stillWanted) {
+    async joinRecorded(boothId, user, socketId, privately, checks) {
       if (presence.has(boothId, user.id)) {
-        if (privately && !presence.isPrivate(boothId, user.id)) visits.madePrivate(boothId, user.id);
-        return ok(presence.join(boothId, user, socketId, privately));
+        if (!privately || presence.isPrivate(boothId, user.id)) return joinPresent(boothId, user, socketId, privately, checks);
+        await visits.madePrivate(boothId, user.id);
+        // Still there after the write: the visit (now private) goes on. Gone meanwhile: an arrival.
+        if (presence.has(boothId, user.id)) return joinPresent(boothId, user, socketId, privately, checks);
       }
       await recordArrival(boothId, user.id, privately);
-      const refused = stillWanted();
+      const refused = (await checks.recheck()) ?? checks.stillWanted();
       if (refused) {
         // Another of their sockets may have entered meanwhile: then the visit goes on.
-        if (!presence.has(boothId, user.id)) recordLeft(boothId, user.id);
+        if (!presence.has(boothId, user.id)) await recordLeft(boothId, user.id);
         return refused;
       }
       return ok(presence.join(boothId, user, socketId, privately));
@@ -218,20 +230,28 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
       queued.clear();
       presence.close();
     },
+    /**
+     * Presence's own join stays synchronous, so the visit is written behind it: the join path
+     * uses joinRecorded, which writes first. A failed write is logged (the visit goes unrecorded).
+     */
     join(boothId, user, socketId, privately) {
       // The same test presence.join uses for `arrived`: not present yet (a grace period counts as present).
-      if (!presence.has(boothId, user.id)) visits.arrived(boothId, user.id, privately);
-      else if (privately && !presence.isPrivate(boothId, user.id)) visits.madePrivate(boothId, user.id);
+      const record = !presence.has(boothId, user.id)
+        ? visits.arrived(boothId, user.id, privately)
+        : privately && !presence.isPrivate(boothId, user.id)
+          ? visits.madePrivate(boothId, user.id)
+          : null;
+      void record?.catch((err: unknown) => logger.warn({ err, sqlite: storageErrorCode(err), boothId }, 'visit arrival not recorded'));
       return presence.join(boothId, user, socketId, privately);
     },
     leave(boothId, userId, socketId) {
       const gone = presence.leave(boothId, userId, socketId);
-      if (gone) recordLeft(boothId, userId);
+      if (gone) void recordLeft(boothId, userId);
       return gone;
     },
     remove(boothId, userId) {
       const gone = presence.remove(boothId, userId);
-      if (gone) recordLeft(boothId, userId);
+      if (gone) void recordLeft(boothId, userId);
       return gone;
     },
   };

@@ -39,15 +39,16 @@ export function createAuditLog(db: Db, clock: Clock) {
     );
   }
 
-  function select(where: SQL | undefined, limit: number | undefined): AuditEntry[] {
-    const rows = db
+  async function select(where: SQL | undefined, limit: number | undefined): Promise<AuditEntry[]> {
+    const query = db
       .select({ row: auditLog, actorName: actor.displayName, targetName: target.displayName })
       .from(auditLog)
       .leftJoin(actor, eq(actor.id, auditLog.actorId))
       .leftJoin(target, eq(target.id, auditLog.targetUserId))
       .where(where)
       .orderBy(desc(auditLog.id));
-    return (limit === undefined ? rows.all() : rows.limit(limit).all()).map(({ row, actorName, targetName }) => ({
+    const rows = limit === undefined ? await query : await query.limit(limit);
+    return rows.map(({ row, actorName, targetName }) => ({
       id: row.id,
       action: row.action,
       actor: row.actorId ? { id: row.actorId, displayName: actorName ?? '' } : null,
@@ -61,9 +62,9 @@ export function createAuditLog(db: Db, clock: Clock) {
     }));
   }
 
-  function record(entry: AuditRecord): { id: number; createdAt: Date } {
+  async function record(entry: AuditRecord): Promise<{ id: number; createdAt: Date }> {
     const createdAt = new Date(clock.now());
-    const { id } = writeDurably(db, () =>
+    const [row] = await writeDurably(db, () =>
       db
         .insert(auditLog)
         .values({
@@ -77,10 +78,9 @@ export function createAuditLog(db: Db, clock: Clock) {
           details: entry.details ?? null,
           createdAt,
         })
-        .returning({ id: auditLog.id })
-        .get(),
+        .returning({ id: auditLog.id }),
     );
-    return { id, createdAt };
+    return { id: row!.id, createdAt };
   }
 
   return {
@@ -91,24 +91,25 @@ export function createAuditLog(db: Db, clock: Clock) {
      * Makes a change and writes its audit line in one transaction: both are stored or neither
      * is, so a failed audit write never leaves a ban or a deletion that a retry would repeat.
      * `entryFor` sees the change's result; null records nothing (the change was refused).
+     * The change's own writes join this transaction (writeDurably inside writeDurably).
      */
-    together<T>(change: () => T, entryFor: (result: T) => AuditRecord | null): T {
-      return writeDurably(db, () => {
-        const result = change();
+    together<T>(change: () => T | Promise<T>, entryFor: (result: T) => AuditRecord | null): Promise<T> {
+      return writeDurably(db, async () => {
+        const result = await change();
         const entry = entryFor(result);
-        if (entry) record(entry);
+        if (entry) await record(entry);
         return result;
       });
     },
 
     /** One page, newest first; the next page is `beforeId` = the last id of this one. */
-    page(query: AuditQuery): AuditEntry[] {
+    page(query: AuditQuery): Promise<AuditEntry[]> {
       return select(filters(query), query.limit ?? AUDIT_PAGE_DEFAULT);
     },
 
     /** Every matching line as CSV, newest first (the export ignores paging). */
-    csv(query: AuditQuery): string {
-      const entries = select(filters({ ...query, beforeId: undefined }), undefined);
+    async csv(query: AuditQuery): Promise<string> {
+      const entries = await select(filters({ ...query, beforeId: undefined }), undefined);
       return toCsv(
         ['id', 'time', 'action', 'actor_id', 'actor', 'target_id', 'target', 'booth_id', 'message_id', 'reason', 'expires_at', 'details'],
         entries.map((e) => [

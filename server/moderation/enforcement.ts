@@ -48,7 +48,7 @@ export function createEnforcer(deps: {
       socket.leave(rooms.booth(boothId));
       socket.leave(rooms.staff(boothId));
       socket.data.booths?.delete(boothId);
-      if (socket.data.booths?.size === 0) backToLobby(socket, booths);
+      if (socket.data.booths?.size === 0) await backToLobby(socket, booths);
     }
     await removeFromVideo(boothId, userId);
   }

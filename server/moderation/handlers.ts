@@ -31,8 +31,8 @@ export const forbidden = () => fail('FORBIDDEN', 'You do not have permission to 
  * acts on themselves. (The router has checked the capability first, so a member cannot probe
  * who exists.)
  */
-function targetOf(actor: AuthUser, userId: string, auth: AuthService): Result<AuthUser> {
-  const target = auth.loadUser(userId);
+async function targetOf(actor: AuthUser, userId: string, auth: AuthService): Promise<Result<AuthUser>> {
+  const target = await auth.loadUser(userId);
   if (!target) return fail('NOT_FOUND', 'There is no such person.');
   if (target.id === actor.id) return fail('FORBIDDEN', 'You cannot do that to yourself.');
   if (!mayActOn(actor, target)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
@@ -55,18 +55,18 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
   const minutesFromNow = (minutes: number) => new Date(clock.now() + minutes * 60_000);
 
   /** Records a new restriction and its audit line, tells moderators' panels, and answers it. */
-  function restrict(actor: AuthUser, kind: RestrictionKind, target: AuthUser, boothId: number | null, reason: string, expiresAt: Date | null): Restriction {
-    const id = audit.together(
+  async function restrict(actor: AuthUser, kind: RestrictionKind, target: AuthUser, boothId: number | null, reason: string, expiresAt: Date | null): Promise<Restriction> {
+    const id = await audit.together(
       () => restrictions.add({ kind, userId: target.id, boothId, reason, createdBy: actor.id, expiresAt }),
       () => ({ actorId: actor.id, action: `moderation:${kind}`, targetUserId: target.id, boothId, reason, expiresAt }),
     );
     io.to(rooms.moderators).emit('moderation:changed', { kind, userId: target.id });
-    return restrictions.byId(id)!;
+    return (await restrictions.byId(id))!;
   }
 
-  function lift(actor: AuthUser, kind: RestrictionKind, userId: string, boothId: number | undefined, reason?: string): { lifted: number } {
+  async function lift(actor: AuthUser, kind: RestrictionKind, userId: string, boothId: number | undefined, reason?: string): Promise<{ lifted: number }> {
     const action = kind === 'mute' ? 'moderation:unmute' : 'moderation:unban';
-    const lifted = audit.together(
+    const lifted = await audit.together(
       () => restrictions.lift(userId, kind, actor.id, boothId),
       (count) => ({ actorId: actor.id, action, targetUserId: userId, boothId: boothId ?? null, reason: reason ?? null, details: { lifted: count } }),
     );
@@ -78,18 +78,18 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
     'chat:delete': {
       capability: 'chat:delete',
       // Hosts delete in their own booths: the message says which booth that is.
-      scope: ({ messageId }) => ({ boothId: chat.byId(messageId)?.boothId }),
-      handle({ user: actor }, { messageId, reason }) {
-        const message = chat.byId(messageId);
+      scope: async ({ messageId }) => ({ boothId: (await chat.byId(messageId))?.boothId }),
+      async handle({ user: actor }, { messageId, reason }) {
+        const message = await chat.byId(messageId);
         if (!message || message.deleted) return fail('NOT_FOUND', message ? 'This message has already been removed.' : 'There is no such message.');
         if (!mayActOn(actor, message.author)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
-        audit.together(
+        await audit.together(
           () => chat.softDelete(messageId, actor.id, reason),
           () => ({ actorId: actor.id, action: 'chat:delete', targetUserId: message.author.id, boothId: message.boothId, messageId, reason: reason ?? null }),
         );
         io.to(rooms.booth(message.boothId)).emit('chat:deleted', { boothId: message.boothId, messageId, seq: message.seq });
-        const unpinned = booths.unpinMessage(messageId);
-        if (unpinned !== null) io.to(rooms.lobby).emit('booth:updated', booths.byId(unpinned)!);
+        const unpinned = await booths.unpinMessage(messageId);
+        if (unpinned !== null) io.to(rooms.lobby).emit('booth:updated', (await booths.byId(unpinned))!);
         return ok({ messageId, boothId: message.boothId });
       },
     },
@@ -97,11 +97,11 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
     'moderation:mute': {
       capability: 'moderation:mute',
       scope: 'booth',
-      handle({ user: actor }, { userId, boothId, minutes, reason }) {
-        const target = targetOf(actor, userId, auth);
+      async handle({ user: actor }, { userId, boothId, minutes, reason }) {
+        const target = await targetOf(actor, userId, auth);
         if (!target.ok) return target;
-        if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
-        const restriction = restrict(actor, 'mute', target.data, boothId ?? null, reason, minutesFromNow(minutes));
+        if (boothId !== undefined && !(await booths.byId(boothId))) return fail('NOT_FOUND', 'There is no such booth.');
+        const restriction = await restrict(actor, 'mute', target.data, boothId ?? null, reason, minutesFromNow(minutes));
         io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'muted', boothId: boothId ?? null, until: restriction.expiresAt, reason });
         return ok(restriction);
       },
@@ -110,10 +110,10 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
     'moderation:unmute': {
       capability: 'moderation:mute',
       scope: 'booth',
-      handle({ user: actor }, { userId, boothId }) {
-        const target = targetOf(actor, userId, auth);
+      async handle({ user: actor }, { userId, boothId }) {
+        const target = await targetOf(actor, userId, auth);
         if (!target.ok) return target;
-        const result = lift(actor, 'mute', userId, boothId);
+        const result = await lift(actor, 'mute', userId, boothId);
         if (result.lifted > 0) io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'unmuted', boothId: boothId ?? null, until: null, reason: null });
         return ok(result);
       },
@@ -123,10 +123,10 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
       capability: 'moderation:kick',
       scope: 'booth',
       async handle({ user: actor }, { userId, boothId, reason }) {
-        const target = targetOf(actor, userId, auth);
+        const target = await targetOf(actor, userId, auth);
         if (!target.ok) return target;
-        if (!booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
-        const restriction = restrict(actor, 'kick', target.data, boothId, reason, new Date(clock.now() + KICK_COOLDOWN_MS));
+        if (!(await booths.byId(boothId))) return fail('NOT_FOUND', 'There is no such booth.');
+        const restriction = await restrict(actor, 'kick', target.data, boothId, reason, new Date(clock.now() + KICK_COOLDOWN_MS));
         // Tell them before their sockets leave the booth room, so every tab gets it.
         io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'kicked', boothId, until: restriction.expiresAt, reason });
         await enforcer.removeFromBooth(userId, boothId);
@@ -138,11 +138,11 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
       capability: 'moderation:ban',
       scope: 'fair',
       async handle({ user: actor }, { userId, minutes, reason }) {
-        const target = targetOf(actor, userId, auth);
+        const target = await targetOf(actor, userId, auth);
         if (!target.ok) return target;
-        const restriction = restrict(actor, 'ban', target.data, null, reason, minutes === undefined ? null : minutesFromNow(minutes));
+        const restriction = await restrict(actor, 'ban', target.data, null, reason, minutes === undefined ? null : minutesFromNow(minutes));
         io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'banned', boothId: null, until: restriction.expiresAt, reason });
-        auth.endAllSessions(userId);
+        await auth.endAllSessions(userId);
         await enforcer.removeFromFair(userId);
         return ok(restriction);
       },
@@ -151,21 +151,21 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
     'moderation:unban': {
       capability: 'moderation:ban',
       scope: 'fair',
-      handle({ user: actor }, { userId, reason }) {
-        const target = targetOf(actor, userId, auth);
+      async handle({ user: actor }, { userId, reason }) {
+        const target = await targetOf(actor, userId, auth);
         if (!target.ok) return target;
-        return ok(lift(actor, 'ban', userId, undefined, reason));
+        return ok(await lift(actor, 'ban', userId, undefined, reason));
       },
     },
 
     'report:create': {
       capability: 'booth:visit',
       scope: 'fair',
-      handle({ socket, user: actor }, { messageId, reason, note }) {
-        const message = chat.byId(messageId);
+      async handle({ socket, user: actor }, { messageId, reason, note }) {
+        const message = await chat.byId(messageId);
         if (!message || message.deleted) return fail('NOT_FOUND', 'There is no such message.');
         if (!socket.data.booths.has(message.boothId)) return fail('NOT_IN_BOOTH', 'Enter the booth before reporting a message in it.');
-        const report = reports.create(actor.id, messageId, reason, note);
+        const report = await reports.create(actor.id, messageId, reason, note);
         if (!report.ok) return report;
         io.to(rooms.moderators).emit('report:created', report.data);
         return ok({ reportId: report.data.id });
@@ -175,8 +175,8 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
     'report:resolve': {
       capability: 'moderation:review',
       scope: 'fair',
-      handle({ user: actor }, { reportId, outcome, note }) {
-        const result = audit.together(
+      async handle({ user: actor }, { reportId, outcome, note }) {
+        const result = await audit.together(
           () => reports.resolve(reportId, actor.id, outcome, note),
           (resolved) =>
             resolved.ok
@@ -203,9 +203,9 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
       capability: 'announcement:create',
       // Hosts announce in their own booth; without a booth it is fair-wide (moderators).
       scope: 'booth',
-      handle({ user: actor }, { text, boothId }) {
-        if (boothId !== undefined && !booths.byId(boothId)) return fail('NOT_FOUND', 'There is no such booth.');
-        const { id, createdAt } = audit.record({ actorId: actor.id, action: 'announcement:create', boothId: boothId ?? null, details: { text } });
+      async handle({ user: actor }, { text, boothId }) {
+        if (boothId !== undefined && !(await booths.byId(boothId))) return fail('NOT_FOUND', 'There is no such booth.');
+        const { id, createdAt } = await audit.record({ actorId: actor.id, action: 'announcement:create', boothId: boothId ?? null, details: { text } });
         const announcement = { id, text, boothId: boothId ?? null, author: { id: actor.id, displayName: actor.displayName }, createdAt: createdAt.toISOString() };
         io.to(boothId === undefined ? rooms.lobby : rooms.booth(boothId)).emit('announcement:created', announcement);
         return ok(announcement);

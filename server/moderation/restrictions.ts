@@ -2,7 +2,7 @@ import { and, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-o
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
-import type { Db } from '../db/open.js';
+import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { restrictions, users } from '../db/schema.js';
 import { fail, type Failure } from '../http/errors.js';
@@ -61,31 +61,30 @@ export function createRestrictionStore(db: Db, clock: Clock) {
   }
 
   /** The longest of the active restrictions of one kind matching a scope. */
-  function activeUntil(userId: string, kind: RestrictionKind, boothScope: 'any' | 'fair-or-booth', boothId?: number): ActiveUntil | null {
-    const params = { userId, kind, nowMs: clock.now() };
+  async function activeUntil(userId: string, kind: RestrictionKind, boothScope: 'any' | 'fair-or-booth', boothId?: number): Promise<ActiveUntil | null> {
+    const params = { userId, kind, nowMs: timeParam(clock.now()) };
     // No booth id matches -1: a fair-wide restriction alone then applies.
-    return longest(boothScope === 'any' ? activeAnywhere.all(params) : activeFairOrBooth.all({ ...params, boothId: boothId ?? -1 }));
+    return longest(boothScope === 'any' ? await activeAnywhere.execute(params) : await activeFairOrBooth.execute({ ...params, boothId: boothId ?? -1 }));
   }
 
-  function selectRestrictions(where: SQL | undefined): Restriction[] {
-    return db
+  async function selectRestrictions(where: SQL | undefined): Promise<Restriction[]> {
+    const rows = await db
       .select({ row: restrictions, userName: users.displayName, authorId: author.id, authorName: author.displayName })
       .from(restrictions)
       .innerJoin(users, eq(users.id, restrictions.userId))
       .leftJoin(author, eq(author.id, restrictions.createdBy))
       .where(where)
-      .orderBy(desc(restrictions.id))
-      .all()
-      .map(({ row, userName, authorId, authorName }) => ({
-        id: row.id,
-        kind: row.kind,
-        user: { id: row.userId, displayName: userName },
-        boothId: row.boothId,
-        reason: row.reason,
-        createdBy: { id: authorId ?? '', displayName: authorName ?? '' },
-        createdAt: row.createdAt.toISOString(),
-        expiresAt: row.expiresAt?.toISOString() ?? null,
-      }));
+      .orderBy(desc(restrictions.id));
+    return rows.map(({ row, userName, authorId, authorName }) => ({
+      id: row.id,
+      kind: row.kind,
+      user: { id: row.userId, displayName: userName },
+      boothId: row.boothId,
+      reason: row.reason,
+      createdBy: { id: authorId ?? '', displayName: authorName ?? '' },
+      createdAt: row.createdAt.toISOString(),
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+    }));
   }
 
   let added = 0;
@@ -99,35 +98,42 @@ export function createRestrictionStore(db: Db, clock: Clock) {
       return added;
     },
 
-    add(input: { kind: RestrictionKind; userId: string; boothId: number | null; reason: string; createdBy: string; expiresAt: Date | null }): number {
-      added += 1;
-      return writeDurably(db, () =>
-        db
-          .insert(restrictions)
-          .values({ ...input, createdAt: new Date(clock.now()) })
-          .returning({ id: restrictions.id })
-          .get(),
-      ).id;
+    async add(input: { kind: RestrictionKind; userId: string; boothId: number | null; reason: string; createdBy: string; expiresAt: Date | null }): Promise<number> {
+      try {
+        const [row] = await writeDurably(db, () =>
+          db
+            .insert(restrictions)
+            .values({ ...input, createdAt: new Date(clock.now()) })
+            .returning({ id: restrictions.id }),
+        );
+        return row!.id;
+      } finally {
+        // Counted once the row is written (a join that sees the count move then reads it on this
+        // connection) and before the caller enforces it (so a join that saw no move has already
+        // added its person, whom the enforcement removes). A failed write only costs a re-read.
+        added += 1;
+      }
     },
 
     /** Lifts active restrictions of one kind; `boothId` undefined lifts them wherever they apply. */
-    lift(userId: string, kind: RestrictionKind, liftedBy: string, boothId?: number): number {
+    async lift(userId: string, kind: RestrictionKind, liftedBy: string, boothId?: number): Promise<number> {
       const where = and(eq(restrictions.userId, userId), eq(restrictions.kind, kind), stillActive(), boothId === undefined ? undefined : eq(restrictions.boothId, boothId));
-      return writeDurably(db, () => db.update(restrictions).set({ liftedAt: new Date(clock.now()), liftedBy }).where(where).returning({ id: restrictions.id }).all()).length;
+      const lifted = await writeDurably(db, () => db.update(restrictions).set({ liftedAt: new Date(clock.now()), liftedBy }).where(where).returning({ id: restrictions.id }));
+      return lifted.length;
     },
 
     /** A ban in force, if any. */
-    ban(userId: string): ActiveUntil | null {
+    ban(userId: string): Promise<ActiveUntil | null> {
       return activeUntil(userId, 'ban', 'any');
     },
 
     /** A mute that applies in this booth (fair-wide or for this booth), if any. */
-    mute(userId: string, boothId: number): ActiveUntil | null {
+    mute(userId: string, boothId: number): Promise<ActiveUntil | null> {
       return activeUntil(userId, 'mute', 'fair-or-booth', boothId);
     },
 
     /** A kick cool-down for this booth, if any. */
-    kick(userId: string, boothId: number): ActiveUntil | null {
+    kick(userId: string, boothId: number): Promise<ActiveUntil | null> {
       return activeUntil(userId, 'kick', 'fair-or-booth', boothId);
     },
 
@@ -136,8 +142,8 @@ export function createRestrictionStore(db: Db, clock: Clock) {
      * down (FORBIDDEN), each with `details.until`; null when nothing stops them. The booth join
      * and the video token both ask this.
      */
-    barredFrom(userId: string, boothId: number): Failure | null {
-      const rows = barring.all({ userId, nowMs: clock.now(), boothId });
+    async barredFrom(userId: string, boothId: number): Promise<Failure | null> {
+      const rows = await barring.execute({ userId, nowMs: timeParam(clock.now()), boothId });
       if (rows.length === 0) return null;
       const banned = longest(rows.filter((row) => row.kind === 'ban'));
       if (banned) return fail('BANNED', 'Your access to the fair is suspended.', banned);
@@ -147,12 +153,12 @@ export function createRestrictionStore(db: Db, clock: Clock) {
     },
 
     /** Every active restriction, newest first, for the moderator panel. */
-    listActive(kinds: readonly RestrictionKind[]): Restriction[] {
+    listActive(kinds: readonly RestrictionKind[]): Promise<Restriction[]> {
       return selectRestrictions(and(inArray(restrictions.kind, [...kinds]), stillActive()));
     },
 
-    byId(id: number): Restriction | undefined {
-      return selectRestrictions(eq(restrictions.id, id))[0];
+    async byId(id: number): Promise<Restriction | undefined> {
+      return (await selectRestrictions(eq(restrictions.id, id)))[0];
     },
   };
 }

@@ -1,9 +1,10 @@
-import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, exists, inArray, isNull, ne, not, sql } from 'drizzle-orm';
 import { ACCOUNT_AUDIT_ACTIONS, DELETED_MEMBER_NAME } from '../../shared/deleted-account.js';
 import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
-import { auditLog, authChallenges, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, sessions, users } from '../db/schema.js';
+import { writeDurably } from '../db/storage-errors.js';
+import { auditLog, authChallenges, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, sessions, users } from '../db/schema.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -52,58 +53,63 @@ export function createAccountEraser(deps: {
   const logger = deps.logger.child({ feature: 'privacy' });
 
   return {
-    erase(userId: string, by: { kind: 'self' } | { kind: 'admin'; actorId: string }): Result<ErasureOutcome> {
+    async erase(userId: string, by: { kind: 'self' } | { kind: 'admin'; actorId: string }): Promise<Result<ErasureOutcome>> {
       const now = new Date(clock.now());
       const actorId = by.kind === 'self' ? userId : by.actorId;
-      const openReport = sql`exists (select 1 from reports r where r.message_id = ${messages.id} and r.status = 'open')`;
+      const openReport = exists(
+        db
+          .select({ one: sql`1` })
+          .from(reports)
+          .where(and(eq(reports.messageId, messages.id), eq(reports.status, 'open'))),
+      );
 
-      const result = db.transaction((tx): Result<{ counts: ErasureOutcome; shown: { id: number; boothId: number; seq: number }[]; unpinned: { id: number }[] }> => {
-        const user = tx.select({ email: users.email, role: users.role, deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).get();
+      const result = await writeDurably(db, async (): Promise<Result<{ counts: ErasureOutcome; shown: { id: number; boothId: number; seq: number }[]; unpinned: { id: number }[] }>> => {
+        const [user] = await db.select({ email: users.email, role: users.role, deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).limit(1);
         if (!user || user.deletedAt) return fail('NOT_FOUND', 'There is no such account.');
         if (user.role === 'admin') {
-          const others = tx
-            .select({ n: sql<number>`count(*)` })
+          const [others] = await db
+            .select({ n: count() })
             .from(users)
-            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt), ne(users.id, userId)))
-            .get();
+            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt), ne(users.id, userId)));
           // Nobody could invite, assign hosts or erase accounts any more.
           if (!others?.n) return fail('CONFLICT', 'This is the last organiser account: make someone else an admin first.');
         }
-        const shown = tx
+        const shown = await db
           .select({ id: messages.id, boothId: messages.boothId, seq: messages.seq })
           .from(messages)
           .where(and(eq(messages.userId, userId), isNull(messages.deletedAt)))
           .orderBy(desc(messages.id))
-          .limit(ERASURE_BROADCAST_MAX_MESSAGES)
-          .all();
-        const held = tx.select({ n: sql<number>`count(*)` }).from(messages).where(and(eq(messages.userId, userId), openReport)).get()?.n ?? 0;
+          .limit(ERASURE_BROADCAST_MAX_MESSAGES);
+        const [held] = await db
+          .select({ n: count() })
+          .from(messages)
+          .where(and(eq(messages.userId, userId), openReport));
         // Moderation's own soft deletes keep who removed them and why; the rest are marked as the account's end.
-        const hidden = tx
+        await db
           .update(messages)
-          .set({
-            deletedAt: sql`coalesce(${messages.deletedAt}, ${now.getTime()})`,
-            deletedBy: sql`case when ${messages.deletedAt} is null then ${actorId} else ${messages.deletedBy} end`,
-            deleteReason: sql`case when ${messages.deletedAt} is null then ${ACCOUNT_DELETED_REASON} else ${messages.deleteReason} end`,
-            body: sql`case when ${openReport} then ${messages.body} else '' end`,
-          })
-          .where(eq(messages.userId, userId))
-          .run().changes;
-        const unpinned = tx
+          .set({ deletedAt: now, deletedBy: actorId, deleteReason: ACCOUNT_DELETED_REASON })
+          .where(and(eq(messages.userId, userId), isNull(messages.deletedAt)));
+        const blanked = await db
+          .update(messages)
+          .set({ body: '' })
+          .where(and(eq(messages.userId, userId), not(openReport)))
+          .returning({ id: messages.id });
+        const unpinned = await db
           .update(booths)
           .set({ pinnedMessageId: null })
-          .where(inArray(booths.pinnedMessageId, tx.select({ id: messages.id }).from(messages).where(eq(messages.userId, userId))))
-          .returning({ id: booths.id })
-          .all();
+          .where(inArray(booths.pinnedMessageId, db.select({ id: messages.id }).from(messages).where(eq(messages.userId, userId))))
+          .returning({ id: booths.id });
 
-        tx.delete(sessions).where(eq(sessions.userId, userId)).run();
-        tx.delete(passkeys).where(eq(passkeys.userId, userId)).run();
-        tx.delete(authChallenges).where(eq(authChallenges.userId, userId)).run();
-        tx.delete(privateAliases).where(eq(privateAliases.userId, userId)).run();
-        tx.delete(boothVisits).where(eq(boothVisits.userId, userId)).run();
-        tx.delete(boothHosts).where(eq(boothHosts.userId, userId)).run();
-        tx.delete(invites).where(eq(invites.email, user.email)).run();
-        tx.update(auditLog).set({ details: null }).where(eq(auditLog.targetUserId, userId)).run();
-        tx.update(users)
+        await db.delete(sessions).where(eq(sessions.userId, userId));
+        await db.delete(passkeys).where(eq(passkeys.userId, userId));
+        await db.delete(authChallenges).where(eq(authChallenges.userId, userId));
+        await db.delete(privateAliases).where(eq(privateAliases.userId, userId));
+        await db.delete(boothVisits).where(eq(boothVisits.userId, userId));
+        await db.delete(boothHosts).where(eq(boothHosts.userId, userId));
+        await db.delete(invites).where(eq(invites.email, user.email));
+        await db.update(auditLog).set({ details: null }).where(eq(auditLog.targetUserId, userId));
+        await db
+          .update(users)
           .set({
             email: `deleted-${userId}@invalid`,
             displayName: DELETED_MEMBER_NAME,
@@ -111,10 +117,9 @@ export function createAccountEraser(deps: {
             passwordHash: UNUSABLE_PASSWORD_HASH,
             deletedAt: now,
           })
-          .where(eq(users.id, userId))
-          .run();
-        const counts: ErasureOutcome = { messagesBlanked: hidden - held, messagesHeld: held };
-        audit.record({
+          .where(eq(users.id, userId));
+        const counts: ErasureOutcome = { messagesBlanked: blanked.length, messagesHeld: held?.n ?? 0 };
+        await audit.record({
           actorId,
           action: by.kind === 'self' ? ACCOUNT_AUDIT_ACTIONS.deleted : ACCOUNT_AUDIT_ACTIONS.erased,
           targetUserId: userId,
@@ -130,7 +135,7 @@ export function createAccountEraser(deps: {
       for (const message of outcome.shown) io.to(rooms.booth(message.boothId)).emit('chat:deleted', { boothId: message.boothId, messageId: message.id, seq: message.seq });
       for (const { id } of outcome.unpinned) {
         deps.booths.forget(id);
-        const booth = deps.booths.byId(id);
+        const booth = await deps.booths.byId(id);
         if (booth) io.to(rooms.lobby).emit('booth:updated', booth);
       }
       logger.info({ action: by.kind === 'self' ? ACCOUNT_AUDIT_ACTIONS.deleted : ACCOUNT_AUDIT_ACTIONS.erased, ...outcome.counts }, 'account erased');

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
 import { auditLog, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, users } from '../db/schema.js';
 
 const iso = (at: Date) => at.toISOString();
@@ -9,16 +10,104 @@ const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
 const actor = alias(users, 'actor');
 
 /**
- * Everything the fair holds about one member, read in one transaction so the parts agree.
+ * Everything the fair holds about one member, read in one transaction so the parts agree (a
+ * message sent meanwhile is in every part or in none). It writes nothing: it goes through
+ * writeDurably because that is the one way to hold a transaction, and an export is rare and
+ * short next to the writes it waits behind.
  * Left out on purpose: session token hashes and passkey public keys (secrets or useless to
  * a person), other members' messages (even the ones they reported), moderators' notes on
  * reports, and who on the staff acted on them: their role is shown, not their identity.
  * Null when there is no such account (or it was deleted).
  */
-export function exportAccount(db: Db, userId: string, now: Date): AccountExport | null {
-  return db.transaction((tx) => {
-    const user = tx.select().from(users).where(eq(users.id, userId)).get();
+export function exportAccount(db: Db, userId: string, now: Date): Promise<AccountExport | null> {
+  return writeDurably(db, async (): Promise<AccountExport | null> => {
+    const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
     if (!user || user.deletedAt) return null;
+    const hostedBooths = await db
+      .select({ id: booths.id, slug: booths.slug, name: booths.name })
+      .from(boothHosts)
+      .innerJoin(booths, eq(booths.id, boothHosts.boothId))
+      .where(eq(boothHosts.userId, userId))
+      .orderBy(asc(booths.id));
+    const sessionRows = await db
+      .select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, browser: sessions.userAgent, method: sessions.method })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(asc(sessions.createdAt));
+    const passkeyRows = await db
+      .select({ name: passkeys.name, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt })
+      .from(passkeys)
+      .where(eq(passkeys.userId, userId))
+      .orderBy(asc(passkeys.createdAt));
+    const inviteRows = await db
+      .select({ role: invites.role, boothId: invites.boothId, createdAt: invites.createdAt, expiresAt: invites.expiresAt, usedAt: invites.usedAt })
+      .from(invites)
+      .where(eq(invites.email, user.email))
+      .orderBy(asc(invites.id));
+    const messageRows = await db
+      .select({
+        boothId: messages.boothId,
+        booth: booths.slug,
+        seq: messages.seq,
+        body: messages.body,
+        createdAt: messages.createdAt,
+        deletedAt: messages.deletedAt,
+        private: messages.private,
+      })
+      .from(messages)
+      .innerJoin(booths, eq(booths.id, messages.boothId))
+      .where(eq(messages.userId, userId))
+      .orderBy(asc(messages.id));
+    const visitRows = await db
+      .select({ boothId: boothVisits.boothId, booth: booths.slug, joinedAt: boothVisits.joinedAt, leftAt: boothVisits.leftAt, private: boothVisits.private })
+      .from(boothVisits)
+      .innerJoin(booths, eq(booths.id, boothVisits.boothId))
+      .where(eq(boothVisits.userId, userId))
+      .orderBy(asc(boothVisits.id));
+    const aliasRows = await db
+      .select({ boothId: privateAliases.boothId, number: privateAliases.number })
+      .from(privateAliases)
+      .where(eq(privateAliases.userId, userId))
+      .orderBy(asc(privateAliases.boothId));
+    const reportRows = await db
+      .select({
+        messageId: reports.messageId,
+        boothId: messages.boothId,
+        reason: reports.reason,
+        note: reports.note,
+        status: reports.status,
+        createdAt: reports.createdAt,
+        resolvedAt: reports.resolvedAt,
+      })
+      .from(reports)
+      .innerJoin(messages, eq(messages.id, reports.messageId))
+      .where(eq(reports.reporterId, userId))
+      .orderBy(asc(reports.id));
+    const restrictionRows = await db
+      .select({
+        kind: restrictions.kind,
+        boothId: restrictions.boothId,
+        reason: restrictions.reason,
+        createdAt: restrictions.createdAt,
+        expiresAt: restrictions.expiresAt,
+        liftedAt: restrictions.liftedAt,
+      })
+      .from(restrictions)
+      .where(eq(restrictions.userId, userId))
+      .orderBy(asc(restrictions.id));
+    const actionRows = await db
+      .select({
+        action: auditLog.action,
+        byRole: actor.role,
+        boothId: auditLog.boothId,
+        reason: auditLog.reason,
+        expiresAt: auditLog.expiresAt,
+        createdAt: auditLog.createdAt,
+      })
+      .from(auditLog)
+      .leftJoin(actor, eq(actor.id, auditLog.actorId))
+      .where(eq(auditLog.targetUserId, userId))
+      .orderBy(asc(auditLog.id));
     return {
       exportedAt: iso(now),
       account: {
@@ -29,110 +118,17 @@ export function exportAccount(db: Db, userId: string, now: Date): AccountExport 
         role: user.role,
         createdAt: iso(user.createdAt),
       },
-      hostedBooths: tx
-        .select({ id: booths.id, slug: booths.slug, name: booths.name })
-        .from(boothHosts)
-        .innerJoin(booths, eq(booths.id, boothHosts.boothId))
-        .where(eq(boothHosts.userId, userId))
-        .orderBy(asc(booths.id))
-        .all(),
-      sessions: tx
-        .select({ createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, browser: sessions.userAgent, method: sessions.method })
-        .from(sessions)
-        .where(eq(sessions.userId, userId))
-        .orderBy(asc(sessions.createdAt))
-        .all()
-        .map((s) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt), expiresAt: iso(s.expiresAt) })),
-      passkeys: tx
-        .select({ name: passkeys.name, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt })
-        .from(passkeys)
-        .where(eq(passkeys.userId, userId))
-        .orderBy(asc(passkeys.createdAt))
-        .all()
-        .map((p) => ({ name: p.name, createdAt: iso(p.createdAt), lastUsedAt: isoOrNull(p.lastUsedAt) })),
-      invites: tx
-        .select({ role: invites.role, boothId: invites.boothId, createdAt: invites.createdAt, expiresAt: invites.expiresAt, usedAt: invites.usedAt })
-        .from(invites)
-        .where(eq(invites.email, user.email))
-        .orderBy(asc(invites.id))
-        .all()
-        .map((i) => ({ ...i, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), usedAt: isoOrNull(i.usedAt) })),
-      messages: tx
-        .select({
-          boothId: messages.boothId,
-          booth: booths.slug,
-          seq: messages.seq,
-          body: messages.body,
-          createdAt: messages.createdAt,
-          deletedAt: messages.deletedAt,
-          private: messages.private,
-        })
-        .from(messages)
-        .innerJoin(booths, eq(booths.id, messages.boothId))
-        .where(eq(messages.userId, userId))
-        .orderBy(asc(messages.id))
-        .all()
-        // A message moderation removed is still theirs: the body is kept for the record, so it is in the export.
-        .map(({ deletedAt, ...m }) => ({ ...m, createdAt: iso(m.createdAt), deleted: deletedAt !== null })),
-      visits: tx
-        .select({ boothId: boothVisits.boothId, booth: booths.slug, joinedAt: boothVisits.joinedAt, leftAt: boothVisits.leftAt, private: boothVisits.private })
-        .from(boothVisits)
-        .innerJoin(booths, eq(booths.id, boothVisits.boothId))
-        .where(eq(boothVisits.userId, userId))
-        .orderBy(asc(boothVisits.id))
-        .all()
-        .map((v) => ({ ...v, joinedAt: iso(v.joinedAt), leftAt: isoOrNull(v.leftAt) })),
-      privateAliases: tx
-        .select({ boothId: privateAliases.boothId, number: privateAliases.number })
-        .from(privateAliases)
-        .where(eq(privateAliases.userId, userId))
-        .orderBy(asc(privateAliases.boothId))
-        .all(),
-      reportsFiled: tx
-        .select({
-          messageId: reports.messageId,
-          boothId: messages.boothId,
-          reason: reports.reason,
-          note: reports.note,
-          status: reports.status,
-          createdAt: reports.createdAt,
-          resolvedAt: reports.resolvedAt,
-        })
-        .from(reports)
-        .innerJoin(messages, eq(messages.id, reports.messageId))
-        .where(eq(reports.reporterId, userId))
-        .orderBy(asc(reports.id))
-        .all()
-        .map((r) => ({ ...r, createdAt: iso(r.createdAt), resolvedAt: isoOrNull(r.resolvedAt) })),
-      restrictions: tx
-        .select({
-          kind: restrictions.kind,
-          boothId: restrictions.boothId,
-          reason: restrictions.reason,
-          createdAt: restrictions.createdAt,
-          expiresAt: restrictions.expiresAt,
-          liftedAt: restrictions.liftedAt,
-        })
-        .from(restrictions)
-        .where(eq(restrictions.userId, userId))
-        .orderBy(asc(restrictions.id))
-        .all()
-        .map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
-      actionsOnMe: tx
-        .select({
-          action: auditLog.action,
-          byRole: actor.role,
-          boothId: auditLog.boothId,
-          reason: auditLog.reason,
-          expiresAt: auditLog.expiresAt,
-          createdAt: auditLog.createdAt,
-        })
-        .from(auditLog)
-        .leftJoin(actor, eq(actor.id, auditLog.actorId))
-        .where(eq(auditLog.targetUserId, userId))
-        .orderBy(asc(auditLog.id))
-        .all()
-        .map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),
+      hostedBooths,
+      sessions: sessionRows.map((s) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt), expiresAt: iso(s.expiresAt) })),
+      passkeys: passkeyRows.map((p) => ({ name: p.name, createdAt: iso(p.createdAt), lastUsedAt: isoOrNull(p.lastUsedAt) })),
+      invites: inviteRows.map((i) => ({ ...i, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), usedAt: isoOrNull(i.usedAt) })),
+      // A message moderation removed is still theirs: the body is kept for the record, so it is in the export.
+      messages: messageRows.map(({ deletedAt, ...m }) => ({ ...m, createdAt: iso(m.createdAt), deleted: deletedAt !== null })),
+      visits: visitRows.map((v) => ({ ...v, joinedAt: iso(v.joinedAt), leftAt: isoOrNull(v.leftAt) })),
+      privateAliases: aliasRows,
+      reportsFiled: reportRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), resolvedAt: isoOrNull(r.resolvedAt) })),
+      restrictions: restrictionRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
+      actionsOnMe: actionRows.map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),
     };
   });
 }

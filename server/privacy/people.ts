@@ -16,12 +16,11 @@ export interface PersonRow {
 }
 
 /** Every account that is not deleted, by fair name. No password data. */
-export function listPeople(db: Db): PersonRow[] {
-  return db
+export async function listPeople(db: Db): Promise<PersonRow[]> {
+  const rows = await db
     .select({ id: users.id, email: users.email, displayName: users.displayName, verifiedName: users.verifiedName, role: users.role, createdAt: users.createdAt })
     .from(users)
     .where(isNull(users.deletedAt))
-    .orderBy(asc(users.displayName))
-    .all()
-    .map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
+    .orderBy(asc(users.displayName));
+  return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }));
 }

@@ -18,8 +18,8 @@ describe('the retention job', () => {
       logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
       purgeExpiredSessions: () => {
         runs += 1;
-        if (runs === 1) throw new Error('SQLITE_BUSY: database is locked');
-        return 0;
+        if (runs === 1) return Promise.reject(new Error('SQLITE_BUSY: database is locked'));
+        return Promise.resolve(0);
       },
     });
     const stop = retention.start({ firstRunMs: 0, intervalMs: 20 });

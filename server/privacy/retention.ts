@@ -1,12 +1,15 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lte, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Clock } from '../auth/service.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
+import { writeDurably } from '../db/storage-errors.js';
+import { auditLog, authChallenges, booths, boothVisits, invites, messages, privateAliases, reports, restrictions } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { fairEndsAt } from './fair-dates.js';
 
-/** Rows per DELETE: each statement holds the event loop (and the write lock) for milliseconds, not seconds. */
+/** Rows per DELETE: each batch holds the event loop (and the write lock) for milliseconds, not seconds. */
 export const RETENTION_BATCH_ROWS = 1_000;
 export const RETENTION_INTERVAL_MS = 24 * 3_600_000;
 /** The first run waits a little, so a restart does not compete with members reconnecting. */
@@ -32,7 +35,7 @@ export interface RetentionDeps {
   config: Pick<Config, 'fairEndsAt' | 'retentionMs' | 'auditRetentionMs'>;
   logger: Logger;
   /** Expired sign-ins are ended by the auth feature; the job only calls it. */
-  purgeExpiredSessions: () => number;
+  purgeExpiredSessions: () => Promise<number>;
 }
 
 export type Retention = ReturnType<typeof createRetention>;
@@ -51,15 +54,17 @@ export function createRetention(deps: RetentionDeps) {
   const { db, clock, config } = deps;
   const logger = deps.logger.child({ feature: 'retention' });
 
-  /** Deletes `DELETE … WHERE id IN (SELECT id … LIMIT n)` batches until none is left, yielding between them. */
-  async function deleteInBatches(table: string, where: SQL): Promise<number> {
+  /**
+   * Deletes `DELETE … WHERE id IN (SELECT id … LIMIT n)` batches until none is left, each batch
+   * its own short write, yielding between them.
+   */
+  async function deleteInBatches(table: SQLiteTable, id: AnySQLiteColumn, where: SQL | undefined): Promise<number> {
     let total = 0;
     for (;;) {
-      const { changes } = db.run(
-        sql`delete from ${sql.identifier(table)} where id in (select id from ${sql.identifier(table)} where ${where} limit ${RETENTION_BATCH_ROWS})`,
-      );
-      total += changes;
-      if (changes < RETENTION_BATCH_ROWS) return total;
+      const batch = db.select({ id }).from(table).where(where).limit(RETENTION_BATCH_ROWS);
+      const deleted = (await writeDurably(db, () => db.delete(table).where(inArray(id, batch)).returning({ id }))).length;
+      total += deleted;
+      if (deleted < RETENTION_BATCH_ROWS) return total;
       await yieldToEventLoop();
     }
   }
@@ -74,8 +79,11 @@ export function createRetention(deps: RetentionDeps) {
 
   async function run(now = clock.now()): Promise<RetentionCounts> {
     const counts: RetentionCounts = { messages: 0, visits: 0, privateAliases: 0, invites: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0 };
-    counts.sessions = deps.purgeExpiredSessions();
-    counts.challenges = db.run(sql`delete from auth_challenges where expires_at <= ${now}`).changes;
+    const at = (ms: number) => new Date(ms);
+    counts.sessions = await deps.purgeExpiredSessions();
+    counts.challenges = (
+      await writeDurably(db, () => db.delete(authChallenges).where(lte(authChallenges.expiresAt, at(now))).returning({ id: authChallenges.id }))
+    ).length;
 
     const chatBefore = cutoff(now, config.retentionMs);
     const auditBefore = cutoff(now, config.auditRetentionMs);
@@ -85,27 +93,48 @@ export function createRetention(deps: RetentionDeps) {
     }
     if (chatBefore !== null) {
       // An open report holds its message until it is closed, or at the latest until the audit period ends.
-      const reportHoldEnds = auditBefore ?? -1;
+      const openReport = db
+        .select({ one: sql`1` })
+        .from(reports)
+        .where(and(eq(reports.messageId, messages.id), eq(reports.status, 'open')));
       counts.messages = await deleteInBatches(
-        'messages',
-        sql`created_at <= ${chatBefore} and (created_at <= ${reportHoldEnds} or not exists (select 1 from reports r where r.message_id = messages.id and r.status = 'open'))`,
+        messages,
+        messages.id,
+        and(lte(messages.createdAt, at(chatBefore)), or(auditBefore === null ? undefined : lte(messages.createdAt, at(auditBefore)), notExists(openReport))),
       );
       // Pins have no foreign key: one pointing at a deleted message points at nothing.
-      if (counts.messages > 0) db.run(sql`update booths set pinned_message_id = null where pinned_message_id is not null and pinned_message_id not in (select id from messages)`);
+      if (counts.messages > 0) {
+        await writeDurably(db, () =>
+          db
+            .update(booths)
+            .set({ pinnedMessageId: null })
+            .where(and(isNotNull(booths.pinnedMessageId), notInArray(booths.pinnedMessageId, db.select({ id: messages.id }).from(messages)))),
+        );
+      }
       // A pseudonym goes with the last private message it was on: afterwards nothing links an
       // account to what it said while visiting privately (the table is small: one row per person and booth).
-      counts.privateAliases = db.run(
-        sql`delete from private_aliases where created_at <= ${chatBefore} and not exists (select 1 from messages m where m.booth_id = private_aliases.booth_id and m.user_id = private_aliases.user_id and m.private = 1)`,
-      ).changes;
-      counts.visits = await deleteInBatches('booth_visits', sql`joined_at <= ${chatBefore} and left_at is not null`);
-      counts.invites = await deleteInBatches('invites', sql`created_at <= ${chatBefore} and (used_at is not null or expires_at <= ${now})`);
+      const privateMessage = db
+        .select({ one: sql`1` })
+        .from(messages)
+        .where(and(eq(messages.boothId, privateAliases.boothId), eq(messages.userId, privateAliases.userId), eq(messages.private, true)));
+      counts.privateAliases = (
+        await writeDurably(db, () =>
+          db
+            .delete(privateAliases)
+            .where(and(lte(privateAliases.createdAt, at(chatBefore)), notExists(privateMessage)))
+            .returning({ boothId: privateAliases.boothId }),
+        )
+      ).length;
+      counts.visits = await deleteInBatches(boothVisits, boothVisits.id, and(lte(boothVisits.joinedAt, at(chatBefore)), isNotNull(boothVisits.leftAt)));
+      counts.invites = await deleteInBatches(invites, invites.id, and(lte(invites.createdAt, at(chatBefore)), or(isNotNull(invites.usedAt), lte(invites.expiresAt, at(now)))));
     }
     if (auditBefore !== null) {
-      counts.auditEntries = await deleteInBatches('audit_log', sql`created_at <= ${auditBefore}`);
+      counts.auditEntries = await deleteInBatches(auditLog, auditLog.id, lte(auditLog.createdAt, at(auditBefore)));
       // Bans "until lifted" that are still in force stay: enforcement needs them.
       counts.restrictions = await deleteInBatches(
-        'restrictions',
-        sql`created_at <= ${auditBefore} and (lifted_at is not null or (expires_at is not null and expires_at <= ${now}))`,
+        restrictions,
+        restrictions.id,
+        and(lte(restrictions.createdAt, at(auditBefore)), or(isNotNull(restrictions.liftedAt), and(isNotNull(restrictions.expiresAt), lte(restrictions.expiresAt, at(now))))),
       );
     }
     logger.info(counts, 'retention: deleted what was due');

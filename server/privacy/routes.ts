@@ -14,13 +14,17 @@ import { listPeople } from './people.js';
 export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; eraser: AccountEraser; confirmIdentity: (userId: string, password: string) => Promise<Result<void>> }): Router {
   const router = Router();
 
-  router.get('/api/me/export', requireUser(auth), (_req, res) => {
-    const data = exportAccount(deps.db, currentUser(res).id, new Date(deps.clock.now()));
-    if (!data) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
-    res.setHeader('Cache-Control', 'no-store');
-    res.attachment('digital-fair-my-data.json');
-    res.json(data);
-  });
+  router.get(
+    '/api/me/export',
+    requireUser(auth),
+    asyncHandler(async (_req, res) => {
+      const data = await exportAccount(deps.db, currentUser(res).id, new Date(deps.clock.now()));
+      if (!data) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
+      res.setHeader('Cache-Control', 'no-store');
+      res.attachment('digital-fair-my-data.json');
+      res.json(data);
+    }),
+  );
 
   router.delete(
     '/api/me',
@@ -31,7 +35,7 @@ export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; e
       const me = currentUser(res);
       const confirmed = await deps.confirmIdentity(me.id, body.password);
       if (!confirmed.ok) return sendError(res, confirmed.error);
-      const erased = deps.eraser.erase(me.id, { kind: 'self' });
+      const erased = await deps.eraser.erase(me.id, { kind: 'self' });
       if (!erased.ok) return sendError(res, erased.error);
       clearSessionCookie(req, res);
       res.status(204).end();
@@ -40,24 +44,35 @@ export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; e
 
   // Organisers see both names: the verified one (from the roster) and the one used at the fair.
   // Everyone else only ever sees the fair name. The organisers' console (people list) builds on this.
-  router.get('/api/admin/people', requireUser(auth), requireCapability('people:read'), (_req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json({ people: listPeople(deps.db) });
-  });
+  router.get(
+    '/api/admin/people',
+    requireUser(auth),
+    requireCapability('people:read'),
+    asyncHandler(async (_req, res) => {
+      const people = await listPeople(deps.db);
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ people });
+    }),
+  );
 
-  router.delete('/api/admin/users/:id', requireUser(auth), requireCapability('people:erase'), (req, res) => {
-    const actor = currentUser(res);
-    const targetId = String(req.params.id);
-    if (targetId === actor.id) {
-      return sendError(res, { code: 'FORBIDDEN', message: 'Delete your own account from your account page.' });
-    }
-    const target = auth.loadUser(targetId);
-    if (!target) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
-    if (!mayActOn(actor, target)) return sendError(res, { code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
-    const erased = deps.eraser.erase(targetId, { kind: 'admin', actorId: actor.id });
-    if (!erased.ok) return sendError(res, erased.error);
-    res.status(204).end();
-  });
+  router.delete(
+    '/api/admin/users/:id',
+    requireUser(auth),
+    requireCapability('people:erase'),
+    asyncHandler(async (req, res) => {
+      const actor = currentUser(res);
+      const targetId = String(req.params.id);
+      if (targetId === actor.id) {
+        return sendError(res, { code: 'FORBIDDEN', message: 'Delete your own account from your account page.' });
+      }
+      const target = await auth.loadUser(targetId);
+      if (!target) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
+      if (!mayActOn(actor, target)) return sendError(res, { code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
+      const erased = await deps.eraser.erase(targetId, { kind: 'admin', actorId: actor.id });
+      if (!erased.ok) return sendError(res, erased.error);
+      res.status(204).end();
+    }),
+  );
 
   return router;
 }

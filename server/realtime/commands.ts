@@ -32,9 +32,9 @@ export interface CommandSpec<N extends CommandName> {
   capability: Capability | ((payload: CommandPayload<N>) => Capability[]);
   /**
    * Where it is checked: 'fair' (no booth), 'booth' (the payload's `boothId`, fair-wide when
-   * absent), or a function that finds the booth (a message's booth).
+   * absent), or a function that finds the booth (a message's booth, read from the database).
    */
-  scope: 'fair' | 'booth' | ((payload: CommandPayload<N>) => CapabilityScope);
+  scope: 'fair' | 'booth' | ((payload: CommandPayload<N>) => CapabilityScope | Promise<CapabilityScope>);
   /** The socket must have joined the payload's booth (NOT_IN_BOOTH otherwise). */
   inBooth?: boolean;
   /** Gets a validated, authorized payload; returns the ack (a value, never a throw). */
@@ -47,9 +47,12 @@ export type CommandTable = { [N in CommandName]: CommandSpec<N> };
 const boothIdOf = (payload: unknown): number | undefined => (payload as { boothId?: number }).boothId;
 
 /** The capabilities and scope one payload of a command needs (also used by the authorization test). */
-export function requirementsOf<N extends CommandName>(spec: CommandSpec<N>, payload: CommandPayload<N>): { capabilities: Capability[]; scope: CapabilityScope } {
+export async function requirementsOf<N extends CommandName>(
+  spec: CommandSpec<N>,
+  payload: CommandPayload<N>,
+): Promise<{ capabilities: Capability[]; scope: CapabilityScope }> {
   const capabilities = typeof spec.capability === 'function' ? spec.capability(payload) : [spec.capability];
-  const scope = spec.scope === 'fair' ? {} : spec.scope === 'booth' ? { boothId: boothIdOf(payload) } : spec.scope(payload);
+  const scope = spec.scope === 'fair' ? {} : spec.scope === 'booth' ? { boothId: boothIdOf(payload) } : await spec.scope(payload);
   return { capabilities, scope };
 }
 
@@ -94,7 +97,7 @@ export function createCommandRouter(table: CommandTable, logger: Logger, budget?
       if (!parsed.success) {
         result = invalidPayload(parsed.error);
       } else {
-        const { capabilities, scope } = requirementsOf(spec, parsed.data);
+        const { capabilities, scope } = await requirementsOf(spec, parsed.data);
         if (!capabilities.every((capability) => can(user, capability, scope))) result = forbidden();
         else if (spec.inBooth && !socket.data.booths.has(boothIdOf(parsed.data)!)) result = notInBooth();
         else result = await spec.handle({ socket, user }, parsed.data);

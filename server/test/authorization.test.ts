@@ -341,7 +341,7 @@ describe('the authorization matrix', () => {
     for (const { command, fixture } of SOCKET_CASES) {
       const spec = server.app.commands[command];
       if (typeof spec.capability === 'string') covered.add(spec.capability);
-      else for (const capability of required(command, await fixture.payload(actors.admin)).capabilities) covered.add(capability);
+      else for (const capability of (await required(command, await fixture.payload(actors.admin))).capabilities) covered.add(capability);
     }
     const missing = Object.keys(CAPABILITIES).filter((capability) => !covered.has(capability as Capability));
     expect(missing).toEqual([]);
@@ -373,7 +373,7 @@ describe('the authorization matrix', () => {
   describe.each(SOCKET_CASES)('socket:$command $label', ({ command, fixture }) => {
     it.each(ACTORS)('%s', async (name) => {
       const payload = await fixture.payload(actors[name]);
-      const { capabilities, scope } = required(command, payload);
+      const { capabilities, scope } = await required(command, payload);
       expect(capabilities.length).toBeGreaterThan(0);
       const allowed = capabilities.every((capability) => can(principals()[name], capability, scope));
       const outcome = await viaSocket(actors[name], command, payload);

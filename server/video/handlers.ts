@@ -11,8 +11,8 @@ export function videoCommands({ video, auth }: { video: VideoService; auth: Auth
   const forbidden = () => fail('FORBIDDEN', 'You do not have permission to do that.');
 
   /** The target must exist and rank no higher than the actor. */
-  const checkTarget = (actor: Principal, userId: string): Failure | null => {
-    const target = auth.loadUser(userId);
+  const checkTarget = async (actor: Principal, userId: string): Promise<Failure | null> => {
+    const target = await auth.loadUser(userId);
     if (!target) return fail('NOT_FOUND', 'There is no such person.');
     return mayActOn(actor, target) ? null : forbidden();
   };
@@ -22,9 +22,9 @@ export function videoCommands({ video, auth }: { video: VideoService; auth: Auth
       capability: 'booth:visit',
       scope: 'booth',
       inBooth: true,
-      handle({ user }, { boothId }) {
+      async handle({ user }, { boothId }) {
         if (!video.available) return fail('VIDEO_UNAVAILABLE', 'Video is not available at this fair.');
-        if (!video.mayUse(user, boothId)) return forbidden();
+        if (!(await video.mayUse(user, boothId))) return forbidden();
         return ok(video.raiseHand(user, boothId));
       },
     },
@@ -50,7 +50,7 @@ export function videoCommands({ video, auth }: { video: VideoService; auth: Auth
       capability: 'video:moderate',
       scope: 'booth',
       async handle({ user }, { boothId, userId, trackSid }) {
-        const refused = checkTarget(user, userId);
+        const refused = await checkTarget(user, userId);
         if (refused) return refused;
         const result = await video.muteTrack(boothId, userId, trackSid);
         return result.ok ? ok({ boothId, userId, trackSid }) : result;
@@ -60,7 +60,7 @@ export function videoCommands({ video, auth }: { video: VideoService; auth: Auth
     'video:remove': {
       capability: 'video:moderate',
       scope: 'booth',
-      handle: ({ user }, { boothId, userId }) => checkTarget(user, userId) ?? video.removeParticipant(boothId, userId),
+      handle: async ({ user }, { boothId, userId }) => (await checkTarget(user, userId)) ?? video.removeParticipant(boothId, userId),
     },
   };
 }

@@ -35,10 +35,10 @@ export function videoTokenRoute(auth: AuthService, booths: BoothService, video: 
     requireUser(auth),
     asyncHandler(async (req, res) => {
       const user = currentUser(res);
-      const booth = booths.bySlug(String(req.params.slug));
+      const booth = await booths.bySlug(String(req.params.slug));
       if (!booth) return sendError(res, { code: 'NOT_FOUND', message: 'There is no booth at that address.' });
       if (!video.available) return sendError(res, { code: 'VIDEO_UNAVAILABLE', message: 'Video is not available at this fair.' });
-      if (!video.mayUse(user, booth.id) || !(await video.isInBooth(user.id, booth.id))) {
+      if (!(await video.mayUse(user, booth.id)) || !(await video.isInBooth(user.id, booth.id))) {
         return sendError(res, { code: 'FORBIDDEN', message: 'Enter the booth before joining its video.' });
       }
       sendResult(res, await video.mintToken(user, booth.id));

@@ -14,8 +14,8 @@ import { createRoomService, type RoomService } from './room-service.js';
 /** Video tokens only get someone into the room; LiveKit keeps a joined session alive itself. */
 export const VIDEO_TOKEN_TTL_SECONDS = 10 * 60;
 
-/** Whether a person may use video in a booth at all (moderation refuses kicked and banned people). */
-export type VideoAccess = (user: AuthUser, boothId: number) => boolean;
+/** Whether a person may use video in a booth at all (moderation refuses kicked and banned people; it reads the database). */
+export type VideoAccess = (user: AuthUser, boothId: number) => boolean | Promise<boolean>;
 
 export interface VideoServiceDeps {
   livekit: LiveKitSettings | null;
@@ -109,7 +109,7 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
       return sockets.some((socket) => socket.data.booths.has(boothId));
     },
 
-    mayUse: (user: AuthUser, boothId: number) => videoAccess(user, boothId),
+    mayUse: async (user: AuthUser, boothId: number): Promise<boolean> => videoAccess(user, boothId),
 
     /** A short-lived join token with the least privilege this person holds in the booth. */
     async mintToken(user: AuthUser, boothId: number): Promise<Result<{ url: string; token: string }>> {
