@@ -102,7 +102,7 @@ export interface Application {
    * Why a person may not be in a booth now (banned: BANNED, kicked: FORBIDDEN, with
    * `details.until`), or null. For routes outside moderation, such as the video token.
    */
-  barredFromBooth(userId: string, boothId: number): Failure | null;
+  barredFromBooth(userId: string, boothId: number): Promise<Failure | null>;
   /** Deletes what is due for retention at `now` (expired sessions and challenges too), and says how much. */
   runRetention(now?: number): Promise<RetentionCounts>;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
@@ -147,12 +147,16 @@ export function createApplication(deps: AppDeps): Application {
   const visits = createVisitLog(db, clock);
   const storageLogger = logger.child({ feature: 'storage' });
   /** Timers and background jobs run this way: a storage failure is logged, never thrown. */
-  function survive(job: string, work: () => void): void {
-    try {
-      work();
-    } catch (err) {
+  function survive(job: string, work: () => void | Promise<unknown>): void {
+    const failed = (err: unknown): void => {
       if (isStorageError(err)) storageLogger.warn({ err, job, sqlite: storageErrorCode(err) }, 'storage unavailable; carrying on');
       else storageLogger.error({ err, job }, 'background job failed; carrying on');
+    };
+    try {
+      const done = work();
+      if (done instanceof Promise) done.catch(failed);
+    } catch (err) {
+      failed(err);
     }
   }
   // A database locked at start-up only leaves old visits open a little longer.
@@ -178,12 +182,15 @@ export function createApplication(deps: AppDeps): Application {
     realtimeLogger,
     (socket) => {
       if (can(socket.data.user, 'moderation:review')) void socket.join(rooms.moderators);
-      socket.emit('lobby:occupancy', booths.occupancy());
       commandRouter.attach(socket);
+      booths.occupancy().then(
+        (counts) => socket.emit('lobby:occupancy', counts),
+        (err: unknown) => storageLogger.warn({ err }, 'lobby counts unavailable for a new connection'),
+      );
       socket.on('disconnect', onSocketClosed);
     },
     // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
-    (user) => (restrictions.ban(user.id) ? 'BANNED' : budget.cooldownUntil(user.id) !== null ? 'RATE_LIMITED' : null),
+    async (user) => ((await restrictions.ban(user.id)) ? 'BANNED' : budget.cooldownUntil(user.id) !== null ? 'RATE_LIMITED' : null),
     { ...timeouts, sessionCookie: sessionCookieFor(config.env).name, trustProxy },
     deps.connectionLimits,
   );
@@ -209,7 +216,7 @@ export function createApplication(deps: AppDeps): Application {
     clock,
     logger: logger.child({ feature: 'video' }),
     // Kicked and banned people get no video token.
-    videoAccess: deps.videoAccess ?? ((user, boothId) => restrictions.barredFrom(user.id, boothId) === null),
+    videoAccess: deps.videoAccess ?? (async (user, boothId) => (await restrictions.barredFrom(user.id, boothId)) === null),
     isPrivateVisit: (boothId, userId) => presence.isPrivate(boothId, userId),
   });
   const booths = createBoothService(
@@ -345,7 +352,7 @@ export function createApplication(deps: AppDeps): Application {
   const sessionSweep = startSessionSweep({ auth, clock, logger: logger.child({ feature: 'auth' }), maxIntervalMs: deps.sessionSweepIntervalMs });
   // The daily clean-up: whatever retention says is due, expired challenges, and any expired
   // sessions the sweep above has not reached yet.
-  const retention = createRetention({ db, clock, config, logger, purgeExpiredSessions: () => auth.endExpiredSessions().ended });
+  const retention = createRetention({ db, clock, config, logger, purgeExpiredSessions: async () => (await auth.endExpiredSessions()).ended });
   const stopRetention = deps.retentionJob === 'on-demand' ? () => {} : retention.start();
 
   return {

@@ -14,17 +14,18 @@ const { config } = loaded;
 const logger = createLogger(config.logLevel);
 const db = openDatabase(config.databasePath);
 
-const seeded = config.seedDemo && isEmpty(db);
+const seeded = config.seedDemo && (await isEmpty(db));
 if (seeded) await seedDemo(db);
 
 const app = createApplication({ config, db, logger, clientDir: resolve('dist/client') });
+const showDemoAccounts = config.seedDemo && (await hasDemoAccounts(db));
 app.httpServer.listen(config.port, config.host, () => {
   const address = app.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, database: config.databasePath, video: config.livekit !== null }, 'fair started');
   const lines = [`Digital Fair is running at http://localhost:${port}`];
   if (!config.livekit) lines.push('Video is off (no LIVEKIT_* settings): booths run in text mode.');
-  if (config.seedDemo && hasDemoAccounts(db)) {
+  if (showDemoAccounts) {
     lines.push(`Demo fair: sign in with any of these (password "${DEMO_PASSWORD}"):`);
     for (const account of DEMO_ACCOUNTS) lines.push(`  ${account.email.padEnd(22)} ${account.role}`);
   }

@@ -24,10 +24,14 @@ export function sessionToken(req: Request): string | undefined {
 
 export function requireUser(auth: AuthService): RequestHandler {
   return (req, res, next) => {
-    const user = auth.userForSession(sessionToken(req));
-    if (!user) return sendError(res, { code: 'UNAUTHENTICATED', message: 'Please sign in.' });
-    res.locals.user = user;
-    next();
+    auth
+      .userForSession(sessionToken(req))
+      .then((user) => {
+        if (!user) return sendError(res, { code: 'UNAUTHENTICATED', message: 'Please sign in.' });
+        res.locals.user = user;
+        next();
+      })
+      .catch(next);
   };
 }
 
