@@ -27,12 +27,13 @@ import { createInviteService } from './invites/service.js';
 import type { Logger } from './logger.js';
 import { createPresenceBroadcaster } from './presence/broadcast.js';
 import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
+import { createLobbySnapshots } from './presence/lobby-snapshots.js';
 import { createPresenceStore } from './presence/presence-store.js';
 import { createCommandBudget, type CommandBudgetOptions } from './realtime/command-budget.js';
 import { createCommandRouter, type CommandTable } from './realtime/commands.js';
 import { createSocketServer, type ConnectionLimits, type SocketTimings } from './realtime/socket-server.js';
 import { rooms, type FairServer, type FairSocket } from './realtime/types.js';
-import { LOBBY_OCCUPANCY_INTERVAL_MS } from '../shared/limits.js';
+import { LOBBY_OCCUPANCY_INTERVAL_MS, LOBBY_SNAPSHOT_DELAY_MS } from '../shared/limits.js';
 import { videoCommands } from './video/handlers.js';
 import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
 import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
@@ -64,6 +65,8 @@ export interface AppDeps {
   /** How long a dropped connection stays present (tests shorten it). */
   presenceGraceMs?: number;
   lobbyIntervalMs?: number;
+  /** In a crowded booth, how often members hear a count-only change (PRESENCE_CROWD_COUNT_MS). */
+  presenceCrowdCountMs?: number;
   /** Whether a person may use video in a booth (moderation refuses kicked and banned people). */
   videoAccess?: VideoAccess;
   /** The video side, when there is one: bans and kicks remove people from its rooms. */
@@ -183,10 +186,7 @@ export function createApplication(deps: AppDeps): Application {
     (socket) => {
       if (can(socket.data.user, 'moderation:review')) void socket.join(rooms.moderators);
       commandRouter.attach(socket);
-      booths.occupancy().then(
-        (counts) => socket.emit('lobby:occupancy', counts),
-        (err: unknown) => storageLogger.warn({ err }, 'lobby counts unavailable for a new connection'),
-      );
+      lobbySnapshots.connected(socket.id);
       socket.on('disconnect', onSocketClosed);
     },
     // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
@@ -231,7 +231,7 @@ export function createApplication(deps: AppDeps): Application {
       await video.removeParticipant(boothId, userId);
     },
   };
-  const presenceBroadcast = createPresenceBroadcaster(io, presence);
+  const presenceBroadcast = createPresenceBroadcaster(io, presence, { crowdCountMs: deps.presenceCrowdCountMs });
   const enforcer = createEnforcer({ io, presence, presenceBroadcast, booths, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
   // One command table for the whole server, built once: every socket shares it.
   const commandDeps = { io, auth, booths, presence, presenceBroadcast, chat, aliases, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
@@ -273,6 +273,16 @@ export function createApplication(deps: AppDeps): Application {
     countOf: (boothId) => presence.count(boothId),
     emit: (changes) => io.to(rooms.browsing).emit('lobby:occupancy', changes),
     audienceSize: () => io.sockets.adapter.rooms.get(rooms.browsing)?.size ?? 0,
+  });
+  const lobbySnapshots = createLobbySnapshots({
+    delayMs: LOBBY_SNAPSHOT_DELAY_MS,
+    stillBrowsing: (socketIds) => {
+      const browsing = io.sockets.adapter.rooms.get(rooms.browsing);
+      return browsing ? socketIds.filter((id) => browsing.has(id)) : [];
+    },
+    counts: () => booths.occupancy(),
+    emit: (socketIds, counts) => io.to(socketIds).emit('lobby:occupancy', counts),
+    failed: (err) => storageLogger.warn({ err }, 'lobby counts unavailable for new connections'),
   });
   /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
   function occupancyChanged(boothId: number): void {
@@ -366,6 +376,7 @@ export function createApplication(deps: AppDeps): Application {
       sessionSweep.close();
       stopRetention();
       lobby.close();
+      lobbySnapshots.close();
       presenceBroadcast.close();
       video.close();
       presence.close();

@@ -20,6 +20,8 @@ export const CHAT_HISTORY_SAVER_PAGE = 20;
 export const PRESENCE_GRACE_MS = 15_000;
 /** Lobby occupancy updates are coalesced to at most one per this interval. */
 export const LOBBY_OCCUPANCY_INTERVAL_MS = 1_000;
+/** New connections still in the lobby this long after connecting get its full counts, in one broadcast. */
+export const LOBBY_SNAPSHOT_DELAY_MS = 250;
 /** Chat rate limit: at most this many messages per user in the window. */
 export const CHAT_RATE_MAX_MESSAGES = 8;
 export const CHAT_RATE_WINDOW_MS = 10_000;
@@ -91,6 +93,12 @@ export const PRESENCE_CROWD_BATCH_MS = 2_000;
  */
 export const PRESENCE_CROWD_MS_PER_PERSON = 10;
 export const PRESENCE_CROWD_BATCH_MAX_MS = 10_000;
+/**
+ * In a crowded booth, a members' frame that would only change the count (nobody named arrived
+ * or left) goes out at most this often: while the doors open, everyone hears the count about
+ * once instead of every few seconds (each frame goes to hundreds of people).
+ */
+export const PRESENCE_CROWD_COUNT_MS = 10_000;
 /**
  * A members' `presence:changed` frame names at most this many arrivals (its `total` counts them
  * all; `presence:list` pages through everyone). Clients list about 50 people, so more would be

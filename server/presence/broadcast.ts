@@ -3,6 +3,7 @@ import {
   PRESENCE_BATCH_MS_PER_PERSON,
   PRESENCE_CROWD_BATCH_MAX_MS,
   PRESENCE_CROWD_BATCH_MS,
+  PRESENCE_CROWD_COUNT_MS,
   PRESENCE_CROWD_MIN,
   PRESENCE_CROWD_MS_PER_PERSON,
   PRESENCE_FRAME_JOINED_MAX,
@@ -48,12 +49,20 @@ export interface PresenceBroadcaster {
  * flipping private on and off, or joining and leaving, in a loop costs each member at most one
  * frame per interval. A private visitor is never in the members' frame. The members' frame
  * names at most PRESENCE_FRAME_JOINED_MAX new arrivals (changes to people already there always
- * go), so its bytes do not grow with the crowd either; staff frames name everyone.
+ * go), so its bytes do not grow with the crowd either; staff frames name everyone. In a crowd, a
+ * members' frame that only moves the count waits for PRESENCE_CROWD_COUNT_MS.
  */
-export function createPresenceBroadcaster(io: FairServer, presence: Pick<PresenceStore, 'count' | 'publicCount'>, batchMs = PRESENCE_BATCH_MS): PresenceBroadcaster {
+export function createPresenceBroadcaster(
+  io: FairServer,
+  presence: Pick<PresenceStore, 'count' | 'publicCount'>,
+  { batchMs = PRESENCE_BATCH_MS, crowdCountMs = PRESENCE_CROWD_COUNT_MS }: { batchMs?: number; crowdCountMs?: number } = {},
+): PresenceBroadcaster {
   const pending = new Map<number, Map<string, PendingChange>>();
-  /** The count each booth's members were last told. */
+  /** The count each booth's members were last told, and when. */
   const lastMembersTotal = new Map<number, number>();
+  const lastMembersFrameAt = new Map<number, number>();
+  /** Crowded booths whose new count waits for PRESENCE_CROWD_COUNT_MS to pass. */
+  const countDue = new Set<number>();
   const crowded = (boothId: number) => presence.publicCount(boothId) >= PRESENCE_CROWD_MIN;
   const intervalOf = (boothId: number) => {
     const count = presence.count(boothId);
@@ -63,9 +72,9 @@ export function createPresenceBroadcaster(io: FairServer, presence: Pick<Presenc
   const throttle = createPerKeyThrottle<number>(intervalOf, flush);
 
   function flush(boothId: number): void {
-    const changes = pending.get(boothId);
+    const changes = pending.get(boothId) ?? new Map<string, PendingChange>();
     pending.delete(boothId);
-    if (!changes) return;
+    if (changes.size === 0 && !countDue.delete(boothId)) return;
     const members: PresenceChanged = { boothId, joined: [], left: [], total: presence.publicCount(boothId) };
     // In a crowded booth members' lists are full: newcomers are counted, not named.
     const nameArrivals = !crowded(boothId);
@@ -88,11 +97,23 @@ export function createPresenceBroadcaster(io: FairServer, presence: Pick<Presenc
     }
     // Staff are in the booth's room too: the members' frame goes to everyone else.
     // A frame with only a new count still goes: it is how members see the booth fill.
-    if (members.joined.length > 0 || members.left.length > 0 || members.total !== lastMembersTotal.get(boothId)) {
+    const named = members.joined.length > 0 || members.left.length > 0;
+    const countChanged = members.total !== lastMembersTotal.get(boothId);
+    // In a crowd, a frame that would only move the count waits until the last one is
+    // PRESENCE_CROWD_COUNT_MS old: while doors open, each member hears the count about once.
+    const now = Date.now();
+    const countWaits = !nameArrivals && !named && now - (lastMembersFrameAt.get(boothId) ?? 0) < crowdCountMs;
+    if (countChanged && countWaits) {
+      countDue.add(boothId);
+      throttle.schedule(boothId);
+    } else if (named || countChanged) {
       io.to(rooms.booth(boothId)).except(rooms.staff(boothId)).emit('presence:changed', members);
+      lastMembersFrameAt.set(boothId, now);
+      if (members.total === 0) {
+        lastMembersTotal.delete(boothId);
+        lastMembersFrameAt.delete(boothId);
+      } else lastMembersTotal.set(boothId, members.total);
     }
-    if (members.total === 0) lastMembersTotal.delete(boothId);
-    else lastMembersTotal.set(boothId, members.total);
     if (staff.joined.length > 0 || staff.left.length > 0) io.to(rooms.staff(boothId)).emit('presence:changed', staff);
   }
 
@@ -127,6 +148,8 @@ export function createPresenceBroadcaster(io: FairServer, presence: Pick<Presenc
       throttle.close();
       pending.clear();
       lastMembersTotal.clear();
+      lastMembersFrameAt.clear();
+      countDue.clear();
     },
   };
 }

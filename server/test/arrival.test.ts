@@ -16,6 +16,8 @@ import { boothIdsBySlug, startTestServer, type TestServer } from './harness.js';
 import { collect, connected, joinedSocket, openSocket, request, sleep, type ClientSocket } from './sockets.js';
 
 const CROWD = PRESENCE_SNAPSHOT_OTHERS_MAX + PRESENCE_LIST_PAGE + 20;
+/** PRESENCE_CROWD_COUNT_MS for this server: longer than the crowd interval, so both rules show, and short enough for a test. */
+const CROWD_COUNT_MS = 3_000;
 
 let server: TestServer;
 let boothId: number;
@@ -62,7 +64,7 @@ async function pageThrough(socket: ClientSocket): Promise<PresenceEntry[]> {
 
 beforeAll(async () => {
   server = await startTestServer({
-    deps: { presenceGraceMs: 200, lobbyIntervalMs: 100, connectionLimits: { admissionLoopDelayMaxMs: 150, socketsPerAddress: 1_000 }, commandBudget: { socketPoints: 1e6, accountPoints: 1e6 } },
+    deps: { presenceGraceMs: 200, lobbyIntervalMs: 100, presenceCrowdCountMs: CROWD_COUNT_MS, connectionLimits: { admissionLoopDelayMaxMs: 150, socketsPerAddress: 1_000 }, commandBudget: { socketPoints: 1e6, accountPoints: 1e6 } },
   });
   boothId = (await boothIdsBySlug(server.baseUrl))['fair-share']!;
   server.db.update(booths).set({ capacity: BOOTH_CAPACITY_MAX }).where(eq(booths.id, boothId)).run();
@@ -105,13 +107,13 @@ describe('a booth filling up', () => {
     const staffSnapshot = await request(moderator.socket, 'booth:join', { boothId });
     expect(staffSnapshot.ok && staffSnapshot.data.presenceTotal).toBe(CROWD + 2);
 
-    // A crowded booth: members' lists are full, so newcomers are counted, not named, and the
-    // frames come at most every PRESENCE_CROWD_BATCH_MS; staff are still told who came.
+    // A crowded booth: members' lists are full, so newcomers are counted, not named, and a
+    // count-only frame comes at most every CROWD_COUNT_MS; staff are still told who came.
     const memberFrames = collect(last.socket, 'presence:changed');
     const staffFrames = collect(moderator.socket, 'presence:changed');
     const latecomers = crowd(5, 'late');
     for (const { cookie } of latecomers) await enter(cookie);
-    await sleep(PRESENCE_CROWD_BATCH_MS + 500);
+    await sleep(Math.max(PRESENCE_CROWD_BATCH_MS, CROWD_COUNT_MS) + 500);
     expect(memberFrames.length).toBeGreaterThan(0);
     expect(memberFrames.length).toBeLessThanOrEqual(2);
     expect(memberFrames.flatMap((frame) => frame.joined)).toEqual([]);

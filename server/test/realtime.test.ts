@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHAT_RATE_MAX_MESSAGES } from '../../shared/limits.js';
+import { CHAT_RATE_MAX_MESSAGES, LOBBY_SNAPSHOT_DELAY_MS } from '../../shared/limits.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
 import { collect, connected, nextEvent, openSocket, rawRequest, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
@@ -55,6 +55,22 @@ describe('handshake', () => {
     open.push(socket);
     const first = await nextEvent(socket, 'lobby:occupancy');
     expect(Object.keys(first)).toHaveLength(11);
+  });
+
+  it('sends no lobby counts to a connection that goes straight into a booth, and sends them when it leaves', async () => {
+    const client = new TestClient(server.baseUrl);
+    await client.login('member2@fair.test');
+    const socket = openSocket(server.baseUrl, client.cookie);
+    open.push(socket);
+    const heard = collect(socket, 'lobby:occupancy');
+    await connected(socket);
+    const boothId = boothIds['peace-direct']!;
+    expect((await request(socket, 'booth:join', { boothId })).ok).toBe(true);
+    await sleep(LOBBY_SNAPSHOT_DELAY_MS + 300);
+    expect(heard).toEqual([]);
+    const back = nextEvent(socket, 'lobby:occupancy');
+    expect((await request(socket, 'booth:leave', { boothId })).ok).toBe(true);
+    expect(Object.keys(await back)).toHaveLength(11);
   });
 });
 
@@ -285,7 +301,9 @@ describe('lobby:occupancy', () => {
   it('carries coalesced changes for the booths that changed', async () => {
     const watcher = await signedInSocket(server.baseUrl, 'moderator@fair.test');
     open.push(watcher.socket);
-    await sleep(200);
+    // A new connection in the lobby gets every booth's count first.
+    const first = await nextEvent(watcher.socket, 'lobby:occupancy');
+    expect(Object.keys(first).length).toBe(Object.keys(boothIds).length);
     const updates = collect(watcher.socket, 'lobby:occupancy');
     await join('member@fair.test', 'youth-action-team');
     await join('member2@fair.test', 'youth-action-team');
