@@ -20,6 +20,13 @@ export const CHAT_HISTORY_SAVER_PAGE = 20;
 export const PRESENCE_GRACE_MS = 15_000;
 /** Lobby occupancy updates are coalesced to at most one per this interval. */
 export const LOBBY_OCCUPANCY_INTERVAL_MS = 1_000;
+/**
+ * ... or this many milliseconds per person in the lobby, if longer: each update goes to everyone
+ * there, so a busy lobby hears the counts less often (1,000 people: every 4 s). A card that says
+ * 212 here instead of 215 for a few seconds costs nobody anything; a frame a second to every
+ * one of them costs the server and their data plans.
+ */
+export const LOBBY_OCCUPANCY_MS_PER_PERSON = 4;
 /** New connections still in the lobby this long after connecting get its full counts, in one broadcast. */
 export const LOBBY_SNAPSHOT_DELAY_MS = 250;
 /** Chat rate limit: at most this many messages per user in the window. */
@@ -75,7 +82,7 @@ export const PRESENCE_BATCH_MS = 500;
  * ... and, in a big booth, at most once per this many milliseconds per person present (a booth
  * of 2,000 hears every 2 s). Each frame goes to everyone there, so with a fixed interval a
  * booth filling for twice as long with twice the people would cost four times the frames:
- * scaling the interval with the room keeps arrival linear. The lobby's counts follow the same rule.
+ * scaling the interval with the room keeps arrival linear. (The lobby: LOBBY_OCCUPANCY_MS_PER_PERSON.)
  */
 export const PRESENCE_BATCH_MS_PER_PERSON = 1;
 /**

@@ -1,4 +1,4 @@
-import { PRESENCE_BATCH_MS_PER_PERSON } from '../../shared/limits.js';
+import { LOBBY_OCCUPANCY_MS_PER_PERSON } from '../../shared/limits.js';
 
 /**
  * Coalesces occupancy changes into at most one `lobby:occupancy` per interval, carrying only
@@ -7,7 +7,7 @@ import { PRESENCE_BATCH_MS_PER_PERSON } from '../../shared/limits.js';
  */
 export function createOccupancyBroadcaster(options: {
   intervalMs: number;
-  /** How many connections each update goes to: a big audience hears less often (PRESENCE_BATCH_MS_PER_PERSON). */
+  /** How many connections each update goes to: a big audience hears less often (LOBBY_OCCUPANCY_MS_PER_PERSON). */
   audienceSize?: () => number;
   countOf: (boothId: number) => number;
   emit: (changes: Record<string, number>) => void;
@@ -36,7 +36,7 @@ export function createOccupancyBroadcaster(options: {
     changed(boothId: number): void {
       dirty.add(boothId);
       if (!timer) {
-        timer = setTimeout(flush, Math.max(options.intervalMs, (options.audienceSize?.() ?? 0) * PRESENCE_BATCH_MS_PER_PERSON));
+        timer = setTimeout(flush, Math.max(options.intervalMs, (options.audienceSize?.() ?? 0) * LOBBY_OCCUPANCY_MS_PER_PERSON));
         timer.unref();
       }
     },

@@ -256,9 +256,16 @@ export function createSocketServer(
   // little sooner, but cost every broadcast a listener call per recipient: about 3% of the
   // server's CPU while a big fair chats. A command budget bounds how fast anyone can make the
   // server write to them, so a quarter of a second of backlog stays small.)
-  const engineClients = (io.engine as unknown as { clients: Record<string, EngineConnection> }).clients;
+  // Kept in a Set of our own: walking engine.io's `clients` object (a dictionary of thousands
+  // of keys) took about 0.1 s of CPU while 5000 members arrived in 10 s (--cpu-prof); a Set
+  // is walked about twenty times faster.
+  const engineConnections = new Set<EngineConnection>();
+  io.engine.on('connection', (conn: EngineConnection & { once(event: 'close', listener: () => void): void }) => {
+    engineConnections.add(conn);
+    conn.once('close', () => engineConnections.delete(conn));
+  });
   const bufferCheck = setInterval(() => {
-    for (const id in engineClients) dropIfBacklogged(engineClients[id]!);
+    for (const conn of engineConnections) dropIfBacklogged(conn);
   }, limits.bufferCheckMs ?? SOCKET_BUFFER_CHECK_MS);
   bufferCheck.unref();
   httpServer.once('close', () => clearInterval(bufferCheck));
