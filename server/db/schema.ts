@@ -100,6 +100,12 @@ export const booths = sqliteTable('booths', {
   slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
   /** No foreign key: messages reference booths, and the pin is cleared when its message is deleted. */
   pinnedMessageId: integer('pinned_message_id'),
+  /**
+   * The last message sequence number handed out in this booth. A writer bumps it in the same
+   * transaction as the message insert (`UPDATE … SET last_seq = last_seq + 1 RETURNING last_seq`),
+   * so numbers stay unique and gap-free with several writers.
+   */
+  lastSeq: integer('last_seq').notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -266,6 +272,8 @@ export const boothVisits = sqliteTable(
     leftAt: integer('left_at', { mode: 'timestamp_ms' }),
     /** A private visit: counted in figures, never named. */
     private: integer('private', { mode: 'boolean' }).notNull().default(false),
+    /** The server node that opened the visit: a node starting up closes only its own. Null: opened before nodes were named. */
+    nodeId: text('node_id'),
   },
   (table) => [index('booth_visits_booth_joined_idx').on(table.boothId, table.joinedAt), index('booth_visits_open_idx').on(table.boothId, table.userId, table.leftAt)],
 );

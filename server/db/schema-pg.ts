@@ -1,0 +1,268 @@
+/**
+ * The PostgreSQL schema (scaled mode): `schema.ts` table by table, column by column, in
+ * PostgreSQL types. What each column means is documented in `schema.ts`; `schema-parity.test.ts`
+ * fails when the two drift apart.
+ *
+ * Type mapping: timestamp_ms → timestamptz(3) read as Date; boolean → boolean; json text →
+ * jsonb; autoincrement ids → integer identity (BY DEFAULT, so an explicit id stays insertable,
+ * as in SQLite, and the insert types of both schemas are the same).
+ */
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Language } from '../../shared/limits.js';
+import type { Role } from '../../shared/roles.js';
+import type { BoothLink, BoothStatus } from '../../shared/booths.js';
+import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
+
+/** Epoch-millisecond precision, like SQLite's timestamp_ms, so a Date round-trips unchanged. */
+const timestampMs = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+
+const createdAt = () => timestampMs('created_at').notNull().defaultNow();
+
+const id = () => integer('id').primaryKey().generatedByDefaultAsIdentity();
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  role: text('role').$type<Role>().notNull(),
+  passwordHash: text('password_hash').notNull(),
+  verifiedName: text('verified_name'),
+  deletedAt: timestampMs('deleted_at'),
+  createdAt: createdAt(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestampMs('expires_at').notNull(),
+    createdAt: createdAt(),
+    userAgent: text('user_agent'),
+    lastSeenAt: timestampMs('last_seen_at'),
+    authenticatedAt: timestampMs('authenticated_at'),
+    method: text('method').$type<'password' | 'passkey'>(),
+  },
+  (table) => [index('sessions_user_idx').on(table.userId), index('sessions_expires_idx').on(table.expiresAt)],
+);
+
+export const passkeys = pgTable(
+  'passkeys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    publicKey: text('public_key').notNull(),
+    counter: integer('counter').notNull().default(0),
+    transports: jsonb('transports').$type<string[]>().notNull().default([]),
+    deviceType: text('device_type').notNull(),
+    backedUp: boolean('backed_up').notNull().default(false),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestampMs('last_used_at'),
+  },
+  (table) => [index('passkeys_user_idx').on(table.userId)],
+);
+
+export const authChallenges = pgTable('auth_challenges', {
+  id: text('id').primaryKey(),
+  challenge: text('challenge').notNull(),
+  purpose: text('purpose').$type<'register' | 'login' | 'reauth'>().notNull(),
+  userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: timestampMs('expires_at').notNull(),
+});
+
+export const booths = pgTable('booths', {
+  id: id(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  network: text('network').notNull(),
+  description: text('description').notNull(),
+  languages: jsonb('languages').$type<Language[]>().notNull(),
+  tags: jsonb('tags').$type<string[]>().notNull(),
+  capacity: integer('capacity').notNull(),
+  status: text('status').$type<BoothStatus>().notNull().default('open'),
+  links: jsonb('links').$type<BoothLink[]>().notNull().default([]),
+  locked: boolean('locked').notNull().default(false),
+  slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
+  pinnedMessageId: integer('pinned_message_id'),
+  lastSeq: integer('last_seq').notNull().default(0),
+  createdAt: createdAt(),
+});
+
+export const boothHosts = pgTable(
+  'booth_hosts',
+  {
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (table) => [primaryKey({ columns: [table.boothId, table.userId] }), index('booth_hosts_user_idx').on(table.userId)],
+);
+
+export const invites = pgTable(
+  'invites',
+  {
+    id: id(),
+    codeHash: text('code_hash').notNull(),
+    email: text('email').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    boothId: integer('booth_id').references(() => booths.id, { onDelete: 'set null' }),
+    displayName: text('display_name'),
+    expiresAt: timestampMs('expires_at').notNull(),
+    usedAt: timestampMs('used_at'),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('invites_code_hash_idx').on(table.codeHash), index('invites_email_idx').on(table.email)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientMsgId: text('client_msg_id').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    deletedAt: timestampMs('deleted_at'),
+    /** No foreign key, as in SQLite (kept the same so both databases behave alike). */
+    deletedBy: text('deleted_by'),
+    deleteReason: text('delete_reason'),
+    private: boolean('private').notNull().default(false),
+  },
+  (table) => [
+    index('messages_created_idx').on(table.createdAt),
+    uniqueIndex('messages_booth_seq_idx').on(table.boothId, table.seq),
+    uniqueIndex('messages_user_client_msg_idx').on(table.userId, table.clientMsgId),
+  ],
+);
+
+export const boothSessions = pgTable(
+  'booth_sessions',
+  {
+    id: id(),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    startsAt: timestampMs('starts_at').notNull(),
+    endsAt: timestampMs('ends_at').notNull(),
+    language: text('language').$type<Language>().notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('booth_sessions_booth_ends_idx').on(table.boothId, table.endsAt)],
+);
+
+export const restrictions = pgTable(
+  'restrictions',
+  {
+    id: id(),
+    kind: text('kind').$type<RestrictionKind>().notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    boothId: integer('booth_id').references(() => booths.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestampMs('expires_at'),
+    liftedAt: timestampMs('lifted_at'),
+    liftedBy: text('lifted_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (table) => [index('restrictions_user_kind_idx').on(table.userId, table.kind)],
+);
+
+export const reports = pgTable(
+  'reports',
+  {
+    id: id(),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    reporterId: text('reporter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reason: text('reason').$type<ReportReason>().notNull(),
+    note: text('note'),
+    status: text('status').$type<ReportStatus>().notNull().default('open'),
+    resolvedBy: text('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    resolutionNote: text('resolution_note'),
+    resolvedAt: timestampMs('resolved_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('reports_message_reporter_idx').on(table.messageId, table.reporterId), index('reports_status_idx').on(table.status)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: id(),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull(),
+    targetUserId: text('target_user_id').references(() => users.id, { onDelete: 'set null' }),
+    boothId: integer('booth_id').references(() => booths.id, { onDelete: 'set null' }),
+    messageId: integer('message_id').references(() => messages.id, { onDelete: 'set null' }),
+    reason: text('reason'),
+    expiresAt: timestampMs('expires_at'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('audit_log_message_idx').on(table.messageId),
+    index('audit_log_action_idx').on(table.action),
+    index('audit_log_booth_idx').on(table.boothId),
+    index('audit_log_target_idx').on(table.targetUserId),
+  ],
+);
+
+export const boothVisits = pgTable(
+  'booth_visits',
+  {
+    id: id(),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    joinedAt: timestampMs('joined_at').notNull(),
+    leftAt: timestampMs('left_at'),
+    private: boolean('private').notNull().default(false),
+    nodeId: text('node_id'),
+  },
+  (table) => [index('booth_visits_booth_joined_idx').on(table.boothId, table.joinedAt), index('booth_visits_open_idx').on(table.boothId, table.userId, table.leftAt)],
+);
+
+export const privateAliases = pgTable(
+  'private_aliases',
+  {
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    number: integer('number').notNull(),
+    opaqueId: text('opaque_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.boothId, table.userId] }),
+    uniqueIndex('private_aliases_booth_number_idx').on(table.boothId, table.number),
+    uniqueIndex('private_aliases_opaque_idx').on(table.opaqueId),
+  ],
+);
