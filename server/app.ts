@@ -18,7 +18,7 @@ import { createPrivateAliasStore } from './chat/private-aliases.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
-import { isStorageError, noteLockFailure, storageErrorCode, writesPaused } from './db/storage-errors.js';
+import { isStorageError, storageErrorCode } from './db/storage-errors.js';
 import { errorHandler, ok, sendError, type Failure } from './http/errors.js';
 import { sameOriginWrites } from './http/middleware.js';
 import { compileTrustProxy } from './http/client-address.js';
@@ -54,6 +54,8 @@ import { passkeyRoutes } from './passkeys/routes.js';
 import { createPasskeyService } from './passkeys/service.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { createSessionsService } from './sessions/service.js';
+import { databaseProbe } from './ops/database-probe.js';
+import { createOps, type OpsOptions } from './ops/ops.js';
 
 export interface AppDeps {
   config: Config;
@@ -83,6 +85,8 @@ export interface AppDeps {
   commandBudget?: CommandBudgetOptions;
   /** Sockets per account and address, and the send-buffer limit (tests change these). */
   connectionLimits?: ConnectionLimits;
+  /** Health check interval, extra dependency probes, adapter lag (server/ops). */
+  ops?: OpsOptions;
 }
 
 export interface ConnectionTimeouts extends SocketTimings {
@@ -108,6 +112,8 @@ export interface Application {
   barredFromBooth(userId: string, boothId: number): Promise<Failure | null>;
   /** Deletes what is due for retention at `now` (expired sessions and challenges too), and says how much. */
   runRetention(now?: number): Promise<RetentionCounts>;
+  /** Serves /metrics and /healthz on METRICS_PORT when that is set; the caller listens on it. */
+  metricsServer: HttpServer | null;
   /** Stops timers and closes sockets; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
@@ -242,32 +248,13 @@ export function createApplication(deps: AppDeps): Application {
     ...hostCommands(commandDeps),
     ...videoCommands(commandDeps),
   };
-  const commandRouter = createCommandRouter(commandTable, realtimeLogger, budget);
+  // Acks are counted by the ops block below (set up with the routes; no ack is answered before).
+  const commandRouter = createCommandRouter(commandTable, realtimeLogger, budget, (command, result) => ops.observeAck(command, result));
   /** Shared by every socket (called with the socket as `this`): no closure per connection. */
   function onSocketClosed(this: FairSocket): void {
     budget.forget(this.id);
     dropFromBooths(this, presence);
   }
-  /**
-   * Whether the database can be read and written now. A read alone misses a write lock held
-   * by another process (WAL readers go on); `BEGIN IMMEDIATE; ROLLBACK` takes and drops the
-   * write lock, bounded by the short busy timeout. While writes fail fast after a lock, the
-   * probe answers from that without waiting again.
-   */
-  function databaseHealth(): 'ok' | 'unavailable' {
-    if (writesPaused(db)) return 'unavailable';
-    try {
-      db.$client.prepare('SELECT count(*) FROM sqlite_schema').get();
-      db.$client.exec('BEGIN IMMEDIATE; ROLLBACK');
-      return 'ok';
-    } catch (err) {
-      noteLockFailure(db, err);
-      if (db.$client.inTransaction) db.$client.exec('ROLLBACK');
-      storageLogger.warn({ err, sqlite: storageErrorCode(err) }, 'health check: database unavailable');
-      return 'unavailable';
-    }
-  }
-
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
@@ -315,11 +302,21 @@ export function createApplication(deps: AppDeps): Application {
   // Members pay for every kilobyte: gzip text responses (the client's code shrinks about 3×).
   app.use(compression());
 
-  app.get('/healthz', (_req, res) => {
-    // The healthy answer stays `{ status: 'ok' }`, as monitors already expect it.
-    if (databaseHealth() === 'ok') res.json({ status: 'ok' });
-    else res.status(503).setHeader('Retry-After', '1').json({ status: 'degraded', database: 'unavailable' });
+  // ── ops (server/ops): /healthz, /metrics, and draining while unhealthy ──────────────────
+  // Every 2 s the node probes its dependencies; while one fails, new Socket.IO handshakes and
+  // /api requests get 503 + Retry-After so nginx moves them to another node. /healthz and
+  // /metrics keep answering. Metrics exist only with METRICS_TOKEN or METRICS_PORT.
+  const ops = createOps({
+    config,
+    io,
+    logger: logger.child({ feature: 'ops' }),
+    probes: [databaseProbe(db, storageLogger)],
+    boothMembers: () => booths.occupancy(),
+    options: deps.ops,
   });
+  app.use(ops.routes);
+  app.use('/api', ops.refuseWhileUnhealthy);
+  // ── end ops ──────────────────────────────────────────────────────────────────────────────
 
   // The webhook's signature covers the raw bytes: it must see them before the JSON parser does.
   app.use(videoWebhookRoute(video));
@@ -372,7 +369,9 @@ export function createApplication(deps: AppDeps): Application {
     video,
     barredFromBooth: (userId, boothId) => restrictions.barredFrom(userId, boothId),
     runRetention: (now) => retention.run(now),
+    metricsServer: ops.metricsServer,
     async close() {
+      await ops.close();
       sessionSweep.close();
       stopRetention();
       lobby.close();

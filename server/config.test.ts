@@ -81,3 +81,23 @@ describe('retention settings', () => {
     expect(loadConfig({ RETENTION_DAYS: '0' }).ok).toBe(false);
   });
 });
+
+describe('operating settings', () => {
+  it('names the node hostname-pid and serves no metrics by default', () => {
+    const result = loadConfig({});
+    expect(result.ok && result.config.nodeId).toMatch(new RegExp(`^[A-Za-z0-9_-]+-${process.pid}$`));
+    expect(result.ok && result.config.metrics).toEqual({ token: null, port: null, host: '127.0.0.1' });
+  });
+
+  it('reads NODE_ID, METRICS_TOKEN, METRICS_PORT and METRICS_HOST', () => {
+    const result = loadConfig({ NODE_ID: 'fair-2', METRICS_TOKEN: 'x'.repeat(32), METRICS_PORT: '9464', METRICS_HOST: '10.0.0.2' });
+    expect(result.ok && result.config).toMatchObject({ nodeId: 'fair-2', metrics: { token: 'x'.repeat(32), port: 9464, host: '10.0.0.2' } });
+  });
+
+  it('refuses a node id that would garble logs or labels, and a short metrics token', () => {
+    const result = loadConfig({ NODE_ID: 'fair 2"', METRICS_TOKEN: 'secret' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['NODE_ID', 'METRICS_TOKEN']));
+  });
+});

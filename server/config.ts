@@ -1,6 +1,16 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { PRESENCE_GRACE_MS } from '../shared/limits.js';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.js';
+
+const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const METRICS_TOKEN_MIN_CHARS = 16;
+
+/** `hostname-pid`, cut to what NODE_ID allows: unique per process on one machine, readable in logs. */
+export function defaultNodeId(): string {
+  const host = hostname().split('.')[0]!.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'node';
+  return `${host}-${process.pid}`;
+}
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
@@ -46,6 +56,18 @@ export const envSchema = z
     PASSKEYS_REQUIRED_FOR_STAFF: booleanFlag
       .default(false)
       .describe('hosts, moderators and admins who have a passkey must use it: their password no longer signs them in'),
+    NODE_ID: z
+      .string()
+      .regex(NODE_ID_PATTERN, 'letters, digits, ".", "_" and "-" only, at most 64')
+      .optional()
+      .describe('this server process in logs, /healthz and metrics; hostname-pid when unset'),
+    METRICS_TOKEN: z
+      .string()
+      .min(METRICS_TOKEN_MIN_CHARS, `at least ${METRICS_TOKEN_MIN_CHARS} characters (e.g. openssl rand -hex 32)`)
+      .optional()
+      .describe('bearer token for GET /metrics on the public port; /metrics answers 404 there when unset'),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().describe('internal port serving /metrics and /healthz without a token; off when unset'),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('interface of METRICS_PORT; loopback unless a scraper on another host needs it'),
     LIVEKIT_URL: z.url().optional().describe('wss:// address of the LiveKit server; video is off when unset'),
     LIVEKIT_API_KEY: z.string().min(1).optional(),
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -80,6 +102,10 @@ export interface Config {
   fairEndsAt: Date | null;
   retentionMs: number;
   auditRetentionMs: number;
+  /** Names this process in every log line, /healthz and the metrics (NODE_ID). */
+  nodeId: string;
+  /** Who may read /metrics: with `token` on the public port; without one on `port` (bound to `host`). */
+  metrics: { token: string | null; port: number | null; host: string };
 }
 
 const HOUR_MS = 3_600_000;
@@ -128,6 +154,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       fairEndsAt: fairEnd(env.FAIR_ENDS_AT),
       retentionMs: env.RETENTION_DAYS * DAY_MS,
       auditRetentionMs: env.AUDIT_RETENTION_DAYS * DAY_MS,
+      nodeId: env.NODE_ID ?? defaultNodeId(),
+      metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null, host: env.METRICS_HOST },
     },
   };
 }

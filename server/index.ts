@@ -11,7 +11,7 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { config } = loaded;
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, undefined, config.nodeId);
 const db = openDatabase(config.databasePath);
 
 const seeded = config.seedDemo && (await isEmpty(db));
@@ -31,6 +31,13 @@ app.httpServer.listen(config.port, config.host, () => {
   }
   console.log(lines.join('\n'));
 });
+
+// Internal metrics port (METRICS_PORT): Prometheus on this host scrapes it without a token.
+if (app.metricsServer && config.metrics.port !== null) {
+  app.metricsServer.listen(config.metrics.port, config.metrics.host, () => {
+    logger.info({ port: config.metrics.port, host: config.metrics.host }, 'metrics listening');
+  });
+}
 
 let stopping = false;
 function stop(signal: string): void {

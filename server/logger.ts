@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -25,9 +26,14 @@ const REDACTED_PATHS = [
 
 /**
  * The one logger; features take a child with `logger.child({ feature })`. `destination` is
- * stdout unless given (tests pass a stream to read what was logged).
+ * stdout unless given (tests pass a stream to read what was logged). With `node` (NODE_ID),
+ * every line says which server process wrote it: behind nginx, one fair is several processes.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+export function createLogger(level: string, destination?: DestinationStream, node?: string): Logger {
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...(node === undefined ? {} : { base: { pid: process.pid, hostname: hostname(), node } }),
+  };
   return destination ? pino(options, destination) : pino(options);
 }

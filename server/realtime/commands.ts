@@ -60,12 +60,21 @@ const forbidden = () => fail('FORBIDDEN', 'You do not have permission to do that
 const notInBooth = () => fail('NOT_IN_BOOTH', 'Enter the booth first.');
 const noAck = () => undefined;
 
+/** Told of every ack the router answers (the metrics count them); it must not throw, and is guarded anyway. */
+export type AckObserver = (command: CommandName, result: Result<unknown>) => void;
+
 /** Answers a command; a client whose ack callback throws is not our problem. */
-function answer(ack: (result: Result<unknown>) => void, result: Result<unknown>, logger: Logger, command: string): void {
+function answer(ack: (result: Result<unknown>) => void, result: Result<unknown>, logger: Logger, command: CommandName, onAck?: AckObserver): void {
   try {
     ack(result);
   } catch (err) {
     logger.warn({ err, command }, 'ack failed');
+  }
+  if (!onAck) return;
+  try {
+    onAck(command, result);
+  } catch (err) {
+    logger.warn({ err, command }, 'ack observer failed');
   }
 }
 
@@ -77,7 +86,7 @@ function answer(ack: (result: Result<unknown>) => void, result: Result<unknown>,
  * answered exactly once, whatever the client sends (no payload, no callback, junk) and
  * whatever the handler does.
  */
-export function createCommandRouter(table: CommandTable, logger: Logger, budget?: Pick<CommandBudget, 'admit'>) {
+export function createCommandRouter(table: CommandTable, logger: Logger, budget?: Pick<CommandBudget, 'admit'>, onAck?: AckObserver) {
   async function run(socket: FairSocket, command: CommandName, args: unknown[]): Promise<void> {
     const spec = table[command] as unknown as CommandSpec<CommandName>;
     const last = args[args.length - 1];
@@ -88,7 +97,7 @@ export function createCommandRouter(table: CommandTable, logger: Logger, budget?
         logger.warn({ err, command }, 'command budget unavailable; admitting');
         return null;
       });
-      if (refused) return answer(ack, refused, logger, command);
+      if (refused) return answer(ack, refused, logger, command, onAck);
     }
     const { user } = socket.data;
     let result: Result<unknown>;
@@ -112,7 +121,7 @@ export function createCommandRouter(table: CommandTable, logger: Logger, budget?
         result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
       }
     }
-    answer(ack, result, logger, command);
+    answer(ack, result, logger, command, onAck);
   }
 
   // Socket.IO calls catch-all listeners with the socket as `this`. Own keys only, so an

@@ -17,7 +17,7 @@ describe('GET /healthz', () => {
   it('answers ok', async () => {
     const res = await new TestClient(server.baseUrl).get('/healthz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toMatchObject({ status: 'ok', ok: true, checks: { database: { ok: true } } });
   });
 });
 
