@@ -153,7 +153,7 @@ export function createApplication(deps: AppDeps): Application {
   const sessions = createSessionsService({ db, clock, auth });
   const audit = createAuditLog(db, clock);
   const reports = createReportStore(db, clock);
-  const visits = createVisitLog(db, clock);
+  const visits = createVisitLog(db, clock, config.nodeId);
   const storageLogger = logger.child({ feature: 'storage' });
   /** Timers and background jobs run this way: a storage failure is logged, never thrown. */
   function survive(job: string, work: () => void | Promise<unknown>): void {

@@ -7,7 +7,7 @@ import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
-import { messages, privateAliases, users } from '../db/schema.js';
+import { booths, messages, privateAliases, users } from '../db/schema.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
 
@@ -129,13 +129,23 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     .insert(messages)
     .values({
       boothId: sql.placeholder('boothId'),
-      seq: sql`(select coalesce(max(${messages.seq}), 0) + 1 from ${messages} where ${messages.boothId} = ${sql.placeholder('boothId')})`,
+      seq: sql.placeholder('seq'),
       userId: sql.placeholder('userId'),
       clientMsgId: sql.placeholder('clientMsgId'),
       body: sql.placeholder('body'),
       createdAt: sql.placeholder('createdAt'),
       private: sql.placeholder('private'),
     })
+    .prepare();
+  // The booth's counter row hands out the next number in the same transaction as the insert:
+  // the row lock keeps numbers unique and gap-free with writers on several nodes (PostgreSQL),
+  // where max(seq)+1 was safe only with SQLite's single writer; a rolled-back insert takes its
+  // number back with it. Numbers are never reused, even after old messages are deleted.
+  const nextSeq = db
+    .update(booths)
+    .set({ lastSeq: sql`${booths.lastSeq} + 1` })
+    .where(eq(booths.id, sql.placeholder('boothId')))
+    .returning({ seq: booths.lastSeq })
     .prepare();
   const limit = sql.placeholder('limit');
   const after = selectMessages().where(and(inBooth, gt(messages.seq, sql.placeholder('seq')))).orderBy(asc(messages.seq)).limit(limit).prepare();
@@ -210,9 +220,11 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     // Committed in an explicit transaction, then read back: `ok` means the row is stored.
     // A storage failure throws (the edge answers UNAVAILABLE) and counts against no limit,
     // so the client's retry of the same clientMsgId is not refused by slow mode.
-    await writeDurably(db, () =>
-      insertMessage.execute({ boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt, private: policy.private ?? false }),
-    );
+    await writeDurably(db, async () => {
+      const [counter] = await nextSeq.execute({ boothId: input.boothId });
+      if (!counter) throw new Error(`no booth ${input.boothId} to post in`);
+      await insertMessage.execute({ boothId: input.boothId, seq: counter.seq, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt, private: policy.private ?? false });
+    });
     const stored = await findOwn(author.id, input.clientMsgId);
     if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
     rate.add(rateKey, now);

@@ -29,7 +29,7 @@ export interface VisitFigures {
 }
 
 /** One row per stay in a booth (arrival to departure), for the staff figures. */
-export function createVisitLog(db: Db, clock: Clock) {
+export function createVisitLog(db: Db, clock: Clock, nodeId: string | null = null) {
   const now = () => new Date(clock.now());
   // Every arrival runs these: prepared once (building a query costs more than running it).
   const recentVisit = db
@@ -41,7 +41,7 @@ export function createVisitLog(db: Db, clock: Clock) {
     .prepare();
   const insertVisit = db
     .insert(boothVisits)
-    .values({ boothId: sql.placeholder('boothId'), userId: sql.placeholder('userId'), joinedAt: sql.placeholder('at'), private: sql.placeholder('private') })
+    .values({ boothId: sql.placeholder('boothId'), userId: sql.placeholder('userId'), joinedAt: sql.placeholder('at'), private: sql.placeholder('private'), nodeId })
     .prepare();
   const reopenVisit = db.update(boothVisits).set({ leftAt: null }).where(eq(boothVisits.id, sql.placeholder('id'))).prepare();
   const reopenVisitPrivately = db.update(boothVisits).set({ leftAt: null, private: true }).where(eq(boothVisits.id, sql.placeholder('id'))).prepare();
@@ -81,9 +81,14 @@ export function createVisitLog(db: Db, clock: Clock) {
           .where(and(eq(boothVisits.boothId, boothId), eq(boothVisits.userId, userId), isNull(boothVisits.leftAt))),
       );
     },
-    /** At start-up nobody is present: visits the last process left open end now. */
-    async closeOpenVisits(): Promise<void> {
-      await writeDurably(db, () => db.update(boothVisits).set({ leftAt: now() }).where(isNull(boothVisits.leftAt)));
+    /**
+     * At start-up nobody is present on this node: the visits its last process left open end now.
+     * With `onlyThisNode` (several nodes share the database), only those this node opened
+     * (and those opened before nodes were named): other nodes' members are still there.
+     */
+    async closeOpenVisits(onlyThisNode = false): Promise<void> {
+      const open = onlyThisNode && nodeId !== null ? and(isNull(boothVisits.leftAt), or(eq(boothVisits.nodeId, nodeId), isNull(boothVisits.nodeId))) : isNull(boothVisits.leftAt);
+      await writeDurably(db, () => db.update(boothVisits).set({ leftAt: now() }).where(open));
     },
 
     /** Figures for the visits overlapping [since, now]. */

@@ -51,6 +51,8 @@ describe('chat:send when the commit fails', () => {
     const seenByLuis = collect(luis.socket, 'chat:created');
     const clientMsgId = randomUUID();
     const send = () => request(amina.socket, 'chat:send', { boothId, clientMsgId, body: 'kept until stored' });
+    const earlier = await request(amina.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'stored before the disk filled' });
+    expect(earlier.ok).toBe(true);
 
     const restore = failCommitsOf(server.db.$client, 'messages');
     const refused = await send();
@@ -67,6 +69,8 @@ describe('chat:send when the commit fails', () => {
     const stored = await send();
     expect(stored.ok).toBe(true);
     expect((await created).seq).toBe(stored.ok ? stored.data.seq : -1);
+    // The failed commits took their sequence numbers back with them: no gap.
+    expect(stored.ok && earlier.ok && stored.data.seq).toBe(earlier.ok ? earlier.data.seq + 1 : -1);
     const resentAgain = await send();
     expect(resentAgain.ok && resentAgain.data.id).toBe(stored.ok && stored.data.id);
     expect(storedCopies(server.db.$client, clientMsgId)).toBe(1);
@@ -218,4 +222,33 @@ describe('a database locked by another process', () => {
     expect(seenByClaire).toHaveLength(0);
     for (const session of [amina, luis, claire]) session.socket.disconnect();
   }, 30_000);
+});
+
+describe('sequence numbers', () => {
+  let server: TestServer;
+  let boothId: number;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    boothId = (await boothIdsBySlug(server.baseUrl))['youth-action-team']!;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('are never handed out twice, even after the latest messages were deleted (retention)', async () => {
+    const amina = await joinedSocket(server.baseUrl, 'member@fair.test', boothId);
+    const sent = [];
+    for (const body of ['one', 'two', 'three']) {
+      const ack = await request(amina.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
+      if (!ack.ok) throw new Error(ack.error.message);
+      sent.push(ack.data.seq);
+    }
+    expect(sent).toEqual([sent[0]!, sent[0]! + 1, sent[0]! + 2]);
+    // Retention deletes rows; a client that held seq 3 must never see another message numbered 3.
+    server.db.$client.prepare('DELETE FROM messages WHERE booth_id = ? AND seq >= ?').run(boothId, sent[1]!);
+    const next = await request(amina.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'four' });
+    expect(next.ok && next.data.seq).toBe(sent[2]! + 1);
+    amina.socket.disconnect();
+  });
 });
