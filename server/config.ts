@@ -25,6 +25,11 @@ export const envSchema = z
     HOST: z.string().min(1).optional().describe('interface to listen on; all interfaces when unset'),
     PUBLIC_URL: z.url().optional().describe('address members use, for invite links; http://localhost:PORT when unset'),
     DATABASE_PATH: z.string().min(1).default('data/fair.db').describe('SQLite file, created if missing'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+      .optional()
+      .describe('PostgreSQL instead of the SQLite file (scaled mode): postgres://user:password@host:5432/fair'),
     SEED_DEMO: booleanFlag.optional().describe('seed the demo fair into an empty database; default true except in production'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z
@@ -88,6 +93,8 @@ export interface Config {
   host: string | undefined;
   publicUrl: string;
   databasePath: string;
+  /** PostgreSQL (scaled mode) instead of the SQLite file at `databasePath`; null: SQLite. */
+  databaseUrl: string | null;
   seedDemo: boolean;
   logLevel: Env['LOG_LEVEL'];
   /** Proxies whose X-Forwarded-* headers are believed (`compileTrustProxy` turns it into the rule). */
@@ -143,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       host: env.HOST,
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
       databasePath: env.DATABASE_PATH,
+      databaseUrl: env.DATABASE_URL ?? null,
       seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
       logLevel: env.LOG_LEVEL,
       trustProxy: env.TRUST_PROXY,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createApplication } from './app.js';
 import { loadConfig } from './config.js';
-import { openDatabase } from './db/open.js';
+import { openStore, type Store } from './db/store.js';
 import { createLogger } from './logger.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasDemoAccounts, isEmpty, seedDemo } from './seed/demo.js';
 
@@ -12,7 +12,14 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 const logger = createLogger(config.logLevel, undefined, config.nodeId);
-const db = openDatabase(config.databasePath);
+let store: Store;
+try {
+  store = await openStore(config, { logger });
+} catch (err) {
+  console.error(`Digital Fair cannot open its database (${config.databaseUrl ? 'DATABASE_URL' : config.databasePath}): ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+const { db } = store;
 
 const seeded = config.seedDemo && (await isEmpty(db));
 if (seeded) await seedDemo(db);
@@ -22,7 +29,7 @@ const showDemoAccounts = config.seedDemo && (await hasDemoAccounts(db));
 app.httpServer.listen(config.port, config.host, () => {
   const address = app.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, database: config.databasePath, video: config.livekit !== null }, 'fair started');
+  logger.info({ port, database: store.where, video: config.livekit !== null }, 'fair started');
   const lines = [`Digital Fair is running at http://localhost:${port}`];
   if (!config.livekit) lines.push('Video is off (no LIVEKIT_* settings): booths run in text mode.');
   if (showDemoAccounts) {
@@ -44,10 +51,10 @@ function stop(signal: string): void {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping');
-  void app.close().then(() => {
-    db.$client.close();
-    process.exit(0);
-  });
+  void app
+    .close()
+    .then(() => store.close())
+    .then(() => process.exit(0));
 }
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));

@@ -13,7 +13,7 @@ import { PRESENCE_LIST_PAGE, PRESENCE_SNAPSHOT_OTHERS_MAX } from '../../shared/l
 import { PROTOCOL_VERSION } from '../../shared/protocol-version.js';
 import { SESSION_COOKIE } from '../../server/auth/cookies.js';
 import { hashSecret, newSecret } from '../../server/auth/tokens.js';
-import { booths, sessions, users } from '../../server/db/schema.js';
+import { booths, sessions, users } from '../../server/db/tables.js';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { connected, openSocket, request, type ClientSocket } from '../../server/test/sockets.js';
 import { CLIENT_DIR, describeBrowser, launchBrowser, signedInPage } from './browser.js';

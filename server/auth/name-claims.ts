@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import { ROLES, type Role } from '../../shared/roles.js';
 import type { Db } from '../db/open.js';
-import { users } from '../db/schema.js';
+import { users } from '../db/tables.js';
 import { fail, type Failure } from '../http/errors.js';
 import { checkNameClaim, isStaffRole, staffSkeletonsOf } from './name-guard.js';
 

@@ -3,7 +3,7 @@ import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
 import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { boothHosts, sessions, users } from '../db/schema.js';
+import { boothHosts, sessions, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createLoginThrottle, type LimiterFactory, type LoginThrottlePolicy } from './login-throttle.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';

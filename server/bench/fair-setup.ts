@@ -3,7 +3,7 @@ import { BOOTH_CAPACITY_MAX } from '../../shared/limits.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import { openDatabase } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { booths, sessions, users } from '../db/schema.js';
+import { booths, sessions, users } from '../db/tables.js';
 import { seedDemo } from '../seed/demo.js';
 import type { BenchMember } from './worker-messages.js';
 

@@ -5,7 +5,7 @@ import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
 import type { Clock } from '../auth/service.js';
 import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { boothSessions, booths, messages, privateAliases, users } from '../db/schema.js';
+import { boothSessions, booths, messages, privateAliases, users } from '../db/tables.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import { fail, ok, type Result } from '../http/errors.js';
 

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { privateAliases } from '../db/schema.js';
+import { privateAliases } from '../db/tables.js';
 
 export interface PrivateAlias {
   number: number;

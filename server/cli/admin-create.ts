@@ -12,7 +12,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { createAuthService } from '../auth/service.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
-import { users } from '../db/schema.js';
+import { users } from '../db/tables.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { createInviteService } from '../invites/service.js';
 

@@ -5,6 +5,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type { Logger } from '../logger.js';
 import * as schema from './schema-pg.js';
+import { routedClient } from './storage-errors.js';
 
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 
@@ -21,19 +22,21 @@ const MIGRATION_LOCK_KEY = 0x66616972;
  * Connects a pool to PostgreSQL (scaled mode) and applies pending migrations from
  * migrations/pg. The caller closes the pool with `close()`.
  */
-export async function openPostgres(url: string, options: { logger?: Logger } = {}): Promise<{ db: PgDb; close(): Promise<void> }> {
+export async function openPostgres(url: string, options: { logger?: Logger } = {}): Promise<{ db: PgDb; pool: pg.Pool; close(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: url });
   // An idle connection that breaks (server restart, network) emits 'error' on the pool; with no
   // listener that would crash the process. The next query gets a fresh connection or fails.
   pool.on('error', (error) => options.logger?.warn({ code: (error as { code?: string }).code, err: error.message }, 'idle PostgreSQL connection lost'));
-  const db = drizzle({ client: pool, schema });
   try {
-    await migrateLocked(db, pool);
+    // The migrator runs its own transaction on one connection: it gets drizzle on the pool itself.
+    await migrateLocked(drizzle({ client: pool, schema }), pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
-  return { db, close: () => pool.end() };
+  // The services' drizzle: a query inside writeDurably goes to that transaction's connection.
+  const db = drizzle({ client: routedClient(pool) as pg.Pool, schema });
+  return { db, pool, close: () => pool.end() };
 }
 
 async function migrateLocked(db: PgDb, pool: pg.Pool): Promise<void> {

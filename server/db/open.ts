@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
+import { dialect } from './tables.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from './storage-errors.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -36,5 +37,7 @@ export function openDatabase(path: string): Db {
  * timestamp column goes through this.
  */
 export function timeParam(ms: number): number {
-  return ms;
+  // Typed as the SQLite number the services are written against; PostgreSQL compares a
+  // timestamptz column with it, so it gets the Date node-postgres sends as a timestamp.
+  return (dialect() === 'postgres' ? new Date(ms) : ms) as number;
 }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
+import type pg from 'pg';
 import type { Db } from './open.js';
 
 /**
@@ -54,17 +55,37 @@ function sqliteCodeOf(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * PostgreSQL (scaled mode): SQLSTATE classes and socket errors that mean the database cannot
+ * answer just now (down, restarting, out of connections or disk, a failover, a serialization
+ * or deadlock victim), as opposed to a bug in our SQL. Class 08: connection exception; 53:
+ * insufficient resources; 57P0x: shutting down; 40001/40P01: retry the transaction.
+ */
+const TRANSIENT_PG_STATES = /^(08|53|57P0|40001|40P01|58)/;
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+function postgresTransient(err: unknown): string | undefined {
+  for (let current = err, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (TRANSIENT_SOCKET_CODES.has(code) || ((current as { severity?: unknown }).severity !== undefined && TRANSIENT_PG_STATES.test(code)))) return code;
+    // node-postgres: a pool that cannot connect in time, or a connection that ended under a query.
+    if (/timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i.test(current.message)) return 'PG_CONNECTION';
+  }
+  return undefined;
+}
+
 /** True when an error means "storage unavailable right now; try again later" (UNAVAILABLE). */
 export function isStorageError(err: unknown): boolean {
   if (err instanceof StorageUnavailableError) return true;
+  if (postgresTransient(err) !== undefined) return true;
   const code = sqliteCodeOf(err);
   return code !== undefined && TRANSIENT_SQLITE_CODES.some((transient) => code === transient || code.startsWith(`${transient}_`));
 }
 
 /** The SQLite code behind an error, for logs (never shown to clients). */
 export function storageErrorCode(err: unknown): string | undefined {
-  if (err instanceof StorageUnavailableError) return sqliteCodeOf(err.cause) ?? err.name;
-  return sqliteCodeOf(err);
+  if (err instanceof StorageUnavailableError) return sqliteCodeOf(err.cause) ?? postgresTransient(err.cause) ?? err.name;
+  return sqliteCodeOf(err) ?? postgresTransient(err);
 }
 
 /**
@@ -100,8 +121,33 @@ function transactionStatements(client: Database.Database) {
   return prepared;
 }
 
-/** The connection whose write transaction the current async flow is inside, if any. */
-const insideWrite = new AsyncLocalStorage<Database.Database>();
+/**
+ * The connection whose write transaction the current async flow is inside, if any: the SQLite
+ * connection, or the PostgreSQL client checked out of the pool for the transaction (every query
+ * of the flow goes to it: see `routedClient`).
+ */
+const insideWrite = new AsyncLocalStorage<Database.Database | pg.PoolClient>();
+
+/**
+ * The client drizzle is given in the PostgreSQL mode: a query from inside `writeDurably` goes
+ * to that transaction's connection, any other to the pool. Services need not pass a
+ * transaction around, and their prepared queries (built once, on the pool) join it too.
+ */
+export function routedClient(pool: pg.Pool): Pick<pg.Pool, 'query'> {
+  return {
+    query: ((...args: Parameters<pg.Pool['query']>) => {
+      const store = insideWrite.getStore();
+      const target = store && !(store instanceof Database) ? store : pool;
+      return (target.query as (...a: unknown[]) => unknown)(...args);
+    }) as pg.Pool['query'],
+  };
+}
+
+/** The pool behind a PostgreSQL Db (openStore sets it); SQLite Dbs have none. */
+const pools = new WeakMap<object, pg.Pool>();
+export function registerPool(db: object, pool: pg.Pool): void {
+  pools.set(db, pool);
+}
 /** Per connection: the last write queued, so write transactions run one at a time. */
 const lastWrite = new WeakMap<Database.Database, Promise<unknown>>();
 
@@ -125,6 +171,8 @@ const lastWrite = new WeakMap<Database.Database, Promise<unknown>>();
  * one that counts, and its owner checks it.
  */
 export async function writeDurably<T>(db: Db, write: () => T | Promise<T>): Promise<T> {
+  const pool = pools.get(db);
+  if (pool) return writePostgres(pool, write);
   const client = db.$client;
   if (insideWrite.getStore() === client) return write();
   const before = lastWrite.get(client);
@@ -166,4 +214,44 @@ async function transact<T>(db: Db, write: () => T | Promise<T>): Promise<T> {
     throw new UnconfirmedWriteError('the commit failed; nothing was stored', { cause: err });
   }
   return result;
+}
+
+/**
+ * The PostgreSQL mode: the transaction gets its own pooled connection (writers on every node
+ * run side by side; row locks order them), `write`'s queries go to it, and the result comes
+ * back only once COMMIT has succeeded. A write inside a write joins the outer transaction.
+ */
+async function writePostgres<T>(pool: pg.Pool, write: () => T | Promise<T>): Promise<T> {
+  const outer = insideWrite.getStore();
+  if (outer && !(outer instanceof Database)) return write();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw new StorageUnavailableError('the database cannot be reached just now', { cause: err });
+  }
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    let result: T;
+    try {
+      result = await insideWrite.run(client, write);
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
+      throw err;
+    }
+    try {
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
+      throw new UnconfirmedWriteError('the commit failed; nothing was stored', { cause: err });
+    }
+    return result;
+  } catch (err) {
+    if (postgresTransient(err) !== undefined) broken ??= err as Error;
+    throw err;
+  } finally {
+    // A connection that failed mid-transaction is closed, not handed to the next writer.
+    client.release(broken);
+  }
 }

@@ -4,7 +4,7 @@ import { timeParam, type Db } from '../db/open.js';
 import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
 import { ok, type Failure, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
-import { boothVisits, messages } from '../db/schema.js';
+import { boothVisits, messages } from '../db/tables.js';
 import type { JoinOutcome, PresenceStore } from '../presence/presence-store.js';
 
 export type VisitLog = ReturnType<typeof createVisitLog>;
@@ -36,7 +36,8 @@ export function createVisitLog(db: Db, clock: Clock, nodeId: string | null = nul
     .select({ id: boothVisits.id })
     .from(boothVisits)
     .where(and(eq(boothVisits.boothId, sql.placeholder('boothId')), eq(boothVisits.userId, sql.placeholder('userId')), gte(boothVisits.leftAt, sql.placeholder('since'))))
-    .orderBy(desc(boothVisits.id))
+    // The last one left: the (booth, user, left_at) index answers it without a sort.
+    .orderBy(desc(boothVisits.leftAt))
     .limit(1)
     .prepare();
   const insertVisit = db

@@ -11,7 +11,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
 import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
-import { boothHosts, booths, invites, users } from '../db/schema.js';
+import { boothHosts, booths, invites, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import { parseCsv } from './csv.js';
 

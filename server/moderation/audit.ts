@@ -5,7 +5,7 @@ import type { AuditEntry, AuditQuery } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, users } from '../db/schema.js';
+import { auditLog, users } from '../db/tables.js';
 import { toCsv } from '../http/csv.js';
 
 export type AuditLog = ReturnType<typeof createAuditLog>;

@@ -4,7 +4,7 @@ import type { Report, ReportReason, ReportStatus } from '../../shared/moderation
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { messages, reports, users } from '../db/schema.js';
+import { messages, reports, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 
 export type ReportStore = ReturnType<typeof createReportStore>;

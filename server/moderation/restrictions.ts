@@ -4,7 +4,7 @@ import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
 import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { restrictions, users } from '../db/schema.js';
+import { restrictions, users } from '../db/tables.js';
 import { fail, type Failure } from '../http/errors.js';
 
 export type RestrictionStore = ReturnType<typeof createRestrictionStore>;

@@ -1,4 +1,6 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
+import { dialect } from '../db/tables.js';
 import { noteLockFailure, storageErrorCode, writesPaused, StorageUnavailableError } from '../db/storage-errors.js';
 import type { Logger } from '../logger.js';
 import type { DependencyProbe } from './probes.js';
@@ -11,6 +13,21 @@ import type { DependencyProbe } from './probes.js';
  * again, so a locked database costs the event loop one busy timeout a second at most.
  */
 export function databaseProbe(db: Db, logger: Logger): DependencyProbe {
+  // PostgreSQL (scaled mode): a round trip through the pool, bounded by the probe's timeout.
+  if (dialect() === 'postgres') {
+    return {
+      name: 'database',
+      async check() {
+        try {
+          // drizzle's PostgreSQL database runs raw SQL with execute(); Db is typed as the SQLite one.
+          await (db as unknown as { execute(query: SQL): Promise<unknown> }).execute(sql`select 1`);
+        } catch (err) {
+          logger.warn({ err, pg: storageErrorCode(err) }, 'health check: database unavailable');
+          throw err;
+        }
+      },
+    };
+  }
   const client = db.$client;
   const read = client.prepare('SELECT count(*) FROM sqlite_schema');
   return {

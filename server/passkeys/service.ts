@@ -16,7 +16,7 @@ import type { AuthUser, Clock } from '../auth/service.js';
 import { newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { authChallenges, passkeys } from '../db/schema.js';
+import { authChallenges, passkeys } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { describeBrowser } from '../sessions/user-agent.js';

@@ -4,7 +4,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, sessions, users } from '../db/schema.js';
+import { auditLog, authChallenges, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, sessions, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';

@@ -1,7 +1,7 @@
 import { asc, isNull } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
 import type { Db } from '../db/open.js';
-import { users } from '../db/schema.js';
+import { users } from '../db/tables.js';
 
 /** One account as organisers see it: both names, so they can tell who is behind a fair name. */
 export interface PersonRow {

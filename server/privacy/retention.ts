@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, booths, boothVisits, invites, messages, privateAliases, reports, restrictions } from '../db/schema.js';
+import { auditLog, authChallenges, booths, boothVisits, invites, messages, privateAliases, reports, restrictions } from '../db/tables.js';
 import type { Logger } from '../logger.js';
 import { fairEndsAt } from './fair-dates.js';
 

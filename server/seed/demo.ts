@@ -3,7 +3,7 @@ import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/open.js';
-import { boothHosts, booths, users } from '../db/schema.js';
+import { boothHosts, booths, users } from '../db/tables.js';
 import { writeDurably } from '../db/storage-errors.js';
 
 export const DEMO_PASSWORD = 'fair-demo';

@@ -7,7 +7,7 @@ import type { AuthService, Clock } from '../auth/service.js';
 import { hashSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { sessions, users } from '../db/schema.js';
+import { sessions, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import { describeBrowser } from './user-agent.js';
 

@@ -11,7 +11,7 @@ import { BOOTH_CAPACITY_MAX, PRESENCE_BATCH_MS, PRESENCE_CROWD_BATCH_MS, PRESENC
 import type { PresenceEntry } from '../../shared/protocol.js';
 import { SESSION_COOKIE } from '../auth/cookies.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
-import { booths, sessions, users } from '../db/schema.js';
+import { booths, sessions, users } from '../db/tables.js';
 import { boothIdsBySlug, startTestServer, type TestServer } from './harness.js';
 import { collect, connected, joinedSocket, openSocket, request, sleep, type ClientSocket } from './sockets.js';
 

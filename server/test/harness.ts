@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApplication, type Application, type AppDeps } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
-import { openDatabase, type Db } from '../db/open.js';
+import type { Db } from '../db/open.js';
+import { openStore } from '../db/store.js';
+import { createTestDatabase } from './pg-database.js';
 import { createLogger } from '../logger.js';
 import { seedDemo, DEMO_PASSWORD } from '../seed/demo.js';
 import { hashPassword } from '../auth/passwords.js';
-import { boothHosts, users } from '../db/schema.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { boothHosts, users } from '../db/tables.js';
 import type { Role } from '../../shared/roles.js';
 
 /** A clock tests can move forward (invite expiry, throttle windows, bans). */
@@ -22,9 +25,17 @@ export function createTestClock() {
   };
 }
 
+/**
+ * Which database the integration suite runs on: SQLite by default, PostgreSQL in the vitest
+ * project `postgres` (FAIR_TEST_DATABASE=postgres), which runs the same files a second time.
+ */
+export const testDialect: 'sqlite' | 'postgres' = process.env.FAIR_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
 export interface TestServer {
   baseUrl: string;
   db: Db;
+  /** Raw SQL on the test database, `?` placeholders in both modes; rows back. */
+  sql<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
   dbPath: string;
   config: Config;
   app: Application;
@@ -38,10 +49,20 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fair-test-'));
   const dbPath = join(dir, 'fair.db');
-  const loaded = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', ...options.env });
+  const pgDatabase = testDialect === 'postgres' ? await createTestDatabase() : null;
+  if (testDialect === 'postgres' && !pgDatabase) throw new Error('FAIR_TEST_DATABASE=postgres but PostgreSQL does not answer');
+  const loaded = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_PATH: dbPath,
+    ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}),
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
   const config = loaded.config;
-  const db = openDatabase(dbPath);
+  const store = await openStore(config);
+  const { db } = store;
   if (options.seed ?? true) await seedDemo(db);
   const clock = createTestClock();
   const app = createApplication({ config, db, logger: createLogger('silent'), clock, ...options.deps });
@@ -50,13 +71,15 @@ export async function startTestServer(
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     db,
+    sql: (text, params) => rawSql(db, text, params),
     dbPath,
     config,
     app,
     clock,
     async close() {
       await app.close();
-      db.$client.close();
+      await store.close();
+      await pgDatabase?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -116,8 +139,8 @@ export class TestClient {
 export async function createUser(db: Db, account: { email: string; displayName: string; role: Role; hostsBoothId?: number }): Promise<string> {
   const id = crypto.randomUUID();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  db.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash }).run();
-  if (account.hostsBoothId !== undefined) db.insert(boothHosts).values({ boothId: account.hostsBoothId, userId: id }).run();
+  await db.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash });
+  if (account.hostsBoothId !== undefined) await db.insert(boothHosts).values({ boothId: account.hostsBoothId, userId: id });
   return id;
 }
 
@@ -127,4 +150,17 @@ export async function boothIdsBySlug(baseUrl: string): Promise<Record<string, nu
   await client.login('admin@fair.test');
   const booths = (await client.get('/api/booths')).body as unknown as { id: number; slug: string }[];
   return Object.fromEntries(booths.map((b) => [b.slug, b.id]));
+}
+
+/** Raw SQL for tests, on either database, with `?` placeholders (bound as parameters in both). */
+export async function rawSql<Row = Record<string, unknown>>(db: Db, text: string, params: unknown[] = []): Promise<Row[]> {
+  if (testDialect === 'sqlite') {
+    const statement = db.$client.prepare(text);
+    return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as Row[];
+  }
+  const pieces = text.split('?');
+  let query: SQL = sql.raw(pieces[0]!);
+  pieces.slice(1).forEach((piece, i) => (query = sql`${query}${params[i]}${sql.raw(piece)}`));
+  const result = await (db as unknown as { execute(query: SQL): Promise<{ rows: Row[] }> }).execute(query);
+  return result.rows;
 }

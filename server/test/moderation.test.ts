@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { KICK_COOLDOWN_MS } from '../../shared/limits.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
-import { sessions } from '../db/schema.js';
+import { sessions } from '../db/tables.js';
 import { createUser, TestClient } from './harness.js';
 import { useSocketFair } from './fair.js';
 import { collect, connected, nextEvent, openSocket, rawRequest, request, sleep, type ClientSocket } from './sockets.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAUTH_WINDOW_MS } from '../auth/recent-auth.js';
-import { authChallenges, passkeys } from '../db/schema.js';
+import { authChallenges, passkeys } from '../db/tables.js';
 import { PASSKEY_CHALLENGE_TTL_MS } from '../passkeys/service.js';
 import { createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { createSoftAuthenticator } from './soft-authenticator.js';

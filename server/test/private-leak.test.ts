@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoothJoinData, ChatMessage } from '../../shared/protocol.js';
 import type { Report } from '../../shared/moderation.js';
-import { privateAliases, users } from '../db/schema.js';
+import { privateAliases, users } from '../db/tables.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { startTwirpStandIn, type TwirpStandIn } from './livekit-stand-in.js';
 import { connected, nextEvent, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAUTH_WINDOW_MS } from '../auth/recent-auth.js';
 import { SESSION_LAST_SEEN_RESOLUTION_MS } from '../auth/service.js';
 import { hashSecret } from '../auth/tokens.js';
-import { sessions as sessionsTable } from '../db/schema.js';
+import { sessions as sessionsTable } from '../db/tables.js';
 import { createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { connected, openSocket, sleep, type ClientSocket } from './sockets.js';
 

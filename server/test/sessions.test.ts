@@ -3,7 +3,7 @@ import { createAuthService } from '../auth/service.js';
 import { disconnectEndedSessions } from '../auth/session-sockets.js';
 import { eq } from 'drizzle-orm';
 import { hashSecret, newSecret } from '../auth/tokens.js';
-import { sessions, users } from '../db/schema.js';
+import { sessions, users } from '../db/tables.js';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
 import { useSocketFair } from './fair.js';
 import { startTestServer } from './harness.js';

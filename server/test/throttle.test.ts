@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../auth/passwords.js';
 import { LOGIN_THROTTLE_POLICY, type LoginThrottlePolicy } from '../auth/login-throttle.js';
-import { users } from '../db/schema.js';
+import { users } from '../db/tables.js';
 import { DEMO_PASSWORD } from '../seed/demo.js';
 import { startTestServer, TestClient, type TestServer } from './harness.js';
 import { sleep } from './sockets.js';
