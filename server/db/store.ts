@@ -28,8 +28,9 @@ export async function openStore(config: Pick<Config, 'databasePath' | 'databaseU
       db,
       dialect: 'sqlite',
       where: config.databasePath,
-      close: async () => {
+      close: () => {
         db.$client.close();
+        return Promise.resolve();
       },
     };
   }
@@ -39,5 +40,5 @@ export async function openStore(config: Pick<Config, 'databasePath' | 'databaseU
   registerPool(db, opened.pool);
   const url = new URL(config.databaseUrl);
   if (url.password) url.password = '***';
-  return { db, dialect: 'postgres', where: url.toString(), close: opened.close };
+  return { db, dialect: 'postgres', where: url.toString(), close: () => opened.close() };
 }
