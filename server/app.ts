@@ -55,6 +55,7 @@ import { createPasskeyService } from './passkeys/service.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { createSessionsService } from './sessions/service.js';
 import { databaseProbe } from './ops/database-probe.js';
+import { redisAdapter, redisProbe, type RedisClient } from './realtime/redis.js';
 import { createOps, type OpsOptions } from './ops/ops.js';
 
 export interface AppDeps {
@@ -87,6 +88,8 @@ export interface AppDeps {
   connectionLimits?: ConnectionLimits;
   /** Health check interval, extra dependency probes, adapter lag (server/ops). */
   ops?: OpsOptions;
+  /** Redis (scaled mode): Socket.IO broadcasts and disconnections go through it to every node. */
+  redis?: RedisClient;
 }
 
 export interface ConnectionTimeouts extends SocketTimings {
@@ -197,7 +200,12 @@ export function createApplication(deps: AppDeps): Application {
     },
     // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
     async (user) => ((await restrictions.ban(user.id)) ? 'BANNED' : budget.cooldownUntil(user.id) !== null ? 'RATE_LIMITED' : null),
-    { ...timeouts, sessionCookie: sessionCookieFor(config.env).name, trustProxy },
+    {
+      ...timeouts,
+      sessionCookie: sessionCookieFor(config.env).name,
+      trustProxy,
+      ...(deps.redis ? { adapter: redisAdapter(deps.redis, config.redisKeyPrefix) } : {}),
+    },
     deps.connectionLimits,
   );
   const presence = recordingVisits(
@@ -310,7 +318,7 @@ export function createApplication(deps: AppDeps): Application {
     config,
     io,
     logger: logger.child({ feature: 'ops' }),
-    probes: [databaseProbe(db, storageLogger)],
+    probes: [databaseProbe(db, storageLogger), ...(deps.redis ? [redisProbe(deps.redis)] : [])],
     boothMembers: () => booths.occupancy(),
     options: deps.ops,
   });

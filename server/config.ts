@@ -30,6 +30,12 @@ export const envSchema = z
       .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
       .optional()
       .describe('PostgreSQL instead of the SQLite file (scaled mode): postgres://user:password@host:5432/fair'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+      .optional()
+      .describe('Redis for the scaled mode (Socket.IO broadcasts between nodes): redis://host:6379'),
+    REDIS_KEY_PREFIX: z.string().min(1).max(64).default('fair:').describe('prefix of every Redis key and stream this fair uses'),
     SEED_DEMO: booleanFlag.optional().describe('seed the demo fair into an empty database; default true except in production'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z
@@ -95,6 +101,9 @@ export interface Config {
   databasePath: string;
   /** PostgreSQL (scaled mode) instead of the SQLite file at `databasePath`; null: SQLite. */
   databaseUrl: string | null;
+  /** Redis (scaled mode); null: one process, nothing shared. */
+  redisUrl: string | null;
+  redisKeyPrefix: string;
   seedDemo: boolean;
   logLevel: Env['LOG_LEVEL'];
   /** Proxies whose X-Forwarded-* headers are believed (`compileTrustProxy` turns it into the rule). */
@@ -151,6 +160,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
       databasePath: env.DATABASE_PATH,
       databaseUrl: env.DATABASE_URL ?? null,
+      redisUrl: env.REDIS_URL ?? null,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
       seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
       logLevel: env.LOG_LEVEL,
       trustProxy: env.TRUST_PROXY,

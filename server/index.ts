@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createApplication } from './app.js';
 import { loadConfig } from './config.js';
 import { openStore, type Store } from './db/store.js';
+import { connectRedis, type RedisClient } from './realtime/redis.js';
 import { createLogger } from './logger.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasDemoAccounts, isEmpty, seedDemo } from './seed/demo.js';
 
@@ -20,11 +21,20 @@ try {
   process.exit(1);
 }
 const { db } = store;
+let redis: RedisClient | undefined;
+if (config.redisUrl) {
+  try {
+    redis = await connectRedis(config.redisUrl, logger.child({ feature: 'redis' }));
+  } catch (err) {
+    console.error(`Digital Fair cannot reach Redis (REDIS_URL): ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
 
 const seeded = config.seedDemo && (await isEmpty(db));
 if (seeded) await seedDemo(db);
 
-const app = createApplication({ config, db, logger, clientDir: resolve('dist/client') });
+const app = createApplication({ config, db, logger, clientDir: resolve('dist/client'), redis });
 const showDemoAccounts = config.seedDemo && (await hasDemoAccounts(db));
 app.httpServer.listen(config.port, config.host, () => {
   const address = app.httpServer.address();
@@ -54,6 +64,7 @@ function stop(signal: string): void {
   void app
     .close()
     .then(() => store.close())
+    .then(() => redis?.quit())
     .then(() => process.exit(0));
 }
 process.on('SIGINT', () => stop('SIGINT'));

@@ -13,7 +13,8 @@ import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/win
 
 export type ChatService = ReturnType<typeof createChatService>;
 
-const messageColumns = {
+/** Built when the service is, after the dialect is chosen (tables.ts): a function, not a constant. */
+const messageColumnsOf = () => ({
   id: messages.id,
   boothId: messages.boothId,
   seq: messages.seq,
@@ -28,9 +29,10 @@ const messageColumns = {
   private: messages.private,
   aliasNumber: privateAliases.number,
   aliasOpaqueId: privateAliases.opaqueId,
-};
+});
 
-type ColumnRow = { [K in keyof typeof messageColumns]: (typeof messageColumns)[K]['_']['data'] | ((typeof messageColumns)[K]['_']['notNull'] extends true ? never : null) };
+type MessageColumns = ReturnType<typeof messageColumnsOf>;
+type ColumnRow = { [K in keyof MessageColumns]: MessageColumns[K]['_']['data'] | (MessageColumns[K]['_']['notNull'] extends true ? never : null) };
 /** The pseudonym's columns come from a left join: absent for public messages. */
 type MessageRow = Omit<ColumnRow, 'aliasNumber' | 'aliasOpaqueId'> & { aliasNumber: number | null; aliasOpaqueId: string | null };
 
@@ -101,6 +103,7 @@ export interface SendPolicy {
 }
 
 export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCounter }) {
+  const messageColumns = messageColumnsOf();
   const { db, clock } = deps;
   const rate = deps.rate ?? createMemoryWindowCounter(CHAT_RATE_WINDOW_MS);
   /** `${userId} ${boothId}` → when they last posted there, for slow mode. In memory like the rate limit. */

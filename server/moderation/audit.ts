@@ -22,11 +22,13 @@ export interface AuditRecord {
   details?: Record<string, unknown> | null;
 }
 
-const actor = alias(users, 'actor');
-const target = alias(users, 'target');
 
 /** The append-only record of every moderation and host action. */
 export function createAuditLog(db: Db, clock: Clock) {
+  // Aliases are made with the service, after the dialect is chosen (tables.ts).
+  const actor = alias(users, 'actor');
+  const target = alias(users, 'target');
+
   function filters(query: Omit<AuditQuery, 'limit' | 'format'>): SQL | undefined {
     return and(
       query.action ? eq(auditLog.action, query.action) : undefined,

@@ -9,12 +9,14 @@ import { fail, ok, type Result } from '../http/errors.js';
 
 export type ReportStore = ReturnType<typeof createReportStore>;
 
-const reporter = alias(users, 'reporter');
-const author = alias(users, 'author');
-const resolver = alias(users, 'resolver');
 
 /** Members' reports of messages, and how moderators closed them. */
 export function createReportStore(db: Db, clock: Clock) {
+  // Aliases are made with the service, after the dialect is chosen (tables.ts).
+  const reporter = alias(users, 'reporter');
+  const author = alias(users, 'author');
+  const resolver = alias(users, 'resolver');
+
   async function select(where: SQL | undefined): Promise<Report[]> {
     const rows = await db
       .select({

@@ -14,13 +14,15 @@ export interface ActiveUntil {
   until: string | null;
 }
 
-const author = alias(users, 'author');
 
 /**
  * Mutes, kick cool-downs and bans, in the database so they survive a restart. A restriction is
  * active until it expires or is lifted; several may overlap and the longest wins.
  */
 export function createRestrictionStore(db: Db, clock: Clock) {
+  // Aliases are made with the service, after the dialect is chosen (tables.ts).
+  const author = alias(users, 'author');
+
   const stillActive = () => and(isNull(restrictions.liftedAt), or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, new Date(clock.now()))));
 
   // Asked on every chat message (mutes, kicks), every join and every sign-in (bans): prepared once.

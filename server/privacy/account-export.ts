@@ -7,7 +7,6 @@ import { auditLog, boothHosts, booths, boothVisits, invites, messages, passkeys,
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
-const actor = alias(users, 'actor');
 
 /**
  * Everything the fair holds about one member, read in one transaction so the parts agree (a
@@ -20,6 +19,8 @@ const actor = alias(users, 'actor');
  * Null when there is no such account (or it was deleted).
  */
 export function exportAccount(db: Db, userId: string, now: Date): Promise<AccountExport | null> {
+  // Made per call, after the dialect is chosen (tables.ts).
+  const actor = alias(users, 'actor');
   return writeDurably(db, async (): Promise<AccountExport | null> => {
     const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
     if (!user || user.deletedAt) return null;

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { readCookie } from '../auth/cookies.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
 import { clientAddress, type TrustProxyFn } from '../http/client-address.js';
@@ -75,6 +75,8 @@ export interface SocketOptions extends SocketTimings {
   sessionCookie: string;
   /** Which proxies' X-Forwarded-For to believe (the same rule as HTTP's `req.ip`). */
   trustProxy?: TrustProxyFn;
+  /** The scaled mode's adapter (Redis): broadcasts and disconnections reach every node. */
+  adapter?: ServerOptions['adapter'];
 }
 
 /**
@@ -103,6 +105,7 @@ export function createSocketServer(
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
     pingInterval: timings.pingIntervalMs ?? SOCKET_PING_INTERVAL_MS,
     pingTimeout: timings.pingTimeoutMs ?? SOCKET_PING_TIMEOUT_MS,
+    ...(timings.adapter ? { adapter: timings.adapter } : {}),
     // Same-origin only: the browser client is served by this server.
     cors: undefined,
     // Browsers send the session cookie on a WebSocket opened by another site's page (same-site

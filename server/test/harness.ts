@@ -6,6 +6,9 @@ import { createApplication, type Application, type AppDeps } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import { openStore } from '../db/store.js';
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { connectRedis } from '../realtime/redis.js';
 import { createTestDatabase } from './pg-database.js';
 import { createLogger } from '../logger.js';
 import { seedDemo, DEMO_PASSWORD } from '../seed/demo.js';
@@ -43,19 +46,65 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Boots the real fair on port 0 with a fresh SQLite file, seeded with the demo fair. */
+/** Where the scaled mode's test servers keep their state: one PostgreSQL database and one Redis key prefix. */
+export interface SharedState {
+  databaseUrl: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+}
+
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * A fresh PostgreSQL database and Redis prefix for a scaled-mode test (several nodes share
+ * them). `drop()` removes both.
+ */
+export async function createSharedState(): Promise<SharedState & { drop(): Promise<void> }> {
+  const database = await createTestDatabase();
+  if (!database) throw new Error('the scaled-mode tests need PostgreSQL, and it does not answer');
+  const redisKeyPrefix = `fair-test:${randomBytes(6).toString('hex')}:`;
+  return {
+    databaseUrl: database.url,
+    redisUrl: TEST_REDIS_URL,
+    redisKeyPrefix,
+    async drop() {
+      await database.drop();
+      await dropRedisKeys(redisKeyPrefix);
+    },
+  };
+}
+
+/** Deletes every Redis key under a test's prefix. */
+async function dropRedisKeys(prefix: string): Promise<void> {
+  const client = createClient({ url: TEST_REDIS_URL });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const keys: string[] = [];
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
+    if (keys.length > 0) await client.del(keys);
+  } finally {
+    await client.quit();
+  }
+}
+
+/**
+ * Boots the real fair on port 0, seeded with the demo fair: on a fresh SQLite file, or in the
+ * `postgres` project on a fresh PostgreSQL database with Redis. With `shared`, on that
+ * database and Redis prefix (another node of the same fair: not seeded again, not dropped on close).
+ */
 export async function startTestServer(
-  options: { seed?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps> } = {},
+  options: { seed?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps>; shared?: SharedState } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fair-test-'));
   const dbPath = join(dir, 'fair.db');
-  const pgDatabase = testDialect === 'postgres' ? await createTestDatabase() : null;
-  if (testDialect === 'postgres' && !pgDatabase) throw new Error('FAIR_TEST_DATABASE=postgres but PostgreSQL does not answer');
+  const own = !options.shared && testDialect === 'postgres' ? await createSharedState() : null;
+  const shared = options.shared ?? own;
   const loaded = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_PATH: dbPath,
-    ...(pgDatabase ? { DATABASE_URL: pgDatabase.url } : {}),
+    ...(shared ? { DATABASE_URL: shared.databaseUrl, REDIS_URL: shared.redisUrl, REDIS_KEY_PREFIX: shared.redisKeyPrefix } : {}),
     LOG_LEVEL: 'silent',
     ...options.env,
   });
@@ -63,9 +112,10 @@ export async function startTestServer(
   const config = loaded.config;
   const store = await openStore(config);
   const { db } = store;
-  if (options.seed ?? true) await seedDemo(db);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, createLogger('silent')) : undefined;
+  if (options.seed ?? !options.shared) await seedDemo(db);
   const clock = createTestClock();
-  const app = createApplication({ config, db, logger: createLogger('silent'), clock, ...options.deps });
+  const app = createApplication({ config, db, logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'), clock, redis, ...options.deps });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   return {
@@ -79,7 +129,8 @@ export async function startTestServer(
     async close() {
       await app.close();
       await store.close();
-      await pgDatabase?.drop();
+      await redis?.quit();
+      await own?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

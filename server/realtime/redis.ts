@@ -1,0 +1,52 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient } from 'redis';
+import type { Logger } from '../logger.js';
+import type { DependencyProbe } from '../ops/probes.js';
+
+export type RedisClient = ReturnType<typeof createClient>;
+
+/** Longest wait between reconnection attempts: a Redis restart is noticed within this. */
+const RECONNECT_MAX_DELAY_MS = 2_000;
+/** An error is logged at most this often while Redis stays away (the client retries on its own). */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Connects to Redis (scaled mode). The client reconnects by itself for as long as Redis is
+ * away; meanwhile /healthz reports it and nginx sends members to nodes that can reach it.
+ */
+export async function connectRedis(url: string, logger: Logger): Promise<RedisClient> {
+  const client = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, RECONNECT_MAX_DELAY_MS) } });
+  let lastLoggedAt = 0;
+  // node-redis emits 'error' on every failed attempt; with no listener that would end the process.
+  client.on('error', (err: Error) => {
+    if (Date.now() - lastLoggedAt < ERROR_LOG_INTERVAL_MS) return;
+    lastLoggedAt = Date.now();
+    logger.warn({ err: err.message }, 'Redis unavailable; reconnecting');
+  });
+  client.on('ready', () => {
+    if (lastLoggedAt !== 0) logger.info('Redis reachable again');
+    lastLoggedAt = 0;
+  });
+  await client.connect();
+  return client;
+}
+
+/**
+ * The Socket.IO adapter of the scaled mode: broadcasts, room changes and disconnections reach
+ * every node through a Redis stream. It is the Redis adapter that supports connection-state
+ * recovery (the pub/sub one does not). Everything it keeps is under `prefix`.
+ */
+export function redisAdapter(client: RedisClient, prefix: string) {
+  return createAdapter(client, { streamName: `${prefix}socket.io`, sessionKeyPrefix: `${prefix}socket.io:session:` });
+}
+
+/** For /healthz and the metrics: Redis answers a PING. */
+export function redisProbe(client: RedisClient): DependencyProbe {
+  return {
+    name: 'redis',
+    async check() {
+      if (!client.isReady) throw new Error('not connected');
+      await client.ping();
+    },
+  };
+}
