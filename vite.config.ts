@@ -40,7 +40,7 @@ function serviceWorker(): Plugin {
 
 /** Every test file; the SQLite project runs them all. */
 const ALL_TESTS = ['server/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts', 'client/**/*.test.tsx'];
-/** The integration suite (real servers, real clients, real Chromium), which also runs on PostgreSQL. */
+/** The integration suite (real servers, real clients, real Chromium), which also runs on PostgreSQL with Redis. */
 const INTEGRATION_TESTS = ['server/test/**/*.test.ts', 'client/e2e/**/*.test.ts'];
 /**
  * Integration files about SQLite itself, not run on PostgreSQL: fault.test.ts kills a server
@@ -49,11 +49,11 @@ const INTEGRATION_TESTS = ['server/test/**/*.test.ts', 'client/e2e/**/*.test.ts'
  */
 const SQLITE_ONLY_TESTS = ['server/test/fault.test.ts', 'server/test/nginx.test.ts'];
 
-/** Why PostgreSQL cannot be used for the second run (null: it answers). Only asked under vitest. */
-function postgresProblem(): Promise<string | null> {
-  const url = new URL(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+/** Whether something answers at a URL's host and port (null) or why not. */
+function unreachable(address: string, defaultPort: number): Promise<string | null> {
+  const url = new URL(address);
   return new Promise((resolve) => {
-    const socket = connect({ host: url.hostname, port: Number(url.port || 5432), timeout: 1000 });
+    const socket = connect({ host: url.hostname, port: Number(url.port || defaultPort), timeout: 1000 });
     socket.once('connect', () => {
       socket.destroy();
       resolve(null);
@@ -66,11 +66,22 @@ function postgresProblem(): Promise<string | null> {
   });
 }
 
+/** Why the second run (PostgreSQL and Redis) cannot happen; null when both answer. Only asked under vitest. */
+async function scaledModeProblem(): Promise<string | null> {
+  const [postgres, redis] = await Promise.all([
+    unreachable(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 5432),
+    unreachable(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', 6379),
+  ]);
+  if (postgres) return `PostgreSQL: ${postgres}`;
+  if (redis) return `Redis: ${redis}`;
+  return null;
+}
+
 export default defineConfig(async (): Promise<ViteUserConfig> => {
-  const postgres = process.env.VITEST ? await postgresProblem() : 'not testing';
+  const postgres = process.env.VITEST ? await scaledModeProblem() : 'not testing';
   // Under REQUIRE_CLUSTER=1 (CI) the PostgreSQL run happens whatever: a missing server fails it.
   const runOnPostgres = postgres === null || process.env.REQUIRE_CLUSTER === '1';
-  if (process.env.VITEST && !runOnPostgres) console.warn(`Skipping the PostgreSQL run of the integration suite: ${postgres} (start PostgreSQL, or set TEST_PG_URL).`);
+  if (process.env.VITEST && !runOnPostgres) console.warn(`Skipping the PostgreSQL + Redis run of the integration suite: ${postgres} (start them, or set TEST_PG_URL / TEST_REDIS_URL).`);
   return {
   root: 'client',
   plugins: [react(), serviceWorker()],
