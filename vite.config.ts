@@ -78,44 +78,44 @@ async function scaledModeProblem(): Promise<string | null> {
 }
 
 export default defineConfig(async (): Promise<ViteUserConfig> => {
-  const postgres = process.env.VITEST ? await scaledModeProblem() : 'not testing';
+  const problem = process.env.VITEST ? await scaledModeProblem() : 'not testing';
   // Under REQUIRE_CLUSTER=1 (CI) the PostgreSQL run happens whatever: a missing server fails it.
-  const runOnPostgres = postgres === null || process.env.REQUIRE_CLUSTER === '1';
-  if (process.env.VITEST && !runOnPostgres) console.warn(`Skipping the PostgreSQL + Redis run of the integration suite: ${postgres} (start them, or set TEST_PG_URL / TEST_REDIS_URL).`);
+  const runOnPostgres = problem === null || process.env.REQUIRE_CLUSTER === '1';
+  if (process.env.VITEST && !runOnPostgres) console.warn(`Skipping the PostgreSQL + Redis run of the integration suite: ${problem} (start them, or set TEST_PG_URL / TEST_REDIS_URL).`);
   return {
-  root: 'client',
-  plugins: [react(), serviceWorker()],
-  build: {
-    outDir: '../dist/client',
-    emptyOutDir: true,
-    target: 'es2020',
-    reportCompressedSize: true,
-    // livekit-client (~535 KB raw, ~139 KB gzipped) is one lazily loaded chunk by design; the
-    // budget that matters, the text-mode entry, is checked by client/build-budget.test.ts.
-    chunkSizeWarningLimit: 600,
-  },
-  server: {
-    proxy: {
-      '/api': 'http://localhost:3000',
-      '/socket.io': { target: 'http://localhost:3000', ws: true },
+    root: 'client',
+    plugins: [react(), serviceWorker()],
+    build: {
+      outDir: '../dist/client',
+      emptyOutDir: true,
+      target: 'es2020',
+      reportCompressedSize: true,
+      // livekit-client (~535 KB raw, ~139 KB gzipped) is one lazily loaded chunk by design; the
+      // budget that matters, the text-mode entry, is checked by client/build-budget.test.ts.
+      chunkSizeWarningLimit: 600,
     },
-  },
-  test: {
-    root: '.',
-    include: ALL_TESTS,
-    projects: [
-      { extends: true, test: { name: 'sqlite', include: ALL_TESTS } },
-      ...(runOnPostgres
-        ? [{ extends: true as const, test: { name: 'postgres', include: INTEGRATION_TESTS, exclude: SQLITE_ONLY_TESTS, env: { FAIR_TEST_DATABASE: 'postgres' } } }]
-        : []),
-    ],
-    // Fails any test whose socket clients received a frame that breaks shared/protocol.ts.
-    setupFiles: ['server/test/protocol-setup.ts'],
-    testTimeout: 30_000,
-    // Browser steps under a loaded 2-core CI machine can take seconds: poll patiently.
-    expect: { poll: { timeout: 10_000, interval: 50 } },
-    hookTimeout: 60_000,
-    pool: 'forks',
-  },
-};
+    server: {
+      proxy: {
+        '/api': 'http://localhost:3000',
+        '/socket.io': { target: 'http://localhost:3000', ws: true },
+      },
+    },
+    test: {
+      root: '.',
+      include: ALL_TESTS,
+      projects: [
+        { extends: true, test: { name: 'sqlite', include: ALL_TESTS } },
+        ...(runOnPostgres
+          ? [{ extends: true as const, test: { name: 'postgres', include: INTEGRATION_TESTS, exclude: SQLITE_ONLY_TESTS, env: { FAIR_TEST_DATABASE: 'postgres' } } }]
+          : []),
+      ],
+      // Fails any test whose socket clients received a frame that breaks shared/protocol.ts.
+      setupFiles: ['server/test/protocol-setup.ts'],
+      testTimeout: 30_000,
+      // Browser steps under a loaded 2-core CI machine can take seconds: poll patiently.
+      expect: { poll: { timeout: 10_000, interval: 50 } },
+      hookTimeout: 60_000,
+      pool: 'forks',
+    },
+  };
 });
