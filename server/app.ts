@@ -172,7 +172,8 @@ export function createApplication(deps: AppDeps): Application {
     }
   }
   // A database locked at start-up only leaves old visits open a little longer.
-  survive('close open visits', () => visits.closeOpenVisits());
+  // With several nodes on one database (scaled mode), only this node's own: the others' members are still there.
+  survive('close open visits', () => visits.closeOpenVisits(config.databaseUrl !== null));
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
   const chat = createChatService({ db, clock });
   const aliases = createPrivateAliasStore(db, clock);

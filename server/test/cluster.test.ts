@@ -52,6 +52,20 @@ describe.skipIf(testDialect !== 'postgres')('two nodes, one fair', () => {
     expect(back.ok && back.data.seq).toBe(sent.at(-1)! + 1);
   });
 
+  it('starts a node without closing the visits other nodes hold open', async () => {
+    const amina = await joinedSocket(a.baseUrl, 'member@fair.test', boothId);
+    open.push(amina.socket);
+    const openVisits = () => a.sql<{ n: number }>('select cast(count(*) as integer) as n from booth_visits where user_id = ? and left_at is null', [amina.userId]);
+    await expect.poll(async () => (await openVisits())[0]?.n).toBe(1);
+    const c = await startTestServer({ shared, env: { NODE_ID: 'node-c' } });
+    try {
+      await sleep(200);
+      expect((await openVisits())[0]?.n).toBe(1);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('disconnects a person banned on node A from node B within a second', async () => {
     await createUser(a.db, { email: 'banned@fair.test', displayName: 'Banned Member', role: 'member' });
     const target = await joinedSocket(b.baseUrl, 'banned@fair.test', boothId);
