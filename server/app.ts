@@ -31,9 +31,9 @@ import { createLobbySnapshots } from './presence/lobby-snapshots.js';
 import { createPresenceStore } from './presence/presence-store.js';
 import { createCommandBudget, type CommandBudgetOptions } from './realtime/command-budget.js';
 import { createCommandRouter, type CommandTable } from './realtime/commands.js';
-import { createSocketServer, type ConnectionLimits, type SocketTimings } from './realtime/socket-server.js';
+import { createSocketServer, dropIfBacklogged, type ConnectionLimits, type EngineConnection, type SocketTimings } from './realtime/socket-server.js';
 import { rooms, type FairServer, type FairSocket } from './realtime/types.js';
-import { LOBBY_OCCUPANCY_INTERVAL_MS, LOBBY_SNAPSHOT_DELAY_MS } from '../shared/limits.js';
+import { LOBBY_OCCUPANCY_INTERVAL_MS, LOBBY_SNAPSHOT_DELAY_MS, SOCKET_SEND_BUFFER_MAX_BYTES } from '../shared/limits.js';
 import { videoCommands } from './video/handlers.js';
 import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
 import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
@@ -258,7 +258,14 @@ export function createApplication(deps: AppDeps): Application {
     ...videoCommands(commandDeps),
   };
   // Acks are counted by the ops block below (set up with the routes; no ack is answered before).
-  const commandRouter = createCommandRouter(commandTable, realtimeLogger, budget, (command, result) => ops.observeAck(command, result));
+  const sendBufferMaxBytes = deps.connectionLimits?.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;
+  const commandRouter = createCommandRouter(
+    commandTable,
+    realtimeLogger,
+    budget,
+    (command, result) => ops.observeAck(command, result),
+    (socket) => dropIfBacklogged(socket.conn as unknown as EngineConnection, sendBufferMaxBytes, realtimeLogger),
+  );
   /** Shared by every socket (called with the socket as `this`): no closure per connection. */
   function onSocketClosed(this: FairSocket): void {
     budget.forget(this.id);

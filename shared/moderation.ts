@@ -7,7 +7,7 @@ import { BOOTH_STATUSES } from './booths.js';
 import { ROLES } from './roles.js';
 import { ANNOUNCEMENT_MAX_CHARS, MODERATION_REASON_MAX_CHARS, REPORT_REASONS, RESTRICTION_MAX_MINUTES, SLOW_MODE_MAX_SECONDS } from './limits.js';
 
-const id = z.number().int().positive().max(2 ** 31);
+const id = z.number().int().positive().max(2 ** 31 - 1);
 const userId = z.string().min(1).max(64);
 const minutes = z.number().int().min(1).max(RESTRICTION_MAX_MINUTES);
 

@@ -32,8 +32,10 @@ import {
 
 export { PROTOCOL_VERSION } from './protocol-version.js';
 
-const boothId = z.number().int().positive().max(2 ** 31);
-const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Ids and sequence numbers are 32-bit integer columns in PostgreSQL: anything larger names nothing. */
+const DB_INT_MAX = 2 ** 31 - 1;
+const boothId = z.number().int().positive().max(DB_INT_MAX);
+const seq = z.number().int().min(0).max(DB_INT_MAX);
 
 /**
  * A chat body: CRLF becomes LF, then trimmed; 1–2000 characters; no control characters
@@ -95,7 +97,7 @@ export const videoRemoveSchema = z.strictObject({ boothId, userId });
 export const boothEditSchema = boothProfileSchema.extend({ boothId });
 /** `schedule:add` / `schedule:remove`: a host keeps the booth's schedule. */
 export const scheduleAddSchema = z.strictObject({ boothId, session: boothSessionInputSchema });
-export const scheduleRemoveSchema = z.strictObject({ boothId, sessionId: z.number().int().positive().max(2 ** 31) });
+export const scheduleRemoveSchema = z.strictObject({ boothId, sessionId: z.number().int().positive().max(DB_INT_MAX) });
 
 export type BoothJoin = z.infer<typeof boothJoinSchema>;
 export type BoothEdit = z.infer<typeof boothEditSchema>;

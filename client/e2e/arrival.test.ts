@@ -45,19 +45,14 @@ describeBrowser('arriving at the fair in Chromium', () => {
   });
 
   /** Members with live sessions, written straight to the database (no sign-in per member). */
-  function crowd(count: number): { cookie: string; displayName: string }[] {
+  async function crowd(count: number): Promise<{ cookie: string; displayName: string }[]> {
     const now = fair.server.clock.now();
-    return Array.from({ length: count }, (_, i) => {
-      const id = randomUUID();
-      const token = newSecret();
-      const displayName = `Crowd visitor ${String(i + 1).padStart(3, '0')}`;
-      fair.server.db.insert(users).values({ id, email: `crowd${i}@fair.test`, displayName, role: 'member', passwordHash: '!' }).run();
-      fair.server.db
-        .insert(sessions)
-        .values({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(now + 3_600_000), createdAt: new Date(now) })
-        .run();
-      return { cookie: `${SESSION_COOKIE}=${token}`, displayName };
-    });
+    const members = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), token: newSecret(), i, displayName: `Crowd visitor ${String(i + 1).padStart(3, '0')}` }));
+    await fair.server.db.insert(users).values(members.map(({ id, i, displayName }) => ({ id, email: `crowd${i}@fair.test`, displayName, role: 'member' as const, passwordHash: '!' })));
+    await fair.server.db
+      .insert(sessions)
+      .values(members.map(({ id, token }) => ({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(now + 3_600_000), createdAt: new Date(now) })));
+    return members.map(({ token, displayName }) => ({ cookie: `${SESSION_COOKIE}=${token}`, displayName }));
   }
 
   async function enter(cookie: string, boothId: number): Promise<void> {
@@ -69,10 +64,10 @@ describeBrowser('arriving at the fair in Chromium', () => {
   }
 
   it('lists a bounded few of a crowded booth, gives the right count, and pages through everyone by keyboard', async () => {
-    const booth = fair.server.db.select({ id: booths.id }).from(booths).where(eq(booths.slug, BOOTH.slug)).get()!;
-    fair.server.db.update(booths).set({ capacity: CROWD + 50 }).where(eq(booths.id, booth.id)).run();
-    const members = crowd(CROWD);
-    for (let i = 0; i < members.length; i += 10) await Promise.all(members.slice(i, i + 10).map(({ cookie }) => enter(cookie, booth.id)));
+    const [booth] = await fair.server.db.select({ id: booths.id }).from(booths).where(eq(booths.slug, BOOTH.slug));
+    await fair.server.db.update(booths).set({ capacity: CROWD + 50 }).where(eq(booths.id, booth!.id));
+    const members = await crowd(CROWD);
+    for (let i = 0; i < members.length; i += 10) await Promise.all(members.slice(i, i + 10).map(({ cookie }) => enter(cookie, booth!.id)));
 
     const page = await signedInPage(fair, 'member@fair.test', { locale: 'en-GB' });
     await page.goto(fair.server.baseUrl);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { CHAT_HISTORY_SAVER_PAGE } from '../../shared/limits.js';
+import { messages } from '../../server/db/tables.js';
 import { describeBrowser, signIn, useBrowserFair } from './browser.js';
 
 describeBrowser('data saver in Chromium', () => {
@@ -7,11 +8,11 @@ describeBrowser('data saver in Chromium', () => {
 
   it('turns on by itself with Save-Data: smaller history, people as a count', async () => {
     // 30 earlier messages in the booth.
-    const db = fair.server.db.$client;
-    const boothId = (db.prepare('select id from booths where slug = ?').get('kujalink') as { id: number }).id;
-    const hostId = (db.prepare('select id from users where email = ?').get('host@fair.test') as { id: string }).id;
-    const insert = db.prepare('insert into messages (booth_id, seq, user_id, client_msg_id, body) values (?, ?, ?, ?, ?)');
-    for (let seq = 1; seq <= 30; seq++) insert.run(boothId, seq, hostId, crypto.randomUUID(), `earlier message ${seq}`);
+    const [booth] = await fair.server.sql<{ id: number }>('select id from booths where slug = ?', ['kujalink']);
+    const [host] = await fair.server.sql<{ id: string }>('select id from users where email = ?', ['host@fair.test']);
+    await fair.server.db
+      .insert(messages)
+      .values(Array.from({ length: 30 }, (_, i) => ({ boothId: booth!.id, seq: i + 1, userId: host!.id, clientMsgId: crypto.randomUUID(), body: `earlier message ${i + 1}` })));
 
     const context = await fair.browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { messages } from '../../server/db/tables.js';
 import { createUser } from '../../server/test/harness.js';
 import { describeBrowser, signIn, signedInPage, useBrowserFair } from './browser.js';
 
@@ -6,10 +7,9 @@ describeBrowser('my data in Chromium', () => {
   const fair = useBrowserFair();
 
   it('downloads the member’s data, deletes the account with the password, and shows their messages as a deleted member', async () => {
-    const db = fair.server.db.$client;
     const userId = await createUser(fair.server.db, { email: 'leaving@fair.test', displayName: 'Leaving Member', role: 'member' });
-    const boothId = (db.prepare('select id from booths where slug = ?').get('kujalink') as { id: number }).id;
-    db.prepare('insert into messages (booth_id, seq, user_id, client_msg_id, body) values (?, 1, ?, ?, ?)').run(boothId, userId, crypto.randomUUID(), 'goodbye, everyone');
+    const [booth] = await fair.server.sql<{ id: number }>('select id from booths where slug = ?', ['kujalink']);
+    await fair.server.db.insert(messages).values({ boothId: booth!.id, seq: 1, userId, clientMsgId: crypto.randomUUID(), body: 'goodbye, everyone' });
 
     const context = await fair.browser.newContext({ locale: 'en-GB', acceptDownloads: true });
     const page = await context.newPage();

@@ -235,7 +235,9 @@ async function writePostgres<T>(pool: pg.Pool, write: () => T | Promise<T>): Pro
     await client.query('BEGIN');
     let result: T;
     try {
-      result = await insideWrite.run(client, write);
+      // Awaited inside the context: a query builder returned un-awaited would otherwise start
+      // after `run` returns, outside it, and go to the pool instead of this transaction.
+      result = await insideWrite.run(client, async () => await write());
     } catch (err) {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
       throw err;

@@ -86,7 +86,14 @@ function answer(ack: (result: Result<unknown>) => void, result: Result<unknown>,
  * answered exactly once, whatever the client sends (no payload, no callback, junk) and
  * whatever the handler does.
  */
-export function createCommandRouter(table: CommandTable, logger: Logger, budget?: Pick<CommandBudget, 'admit'>, onAck?: AckObserver) {
+export function createCommandRouter(
+  table: CommandTable,
+  logger: Logger,
+  budget?: Pick<CommandBudget, 'admit'>,
+  onAck?: AckObserver,
+  /** Asked before each ack: true when the connection was cut off for not reading what it was sent (no ack then). */
+  cutOffIfNotReading?: (socket: FairSocket) => boolean,
+) {
   async function run(socket: FairSocket, command: CommandName, args: unknown[]): Promise<void> {
     const spec = table[command] as unknown as CommandSpec<CommandName>;
     const last = args[args.length - 1];
@@ -121,6 +128,9 @@ export function createCommandRouter(table: CommandTable, logger: Logger, budget?
         result = fail('INTERNAL', 'Something went wrong on our side; please try again.');
       }
     }
+    // A client that sends many requests and reads none of the answers (each may be a large
+    // page) is stopped at the answer that would take its queue past the limit.
+    if (cutOffIfNotReading?.(socket)) return;
     answer(ack, result, logger, command, onAck);
   }
 

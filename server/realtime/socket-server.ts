@@ -35,7 +35,7 @@ export interface ConnectionLimits {
 
 
 /** The part of engine.io's socket the send-buffer check reads (not in its public types). */
-interface EngineConnection {
+export interface EngineConnection {
   writeBuffer: { data?: unknown }[];
   transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
   close(discard?: boolean): void;
@@ -50,6 +50,23 @@ export function unsentBytes(conn: EngineConnection, max: number): number {
     bytes += typeof data === 'string' ? data.length : data instanceof Buffer ? data.byteLength : 16;
   }
   return bytes;
+}
+
+/**
+ * Cuts off a connection that does not read what it is sent, and frees what was queued for it.
+ * True when it did. Run for every connection a few times a second, and before each ack (a
+ * client asking for a lot and reading nothing is stopped at its next answer).
+ */
+export function dropIfBacklogged(conn: EngineConnection, maxBytes: number, logger: Logger): boolean {
+  if (conn.writeBuffer.length === 0 && !conn.transport.socket?.bufferedAmount) return false;
+  const bytes = unsentBytes(conn, maxBytes);
+  if (bytes <= maxBytes) return false;
+  logger.warn({ unsentBytes: bytes, transport: conn.transport.name }, 'connection not reading; disconnecting');
+  // terminate() drops the WebSocket's kernel-bound buffer now (close() would wait for a close
+  // handshake queued behind it); close(true) discards engine.io's queue.
+  conn.transport.socket?.terminate?.();
+  conn.close(true);
+  return true;
 }
 
 /** Open sockets per key (account or address); a key's entry goes when its last socket does. */
@@ -243,17 +260,6 @@ export function createSocketServer(
       });
   });
 
-  /** Cuts off a connection that does not read what it is sent, and frees what was queued for it. */
-  function dropIfBacklogged(conn: EngineConnection): void {
-    if (conn.writeBuffer.length === 0 && !conn.transport.socket?.bufferedAmount) return;
-    const bytes = unsentBytes(conn, sendBufferMaxBytes);
-    if (bytes <= sendBufferMaxBytes) return;
-    logger.warn({ unsentBytes: bytes, transport: conn.transport.name }, 'connection not reading; disconnecting');
-    // terminate() drops the WebSocket's kernel-bound buffer now (close() would wait for a close
-    // handshake queued behind it); close(true) discards engine.io's queue.
-    conn.transport.socket?.terminate?.();
-    conn.close(true);
-  }
   // While a WebSocket write is stuck, engine.io queues every packet in `writeBuffer`: every
   // connection is looked at a few times a second. (A look per packet queued found backlogs a
   // little sooner, but cost every broadcast a listener call per recipient: about 3% of the
@@ -268,7 +274,7 @@ export function createSocketServer(
     conn.once('close', () => engineConnections.delete(conn));
   });
   const bufferCheck = setInterval(() => {
-    for (const conn of engineConnections) dropIfBacklogged(conn);
+    for (const conn of engineConnections) dropIfBacklogged(conn, sendBufferMaxBytes, logger);
   }, limits.bufferCheckMs ?? SOCKET_BUFFER_CHECK_MS);
   bufferCheck.unref();
   httpServer.once('close', () => clearInterval(bufferCheck));

@@ -217,8 +217,8 @@ describe('coalescing (with the budget lifted)', () => {
       await request(visitor.socket, 'booth:join', { boothId });
     });
     expect(loops).toBeGreaterThan(20);
-    const rows = open.db.$client.prepare('select count(*) as n from booth_visits where user_id = ? and booth_id = ?').get(visitor.userId, boothId) as { n: number };
-    expect(rows.n).toBe(1);
+    const [rows] = await open.sql<{ n: number }>('select cast(count(*) as integer) as n from booth_visits where user_id = ? and booth_id = ?', [visitor.userId, boothId]);
+    expect(rows!.n).toBe(1);
   });
 });
 

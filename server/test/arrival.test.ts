@@ -24,20 +24,16 @@ let boothId: number;
 const open: ClientSocket[] = [];
 
 /** Members with live sessions, written straight to the database (no password sign-in per member). */
-function crowd(count: number, prefix: string): { cookie: string; userId: string }[] {
+async function crowd(count: number, prefix: string): Promise<{ cookie: string; userId: string }[]> {
   const now = server.clock.now();
-  return Array.from({ length: count }, (_, i) => {
-    const id = randomUUID();
-    const token = newSecret();
-    server.db.insert(users).values({ id, email: `${prefix}${i}@fair.test`, displayName: `${prefix} ${i}`, role: 'member', passwordHash: '!' }).run();
-    server.db
-      .insert(sessions)
-      .values({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(now + 3_600_000), createdAt: new Date(now) })
-      .run();
-    return { cookie: `${SESSION_COOKIE}=${token}`, userId: id };
-  });
+  const members = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), token: newSecret(), i }));
+  await server.db.insert(users).values(members.map(({ id, i }) => ({ id, email: `${prefix}${i}@fair.test`, displayName: `${prefix} ${i}`, role: 'member' as const, passwordHash: '!' })));
+  await server.db
+    .insert(sessions)
+    .values(members.map(({ id, token }) => ({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(now + 3_600_000), createdAt: new Date(now) })));
+  return members.map(({ id, token }) => ({ cookie: `${SESSION_COOKIE}=${token}`, userId: id }));
 }
-const crowdCookies = (count: number, prefix: string) => crowd(count, prefix).map((member) => member.cookie);
+const crowdCookies = async (count: number, prefix: string) => (await crowd(count, prefix)).map((member) => member.cookie);
 
 async function enter(cookie: string, extra: Record<string, unknown> = {}) {
   const socket = openSocket(server.baseUrl, cookie);
@@ -67,7 +63,7 @@ beforeAll(async () => {
     deps: { presenceGraceMs: 200, lobbyIntervalMs: 100, presenceCrowdCountMs: CROWD_COUNT_MS, connectionLimits: { admissionLoopDelayMaxMs: 150, socketsPerAddress: 1_000 }, commandBudget: { socketPoints: 1e6, accountPoints: 1e6 } },
   });
   boothId = (await boothIdsBySlug(server.baseUrl))['fair-share']!;
-  server.db.update(booths).set({ capacity: BOOTH_CAPACITY_MAX }).where(eq(booths.id, boothId)).run();
+  await server.db.update(booths).set({ capacity: BOOTH_CAPACITY_MAX }).where(eq(booths.id, boothId));
 });
 afterEach(async () => {
   for (const socket of open.splice(0)) socket.disconnect();
@@ -84,7 +80,7 @@ describe('a booth filling up', () => {
     const hidden = await joinedSocket(server.baseUrl, 'member2@fair.test', boothId, { private: true });
     open.push(hidden.socket);
     const entered = [];
-    for (const cookie of crowdCookies(CROWD, 'crowd')) entered.push(await enter(cookie));
+    for (const cookie of await crowdCookies(CROWD, 'crowd')) entered.push(await enter(cookie));
     const last = entered.at(-1)!;
 
     // The newcomer: the moderator (staff always), themself, and 50 others; private visitors never.
@@ -111,7 +107,7 @@ describe('a booth filling up', () => {
     // count-only frame comes at most every CROWD_COUNT_MS; staff are still told who came.
     const memberFrames = collect(last.socket, 'presence:changed');
     const staffFrames = collect(moderator.socket, 'presence:changed');
-    const latecomers = crowd(5, 'late');
+    const latecomers = await crowd(5, 'late');
     for (const { cookie } of latecomers) await enter(cookie);
     await sleep(Math.max(PRESENCE_CROWD_BATCH_MS, CROWD_COUNT_MS) + 500);
     expect(memberFrames.length).toBeGreaterThan(0);
@@ -123,7 +119,7 @@ describe('a booth filling up', () => {
   });
 
   it('refuses presence:list to a socket that has not entered the booth', async () => {
-    const [cookie] = crowdCookies(1, 'outsider');
+    const [cookie] = await crowdCookies(1, 'outsider');
     const socket = openSocket(server.baseUrl, cookie);
     open.push(socket);
     await connected(socket);
@@ -132,13 +128,13 @@ describe('a booth filling up', () => {
   });
 
   it('tells those already inside in batched frames: many arrivals, a frame or two; staff are named everyone, members a capped few and the count', async () => {
-    const watcher = await enter(crowdCookies(1, 'watcher')[0]!);
+    const watcher = await enter((await crowdCookies(1, 'watcher'))[0]!);
     const staff = await joinedSocket(server.baseUrl, 'moderator@fair.test', boothId);
     open.push(staff.socket);
     await sleep(PRESENCE_CROWD_BATCH_MS + 500); // the crowd of the test before has been seen out
     const frames = collect(watcher.socket, 'presence:changed');
     const staffFrames = collect(staff.socket, 'presence:changed');
-    const wave = crowd(40, 'wave');
+    const wave = await crowd(40, 'wave');
     await Promise.all(wave.map(({ cookie }) => enter(cookie)));
     await sleep(PRESENCE_BATCH_MS * 2 + 200);
     // One frame per batch interval, not one per arrival.
@@ -161,8 +157,8 @@ describe('a booth filling up', () => {
 
 describe('an arrival being written', () => {
   it('does not keep someone whose connection dropped while their arrival was being committed', async () => {
-    const watcher = await enter(crowdCookies(1, 'onlooker')[0]!);
-    const [ghost] = crowd(1, 'ghost');
+    const watcher = await enter((await crowdCookies(1, 'onlooker'))[0]!);
+    const [ghost] = await crowd(1, 'ghost');
     const socket = openSocket(server.baseUrl, ghost!.cookie);
     await connected(socket);
     // The join and the drop arrive together: the drop lands while the visit's commit is pending.
@@ -205,7 +201,7 @@ describe('booth:join sinceSeq', () => {
 
 describe('the handshake', () => {
   it('refuses a client of an older protocol with CLIENT_OUTDATED, and one that names none', async () => {
-    const [cookie] = crowdCookies(1, 'old-tab');
+    const [cookie] = await crowdCookies(1, 'old-tab');
     for (const auth of [{ protocol: 1 }, {}]) {
       const socket = openSocket(server.baseUrl, cookie, { auth });
       const refused = await connected(socket).then(
@@ -219,8 +215,8 @@ describe('the handshake', () => {
   });
 
   it('asks newcomers to come back later with SERVER_BUSY and a retry hint while the server runs late, and admits them after', async () => {
-    const inside = await enter(crowdCookies(1, 'inside')[0]!);
-    const [cookie] = crowdCookies(1, 'newcomer');
+    const inside = await enter((await crowdCookies(1, 'inside'))[0]!);
+    const [cookie] = await crowdCookies(1, 'newcomer');
     // Hold the event loop (the server runs in this process), as a join storm would.
     const until = Date.now() + 400;
     while (Date.now() < until) {

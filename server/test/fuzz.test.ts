@@ -193,10 +193,9 @@ describe('every client command under generated payloads', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeNames);
     expect(({} as Record<string, unknown>).a).toBeUndefined();
 
-    const db = server.db.$client;
-    const rows = db
-      .prepare('select m.booth_id as boothId, m.seq, m.body, m.client_msg_id as clientMsgId, m.user_id as userId, b.id as booth from messages m left join booths b on b.id = m.booth_id')
-      .all() as { boothId: number; seq: number; body: string; clientMsgId: string; userId: string; booth: number | null }[];
+    const rows = await server.sql<{ boothId: number; seq: number; body: string; clientMsgId: string; userId: string; booth: number | null }>(
+      'select m.booth_id as "boothId", m.seq, m.body, m.client_msg_id as "clientMsgId", m.user_id as "userId", b.id as booth from messages m left join booths b on b.id = m.booth_id',
+    );
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.booth).toBe(row.boothId);
@@ -212,14 +211,16 @@ describe('every client command under generated payloads', () => {
     for (const id of okAcked) expect(stored.has(id)).toBe(true); // acked means committed
     const seqs = rows.filter((row) => row.boothId === boothId).map((row) => row.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    expect(db.prepare('select count(*) as n from users').get()).toEqual({ n: 5 });
-    expect(db.prepare('select count(*) as n from booths').get()).toEqual({ n: 11 });
-    expect(db.prepare('select count(*) as n from invites').get()).toEqual({ n: 0 });
+    /** `select count(*) as n from <rest>`; cast, as PostgreSQL's count is a bigint (a string in node-postgres). */
+    const count = async (rest: string) => (await server.sql<{ n: number }>(`select cast(count(*) as integer) as n from ${rest}`))[0];
+    expect(await count('users')).toEqual({ n: 5 });
+    expect(await count('booths')).toEqual({ n: 11 });
+    expect(await count('invites')).toEqual({ n: 0 });
     // A member can change no booth, restrict no one, schedule and announce nothing.
-    expect(db.prepare("select count(*) as n from booths where status != 'open' or locked or slow_mode_seconds != 0 or pinned_message_id is not null").get()).toEqual({ n: 0 });
-    for (const table of ['restrictions', 'audit_log', 'booth_sessions']) expect(db.prepare(`select count(*) as n from ${table}`).get()).toEqual({ n: 0 });
-    expect(db.prepare('select count(*) as n from messages where deleted_at is not null').get()).toEqual({ n: 0 });
-    const reports = db.prepare('select reporter_id as reporterId, reason, note from reports').all() as { reporterId: string; reason: string; note: string | null }[];
+    expect(await count("booths where status != 'open' or locked or slow_mode_seconds != 0 or pinned_message_id is not null")).toEqual({ n: 0 });
+    for (const table of ['restrictions', 'audit_log', 'booth_sessions']) expect(await count(table)).toEqual({ n: 0 });
+    expect(await count('messages where deleted_at is not null')).toEqual({ n: 0 });
+    const reports = await server.sql<{ reporterId: string; reason: string; note: string | null }>('select reporter_id as "reporterId", reason, note from reports');
     for (const report of reports) {
       expect(report.reporterId).toBe(userId);
       expect(REPORT_REASONS).toContain(report.reason);
@@ -256,6 +257,6 @@ describe('a chat:send with a clientMsgId used before', () => {
       }),
       { numRuns: 100 },
     );
-    expect(server.db.$client.prepare('select body from messages where client_msg_id = ?').all(clientMsgId)).toEqual([{ body: 'original' }]);
+    expect(await server.sql('select body from messages where client_msg_id = ?', [clientMsgId])).toEqual([{ body: 'original' }]);
   });
 });

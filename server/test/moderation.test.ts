@@ -61,7 +61,7 @@ describe('chat:delete', () => {
     const again = await request(moderator.socket, 'chat:delete', { messageId: sent.data.id });
     expect(again.ok || again.error.code).toBe('NOT_FOUND');
     // The row stays for the record.
-    const row = fair.server.db.$client.prepare('select body, delete_reason from messages where id = ?').get(sent.data.id);
+    const [row] = await fair.server.sql('select body, delete_reason from messages where id = ?', [sent.data.id]);
     expect(row).toEqual({ body: 'something awful', delete_reason: 'harassment' });
   });
 
@@ -238,7 +238,7 @@ describe('moderation:ban', () => {
     expect(guess.body.error?.code).toBe('INVALID_CREDENTIALS');
     // Any session that slipped through is refused at the handshake.
     const token = newSecret();
-    fair.server.db.insert(sessions).values({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(Date.now() + 3_600_000) }).run();
+    await fair.server.db.insert(sessions).values({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(Date.now() + 3_600_000) });
     const slipped = openSocket(fair.server.baseUrl, `fair_session=${token}`);
     fair.track(slipped);
     await expect(connected(slipped)).rejects.toThrow('BANNED');

@@ -50,7 +50,7 @@ describe('passkey registration options', () => {
     const body = res.body as unknown as Options & { options: { authenticatorSelection: { residentKey: string } } };
     expect(body.options.rp).toMatchObject({ id: 'localhost' });
     expect(body.options.authenticatorSelection.residentKey).toBe('required');
-    const stored = server.db.select().from(authChallenges).where(eq(authChallenges.id, body.challengeId)).get();
+    const stored = (await server.db.select().from(authChallenges).where(eq(authChallenges.id, body.challengeId)))[0];
     expect(stored).toMatchObject({ challenge: body.options.challenge, purpose: 'register', userId });
     const ttl = stored!.expiresAt.getTime() - server.clock.now();
     expect(ttl).toBeGreaterThan(PASSKEY_CHALLENGE_TTL_MS - 5_000);
@@ -118,7 +118,7 @@ describe('adding, listing and removing passkeys', () => {
     const phished = createSoftAuthenticator('http://localhost.evil.test').register(options.options);
     const res = await client.post('/api/passkeys/registration', { challengeId: options.challengeId, response: phished });
     expect(res.status).toBe(400);
-    expect(server.db.select().from(authChallenges).where(eq(authChallenges.id, options.challengeId)).get()).toBeUndefined();
+    expect((await server.db.select().from(authChallenges).where(eq(authChallenges.id, options.challengeId)))[0]).toBeUndefined();
   });
 });
 
@@ -128,7 +128,7 @@ describe('signing in with a passkey', () => {
     expect(res.status).toBe(200);
     const body = res.body as unknown as Options;
     expect(body.options.allowCredentials ?? []).toEqual([]);
-    expect(server.db.select().from(authChallenges).where(eq(authChallenges.id, body.challengeId)).get()).toMatchObject({ purpose: 'login', userId: null });
+    expect((await server.db.select().from(authChallenges).where(eq(authChallenges.id, body.challengeId)))[0]).toMatchObject({ purpose: 'login', userId: null });
   });
 
   it('signs in, sets the session cookie, and records the counter and last use', async () => {
@@ -140,7 +140,7 @@ describe('signing in with a passkey', () => {
     expect(result.body.user).toMatchObject({ id: userId });
     expect(browser.cookie).toMatch(/^fair_session=/);
     expect((await browser.get('/api/me')).status).toBe(200);
-    const stored = server.db.select().from(passkeys).where(eq(passkeys.id, id)).get();
+    const stored = (await server.db.select().from(passkeys).where(eq(passkeys.id, id)))[0];
     expect(stored?.counter).toBe(1);
     expect(stored?.lastUsedAt).toBeInstanceOf(Date);
     const sessions = (await browser.get('/api/sessions')).body.sessions as { current: boolean; method: string }[];

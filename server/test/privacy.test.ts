@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { ChatMessage } from '../../shared/protocol.js';
+import { boothVisits, invites } from '../db/tables.js';
 import { createLogger } from '../logger.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { joinedSocket, nextEvent, request, sleep, type ClientSocket } from './sockets.js';
@@ -32,8 +33,8 @@ async function history(socket: ClientSocket, boothId: number): Promise<ChatMessa
   return ack.data.messages;
 }
 
-const countOf = (server: TestServer, table: string): number =>
-  (server.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const countOf = async (server: TestServer, table: string): Promise<number> =>
+  (await server.sql<{ n: number }>(`select cast(count(*) as integer) as n from ${table}`))[0]!.n;
 
 describe('retention', () => {
   const log = capturedLog();
@@ -74,7 +75,7 @@ describe('retention', () => {
   const lastCounts = () => log.records().filter((r) => r.feature === 'retention').at(-1);
 
   it('deletes nothing before the fair has ended plus RETENTION_DAYS', async () => {
-    const before = { messages: countOf(server, 'messages'), visits: countOf(server, 'booth_visits'), audit: countOf(server, 'audit_log') };
+    const before = { messages: await countOf(server, 'messages'), visits: await countOf(server, 'booth_visits'), audit: await countOf(server, 'audit_log') };
     expect(before.messages).toBe(3);
     expect(before.visits).toBe(3);
     expect(before.audit).toBeGreaterThan(0);
@@ -84,52 +85,53 @@ describe('retention', () => {
     expect(counts).toMatchObject({ messages: 0, visits: 0, auditEntries: 0 });
     // Sign-ins from the set-up are 14 days old by now: the same job ended them.
     expect(counts.sessions).toBeGreaterThan(0);
-    expect({ messages: countOf(server, 'messages'), visits: countOf(server, 'booth_visits'), audit: countOf(server, 'audit_log') }).toEqual(before);
+    expect({ messages: await countOf(server, 'messages'), visits: await countOf(server, 'booth_visits'), audit: await countOf(server, 'audit_log') }).toEqual(before);
   });
 
   it('deletes messages and visits once due, keeps what an open report needs and the audit log, and logs the counts', async () => {
-    const auditBefore = countOf(server, 'audit_log');
+    const auditBefore = await countOf(server, 'audit_log');
     server.clock.advance(DAY_MS + 60_000);
     const counts = await server.app.runRetention();
     expect(counts).toMatchObject({ messages: 2, visits: 3, invites: 0, auditEntries: 0, restrictions: 0 });
-    const left = server.db.$client.prepare('select id from messages').all() as { id: number }[];
+    const left = await server.sql<{ id: number }>('select id from messages');
     expect(left).toEqual([{ id: heldMessageId }]);
-    expect(countOf(server, 'booth_visits')).toBe(0);
-    expect(countOf(server, 'audit_log')).toBe(auditBefore);
+    expect(await countOf(server, 'booth_visits')).toBe(0);
+    expect(await countOf(server, 'audit_log')).toBe(auditBefore);
     expect(lastCounts()).toMatchObject({ level: 30, msg: 'retention: deleted what was due', messages: 2, visits: 3, auditEntries: 0 });
   });
 
   it('deletes the audit log, ended restrictions and held messages after AUDIT_RETENTION_DAYS', async () => {
-    const auditBefore = countOf(server, 'audit_log');
+    const auditBefore = await countOf(server, 'audit_log');
     // The fair ended 364 days (and a minute) ago: the audit period is not over.
     server.clock.advance((364 - 90) * DAY_MS);
     expect(await server.app.runRetention()).toMatchObject({ messages: 0, auditEntries: 0 });
     server.clock.advance(DAY_MS);
     const counts = await server.app.runRetention();
     expect(counts).toMatchObject({ messages: 1, visits: 0, auditEntries: auditBefore, restrictions: 1 });
-    expect(countOf(server, 'audit_log')).toBe(0);
-    expect(countOf(server, 'reports')).toBe(0);
+    expect(await countOf(server, 'audit_log')).toBe(0);
+    expect(await countOf(server, 'reports')).toBe(0);
     expect(lastCounts()).toMatchObject({ messages: 1, auditEntries: auditBefore });
   });
 
   it('keeps deleting in batches when there are more rows than one statement takes', async () => {
-    const insert = server.db.$client.prepare("insert into booth_visits (booth_id, user_id, joined_at, left_at) select ?, id, ?, ? from users where email = 'member@fair.test'");
+    const [member] = await server.sql<{ id: string }>("select id from users where email = 'member@fair.test'");
     const longAgo = server.clock.now() - 400 * DAY_MS;
-    server.db.$client.transaction(() => {
-      for (let i = 0; i < 2_345; i++) insert.run(boothId, longAgo, longAgo + 1000);
-    })();
+    const visit = { boothId, userId: member!.id, joinedAt: new Date(longAgo), leftAt: new Date(longAgo + 1000) };
+    await server.db.insert(boothVisits).values(Array.from({ length: 2_345 }, () => visit));
     expect(await server.app.runRetention()).toMatchObject({ visits: 2_345 });
-    expect(countOf(server, 'booth_visits')).toBe(0);
+    expect(await countOf(server, 'booth_visits')).toBe(0);
   });
 
   it('deletes used and expired invitations with the chat, and keeps one still waiting to be used', async () => {
     const now = server.clock.now();
-    const invite = server.db.$client.prepare("insert into invites (code_hash, email, role, expires_at, used_at, created_at) values (?, ?, 'member', ?, ?, ?)");
-    invite.run('used', 'used@example.org', now - 300 * DAY_MS, now - 399 * DAY_MS, now - 400 * DAY_MS);
-    invite.run('expired', 'expired@example.org', now - 300 * DAY_MS, null, now - 400 * DAY_MS);
-    invite.run('waiting', 'waiting@example.org', now + DAY_MS, null, now - 400 * DAY_MS);
+    const at = (ms: number) => new Date(now + ms);
+    await server.db.insert(invites).values([
+      { codeHash: 'used', email: 'used@example.org', role: 'member', expiresAt: at(-300 * DAY_MS), usedAt: at(-399 * DAY_MS), createdAt: at(-400 * DAY_MS) },
+      { codeHash: 'expired', email: 'expired@example.org', role: 'member', expiresAt: at(-300 * DAY_MS), usedAt: null, createdAt: at(-400 * DAY_MS) },
+      { codeHash: 'waiting', email: 'waiting@example.org', role: 'member', expiresAt: at(DAY_MS), usedAt: null, createdAt: at(-400 * DAY_MS) },
+    ]);
     expect(await server.app.runRetention()).toMatchObject({ invites: 2 });
-    expect(server.db.$client.prepare('select email from invites').all()).toEqual([{ email: 'waiting@example.org' }]);
+    expect(await server.sql('select email from invites')).toEqual([{ email: 'waiting@example.org' }]);
   });
 });
 
@@ -244,16 +246,16 @@ describe('my data', () => {
       }
       expect(JSON.stringify(messages)).not.toContain(me.id);
       // Blanked, except the one under an open report (hidden from members, kept for moderators).
-      const rows = server.db.$client.prepare('select body, delete_reason as reason from messages where user_id = ? order by id').all(me.id);
+      const rows = await server.sql('select body, delete_reason as reason from messages where user_id = ? order by id', [me.id]);
       expect(rows).toEqual([
         { body: '', reason: 'account deleted' },
         { body: 'second words', reason: 'account deleted' },
       ]);
-      const user = server.db.$client.prepare('select email, display_name, verified_name, deleted_at from users where id = ?').get(me.id) as Record<string, unknown>;
+      const [user] = await server.sql('select email, display_name, verified_name, deleted_at from users where id = ?', [me.id]);
       expect(user).toMatchObject({ email: `deleted-${me.id}@invalid`, display_name: 'deleted member', verified_name: null });
-      expect(user.deleted_at).not.toBeNull();
+      expect(user!.deleted_at).not.toBeNull();
       for (const table of ['sessions', 'booth_visits', 'passkeys', 'private_aliases']) {
-        expect([table, server.db.$client.prepare(`select count(*) as n from ${table} where user_id = ?`).get(me.id)]).toEqual([table, { n: 0 }]);
+        expect([table, (await server.sql(`select cast(count(*) as integer) as n from ${table} where user_id = ?`, [me.id]))[0]]).toEqual([table, { n: 0 }]);
       }
 
       const admin = new TestClient(server.baseUrl);

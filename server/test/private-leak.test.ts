@@ -61,7 +61,7 @@ beforeAll(async () => {
   server = await startTestServer({ env: twirp.env, deps: { presenceGraceMs: GRACE_MS, lobbyIntervalMs: 100 } });
   boothIds = await boothIdsBySlug(server.baseUrl);
   visitorId = await createUser(server.db, { email: VISITOR.email, displayName: VISITOR.displayName, role: 'member' });
-  server.db.update(users).set({ verifiedName: VISITOR.verifiedName }).where(eq(users.id, visitorId)).run();
+  await server.db.update(users).set({ verifiedName: VISITOR.verifiedName }).where(eq(users.id, visitorId));
 });
 
 afterAll(async () => {
@@ -249,7 +249,7 @@ describe('the private pseudonym', () => {
     // Another booth: another pseudonym, not linkable to this one.
     const elsewhere = (await joinBooth(nextDay, otherBoothId, { private: true })).privateAlias!;
     expect(elsewhere.id).not.toBe(alias.id);
-    const stored = server.db.select().from(privateAliases).where(eq(privateAliases.userId, visitorId)).all();
+    const stored = await server.db.select().from(privateAliases).where(eq(privateAliases.userId, visitorId));
     expect(stored.map((row) => row.boothId).sort()).toEqual([boothId, otherBoothId].sort());
     nextDay.disconnect();
   });
@@ -291,13 +291,13 @@ describe('private pseudonyms and retention', () => {
       expect((await request(reporter.socket, 'report:create', { messageId: held.id, reason: 'spam' })).ok).toBe(true);
       for (const s of sockets) s.disconnect();
       await sleep(GRACE_MS + 200);
-      expect(fair.db.select().from(privateAliases).all()).toHaveLength(2);
+      expect(await fair.db.select().from(privateAliases)).toHaveLength(2);
 
       fair.clock.advance(fairEnds.getTime() - Date.now() + fair.config.retentionMs + DAY_MS);
       const counts = await fair.app.runRetention();
       // The quiet booth's pseudonym links nothing any more; the reported message still needs its own.
       expect(counts).toMatchObject({ messages: 1, privateAliases: 1 });
-      expect(fair.db.select({ boothId: privateAliases.boothId }).from(privateAliases).all()).toEqual([{ boothId: reportedBooth }]);
+      expect(await fair.db.select({ boothId: privateAliases.boothId }).from(privateAliases)).toEqual([{ boothId: reportedBooth }]);
 
       // The held message is still masked for members.
       const reader = await signedInSocket(fair.baseUrl, 'member2@fair.test');

@@ -208,7 +208,7 @@ describe('chat:send', () => {
 
 describe('booth:join limits', () => {
   it('refuses BOOTH_FULL at capacity, but lets staff in', async () => {
-    server.db.$client.prepare('update booths set capacity = 1 where slug = ?').run('connect-humanity');
+    await server.sql('update booths set capacity = 1 where slug = ?', ['connect-humanity']);
     try {
       await join('member@fair.test', 'connect-humanity');
       const second = await signedInSocket(server.baseUrl, 'member2@fair.test');
@@ -218,19 +218,19 @@ describe('booth:join limits', () => {
       const moderator = await join('moderator@fair.test', 'connect-humanity');
       expect(moderator.joined.presence).toHaveLength(2);
     } finally {
-      server.db.$client.prepare('update booths set capacity = 120 where slug = ?').run('connect-humanity');
+      await server.sql('update booths set capacity = 120 where slug = ?', ['connect-humanity']);
     }
   });
 
   it('refuses BOOTH_CLOSED when the booth is closed', async () => {
-    server.db.$client.prepare("update booths set status = 'closed' where slug = ?").run('civicus-monitor');
+    await server.sql("update booths set status = 'closed' where slug = ?", ['civicus-monitor']);
     try {
       const { socket } = await signedInSocket(server.baseUrl, 'member@fair.test');
       open.push(socket);
       const refused = await request(socket, 'booth:join', { boothId: boothIds['civicus-monitor']! });
       expect(refused.ok || refused.error.code).toBe('BOOTH_CLOSED');
     } finally {
-      server.db.$client.prepare("update booths set status = 'open' where slug = ?").run('civicus-monitor');
+      await server.sql("update booths set status = 'open' where slug = ?", ['civicus-monitor']);
     }
   });
 });

@@ -28,8 +28,8 @@ describe('chat bodies full of HTML and script', () => {
     const ack = await request(socket, 'chat:send', { boothId: 1, clientMsgId: randomUUID(), body });
     expect(ack.ok && ack.data.body).toBe(body);
 
-    const stored = server.db.$client.prepare('select body from messages where body like ?').get('<script>%') as { body: string };
-    expect(stored.body).toBe(body);
+    const [stored] = await server.sql<{ body: string }>('select body from messages where body like ?', ['<script>%']);
+    expect(stored!.body).toBe(body);
     const history = await request(socket, 'chat:history', { boothId: 1 });
     expect(history.ok && history.data.messages.at(-1)?.body).toBe(body);
   });
@@ -72,7 +72,7 @@ describe('requests from another origin', () => {
       expect(invite.body.error?.code).toBe('FORBIDDEN');
     }
     expect((await admin.get('/api/me')).status).toBe(200);
-    expect(server.db.$client.prepare('select count(*) as n from invites').get()).toEqual({ n: 0 });
+    expect(await server.sql('select cast(count(*) as integer) as n from invites')).toEqual([{ n: 0 }]);
   });
 
   it('cannot open a realtime connection with the member’s cookie', async () => {

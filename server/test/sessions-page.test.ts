@@ -72,12 +72,12 @@ describe('GET /api/sessions', () => {
   it('updates "last seen" at most every five minutes', async () => {
     const { phone } = await twoDevices();
     const hash = hashSecret(decodeURIComponent(phone.cookie!.split('=')[1]!));
-    const lastSeen = () => server.db.select().from(sessionsTable).where(eq(sessionsTable.tokenHash, hash)).get()!.lastSeenAt!.getTime();
-    const first = lastSeen();
+    const lastSeen = async () => (await server.db.select().from(sessionsTable).where(eq(sessionsTable.tokenHash, hash)))[0]!.lastSeenAt!.getTime();
+    const first = await lastSeen();
     server.clock.advance(60_000);
     await phone.get('/api/me');
     await sleep(1_500);
-    expect(lastSeen()).toBe(first);
+    expect(await lastSeen()).toBe(first);
     server.clock.advance(SESSION_LAST_SEEN_RESOLUTION_MS);
     await phone.get('/api/me');
     // Written in a batch about a second later, not on the request's path.

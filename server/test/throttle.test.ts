@@ -104,10 +104,9 @@ describe('sign-in throttle behind a proxy', () => {
     const { server, from } = await behindProxy();
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const emails = Array.from({ length: 30 }, (_, i) => `nat${i}@fair.test`);
-    server.db
+    await server.db
       .insert(users)
-      .values(emails.map((email, i) => ({ id: crypto.randomUUID(), email, displayName: `NAT member ${i}`, role: 'member' as const, passwordHash })))
-      .run();
+      .values(emails.map((email, i) => ({ id: crypto.randomUUID(), email, displayName: `NAT member ${i}`, role: 'member' as const, passwordHash })));
 
     const statuses = await Promise.all(emails.map((email) => guess(from('198.51.100.200'), email, DEMO_PASSWORD).then((res) => res.status)));
     expect(statuses).toEqual(Array<number>(30).fill(200));
