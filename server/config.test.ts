@@ -23,12 +23,12 @@ describe('loadConfig', () => {
 
   it('runs on PostgreSQL and Redis only when given their URLs, and names a wrong one', () => {
     expect(loadConfig({}).ok && loadConfig({})).toMatchObject({ config: { databaseUrl: null, redisUrl: null, redisKeyPrefix: 'fair:' } });
-    const scaled = loadConfig({ DATABASE_URL: 'postgres://fair@db:5432/fair', REDIS_URL: 'redis://cache:6379', REDIS_KEY_PREFIX: 'fair2026:' });
+    const scaled = loadConfig({ DATABASE_URL: 'postgres://fair@db:5432/fair', REDIS_URL: 'redis://cache:6379', REDIS_KEY_PREFIX: 'fair2026:', NODE_ID: 'node-1' });
     expect(scaled.ok && scaled.config).toMatchObject({ databaseUrl: 'postgres://fair@db:5432/fair', redisUrl: 'redis://cache:6379', redisKeyPrefix: 'fair2026:' });
     const wrong = loadConfig({ DATABASE_URL: 'mysql://db/fair', REDIS_URL: 'http://cache' });
     expect(wrong.ok).toBe(false);
     if (wrong.ok) return;
-    expect(wrong.problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'REDIS_URL']);
+    expect(wrong.problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'NODE_ID', 'REDIS_URL']);
   });
 
   it('wants all three LiveKit variables or none', () => {

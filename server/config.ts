@@ -89,6 +89,11 @@ export const envSchema = z
     if (set !== 0 && set !== 3) {
       ctx.addIssue({ code: 'custom', path: ['LIVEKIT_URL'], message: 'set all three LIVEKIT_* variables, or none' });
     }
+    // Several nodes share the database: a node that starts closes the visits it opened before,
+    // found by its name, so the name must survive restarts (the default, hostname-pid, does not).
+    if (env.DATABASE_URL !== undefined && env.NODE_ID === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['NODE_ID'], message: 'set a stable name for this node (node-1, node-2…) when DATABASE_URL is set' });
+    }
   });
 
 export type Env = z.infer<typeof envSchema>;

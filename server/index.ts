@@ -64,7 +64,8 @@ function stop(signal: string): void {
   void app
     .close()
     .then(() => store.close())
-    .then(() => redis?.quit())
+    // Not quit(): during a Redis outage it would wait for a connection that is not coming.
+    .then(() => redis?.destroy())
     .then(() => process.exit(0));
 }
 process.on('SIGINT', () => stop('SIGINT'));

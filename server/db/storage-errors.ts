@@ -231,6 +231,10 @@ async function writePostgres<T>(pool: pg.Pool, write: () => T | Promise<T>): Pro
     throw new StorageUnavailableError('the database cannot be reached just now', { cause: err });
   }
   let broken: Error | undefined;
+  // The pool stops listening for a checked-out client's 'error' (a connection that ends under
+  // a query emits one): without a listener of ours, a PostgreSQL restart would end the process.
+  const onError = (err: Error) => (broken ??= err);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     let result: T;
@@ -242,18 +246,23 @@ async function writePostgres<T>(pool: pg.Pool, write: () => T | Promise<T>): Pro
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
       throw err;
     }
+    let committed;
     try {
-      await client.query('COMMIT');
+      committed = await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
-      throw new UnconfirmedWriteError('the commit failed; nothing was stored', { cause: err });
+      throw new UnconfirmedWriteError('the commit was not confirmed', { cause: err });
     }
+    // A transaction in which a statement failed (and the write went on regardless) answers
+    // COMMIT with ROLLBACK, and no error: nothing was stored.
+    if (committed.command !== 'COMMIT') throw new UnconfirmedWriteError(`the commit was answered ${committed.command}; nothing was stored`);
     return result;
   } catch (err) {
     if (postgresTransient(err) !== undefined) broken ??= err as Error;
     throw err;
   } finally {
     // A connection that failed mid-transaction is closed, not handed to the next writer.
+    client.off('error', onError);
     client.release(broken);
   }
 }

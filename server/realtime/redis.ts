@@ -7,6 +7,8 @@ export type RedisClient = ReturnType<typeof createClient>;
 
 /** Longest wait between reconnection attempts: a Redis restart is noticed within this. */
 const RECONNECT_MAX_DELAY_MS = 2_000;
+/** Attempts at start before giving up (about a second). */
+const START_RETRIES = 4;
 /** An error is logged at most this often while Redis stays away (the client retries on its own). */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
@@ -15,7 +17,16 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
  * away; meanwhile /healthz reports it and nginx sends members to nodes that can reach it.
  */
 export async function connectRedis(url: string, logger: Logger): Promise<RedisClient> {
-  const client = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, RECONNECT_MAX_DELAY_MS) } });
+  let everReady = false;
+  const client = createClient({
+    url,
+    socket: {
+      // At start, a Redis that does not answer after a few tries stops the start with a clear
+      // error; once connected, the client retries for as long as it takes.
+      reconnectStrategy: (retries) =>
+        everReady ? Math.min(100 * 2 ** retries, RECONNECT_MAX_DELAY_MS) : retries >= START_RETRIES ? new Error(`Redis did not answer at ${redactedUrl(url)}`) : 250,
+    },
+  });
   let lastLoggedAt = 0;
   // node-redis emits 'error' on every failed attempt; with no listener that would end the process.
   client.on('error', (err: Error) => {
@@ -24,6 +35,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCl
     logger.warn({ err: err.message }, 'Redis unavailable; reconnecting');
   });
   client.on('ready', () => {
+    everReady = true;
     if (lastLoggedAt !== 0) logger.info('Redis reachable again');
     lastLoggedAt = 0;
   });
@@ -49,4 +61,11 @@ export function redisProbe(client: RedisClient): DependencyProbe {
       await client.ping();
     },
   };
+}
+
+/** A Redis URL with its password hidden, for messages. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

@@ -104,7 +104,7 @@ export async function startTestServer(
     NODE_ENV: 'test',
     PORT: '0',
     DATABASE_PATH: dbPath,
-    ...(shared ? { DATABASE_URL: shared.databaseUrl, REDIS_URL: shared.redisUrl, REDIS_KEY_PREFIX: shared.redisKeyPrefix } : {}),
+    ...(shared ? { DATABASE_URL: shared.databaseUrl, REDIS_URL: shared.redisUrl, REDIS_KEY_PREFIX: shared.redisKeyPrefix, NODE_ID: 'test-node' } : {}),
     LOG_LEVEL: 'silent',
     ...options.env,
   });
@@ -129,7 +129,7 @@ export async function startTestServer(
     async close() {
       await app.close();
       await store.close();
-      await redis?.quit();
+      redis?.destroy();
       await own?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
