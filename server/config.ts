@@ -12,6 +12,13 @@ export function defaultNodeId(): string {
   return `${host}-${process.pid}`;
 }
 
+/** A connection URL with its password hidden, for logs and messages. */
+export function redactUrl(address: string): string {
+  const url = new URL(address);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 /**

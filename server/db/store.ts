@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import { redactUrl, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { openDatabase, type Db } from './open.js';
 import { openPostgres } from './open-pg.js';
@@ -38,7 +38,5 @@ export async function openStore(config: Pick<Config, 'databasePath' | 'databaseU
   const opened = await openPostgres(config.databaseUrl, options);
   const db = opened.db as unknown as Db;
   registerPool(db, opened.pool);
-  const url = new URL(config.databaseUrl);
-  if (url.password) url.password = '***';
-  return { db, dialect: 'postgres', where: url.toString(), close: () => opened.close() };
+  return { db, dialect: 'postgres', where: redactUrl(config.databaseUrl), close: () => opened.close() };
 }

@@ -1,5 +1,6 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
+import { redactUrl } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { DependencyProbe } from '../ops/probes.js';
 
@@ -24,7 +25,7 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCl
       // At start, a Redis that does not answer after a few tries stops the start with a clear
       // error; once connected, the client retries for as long as it takes.
       reconnectStrategy: (retries) =>
-        everReady ? Math.min(100 * 2 ** retries, RECONNECT_MAX_DELAY_MS) : retries >= START_RETRIES ? new Error(`Redis did not answer at ${redactedUrl(url)}`) : 250,
+        everReady ? Math.min(100 * 2 ** retries, RECONNECT_MAX_DELAY_MS) : retries >= START_RETRIES ? new Error(`Redis did not answer at ${redactUrl(url)}`) : 250,
     },
   });
   let lastLoggedAt = 0;
@@ -61,11 +62,4 @@ export function redisProbe(client: RedisClient): DependencyProbe {
       await client.ping();
     },
   };
-}
-
-/** A Redis URL with its password hidden, for messages. */
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { redactUrl } from '../config.js';
 import { describe } from 'vitest';
 
 /** The server the tests make their databases on (any database on it; trust or password in the URL). */
@@ -29,9 +30,7 @@ async function connectAdmin(): Promise<{ client: pg.Client } | { client: null; r
 
 /** `ADMIN_URL` with its password hidden, for messages. */
 function describeServer(): string {
-  const url = new URL(ADMIN_URL);
-  if (url.password) url.password = '***';
-  return url.toString();
+  return redactUrl(ADMIN_URL);
 }
 
 /**
