@@ -290,7 +290,7 @@ export function createApplication(deps: AppDeps): Application {
   /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
   function occupancyChanged(boothId: number): void {
     lobby.changed(boothId);
-    video.pruneHands(boothId, (userId) => presence.has(boothId, userId));
+    survive('clear hands of people gone', () => video.pruneHands(boothId, (userId) => presence.has(boothId, userId)));
   }
 
   app.disable('x-powered-by');

@@ -24,7 +24,7 @@ export interface VideoServiceDeps {
   logger: Logger;
   videoAccess?: VideoAccess;
   /** Whether this person's visit to the booth is private (presence knows; it holds on every device). */
-  isPrivateVisit?: (boothId: number, userId: string) => boolean;
+  isPrivateVisit?: (boothId: number, userId: string) => boolean | Promise<boolean>;
   /** Replaces the LiveKit RoomService client (never needed outside tests of this module). */
   roomService?: RoomService;
 }
@@ -69,11 +69,11 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
    * private visitor's opaque identity, and their user id for a token minted before the
    * visit became private (or after it ended).
    */
-  function identitiesOf(boothId: number, userId: string): { identity: string; privateVisit: boolean }[] {
+  async function identitiesOf(boothId: number, userId: string): Promise<{ identity: string; privateVisit: boolean }[]> {
     const plain = { identity: userId, privateVisit: false };
     if (!livekit) return [plain];
     const opaque = { identity: privateVisitorIdentity(livekit.apiSecret, boothId, userId), privateVisit: true };
-    if (isPrivateVisit(boothId, userId)) return [opaque, plain];
+    if (await isPrivateVisit(boothId, userId)) return [opaque, plain];
     return privateTokens.has(`${boothId}:${userId}`) ? [plain, opaque] : [plain];
   }
 
@@ -84,7 +84,7 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
     run: (identity: string, privateVisit: boolean) => Promise<Result<{ connected: boolean }>>,
   ): Promise<Result<{ connected: boolean }>> {
     let connected = false;
-    for (const { identity, privateVisit } of identitiesOf(boothId, userId)) {
+    for (const { identity, privateVisit } of await identitiesOf(boothId, userId)) {
       const result = await run(identity, privateVisit);
       if (!result.ok) return result;
       connected ||= result.data.connected;
@@ -115,7 +115,7 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
     async mintToken(user: AuthUser, boothId: number): Promise<Result<{ url: string; token: string }>> {
       if (!livekit) return UNAVAILABLE();
       // A private visitor is hidden and opaque to the room: no user id, no name (DESIGN.md, Presence).
-      const privateVisit = isPrivateVisit(boothId, user.id);
+      const privateVisit = await isPrivateVisit(boothId, user.id);
       if (privateVisit) privateTokens.add(`${boothId}:${user.id}`);
       const identity = privateVisit ? privateVisitorIdentity(livekit.apiSecret, boothId, user.id) : user.id;
       const name = privateVisit ? PRIVATE_VISITOR_NAME : user.displayName;
@@ -196,7 +196,7 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
     async muteTrack(boothId: number, userId: string, trackSid: string): Promise<Result<void>> {
       if (!roomApi) return UNAVAILABLE();
       let result: Result<void> = fail('NOT_FOUND', 'That person or track is not in the video room.');
-      for (const { identity } of identitiesOf(boothId, userId)) {
+      for (const { identity } of await identitiesOf(boothId, userId)) {
         result = await roomApi.mutePublishedTrack(boothId, identity, trackSid);
         if (result.ok || result.error.code !== 'NOT_FOUND') return result;
       }
@@ -218,8 +218,10 @@ export function createVideoService({ livekit, io, clock, logger, videoAccess = (
     },
 
     /** Clears the hands of people no longer in the booth (called whenever its occupancy changes). */
-    pruneHands(boothId: number, isPresent: (userId: string) => boolean): void {
-      const removed = hands.prune(boothId, isPresent);
+    async pruneHands(boothId: number, isPresent: (userId: string) => boolean | Promise<boolean>): Promise<void> {
+      const gone = new Set<string>();
+      for (const entry of hands.list(boothId)) if (!(await isPresent(entry.userId))) gone.add(entry.userId);
+      const removed = hands.prune(boothId, (userId) => !gone.has(userId));
       if (removed.length === 0) return;
       emitQueue(boothId);
       for (const entry of removed) {
