@@ -37,6 +37,7 @@ import { LOBBY_OCCUPANCY_INTERVAL_MS, LOBBY_SNAPSHOT_DELAY_MS, SOCKET_SEND_BUFFE
 import { videoCommands } from './video/handlers.js';
 import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
 import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
+import { createVideoStores } from './video/video-state.js';
 import { can } from '../shared/roles.js';
 import { hostCommands } from './host/handlers.js';
 import { hostRoutes } from './host/routes.js';
@@ -233,11 +234,13 @@ export function createApplication(deps: AppDeps): Application {
     // Kicked and banned people get no video token.
     videoAccess: deps.videoAccess ?? (async (user, boothId) => (await restrictions.barredFrom(user.id, boothId)) === null),
     isPrivateVisit: (boothId, userId) => presence.isPrivate(boothId, userId),
+    // Hands, video counts and private-visitor tokens: shared by every node in the scaled mode.
+    stores: createVideoStores(deps.redis, config.redisKeyPrefix),
   });
   const booths = createBoothService(
     db,
     (boothId) => presence.count(boothId),
-    (boothId) => ({ video: video.available, videoParticipants: video.participantsIn(boothId) }),
+    async (boothId) => ({ video: video.available, videoParticipants: await video.participantsIn(boothId) }),
     clock,
   );
   // Kicks and bans also remove the person from the booth's LiveKit room.
@@ -247,7 +250,17 @@ export function createApplication(deps: AppDeps): Application {
     },
   };
   const presenceBroadcast = createPresenceBroadcaster(io, presence, { crowdCountMs: deps.presenceCrowdCountMs });
-  const enforcer = createEnforcer({ io, presence, presenceBroadcast, booths, occupancyChanged, videoRooms, logger: logger.child({ feature: 'moderation' }) });
+  const enforcer = createEnforcer({
+    io,
+    presence,
+    presenceBroadcast,
+    booths,
+    occupancyChanged,
+    videoRooms,
+    logger: logger.child({ feature: 'moderation' }),
+    // Kicks and bans reach this fair's other nodes (scaled mode).
+    clustered: deps.redis !== undefined,
+  });
   // One command table for the whole server, built once: every socket shares it.
   const commandDeps = { io, auth, booths, presence, presenceBroadcast, chat, aliases, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
   const commandTable: CommandTable = {

@@ -14,10 +14,10 @@ type BoothRow = typeof booths.$inferSelect;
 /** Where live occupancy comes from (presence); a function so booths need not know presence. */
 export type OccupancyOf = (boothId: number) => number;
 
-/** Whether the fair has video, and who is in a booth's video room (the video feature knows). */
-export type VideoOf = (boothId: number) => { video: boolean; videoParticipants: number };
+/** Whether the fair has video, and who is in a booth's video room (the video feature knows; with several nodes, Redis). */
+export type VideoOf = (boothId: number) => Promise<{ video: boolean; videoParticipants: number }>;
 
-const NO_VIDEO: VideoOf = () => ({ video: false, videoParticipants: 0 });
+const NO_VIDEO: VideoOf = () => Promise.resolve({ video: false, videoParticipants: 0 });
 
 export type BoothService = ReturnType<typeof createBoothService>;
 
@@ -90,7 +90,8 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   async function toBooths(rows: BoothRow[]): Promise<Booth[]> {
     const sessions = await sessionsOf(rows.map((row) => row.id));
     const pinned = await pinnedOf(rows);
-    return rows.map((row) => ({
+    const video = await Promise.all(rows.map((row) => videoOf(row.id)));
+    return rows.map((row, i) => ({
       id: row.id,
       slug: row.slug,
       name: row.name,
@@ -106,7 +107,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       pinned: (row.pinnedMessageId !== null && pinned.get(row.pinnedMessageId)) || null,
       sessions: sessions.get(row.id) ?? [],
       occupancy: occupancyOf(row.id),
-      ...videoOf(row.id),
+      ...video[i]!,
     }));
   }
 
@@ -187,7 +188,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         );
       }
       const booth = await cached.booth;
-      return booth && { ...booth, occupancy: occupancyOf(id), ...videoOf(id) };
+      return booth && { ...booth, occupancy: occupancyOf(id), ...(await videoOf(id)) };
     },
 
     /** Drops cached booths (one, or all) after a change made outside this service. */

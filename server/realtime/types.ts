@@ -15,8 +15,18 @@ export interface SocketData {
   budget?: { startedAt: number; refusals: number; counts: Record<string, number> };
 }
 
-export type FairServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type FairSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** What one node tells the others (Socket.IO's `serverSideEmit`, through the adapter; scaled mode only). */
+export interface InterServerEvents {
+  /**
+   * Someone was kicked from a booth, or banned (`boothId` null: the whole fair). Each node
+   * applies it to its own connections, whose bookkeeping (`socket.data.booths`, the lobby
+   * room) only that node holds.
+   */
+  'moderation:removed': (userId: string, boothId: number | null) => void;
+}
+
+export type FairServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type FairSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Room names (DESIGN.md): one place so nobody misspells them. */
 export const rooms = {

@@ -25,7 +25,7 @@ export function videoCommands({ video, auth }: { video: VideoService; auth: Auth
       async handle({ user }, { boothId }) {
         if (!video.available) return fail('VIDEO_UNAVAILABLE', 'Video is not available at this fair.');
         if (!(await video.mayUse(user, boothId))) return forbidden();
-        return ok(video.raiseHand(user, boothId));
+        return ok(await video.raiseHand(user, boothId));
       },
     },
 
@@ -34,10 +34,10 @@ export function videoCommands({ video, auth }: { video: VideoService; auth: Auth
     'hand:list': {
       capability: 'booth:visit',
       scope: 'booth',
-      handle({ user }, { boothId }) {
+      async handle({ user }, { boothId }) {
         // Staff see the whole queue; anyone else only their own hand.
-        if (can(user, 'hand:manage', { boothId })) return ok({ boothId, queue: video.handsIn(boothId) });
-        const own = video.handOf(boothId, user.id);
+        if (can(user, 'hand:manage', { boothId })) return ok({ boothId, queue: await video.handsIn(boothId) });
+        const own = await video.handOf(boothId, user.id);
         return ok({ boothId, queue: own ? [own] : [] });
       },
     },
