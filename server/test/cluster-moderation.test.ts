@@ -39,6 +39,16 @@ describe.skipIf(testDialect !== 'postgres')('moderation and video on two nodes',
     open.push(session.socket);
     return session;
   };
+  /** A new member in the booth through node B, with a second tab, in the booth too, on node A (the acting node). */
+  async function memberOnBothNodes(name: string) {
+    const { email, id } = await newMember(a, name);
+    const onB = track(await joinedSocket(b.baseUrl, email, boothId));
+    const tabOnA = openSocket(a.baseUrl, onB.client.cookie);
+    open.push(tabOnA);
+    await connected(tabOnA);
+    expect((await request(tabOnA, 'booth:join', { boothId })).ok).toBe(true);
+    return { id, onB, tabOnA };
+  }
 
   beforeAll(async () => {
     shared = await createSharedState();
@@ -61,13 +71,7 @@ describe.skipIf(testDialect !== 'postgres')('moderation and video on two nodes',
   });
 
   it('takes a member kicked on node A out of the booth on node B within a second: no chat in or out, back in the lobby', async () => {
-    const { email, id } = await newMember(a, 'Kicked');
-    const onB = track(await joinedSocket(b.baseUrl, email, boothId));
-    // A second tab of the same person, on the acting node.
-    const tabOnA = openSocket(a.baseUrl, onB.client.cookie);
-    open.push(tabOnA);
-    await connected(tabOnA);
-    expect((await request(tabOnA, 'booth:join', { boothId })).ok).toBe(true);
+    const { id, onB, tabOnA } = await memberOnBothNodes('Kicked');
     const bystander = track(await joinedSocket(a.baseUrl, 'member2@fair.test', boothId));
     const moderator = track(await signedInSocket(a.baseUrl, 'moderator@fair.test'));
     const noticesOnB = collect(onB.socket, 'moderation:notice');
@@ -102,11 +106,7 @@ describe.skipIf(testDialect !== 'postgres')('moderation and video on two nodes',
   });
 
   it('disconnects a person banned on node A from every node within a second, and takes them out of presence at once', async () => {
-    const { email, id } = await newMember(a, 'Banned');
-    const onB = track(await joinedSocket(b.baseUrl, email, boothId));
-    const tabOnA = openSocket(a.baseUrl, onB.client.cookie);
-    open.push(tabOnA);
-    await connected(tabOnA);
+    const { id, onB, tabOnA } = await memberOnBothNodes('Banned');
     const bystanderOnB = track(await joinedSocket(b.baseUrl, 'member2@fair.test', boothId));
     const presenceSeen = collect(bystanderOnB.socket, 'presence:changed');
     const moderator = track(await signedInSocket(a.baseUrl, 'moderator@fair.test'));
