@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/errors.js';
-import { boothIdsBySlug, startTestServer, TestClient, testDialect, type TestServer } from './harness.js';
+import { boothIdsBySlug, createUser, startTestServer, TestClient, testDialect, type TestServer } from './harness.js';
 import { atCommitOf, pauseWrites, terminatePaused, untilPaused } from './pg-faults.js';
 import { collect, joinedSocket, nextEvent, request, type ClientSocket } from './sockets.js';
 
@@ -11,7 +11,7 @@ import { collect, joinedSocket, nextEvent, request, type ClientSocket } from './
  * middle of a write, is never an ok ack, never ends the process, and the client's resend of the
  * same clientMsgId is then stored exactly once, with no gap in the booth's numbers.
  */
-describe.skipIf(testDialect !== 'postgres')('chat:send when PostgreSQL fails the write', () => {
+describe.skipIf(testDialect !== 'postgres')('writes PostgreSQL fails', () => {
   let server: TestServer;
   let boothId: number;
   let amina: ClientSocket;
@@ -103,27 +103,13 @@ describe.skipIf(testDialect !== 'postgres')('chat:send when PostgreSQL fails the
       },
     });
   });
-});
 
-/**
- * A moderation action has no read-back of its own (chat has one): its ack rests on the COMMIT
- * check in writeDurably alone. The mute and its audit line commit together, or neither does.
- */
-describe.skipIf(testDialect !== 'postgres')('moderation:mute when PostgreSQL fails the COMMIT', () => {
-  let server: TestServer;
-  let boothId: number;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    boothId = (await boothIdsBySlug(server.baseUrl))['peace-direct']!;
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
+  // A moderation action has no read-back of its own (chat has one): its ack rests on the COMMIT
+  // check in writeDurably alone. The mute and its audit line commit together, or neither does.
   it('answers UNAVAILABLE, stores neither the mute nor its audit line, and leaves the member free to chat until the retry', async () => {
     const moderator = await joinedSocket(server.baseUrl, 'moderator@fair.test', boothId);
-    const member = await joinedSocket(server.baseUrl, 'member@fair.test', boothId);
+    await createUser(server.db, { email: 'muted@fair.test', displayName: 'Flooding Member', role: 'member' });
+    const member = await joinedSocket(server.baseUrl, 'muted@fair.test', boothId);
     const mutesOf = () => server.sql("select id from restrictions where user_id = ? and kind = 'mute'", [member.userId]);
     const auditLinesOf = () => server.sql("select id from audit_log where target_user_id = ? and action = 'moderation:mute'", [member.userId]);
     const mute = () => request(moderator.socket, 'moderation:mute', { userId: member.userId, boothId, minutes: 10, reason: 'Flooding the booth' });
