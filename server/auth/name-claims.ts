@@ -1,6 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import { ROLES, type Role } from '../../shared/roles.js';
 import type { Db } from '../db/open.js';
+import { lockUntilCommit } from '../db/storage-errors.js';
 import { users } from '../db/tables.js';
 import { fail, type Failure } from '../http/errors.js';
 import { checkNameClaim, isStaffRole, staffSkeletonsOf } from './name-guard.js';
@@ -19,17 +20,28 @@ export function createNameClaims(db: Db) {
     return staffSkeletonsOf(staff.map((row) => row.name));
   }
 
+  /**
+   * Role words and look-alikes of staff names are kept from non-staff; null lets the name
+   * through. Staff names are read unless `skeletons` is given (a roster checks many names).
+   */
+  async function refused(displayName: string | undefined, role: Role, skeletons?: ReadonlySet<string>): Promise<Failure | null> {
+    if (displayName === undefined) return null;
+    const verdict = checkNameClaim(displayName, role, skeletons ?? (await staffSkeletons()));
+    return verdict.ok ? null : fail('INVALID_PAYLOAD', `displayName: ${verdict.message}`, { field: 'displayName', reason: verdict.reason });
+  }
+
   return {
     staffSkeletons,
+    refused,
 
     /**
-     * Role words and look-alikes of staff names are kept from non-staff; null lets the name
-     * through. Staff names are read unless `skeletons` is given (a roster checks many names).
+     * The rule, inside the write that stores the name (anyone's: staff names are what the rule
+     * reads). The fair's names are locked first, until that write ends, so a staff name and its
+     * look-alike stored at the same moment, on two nodes or between two awaits, cannot both pass.
      */
-    async refused(displayName: string | undefined, role: Role, skeletons?: ReadonlySet<string>): Promise<Failure | null> {
-      if (displayName === undefined) return null;
-      const verdict = checkNameClaim(displayName, role, skeletons ?? (await staffSkeletons()));
-      return verdict.ok ? null : fail('INVALID_PAYLOAD', `displayName: ${verdict.message}`, { field: 'displayName', reason: verdict.reason });
+    async refusedWithinWrite(displayName: string | undefined, role: Role): Promise<Failure | null> {
+      await lockUntilCommit('display-names');
+      return refused(displayName, role);
     },
   };
 }

@@ -46,11 +46,9 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
       const body = parseBody(updateMeBodySchema, req, res);
       if (!body) return;
       const me = currentUser(res);
-      const refused = await names.refused(body.displayName, me.role);
-      if (refused) return sendError(res, refused.error);
-      const user = await auth.setDisplayName(me.id, body.displayName);
-      if (!user) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such account.' });
-      res.json({ user });
+      const result = await auth.setDisplayName(me.id, body.displayName, () => names.refusedWithinWrite(body.displayName, me.role));
+      if (!result.ok) return sendError(res, result.error);
+      res.json({ user: result.data });
     }),
   );
 

@@ -167,9 +167,10 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
 
   /** How many times sessions were ended by this process: see sessionsEndedCount. */
   let endings = 0;
-  function ended(what: EndedSessions): void {
+  /** After a delete of sessions: `count` of them ended. None ended (a sweep that found none due) moves nothing. */
+  function ended(what: EndedSessions, count: number): void {
+    if (count === 0) return;
     endings += 1;
-    if ('sessionIds' in what && what.sessionIds.length === 0) return;
     onSessionsEnded?.(what);
   }
 
@@ -180,7 +181,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
   async function endSessionsOf(userId: string, exceptSessionId?: string): Promise<number> {
     if (exceptSessionId === undefined) {
       const gone = await writeDurably(db, async () => db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.tokenHash }));
-      ended({ userId });
+      ended({ userId }, gone.length);
       return gone.length;
     }
     const gone = await writeDurably(db, async () =>
@@ -189,17 +190,15 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
         .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, exceptSessionId)))
         .returning({ id: sessions.tokenHash }),
     );
-    ended({ sessionIds: gone.map((row) => row.id) });
+    ended({ sessionIds: gone.map((row) => row.id) }, gone.length);
     return gone.length;
   }
 
   /** Ends these sessions (by id, the stored hash) and closes their sockets. */
   async function endSessions(sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
-    await writeDurably(db, async () => {
-      await db.delete(sessions).where(inArray(sessions.tokenHash, sessionIds));
-    });
-    ended({ sessionIds });
+    const gone = await writeDurably(db, async () => db.delete(sessions).where(inArray(sessions.tokenHash, sessionIds)).returning({ id: sessions.tokenHash }));
+    ended({ sessionIds: gone.map((row) => row.id) }, gone.length);
   }
 
   return {
@@ -248,12 +247,19 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
       return (await sessionFor(token))?.user ?? null;
     },
 
-    /** Sets the name this person uses at the fair (the caller has checked it). */
-    async setDisplayName(userId: string, displayName: string): Promise<AuthUser | null> {
-      await writeDurably(db, async () => {
-        await db.update(users).set({ displayName }).where(eq(users.id, userId));
+    /**
+     * Sets the name this person uses at the fair, if `refused` (the name rule, asked inside the
+     * write: NameClaims.refusedWithinWrite) lets it through.
+     */
+    async setDisplayName(userId: string, displayName: string, refused: () => Promise<Failure | null>): Promise<Result<AuthUser>> {
+      const refusal = await writeDurably(db, async () => {
+        const refusal = await refused();
+        if (!refusal) await db.update(users).set({ displayName }).where(eq(users.id, userId));
+        return refusal;
       });
-      return loadUser(userId);
+      if (refusal) return refusal;
+      const user = await loadUser(userId);
+      return user ? ok(user) : fail('NOT_FOUND', 'There is no such account.');
     },
 
     /** Whether this session's holder proved who they are within the last `windowMs`. */
@@ -293,10 +299,8 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     /** Ends the session behind this cookie value; its sockets are closed. */
     async logout(token: string): Promise<void> {
       const id = hashSecret(token);
-      await writeDurably(db, async () => {
-        await db.delete(sessions).where(eq(sessions.tokenHash, id));
-      });
-      ended({ sessionIds: [id] });
+      const gone = await writeDurably(db, async () => db.delete(sessions).where(eq(sessions.tokenHash, id)).returning({ id: sessions.tokenHash }));
+      ended({ sessionIds: [id] }, gone.length);
     },
 
     /**
@@ -318,7 +322,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     async endExpiredSessions(): Promise<{ ended: number; nextExpiryAt: number | null }> {
       const now = new Date(clock.now());
       const gone = await writeDurably(db, async () => db.delete(sessions).where(lte(sessions.expiresAt, now)).returning({ id: sessions.tokenHash }));
-      ended({ sessionIds: gone.map((row) => row.id) });
+      ended({ sessionIds: gone.map((row) => row.id) }, gone.length);
       const [next] = await db.select({ at: min(sessions.expiresAt) }).from(sessions);
       return { ended: gone.length, nextExpiryAt: next?.at ? next.at.getTime() : null };
     },

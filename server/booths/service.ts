@@ -4,7 +4,7 @@ import type { BoothUpdate } from '../../shared/moderation.js';
 import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
 import type { Clock } from '../auth/service.js';
 import { timeParam, type Db } from '../db/open.js';
-import { writeDurably } from '../db/storage-errors.js';
+import { afterTransaction, writeDurably } from '../db/storage-errors.js';
 import { boothSessions, booths, messages, privateAliases, users } from '../db/tables.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import { fail, ok, type Result } from '../http/errors.js';
@@ -137,8 +137,9 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   async function change(boothId: number, values: Partial<typeof booths.$inferInsert>): Promise<Result<Booth>> {
     forget(boothId);
     const updated = await writeDurably(db, () => db.update(booths).set(values).where(eq(booths.id, boothId)).returning({ id: booths.id }));
-    // Read after the commit: a read started meanwhile may have cached the booth as it was.
-    forget(boothId);
+    // Forgotten again once the transaction has ended (an audited change commits with its audit
+    // line, after this returns): a read started meanwhile may have cached the booth as it was.
+    afterTransaction(() => forget(boothId));
     const booth = updated.length > 0 ? await byId(boothId) : undefined;
     return booth ? ok(booth) : fail('NOT_FOUND', 'There is no such booth.');
   }
@@ -227,7 +228,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     async unpinMessage(messageId: number): Promise<number | null> {
       forget();
       const [row] = await writeDurably(db, () => db.update(booths).set({ pinnedMessageId: null }).where(eq(booths.pinnedMessageId, messageId)).returning({ id: booths.id }));
-      forget();
+      afterTransaction(() => forget());
       return row?.id ?? null;
     },
 
@@ -245,7 +246,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
           .insert(boothSessions)
           .values({ boothId, title: session.title, startsAt: new Date(session.startsAt), endsAt: new Date(session.endsAt), language: session.language, createdBy }),
       );
-      forget(boothId);
+      afterTransaction(() => forget(boothId));
       return ok((await byId(boothId))!);
     },
 
@@ -255,7 +256,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         db.delete(boothSessions).where(and(eq(boothSessions.id, sessionId), eq(boothSessions.boothId, boothId))).returning({ id: boothSessions.id }),
       );
       if (removed.length === 0) return fail('NOT_FOUND', 'There is no such session on this booth’s schedule.');
-      forget(boothId);
+      afterTransaction(() => forget(boothId));
       return ok((await byId(boothId))!);
     },
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
-import { writeDurably } from '../db/storage-errors.js';
+import { lockUntilCommit, writeDurably } from '../db/storage-errors.js';
 import { privateAliases } from '../db/tables.js';
 
 export interface PrivateAlias {
@@ -34,13 +34,15 @@ export function createPrivateAliasStore(db: Db, clock: Clock) {
 
     /**
      * The person's alias in this booth, created if it is their first private visit there. The
-     * read, the next number and the insert share one write transaction (SQLite has one writer),
-     * so two first visits at once cannot take the same number.
+     * read, the next number and the insert share one write transaction, holding the booth's
+     * alias lock: with writers on several nodes, two first visits at once would otherwise both
+     * take max + 1 (and one person's two tabs both create an alias).
      */
     async ensure(boothId: number, userId: string): Promise<PrivateAlias> {
       const [existing] = await find.execute({ boothId, userId });
       if (existing) return existing;
       return writeDurably(db, async () => {
+        await lockUntilCommit('private-aliases', boothId);
         const [again] = await find.execute({ boothId, userId });
         if (again) return again;
         const [last] = await db

@@ -82,6 +82,21 @@ export function isStorageError(err: unknown): boolean {
   return code !== undefined && TRANSIENT_SQLITE_CODES.some((transient) => code === transient || code.startsWith(`${transient}_`));
 }
 
+/**
+ * True when a write failed because another writer stored the same key first: PostgreSQL's
+ * unique_violation (23505, a primary key too), SQLite's SQLITE_CONSTRAINT_UNIQUE or
+ * _PRIMARYKEY. With writers on several nodes a look-then-insert can meet this; the service
+ * turns it into its own answer (CONFLICT, or a retry), never INTERNAL.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = sqliteCodeOf(err);
+  if (code !== undefined) return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  for (let current = err, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if ((current as { code?: unknown }).code === '23505' && (current as { severity?: unknown }).severity !== undefined) return true;
+  }
+  return false;
+}
+
 /** The SQLite code behind an error, for logs (never shown to clients). */
 export function storageErrorCode(err: unknown): string | undefined {
   if (err instanceof StorageUnavailableError) return sqliteCodeOf(err.cause) ?? postgresTransient(err.cause) ?? err.name;
@@ -143,6 +158,49 @@ export function routedClient(pool: pg.Pool): Pick<pg.Pool, 'query'> {
   };
 }
 
+/**
+ * Inside writeDurably: holds a lock on `scope` (and a number within it, a booth id say) until the
+ * write transaction ends, so writes that read, decide and then write under the same key run one
+ * after another on every node (PostgreSQL: a transaction-scoped advisory lock). SQLite needs none:
+ * its writes already run one at a time. For rules no unique index can hold (the next free number,
+ * a name that must not look like another); where one can, let it answer (isUniqueViolation).
+ */
+export async function lockUntilCommit(scope: string, key = 0): Promise<void> {
+  const connection = insideWrite.getStore();
+  if (!connection) throw new Error(`lockUntilCommit(${scope}) called outside a write transaction`);
+  if (connection instanceof Database) return;
+  await connection.query('SELECT pg_advisory_xact_lock(hashtext($1), $2)', [scope, key]);
+}
+
+/** Per open write transaction, by its connection: what to run once it has ended (afterTransaction). */
+const whenEnded = new WeakMap<Database.Database | pg.PoolClient, (() => void)[]>();
+
+/**
+ * Runs `forgetRows` once the write transaction the caller is inside has ended, committed or
+ * rolled back; at once outside one. For caches of rows the transaction changes: cleared before
+ * the COMMIT, they could be refilled meanwhile with the row as it was (PostgreSQL: a read on
+ * another connection) or with a row the transaction then rolled back (SQLite: a read on the same
+ * connection sees it). It must not throw.
+ */
+export function afterTransaction(forgetRows: () => void): void {
+  const connection = insideWrite.getStore();
+  const hooks = connection && whenEnded.get(connection);
+  if (hooks) hooks.push(forgetRows);
+  else forgetRows();
+}
+
+/** Runs a whole write transaction, then the afterTransaction hooks it collected, however it ended. */
+async function endingWith<T>(connection: Database.Database | pg.PoolClient, transaction: () => Promise<T>): Promise<T> {
+  const hooks: (() => void)[] = [];
+  whenEnded.set(connection, hooks);
+  try {
+    return await transaction();
+  } finally {
+    whenEnded.delete(connection);
+    for (const hook of hooks) hook();
+  }
+}
+
 /** The pool behind a PostgreSQL Db (openStore sets it); SQLite Dbs have none. */
 const pools = new WeakMap<object, pg.Pool>();
 export function registerPool(db: object, pool: pg.Pool): void {
@@ -181,7 +239,7 @@ export async function writeDurably<T>(db: Db, write: () => T | Promise<T>): Prom
   lastWrite.set(client, mine);
   try {
     if (before) await before;
-    return await insideWrite.run(client, () => transact(db, write));
+    return await endingWith(client, () => insideWrite.run(client, () => transact(db, write)));
   } finally {
     done();
     if (lastWrite.get(client) === mine) lastWrite.delete(client);
@@ -236,27 +294,29 @@ async function writePostgres<T>(pool: pg.Pool, write: () => T | Promise<T>): Pro
   const onError = (err: Error) => (broken ??= err);
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    let result: T;
-    try {
-      // Awaited inside the context: a query builder returned un-awaited would otherwise start
-      // after `run` returns, outside it, and go to the pool instead of this transaction.
-      result = await insideWrite.run(client, async () => await write());
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
-      throw err;
-    }
-    let committed;
-    try {
-      committed = await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
-      throw new UnconfirmedWriteError('the commit was not confirmed', { cause: err });
-    }
-    // A transaction in which a statement failed (and the write went on regardless) answers
-    // COMMIT with ROLLBACK, and no error: nothing was stored.
-    if (committed.command !== 'COMMIT') throw new UnconfirmedWriteError(`the commit was answered ${committed.command}; nothing was stored`);
-    return result;
+    return await endingWith(client, async () => {
+      await client.query('BEGIN');
+      let result: T;
+      try {
+        // Awaited inside the context: a query builder returned un-awaited would otherwise start
+        // after `run` returns, outside it, and go to the pool instead of this transaction.
+        result = await insideWrite.run(client, async () => await write());
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
+        throw err;
+      }
+      let committed;
+      try {
+        committed = await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
+        throw new UnconfirmedWriteError('the commit was not confirmed', { cause: err });
+      }
+      // A transaction in which a statement failed (and the write went on regardless) answers
+      // COMMIT with ROLLBACK, and no error: nothing was stored.
+      if (committed.command !== 'COMMIT') throw new UnconfirmedWriteError(`the commit was answered ${committed.command}; nothing was stored`);
+      return result;
+    });
   } catch (err) {
     if (postgresTransient(err) !== undefined) broken ??= err as Error;
     throw err;

@@ -10,9 +10,9 @@ import type { Clock, AuthService, AuthUser } from '../auth/service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
-import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
+import { isUniqueViolation, UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { boothHosts, booths, invites, users } from '../db/tables.js';
-import { fail, ok, type Result } from '../http/errors.js';
+import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { parseCsv } from './csv.js';
 
 export interface InviteServiceDeps {
@@ -208,35 +208,53 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
       return ok({ email: invite.email, role: invite.role, displayName: invite.displayName, boothName: booth?.name ?? null });
     },
 
-    /** Turns a one-time code into an account; the code can never be used again. */
+    /**
+     * Turns a one-time code into an account; the code can never be used again. An email that
+     * has an account by then (another invitation for it, accepted first) is a CONFLICT.
+     */
     async accept(body: AcceptInviteBody): Promise<Result<AuthUser>> {
       const open = await findOpenInvite(body.code);
       if (!open) return inviteGone();
-      const refused = await nameRefused(body.displayName, open.role);
-      if (refused) return refused;
+      // Before the costly hash; checked again, under the names lock, where the name is stored.
+      const refusedName = await nameRefused(body.displayName, open.role);
+      if (refusedName) return refusedName;
       const passwordHash = await hashPassword(body.password);
-      // Re-check inside the transaction: two tabs may accept the same code at once.
-      const userId = await writeDurably(db, async () => {
-        const invite = await findOpenInvite(body.code);
-        if (!invite || (await emailTaken(invite.email))) return null;
-        const now = new Date(clock.now());
-        // Claimed first, and only while still unused: of two accepts that both found it open
-        // (on a database whose transactions run side by side), one claims it, the other stops.
-        const claimed = await db
-          .update(invites)
-          .set({ usedAt: now })
-          .where(and(eq(invites.id, invite.id), isNull(invites.usedAt)))
-          .returning({ id: invites.id });
-        if (claimed.length === 0) return null;
-        const id = crypto.randomUUID();
-        // The roster's name is the one the alliance verified; the member picks the name others see.
-        await db
-          .insert(users)
-          .values({ id, email: invite.email, displayName: body.displayName, verifiedName: invite.displayName, role: invite.role, passwordHash, createdAt: now });
-        if (invite.role === 'host' && invite.boothId !== null) await db.insert(boothHosts).values({ boothId: invite.boothId, userId: id });
-        return id;
-      });
-      const user = userId === null ? null : await auth.loadUser(userId);
+      const emailRegistered = () => fail('CONFLICT', `${open.email} already has an account. Sign in instead.`, { field: 'email' });
+      // Checked again inside the transaction: two tabs may accept the same code at once, and two
+      // invitations for one email may be accepted at once, on different nodes.
+      let accepted: string | Failure;
+      try {
+        accepted = await writeDurably(db, async () => {
+          const refused = await names.refusedWithinWrite(body.displayName, open.role);
+          if (refused) return refused;
+          const invite = await findOpenInvite(body.code);
+          if (!invite) return inviteGone();
+          if (await emailTaken(invite.email)) return emailRegistered();
+          const now = new Date(clock.now());
+          // Claimed first, and only while still unused: of two accepts that both found it open
+          // (on a database whose transactions run side by side), one claims it, the other stops.
+          const claimed = await db
+            .update(invites)
+            .set({ usedAt: now })
+            .where(and(eq(invites.id, invite.id), isNull(invites.usedAt)))
+            .returning({ id: invites.id });
+          if (claimed.length === 0) return inviteGone();
+          const id = crypto.randomUUID();
+          // The roster's name is the one the alliance verified; the member picks the name others see.
+          // Another invitation's account for the same email, stored since the look above, fails
+          // this insert on the unique email (the whole transaction, the claim too, rolls back).
+          await db
+            .insert(users)
+            .values({ id, email: invite.email, displayName: body.displayName, verifiedName: invite.displayName, role: invite.role, passwordHash, createdAt: now });
+          if (invite.role === 'host' && invite.boothId !== null) await db.insert(boothHosts).values({ boothId: invite.boothId, userId: id });
+          return id;
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) return emailRegistered();
+        throw err;
+      }
+      if (typeof accepted !== 'string') return accepted;
+      const user = await auth.loadUser(accepted);
       return user ? ok(user) : inviteGone();
     },
   };

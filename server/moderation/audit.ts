@@ -93,7 +93,8 @@ export function createAuditLog(db: Db, clock: Clock) {
      * Makes a change and writes its audit line in one transaction: both are stored or neither
      * is, so a failed audit write never leaves a ban or a deletion that a retry would repeat.
      * `entryFor` sees the change's result; null records nothing (the change was refused).
-     * The change's own writes join this transaction (writeDurably inside writeDurably).
+     * The change's own writes join this transaction (writeDurably inside writeDurably), and
+     * the caches they clear are cleared again once it has ended (afterTransaction).
      */
     together<T>(change: () => T | Promise<T>, entryFor: (result: T) => AuditRecord | null): Promise<T> {
       return writeDurably(db, async () => {

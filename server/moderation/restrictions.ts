@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
 import { timeParam, type Db } from '../db/open.js';
-import { writeDurably } from '../db/storage-errors.js';
+import { afterTransaction, writeDurably } from '../db/storage-errors.js';
 import { restrictions, users } from '../db/tables.js';
 import { fail, type Failure } from '../http/errors.js';
 
@@ -110,10 +110,11 @@ export function createRestrictionStore(db: Db, clock: Clock) {
         );
         return row!.id;
       } finally {
-        // Counted once the row is written (a join that sees the count move then reads it on this
-        // connection) and before the caller enforces it (so a join that saw no move has already
-        // added its person, whom the enforcement removes). A failed write only costs a re-read.
-        added += 1;
+        // Counted once the row is committed (inside an audited change, with its audit line: a
+        // join that sees the count move then reads it, on any connection) and before the caller
+        // enforces it (so a join that saw no move has already added its person, whom the
+        // enforcement removes). A failed write only costs a re-read.
+        afterTransaction(() => (added += 1));
       }
     },
 

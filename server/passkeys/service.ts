@@ -8,7 +8,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lt, lte } from 'drizzle-orm';
 import type { PasskeySummary } from '../../shared/account.js';
 import { ROLE_RANK } from '../../shared/roles.js';
 import { createFailureThrottle } from '../auth/failure-throttle.js';
@@ -111,8 +111,13 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
     const unknown = fail('INVALID_CREDENTIALS', 'That passkey is not registered for an account here.');
     if (!stored || (userId !== null && stored.userId !== userId)) return unknown;
     const { rpID, origin } = relyingParty();
+    const rejected = (reason: string) => {
+      logger.info({ code: 'PASSKEY_ASSERTION_REJECTED', reason }, 'passkey assertion rejected');
+      return unknown;
+    };
+    let verification;
     try {
-      const verification = await verifyAuthenticationResponse({
+      verification = await verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: origin,
@@ -125,18 +130,24 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
         },
         requireUserVerification: false,
       });
-      if (!verification.verified) return unknown;
-      await writeDurably(db, async () => {
-        await db
-          .update(passkeys)
-          .set({ counter: verification.authenticationInfo.newCounter, lastUsedAt: new Date(clock.now()) })
-          .where(eq(passkeys.id, stored.id));
-      });
-      return ok({ userId: stored.userId });
     } catch (err) {
-      logger.info({ code: 'PASSKEY_ASSERTION_REJECTED', reason: err instanceof Error ? err.message : 'unknown' }, 'passkey assertion rejected');
-      return unknown;
+      return rejected(err instanceof Error ? err.message : 'unknown');
     }
+    if (!verification.verified) return unknown;
+    const { newCounter } = verification.authenticationInfo;
+    // The counter was checked against the row read above; a sign-in with this passkey at the same
+    // moment (another node) may have stored a newer one since. Stored only if still newer, as the
+    // check would have found had they come one after the other; else it is a replay or a clone.
+    // A storage failure here is UNAVAILABLE at the edge, not a refused passkey.
+    const recorded = await writeDurably(db, () =>
+      db
+        .update(passkeys)
+        .set({ counter: newCounter, lastUsedAt: new Date(clock.now()) })
+        .where(and(eq(passkeys.id, stored.id), newCounter === 0 ? undefined : lt(passkeys.counter, newCounter)))
+        .returning({ id: passkeys.id }),
+    );
+    if (recorded.length === 0) return rejected('the counter is not newer than the one stored meanwhile');
+    return ok({ userId: stored.userId });
   }
 
   async function hasPasskey(userId: string): Promise<boolean> {
@@ -208,11 +219,10 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
       }
       if (!verification.verified) return fail('INVALID_PAYLOAD', 'The passkey could not be verified.');
       const info = verification.registrationInfo;
-      // The look and the insert commit together: the same passkey sent twice at once is one CONFLICT, not a failed insert.
-      const row = await writeDurably(db, async () => {
-        const [taken] = await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.id, info.credential.id)).limit(1);
-        if (taken) return null;
-        const [inserted] = await db
+      // One statement, whoever else registers it at the same moment (another tab, another node):
+      // the primary key decides, and the one that comes second stores nothing and is a CONFLICT.
+      const [row] = await writeDurably(db, () =>
+        db
           .insert(passkeys)
           .values({
             id: info.credential.id,
@@ -225,9 +235,9 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
             name: body.name ?? describeBrowser(userAgent) ?? 'Passkey',
             createdAt: new Date(clock.now()),
           })
-          .returning();
-        return inserted!;
-      });
+          .onConflictDoNothing({ target: passkeys.id })
+          .returning(),
+      );
       if (!row) return fail('CONFLICT', 'This passkey is already registered.');
       return ok(summary(row));
     },

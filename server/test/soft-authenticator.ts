@@ -12,11 +12,15 @@ export function createSoftAuthenticator(origin: string) {
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
   const clientData = (type: string, challenge: string) => Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
   const credentials = new Map<string, { privateKey: KeyObject; counter: number; userHandle: string }>();
+  const keysOf = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
 
   return {
-    /** Answers `navigator.credentials.create()` for registration options. */
-    register(options: { challenge: string; user: { id: string } }) {
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    /**
+     * Answers `navigator.credentials.create()` for registration options: a new passkey, or with
+     * `sameAs` the one made earlier again (what a replaying client would send).
+     */
+    register(options: { challenge: string; user: { id: string } }, sameAs?: string) {
+      const { privateKey, publicKey } = sameAs ? keysOf.get(sameAs)! : generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = publicKey.export({ format: 'jwk' });
       const cose = isoCBOR.encode(
         new Map<number, number | Uint8Array>([
@@ -27,7 +31,7 @@ export function createSoftAuthenticator(origin: string) {
           [-3, Buffer.from(jwk.y!, 'base64url')],
         ]),
       );
-      const credentialId = randomBytes(16);
+      const credentialId = sameAs ? Buffer.from(sameAs, 'base64url') : randomBytes(16);
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(credentialId.length);
       // User present + user verified + attested credential data.
@@ -40,6 +44,7 @@ export function createSoftAuthenticator(origin: string) {
         ]),
       );
       const id = b64(credentialId);
+      keysOf.set(id, { privateKey, publicKey });
       credentials.set(id, { privateKey, counter: 0, userHandle: options.user.id });
       return {
         id,
