@@ -13,7 +13,7 @@ import { disconnectEndedSessions, startSessionSweep } from './auth/session-socke
 import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
 import { chatCommands } from './chat/handlers.js';
-import { createChatService } from './chat/service.js';
+import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
@@ -57,6 +57,7 @@ import { sessionRoutes } from './sessions/routes.js';
 import { createSessionsService } from './sessions/service.js';
 import { databaseProbe } from './ops/database-probe.js';
 import { redisAdapter, redisProbe, type RedisClient } from './realtime/redis.js';
+import { limitersFor } from './rate-limit/limiters.js';
 import { createOps, type OpsOptions } from './ops/ops.js';
 
 export interface AppDeps {
@@ -81,6 +82,8 @@ export interface AppDeps {
   sessionSweepIntervalMs?: number;
   /** Sign-in throttle settings (tests shorten them). */
   loginThrottle?: Partial<LoginThrottlePolicy>;
+  /** The chat rate limit (tests that post many messages on purpose lift it). */
+  chatRate?: ChatRateOptions;
   /** 'daily' (default): the retention job runs shortly after start, then every day. 'on-demand': only `runRetention`. */
   retentionJob?: 'daily' | 'on-demand';
   /** Command budget sizes (tests that send thousands of commands on purpose raise them). */
@@ -135,11 +138,14 @@ export function createApplication(deps: AppDeps): Application {
   // One rule for which X-Forwarded-For hops to believe: HTTP's req.ip and the socket caps share it.
   const trustProxy = compileTrustProxy(config.trustProxy);
   const restrictions = createRestrictionStore(db, clock);
+  // Rate limits, slow mode and throttles count here: in Redis with several nodes, else in memory.
+  const limiters = limitersFor(deps.redis, config.redisKeyPrefix);
   const auth = createAuthService({
     db,
     clock,
     sessionTtlMs: config.sessionTtlMs,
     loginThrottle: deps.loginThrottle,
+    loginLimiters: limiters,
     banOf: (userId) => restrictions.ban(userId),
     // Logout, expiry, password change, ban: the session's sockets close at once.
     onSessionsEnded: (ended) => disconnectEndedSessions(io, ended),
@@ -152,9 +158,10 @@ export function createApplication(deps: AppDeps): Application {
     publicUrl: () => config.publicUrl,
     requiredForStaff: config.passkeysRequiredForStaff,
     banOf: (userId) => restrictions.ban(userId),
+    limiters,
   });
   // The sessions page, a password change and a new passkey end sessions through auth, which closes their sockets.
-  const sessions = createSessionsService({ db, clock, auth });
+  const sessions = createSessionsService({ db, clock, auth, limiters });
   const audit = createAuditLog(db, clock);
   const reports = createReportStore(db, clock);
   const visits = createVisitLog(db, clock, config.nodeId);
@@ -176,7 +183,7 @@ export function createApplication(deps: AppDeps): Application {
   // With several nodes on one database (scaled mode), only this node's own: the others' members are still there.
   survive('close open visits', () => visits.closeOpenVisits(config.databaseUrl !== null));
   const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
-  const chat = createChatService({ db, clock });
+  const chat = createChatService({ db, clock, limiters, rate: deps.chatRate });
   const aliases = createPrivateAliasStore(db, clock);
   const app = express();
   const timeouts = deps.connectionTimeouts ?? {};
@@ -189,7 +196,7 @@ export function createApplication(deps: AppDeps): Application {
     app,
   );
   const realtimeLogger = logger.child({ feature: 'realtime' });
-  const budget = createCommandBudget(realtimeLogger, deps.commandBudget, () => clock.now());
+  const budget = createCommandBudget(realtimeLogger, deps.commandBudget, () => clock.now(), limiters);
   const io: FairServer = createSocketServer(
     httpServer,
     auth,
@@ -201,7 +208,7 @@ export function createApplication(deps: AppDeps): Application {
       socket.on('disconnect', onSocketClosed);
     },
     // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
-    async (user) => ((await restrictions.ban(user.id)) ? 'BANNED' : budget.cooldownUntil(user.id) !== null ? 'RATE_LIMITED' : null),
+    async (user) => ((await restrictions.ban(user.id)) ? 'BANNED' : (await budget.cooldownUntil(user.id)) !== null ? 'RATE_LIMITED' : null),
     {
       ...timeouts,
       sessionCookie: sessionCookieFor(config.env).name,

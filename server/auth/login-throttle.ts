@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
+import { hashedKey as keyOf, memoryLimiters, tryConsume, type LimiterFactory } from '../rate-limit/limiters.js';
 
 /**
  * Sign-in throttling: who may try a password now.
@@ -14,7 +14,8 @@ import { RateLimiterMemory, type RateLimiterAbstract, type RateLimiterRes } from
  *
  * A guess counts while it is checked, so parallel guesses cannot slip past; a correct password
  * gives its count back and forgets that account's failures from that address, so many members
- * behind one NAT signing in at once never see RATE_LIMITED.
+ * behind one NAT signing in at once never see RATE_LIMITED. The counts live wherever the
+ * LimiterFactory keeps them: in Redis with several nodes, so guesses spread over them add up.
  */
 export interface LoginThrottlePolicy {
   attemptsBeforeDelay: number;
@@ -43,23 +44,9 @@ export const LOGIN_THROTTLE_POLICY: LoginThrottlePolicy = {
   knownAddressMs: 20 * 24 * 60 * 60_000,
 };
 
-/**
- * Builds one counter. The memory backend serves the embedded mode; a Redis or PostgreSQL
- * factory (RateLimiterRedis, RateLimiterPostgres) slots in here for several nodes.
- */
-export type LimiterFactory = (options: { keyPrefix: string; points: number; durationMs: number }) => RateLimiterAbstract;
-
-export const memoryLimiters: LimiterFactory = ({ keyPrefix, points, durationMs }) =>
-  new RateLimiterMemory({ keyPrefix, points, duration: durationMs / 1000 });
-
 export type LoginGate = { allowed: true; succeeded(): Promise<void> } | { allowed: false; retryAfterMs: number };
 
 export type LoginThrottle = ReturnType<typeof createLoginThrottle>;
-
-/** Store keys are hashes: the throttle's store holds no email addresses or IP addresses. */
-function keyOf(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\n')).digest('base64url');
-}
 
 const live = (res: RateLimiterRes | null): res is RateLimiterRes => res !== null && res.msBeforeNext > 0;
 
@@ -78,9 +65,10 @@ export function createLoginThrottle(overrides: Partial<LoginThrottlePolicy> = {}
     policy,
 
     /**
-     * Asks whether this guess may be checked now and, if so, counts it. With the memory store
-     * the check and the count run without yielding to another request; a shared store must
-     * do both in one atomic step (a Lua script) to keep parallel guesses out.
+     * Asks whether this guess may be checked now and, if so, counts it. Guesses arriving
+     * together (on one node or several) cannot slip past: each count is one atomic increment in
+     * the store, and the refusals are decided on the counts those increments answer. A guess
+     * refused that way gives its counts back: it was never checked.
      */
     async attempt(account: string, address: string): Promise<LoginGate> {
       const pair = keyOf(account, address);
@@ -92,18 +80,32 @@ export function createLoginThrottle(overrides: Partial<LoginThrottlePolicy> = {}
         addressFailures.get(addressKey),
         knownAddresses.get(pair),
       ]);
-      const waits: number[] = [];
-      if (live(wait)) waits.push(wait.msBeforeNext);
-      if (!live(known)) {
-        if (live(accountCount) && accountCount.consumedPoints >= policy.accountMaxFailures) waits.push(accountCount.msBeforeNext);
-        if (live(addressCount) && addressCount.consumedPoints >= policy.addressMaxFailures) waits.push(addressCount.msBeforeNext);
-      }
-      if (waits.length > 0) return { allowed: false, retryAfterMs: Math.max(...waits) };
+      const caps = [policy.accountMaxFailures, policy.addressMaxFailures];
+      /** How long the account and address caps hold this guess back (0: not at all); `counted`: the counts include it. */
+      const capsWaitMs = (counts: (RateLimiterRes | null)[], counted: boolean) =>
+        live(known) ? 0 : Math.max(0, ...counts.map((count, i) => (live(count) && count.consumedPoints >= caps[i]! + (counted ? 1 : 0) ? count.msBeforeNext : 0)));
+      // Refused on what the store already holds: nothing is counted.
+      const waitingMs = Math.max(live(wait) ? wait.msBeforeNext : 0, capsWaitMs([accountCount, addressCount], false));
+      if (waitingMs > 0) return { allowed: false, retryAfterMs: waitingMs };
 
-      const [pairCount] = await Promise.all([pairFailures.penalty(pair), accountFailures.penalty(accountKey), addressFailures.penalty(addressKey)]);
+      const [pairCount, accountNow, addressNow] = await Promise.all([pairFailures.penalty(pair), accountFailures.penalty(accountKey), addressFailures.penalty(addressKey)]);
+      const giveBack = () => Promise.all([pairFailures.reward(pair), accountFailures.reward(accountKey), addressFailures.reward(addressKey)]);
+      // Guesses that passed the check above together: those that took a cap past its limit go back.
+      const overCapsMs = capsWaitMs([accountNow, addressNow], true);
+      if (overCapsMs > 0) {
+        await giveBack();
+        return { allowed: false, retryAfterMs: overCapsMs };
+      }
       const pastFree = pairCount.consumedPoints - policy.attemptsBeforeDelay;
-      // Set before the password is checked, so a parallel guess finds it; success lifts it.
-      if (pastFree >= 0) await pairWait.block(pair, delayMs(pastFree) / 1000);
+      if (pastFree >= 0) {
+        // Past the free guesses one guess at a time takes the wait, before the password is
+        // checked, so a parallel guess finds it taken; success lifts it.
+        const taken = await tryConsume(pairWait, pair, 1, { customDuration: delayMs(pastFree) / 1000 });
+        if (taken) {
+          await giveBack();
+          return { allowed: false, retryAfterMs: Math.max(1, taken.msBeforeNext) };
+        }
+      }
 
       return {
         allowed: true,

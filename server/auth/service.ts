@@ -5,7 +5,8 @@ import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { boothHosts, sessions, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
-import { createLoginThrottle, type LimiterFactory, type LoginThrottlePolicy } from './login-throttle.js';
+import { createLoginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
+import type { LimiterFactory } from '../rate-limit/limiters.js';
 import { decoyPasswordHash, verifyPassword } from './passwords.js';
 import { hashSecret, newSecret } from './tokens.js';
 

@@ -9,7 +9,7 @@ import type { Db } from '../db/open.js';
 import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { booths, messages, privateAliases, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
-import { createMemoryWindowCounter, type WindowCounter } from '../rate-limit/window-counter.js';
+import { memoryLimiters, tryConsume, type LimiterFactory } from '../rate-limit/limiters.js';
 
 export type ChatService = ReturnType<typeof createChatService>;
 
@@ -92,6 +92,11 @@ function toMessage(row: MessageRow): ChatMessage {
   return message;
 }
 
+function slowModeRefusal(waitMs: number): Failure {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return fail('RATE_LIMITED', `Slow mode is on in this booth. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+}
+
 /** What a booth asks of a new message beyond the fair-wide rate limit. */
 export interface SendPolicy {
   /** Seconds between this person's messages in this booth; 0 is off (staff always get 0). */
@@ -102,19 +107,33 @@ export interface SendPolicy {
   private?: boolean;
 }
 
-export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCounter }) {
+/** The chat rate limit (tests shorten or lift it): at most `maxMessages` per person per `windowMs`. */
+export interface ChatRateOptions {
+  maxMessages?: number;
+  windowMs?: number;
+}
+
+const SLOW_MODE_MAX_MS = SLOW_MODE_MAX_SECONDS * 1000;
+/** Longest a send may hold its person's turn in a slow-mode booth (if its node dies mid-send). */
+const SLOW_MODE_TURN_MS = 10_000;
+
+export function createChatService(deps: { db: Db; clock: Clock; limiters?: LimiterFactory; rate?: ChatRateOptions }) {
   const messageColumns = messageColumnsOf();
   const { db, clock } = deps;
-  const rate = deps.rate ?? createMemoryWindowCounter(CHAT_RATE_WINDOW_MS);
-  /** `${userId} ${boothId}` → when they last posted there, for slow mode. In memory like the rate limit. */
-  const lastPostedAt = new Map<string, number>();
-  let lastPostsSweptAt = 0;
-  /** Once a minute, drops posts older than the longest slow mode: they can no longer hold anyone back. */
-  function forgetOldPosts(now: number): void {
-    if (now - lastPostsSweptAt < 60_000) return;
-    lastPostsSweptAt = now;
-    for (const [key, at] of lastPostedAt) if (now - at > SLOW_MODE_MAX_SECONDS * 1000) lastPostedAt.delete(key);
-  }
+  const limiters = deps.limiters ?? memoryLimiters;
+  // The limits live where `limiters` keeps counts: with several nodes in Redis, so a person
+  // with tabs on two nodes has one rate limit and one slow mode.
+  /** Messages per person, fair-wide. A send takes its point before storing and gives it back if nothing was stored. */
+  const rate = limiters({ keyPrefix: 'chat:rate', points: deps.rate?.maxMessages ?? CHAT_RATE_MAX_MESSAGES, durationMs: deps.rate?.windowMs ?? CHAT_RATE_WINDOW_MS });
+  /**
+   * Slow mode: when each person last posted in each booth. The store keeps counts, not times,
+   * so a post sets its key to expire after the longest slow mode and the time since is read back
+   * from the expiry (SLOW_MODE_MAX_MS - msBeforeNext): the booth's setting of the moment applies,
+   * however it changed since the post.
+   */
+  const lastPosts = limiters({ keyPrefix: 'chat:posted', points: 1, durationMs: SLOW_MODE_MAX_MS });
+  /** In slow mode, one send per person and booth at a time across nodes: the one holding the turn posts, the other waits. */
+  const turns = limiters({ keyPrefix: 'chat:turn', points: 1, durationMs: SLOW_MODE_TURN_MS });
 
   // Prepared once: every join and every message runs these, and building and compiling the
   // SQL on each call cost about three times what running it does.
@@ -207,22 +226,40 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     }
     const refused = await policy.refuse?.();
     if (refused) return refused;
-    const now = clock.now();
-    const slowKey = `${author.id} ${input.boothId}`;
-    const last = lastPostedAt.get(slowKey);
-    if (policy.slowModeSeconds > 0 && last !== undefined && now - last < policy.slowModeSeconds * 1000) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((last + policy.slowModeSeconds * 1000 - now) / 1000));
-      return fail('RATE_LIMITED', `Slow mode is on in this booth. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+    const slowMs = policy.slowModeSeconds * 1000;
+    const slowKey = `${author.id}:${input.boothId}`;
+    if (slowMs > 0 && (await tryConsume(turns, slowKey))) return slowModeRefusal(slowMs);
+    try {
+      if (slowMs > 0) {
+        const last = await lastPosts.get(slowKey);
+        const sinceMs = last && last.msBeforeNext > 0 ? SLOW_MODE_MAX_MS - last.msBeforeNext : Infinity;
+        if (sinceMs < slowMs) return slowModeRefusal(slowMs - sinceMs);
+      }
+      const overRate = await tryConsume(rate, author.id);
+      if (overRate) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(overRate.msBeforeNext / 1000));
+        return fail('RATE_LIMITED', `You are sending messages too fast. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+      }
+      let stored: StoredMessage;
+      try {
+        stored = await store(author, input, policy);
+      } catch (err) {
+        // A storage failure (UNAVAILABLE at the edge) counts against no limit, so the client's
+        // retry of the same clientMsgId is not refused. A lost give-back only makes the limit
+        // one message stricter until its window ends.
+        await rate.reward(author.id).catch(() => undefined);
+        throw err;
+      }
+      await lastPosts.set(slowKey, 1, SLOW_MODE_MAX_SECONDS);
+      return ok({ created: true, message: stored });
+    } finally {
+      if (slowMs > 0) await turns.delete(slowKey).catch(() => undefined);
     }
-    const rateKey = author.id;
-    if (rate.count(rateKey, now) >= CHAT_RATE_MAX_MESSAGES) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(rate.msUntilNextExpiry(rateKey, now) / 1000));
-      return fail('RATE_LIMITED', `You are sending messages too fast. Wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
-    }
-    const createdAt = new Date(now);
-    // Committed in an explicit transaction, then read back: `ok` means the row is stored.
-    // A storage failure throws (the edge answers UNAVAILABLE) and counts against no limit,
-    // so the client's retry of the same clientMsgId is not refused by slow mode.
+  }
+
+  /** Committed in an explicit transaction, then read back: `ok` means the row is stored. */
+  async function store(author: AuthUser, input: { boothId: number; clientMsgId: string; body: string }, policy: SendPolicy): Promise<StoredMessage> {
+    const createdAt = new Date(clock.now());
     await writeDurably(db, async () => {
       const [counter] = await nextSeq.execute({ boothId: input.boothId });
       if (!counter) throw new Error(`no booth ${input.boothId} to post in`);
@@ -230,10 +267,7 @@ export function createChatService(deps: { db: Db; clock: Clock; rate?: WindowCou
     });
     const stored = await findOwn(author.id, input.clientMsgId);
     if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
-    rate.add(rateKey, now);
-    lastPostedAt.set(slowKey, now);
-    forgetOldPosts(now);
-    return ok({ created: true, message: stored });
+    return stored;
   }
 
   return {

@@ -12,6 +12,7 @@ import { and, eq, lt, lte } from 'drizzle-orm';
 import type { PasskeySummary } from '../../shared/account.js';
 import { ROLE_RANK } from '../../shared/roles.js';
 import { createFailureThrottle } from '../auth/failure-throttle.js';
+import type { LimiterFactory } from '../rate-limit/limiters.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import { newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
@@ -46,6 +47,8 @@ export interface PasskeyServiceDeps {
   requiredForStaff: boolean;
   /** A ban in force: a passkey no more opens the fair to a banned person than a password does. */
   banOf?: (userId: string) => { until: string | null } | null | Promise<{ until: string | null } | null>;
+  /** Where the failure and request limits keep their counts (Redis with several nodes). */
+  limiters?: LimiterFactory;
 }
 
 export type PasskeyService = ReturnType<typeof createPasskeyService>;
@@ -55,9 +58,9 @@ function isStaff(user: Pick<AuthUser, 'role'>): boolean {
   return ROLE_RANK[user.role] >= ROLE_RANK.host;
 }
 
-export function createPasskeyService({ db, clock, logger, publicUrl, requiredForStaff, banOf }: PasskeyServiceDeps) {
-  const signInFailures = createFailureThrottle(PASSKEY_MAX_FAILURES_PER_ADDRESS, PASSKEY_FAILURE_WINDOW_MS);
-  const optionsRequests = createFailureThrottle(PASSKEY_OPTIONS_PER_ADDRESS, PASSKEY_OPTIONS_WINDOW_MS);
+export function createPasskeyService({ db, clock, logger, publicUrl, requiredForStaff, banOf, limiters }: PasskeyServiceDeps) {
+  const signInFailures = createFailureThrottle('passkey-sign-in', PASSKEY_MAX_FAILURES_PER_ADDRESS, PASSKEY_FAILURE_WINDOW_MS, limiters);
+  const optionsRequests = createFailureThrottle('passkey-options', PASSKEY_OPTIONS_PER_ADDRESS, PASSKEY_OPTIONS_WINDOW_MS, limiters);
 
   function relyingParty() {
     const url = new URL(publicUrl());

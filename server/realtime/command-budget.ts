@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
   ABUSE_RECONNECT_COOLDOWN_MS,
   CHAT_HISTORY_MAX_PAGE,
@@ -11,6 +11,7 @@ import {
 import type { CommandName } from '../../shared/protocol.js';
 import { fail, type Failure } from '../http/errors.js';
 import type { Logger } from '../logger.js';
+import { memoryLimiters, tryConsume, type LimiterFactory } from '../rate-limit/limiters.js';
 import type { FairSocket } from './types.js';
 
 /**
@@ -64,27 +65,19 @@ export function commandCost(command: CommandName, payload: unknown): number {
   return base;
 }
 
-/**
- * Where points are kept. In memory now; rate-limiter-flexible has Redis and PostgreSQL
- * backends with the same `consume`, so a scaled fair swaps this store and nothing else.
- */
+/** Points per key and window, in a rate-limiter-flexible limiter (memory, or Redis with several nodes). */
 export interface BudgetStore {
   /** Takes `points` from `key`'s budget: 0 when granted, else the milliseconds until it would be. */
   take(key: string, points: number): Promise<number>;
   forget(key: string): void;
 }
 
-export function createMemoryBudgetStore(points: number, windowSeconds: number): BudgetStore {
-  const limiter = new RateLimiterMemory({ points, duration: windowSeconds });
+export function createBudgetStore(limiter: RateLimiterAbstract): BudgetStore {
   return {
-    take: (key, cost) =>
-      limiter.consume(key, cost).then(
-        () => 0,
-        (refusal: unknown) => {
-          if (refusal instanceof RateLimiterRes) return Math.max(1, refusal.msBeforeNext);
-          throw refusal;
-        },
-      ),
+    take: async (key, cost) => {
+      const refusal = await tryConsume(limiter, key, cost);
+      return refusal ? Math.max(1, refusal.msBeforeNext) : 0;
+    },
     forget(key) {
       void limiter.delete(key);
     },
@@ -105,25 +98,27 @@ export type CommandBudget = ReturnType<typeof createCommandBudget>;
  * Per-socket and per-account command budgets. A socket that keeps hammering past its budget
  * (COMMAND_REFUSALS_BEFORE_DISCONNECT refusals in a window) is disconnected, logged, and its
  * account may not reconnect for a short cool-down, so a reconnect loop costs nothing either.
+ *
+ * A socket lives on one node, so its budget stays in this process's memory. The account's
+ * budget and its cool-down are fair-wide: they live where `limiters` keeps counts (Redis with
+ * several nodes), so tabs on other nodes share one budget and a cut-off account is refused on
+ * every node.
  */
-export function createCommandBudget(logger: Logger, options: CommandBudgetOptions = {}, now: () => number = Date.now) {
+export function createCommandBudget(logger: Logger, options: CommandBudgetOptions = {}, now: () => number = Date.now, limiters: LimiterFactory = memoryLimiters) {
   const windowSeconds = options.windowSeconds ?? COMMAND_BUDGET_WINDOW_SECONDS;
   const windowMs = windowSeconds * 1000;
   const refusalsBeforeDisconnect = options.refusalsBeforeDisconnect ?? COMMAND_REFUSALS_BEFORE_DISCONNECT;
   const cooldownMs = options.reconnectCooldownMs ?? ABUSE_RECONNECT_COOLDOWN_MS;
-  const sockets = createMemoryBudgetStore(options.socketPoints ?? COMMAND_BUDGET_SOCKET_POINTS, windowSeconds);
-  const accounts = createMemoryBudgetStore(options.accountPoints ?? COMMAND_BUDGET_ACCOUNT_POINTS, windowSeconds);
-  /** Accounts cut off for abuse, until when. */
-  const coolingDown = new Map<string, number>();
+  const sockets = createBudgetStore(memoryLimiters({ keyPrefix: 'budget:socket', points: options.socketPoints ?? COMMAND_BUDGET_SOCKET_POINTS, durationMs: windowMs }));
+  const accounts = createBudgetStore(limiters({ keyPrefix: 'budget:account', points: options.accountPoints ?? COMMAND_BUDGET_ACCOUNT_POINTS, durationMs: windowMs }));
+  /** Accounts cut off for abuse: a blocked key until the cool-down ends. */
+  const coolingDown = limiters({ keyPrefix: 'budget:cooldown', points: 1, durationMs: cooldownMs });
 
   return {
     /** Until when this account's new connections are refused (ms epoch), or null. */
-    cooldownUntil(userId: string): number | null {
-      const until = coolingDown.get(userId);
-      if (until === undefined) return null;
-      if (until > now()) return until;
-      coolingDown.delete(userId);
-      return null;
+    async cooldownUntil(userId: string): Promise<number | null> {
+      const state = await coolingDown.get(userId);
+      return state && state.consumedPoints > 0 && state.msBeforeNext > 0 ? Date.now() + state.msBeforeNext : null;
     },
 
     /**
@@ -148,10 +143,8 @@ export function createCommandBudget(logger: Logger, options: CommandBudgetOption
       window.refusals++;
       if (window.refusals === refusalsBeforeDisconnect) {
         logger.warn({ userId, socketId: socket.id, refusals: window.refusals, windowSeconds, commands: window.counts }, 'command budget abused; disconnecting');
-        // Forget cool-downs that are over, so the map holds only accounts cooling down now.
-        for (const [id, until] of coolingDown) if (until <= now()) coolingDown.delete(id);
-        coolingDown.set(userId, now() + cooldownMs);
-        socket.disconnect(true);
+        // Set before the socket goes, so its reconnect finds the cool-down, on whichever node.
+        await coolingDown.block(userId, cooldownMs / 1000).finally(() => socket.disconnect(true));
       }
       const retryAfterSeconds = Math.ceil(waitMs / 1000);
       return fail('RATE_LIMITED', `Too many requests; wait ${retryAfterSeconds} seconds.`, { retryAfterSeconds });

@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import type { AuthService, Clock } from '../auth/service.js';
 import { hashSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
+import type { LimiterFactory } from '../rate-limit/limiters.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { sessions, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
@@ -20,6 +21,8 @@ export interface SessionsServiceDeps {
   clock: Clock;
   /** Auth ends sessions and closes their live sockets; this page only chooses which. */
   auth: Pick<AuthService, 'endSessions' | 'endSessionsOf'>;
+  /** Where the wrong-password count is kept (Redis with several nodes). */
+  limiters?: LimiterFactory;
 }
 
 export type SessionsService = ReturnType<typeof createSessionsService>;
@@ -33,8 +36,8 @@ export function publicSessionId(tokenHash: string): string {
 }
 
 /** A member's own sign-in sessions: list them, end one, end all others, change the password. */
-export function createSessionsService({ db, clock, auth }: SessionsServiceDeps) {
-  const passwordFailures = createFailureThrottle(PASSWORD_CHECK_MAX_FAILURES, PASSWORD_CHECK_WINDOW_MS);
+export function createSessionsService({ db, clock, auth, limiters }: SessionsServiceDeps) {
+  const passwordFailures = createFailureThrottle('password-check', PASSWORD_CHECK_MAX_FAILURES, PASSWORD_CHECK_WINDOW_MS, limiters);
 
   function liveSessionsOf(userId: string) {
     return db

@@ -5,8 +5,9 @@ import { joinedSocket, signedInSocket, sleep, type ClientSocket } from './socket
 
 /**
  * One fair for a test file, with helpers that open sockets and close them after each test.
- * Between tests the clock moves past the chat rate window and the grace period runs out, so
- * tests do not see each other.
+ * Between tests the clock moves on and the grace period runs out, so tests do not see each
+ * other. The chat rate limit counts in real time, across tests: it is lifted here (realtime.test.ts
+ * and cluster-limits.test.ts test it); slow mode is not.
  */
 export function useSocketFair(deps: Partial<AppDeps> = {}) {
   const presenceGraceMs = deps.presenceGraceMs ?? 200;
@@ -32,7 +33,7 @@ export function useSocketFair(deps: Partial<AppDeps> = {}) {
     },
   };
   beforeAll(async () => {
-    fair.server = await startTestServer({ deps: { lobbyIntervalMs: 100, ...deps, presenceGraceMs } });
+    fair.server = await startTestServer({ deps: { lobbyIntervalMs: 100, chatRate: { maxMessages: 1e6 }, ...deps, presenceGraceMs } });
     fair.boothIds = await boothIdsBySlug(fair.server.baseUrl);
   });
   afterEach(async () => {
