@@ -59,6 +59,7 @@ import { databaseProbe } from './ops/database-probe.js';
 import { redisAdapter, redisProbe, type RedisClient } from './realtime/redis.js';
 import { limitersFor } from './rate-limit/limiters.js';
 import { createOps, type OpsOptions } from './ops/ops.js';
+import { adapterLagSeconds, answerLagProbes } from './ops/adapter-lag.js';
 
 export interface AppDeps {
   config: Config;
@@ -348,8 +349,10 @@ export function createApplication(deps: AppDeps): Application {
     logger: logger.child({ feature: 'ops' }),
     probes: [databaseProbe(db, storageLogger), ...(deps.redis ? [redisProbe(deps.redis)] : [])],
     boothMembers: () => booths.occupancy(),
-    options: deps.ops,
+    // Scaled mode: every node answers the lag probe, and each times the round trip to the others.
+    options: deps.redis ? { adapterLag: () => adapterLagSeconds(io), ...deps.ops } : deps.ops,
   });
+  if (deps.redis) answerLagProbes(io);
   app.use(ops.routes);
   app.use('/api', ops.refuseWhileUnhealthy);
   // ── end ops ──────────────────────────────────────────────────────────────────────────────

@@ -23,6 +23,8 @@ export interface InterServerEvents {
    * room) only that node holds.
    */
   'moderation:removed': (userId: string, boothId: number | null) => void;
+  /** Answered at once by every node: the adapter-lag metric times the round trip (server/ops/adapter-lag.ts). */
+  'ops:lag-probe': (ack: () => void) => void;
 }
 
 export type FairServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boothIdsBySlug, createSharedState, createUser, startTestServer, testDialect, type SharedState, type TestServer } from './harness.js';
+import { adapterLagSeconds } from '../ops/adapter-lag.js';
 import { collect, joinedSocket, nextEvent, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 /**
@@ -50,6 +51,13 @@ describe.skipIf(testDialect !== 'postgres')('two nodes, one fair', () => {
     // Luis got every message from the other node, once each, in sequence order.
     await expect.poll(() => heardByLuis.filter((m) => m.body.startsWith('from node a')).map((m) => m.seq)).toEqual(sent);
     expect(back.ok && back.data.seq).toBe(sent.at(-1)! + 1);
+  });
+
+  it('times its adapter against the other node (fair_adapter_lag_seconds)', async () => {
+    const lag = await adapterLagSeconds(a.app.io);
+    // A round trip through the Redis stream to node B and back: more than nothing, far below the 5 s timeout.
+    expect(lag).toBeGreaterThan(0);
+    expect(lag).toBeLessThan(1);
   });
 
   it('starts a node without closing the visits other nodes hold open', async () => {
