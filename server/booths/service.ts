@@ -11,8 +11,8 @@ import { fail, ok, type Result } from '../http/errors.js';
 
 type BoothRow = typeof booths.$inferSelect;
 
-/** Where live occupancy comes from (presence); a function so booths need not know presence. */
-export type OccupancyOf = (boothId: number) => number;
+/** Where live occupancy comes from (presence, with several nodes shared by all); a function so booths need not know presence. */
+export type OccupancyOf = (boothId: number) => Promise<number>;
 
 /** Whether the fair has video, and who is in a booth's video room (the video feature knows). */
 export type VideoOf = (boothId: number) => { video: boolean; videoParticipants: number };
@@ -90,7 +90,8 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   async function toBooths(rows: BoothRow[]): Promise<Booth[]> {
     const sessions = await sessionsOf(rows.map((row) => row.id));
     const pinned = await pinnedOf(rows);
-    return rows.map((row) => ({
+    const occupancy = await Promise.all(rows.map((row) => occupancyOf(row.id)));
+    return rows.map((row, i) => ({
       id: row.id,
       slug: row.slug,
       name: row.name,
@@ -105,7 +106,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       slowModeSeconds: row.slowModeSeconds,
       pinned: (row.pinnedMessageId !== null && pinned.get(row.pinnedMessageId)) || null,
       sessions: sessions.get(row.id) ?? [],
-      occupancy: occupancyOf(row.id),
+      occupancy: occupancy[i]!,
       ...videoOf(row.id),
     }));
   }
@@ -154,7 +155,8 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         });
       }
       const ids = await recentIds.ids;
-      return Object.fromEntries(ids.map((id) => [id, occupancyOf(id)]));
+      const counts = await Promise.all(ids.map((id) => occupancyOf(id)));
+      return Object.fromEntries(ids.map((id, i) => [id, counts[i]!]));
     },
     async list(): Promise<Booth[]> {
       return toBooths(await db.select().from(booths).orderBy(asc(booths.name)));
@@ -168,9 +170,10 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     /**
      * The booth as read at most BOOTH_CACHE_MS ago, with live occupancy and video: for the join
      * path, where a rush asks for the same booth thousands of times. Changes made through this
-     * service are seen at once.
+     * service are seen at once. `occupancy: false`: the occupancy as read with the booth (the
+     * caller has a fresher one).
      */
-    async recentById(id: number): Promise<Booth | undefined> {
+    async recentById(id: number, { occupancy = true }: { occupancy?: boolean } = {}): Promise<Booth | undefined> {
       let cached = recent.get(id);
       if (!cached || !fresh(cached.at)) {
         const read = { booth: byId(id), at: clock.now() };
@@ -187,7 +190,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         );
       }
       const booth = await cached.booth;
-      return booth && { ...booth, occupancy: occupancyOf(id), ...videoOf(id) };
+      return booth && { ...booth, occupancy: occupancy ? await occupancyOf(id) : booth.occupancy, ...videoOf(id) };
     },
 
     /** Drops cached booths (one, or all) after a change made outside this service. */

@@ -1,7 +1,6 @@
 import type { Logger } from '../logger.js';
 import { backToLobby } from '../booths/handlers.js';
 import type { BoothService } from '../booths/service.js';
-import type { PresenceBroadcaster } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { rooms, type FairServer } from '../realtime/types.js';
 
@@ -18,15 +17,14 @@ export type Enforcer = ReturnType<typeof createEnforcer>;
  */
 export function createEnforcer(deps: {
   io: FairServer;
+  /** Announces the departures itself (its listener, in app.ts). */
   presence: PresenceStore;
-  presenceBroadcast: PresenceBroadcaster;
   /** The lobby's counts, for a connection sent back to the lobby. */
   booths: Pick<BoothService, 'occupancy'>;
-  occupancyChanged: (boothId: number) => void;
   videoRooms?: VideoRooms;
   logger: Logger;
 }) {
-  const { io, presence, presenceBroadcast, booths, occupancyChanged, videoRooms, logger } = deps;
+  const { io, presence, booths, videoRooms, logger } = deps;
 
   async function removeFromVideo(boothId: number, userId: string): Promise<void> {
     if (!videoRooms) return;
@@ -38,11 +36,8 @@ export function createEnforcer(deps: {
   }
 
   async function removeFromBooth(userId: string, boothId: number): Promise<void> {
-    const entry = presence.remove(boothId, userId);
-    if (entry) {
-      presenceBroadcast.left(boothId, entry);
-      occupancyChanged(boothId);
-    }
+    // A departure never fails: presence applies it as soon as it can.
+    await presence.remove(boothId, userId);
     // In-process sockets: the RemoteSocket wrappers share `data` with the real sockets.
     for (const socket of await io.in(rooms.user(userId)).fetchSockets()) {
       socket.leave(rooms.booth(boothId));
@@ -58,14 +53,13 @@ export function createEnforcer(deps: {
 
     /** Out of every booth and every video room, and every live socket closed. */
     async removeFromFair(userId: string): Promise<void> {
-      const boothIds = presence.boothsOf(userId);
-      for (const boothId of boothIds) {
-        const entry = presence.remove(boothId, userId);
-        if (entry) {
-          presenceBroadcast.left(boothId, entry);
-          occupancyChanged(boothId);
-        }
-      }
+      // Presence that cannot say where they are: their sockets still close, and each booth they
+      // were in lets them go when its grace period ends.
+      const boothIds = await presence.boothsOf(userId).catch((err: unknown) => {
+        logger.warn({ err, userId }, 'could not read the booths of a person removed from the fair');
+        return [];
+      });
+      await Promise.all(boothIds.map((boothId) => presence.remove(boothId, userId)));
       io.in(rooms.user(userId)).disconnectSockets(true);
       await Promise.all(boothIds.map((boothId) => removeFromVideo(boothId, userId)));
     },
