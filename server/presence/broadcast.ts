@@ -81,7 +81,7 @@ export function createPresenceBroadcaster(
     const crowdMs = crowded(counts) ? Math.max(PRESENCE_CROWD_BATCH_MS, Math.min(count * PRESENCE_CROWD_MS_PER_PERSON, PRESENCE_CROWD_BATCH_MAX_MS)) : 0;
     return Math.max(batchMs, count * PRESENCE_BATCH_MS_PER_PERSON, crowdMs);
   };
-  const throttle = createPerKeyThrottle<number>(intervalOf, (boothId) => void flush(boothId));
+  const throttle = createPerKeyThrottle<number>(intervalOf, (boothId) => void flush(boothId).catch(failed));
 
   /** The totals now (every node's members), or the last known when the store cannot say. */
   async function countsNow(boothId: number): Promise<BoothCounts> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { presenceEntrySchema, type PresenceEntry } from '../../shared/protocol.js';
+import type { PresenceEntry } from '../../shared/protocol.js';
 import type { AuthUser } from '../auth/service.js';
 import type { Logger } from '../logger.js';
 import { redisFailure, redisScript, RedisUnavailableError, storeClient, type RedisClient } from '../realtime/redis.js';
@@ -301,9 +301,10 @@ const SCRIPTS = {
 
 type Reply = string | number | null | Reply[];
 
+/** An entry as the scripts store it (written only by JOIN, from a signed-in user). */
 const parseEntry = (json: unknown): PresenceEntry => {
-  const { userId, displayName, role, private: isPrivate } = presenceEntrySchema.parse(JSON.parse(String(json)));
-  return { userId, displayName, role, private: isPrivate };
+  const { userId, displayName, role, private: isPrivate } = JSON.parse(String(json)) as PresenceEntry;
+  return { userId, displayName, role, private: isPrivate === true };
 };
 
 /** `[entry, count, public]` from a script, or null when nobody left. */
@@ -357,6 +358,8 @@ export function createRedisPresenceStore(options: RedisPresenceOptions): Presenc
   const graceTimers = new Set<NodeJS.Timeout>();
   /** Since when this node's sweeps have reached Redis without a break (null: the last one failed). */
   let reachableSince: number | null = null;
+  /** Redis forgot this process's connections and they are not all back yet. */
+  let restoreDue = false;
   let outageLogged = false;
 
   const visitKey = (boothId: number, userId: string) => `${boothId}|${userId}`;
@@ -480,13 +483,20 @@ export function createRedisPresenceStore(options: RedisPresenceOptions): Presenc
       logger.warn({ connections: reply[1] }, 'connections of a node that stopped answering moved to the grace period');
       expireAfterGrace();
     }
-    for (let i = 2; i + 3 < reply.length; i += 4) {
+    let expired = 0;
+    for (let i = 2; i + 3 < reply.length; i += 4, expired++) {
       const boothId = Number(reply[i]);
       const gone = parseDeparture(reply.slice(i + 1, i + 4))!;
       local.delete(visitKey(boothId, gone.entry.userId));
       onChanged(boothId, { kind: 'left', entry: gone.entry, expired: true, counts: gone.counts });
     }
-    if (reply[0] === 1) await restore();
+    // More were due than one sweep takes: the next one goes at once.
+    if (expired >= EXPIRIES_PER_SWEEP) sweepAgain = true;
+    if (reply[0] === 1) restoreDue = true;
+    if (restoreDue) {
+      await restore();
+      restoreDue = false;
+    }
     await replayBacklog();
   }
 
