@@ -231,6 +231,16 @@ describeRedis('Redis presence store', () => {
     expect(a.arrivals()).toEqual(['amina', 'amina']);
   });
 
+  it('does not put back a connection that dropped while its join was on the way', async () => {
+    const a = await startNode('node-a');
+    await Promise.all([a.store.join(BOOTH, person('amina'), 'a-1', false), a.store.drop(BOOTH, 'amina', 'a-1')]);
+    await a.store.join(BOOTH, person('luis'), 'l-1', false);
+    await dropRedisKeys(prefix);
+    await expect.poll(() => a.store.has(BOOTH, 'luis')).toBe(true);
+    await sleep(200);
+    expect(await a.store.has(BOOTH, 'amina')).toBe(false);
+  });
+
   it('answers UNAVAILABLE for joins while Redis is away, keeps departures, and applies them in order when it is back', async () => {
     const relay = await startRedisRelay();
     try {

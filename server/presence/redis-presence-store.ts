@@ -420,6 +420,9 @@ export function createRedisPresenceStore(options: RedisPresenceOptions): Presenc
           ? run(SCRIPTS.drop, [boothId, userId, departure.socketId, graceMs])
           : run(SCRIPTS.remove, [boothId, userId]);
     return sent.then((reply) => {
+      // The mirror follows Redis's order: a join answered after this departure was sent came before it.
+      if (departure.kind === 'remove') local.delete(visitKey(boothId, userId));
+      else forgetSocket(boothId, userId, departure.socketId);
       if (departure.kind === 'drop') expireAfterGrace();
       const gone = parseDeparture(reply);
       if (!gone) return null;
@@ -441,8 +444,6 @@ export function createRedisPresenceStore(options: RedisPresenceOptions): Presenc
    * queued behind what does, in order; never rejects.
    */
   function depart(departure: Departure): Promise<PresenceEntry | null> {
-    if (departure.kind === 'remove') local.delete(visitKey(departure.boothId, departure.userId));
-    else forgetSocket(departure.boothId, departure.userId, departure.socketId);
     if (closed) return Promise.resolve(null);
     if (backlog.length > 0 || !options.redis.isReady) {
       queue(departure);
