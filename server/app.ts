@@ -26,9 +26,10 @@ import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
 import type { Logger } from './logger.js';
 import { createPresenceBroadcaster } from './presence/broadcast.js';
-import { createOccupancyBroadcaster } from './presence/lobby-occupancy.js';
+import { createOccupancyBroadcaster, redisLobbyLedger } from './presence/lobby-occupancy.js';
 import { createLobbySnapshots } from './presence/lobby-snapshots.js';
-import { createPresenceStore } from './presence/presence-store.js';
+import { createPresenceStore, type PresenceChange } from './presence/presence-store.js';
+import { createRedisPresenceStore } from './presence/redis-presence-store.js';
 import { createCommandBudget, type CommandBudgetOptions } from './realtime/command-budget.js';
 import { createCommandRouter, type CommandTable } from './realtime/commands.js';
 import { createSocketServer, dropIfBacklogged, type ConnectionLimits, type EngineConnection, type SocketTimings } from './realtime/socket-server.js';
@@ -70,6 +71,8 @@ export interface AppDeps {
   clientDir?: string;
   /** How long a dropped connection stays present (tests shorten it). */
   presenceGraceMs?: number;
+  /** Scaled mode: how often this node sweeps presence (expiries, dead nodes) and says it is alive; see redis-presence-store.ts. */
+  presenceSweepMs?: number;
   lobbyIntervalMs?: number;
   /** In a crowded booth, how often members hear a count-only change (PRESENCE_CROWD_COUNT_MS). */
   presenceCrowdCountMs?: number;
@@ -218,22 +221,44 @@ export function createApplication(deps: AppDeps): Application {
     },
     deps.connectionLimits,
   );
+  const presenceGraceMs = deps.presenceGraceMs ?? config.presenceGraceMs;
+  // One node: in memory. Several (scaled mode): in Redis, shared by every node.
   const presence = recordingVisits(
-    createPresenceStore({
-      graceMs: deps.presenceGraceMs ?? config.presenceGraceMs,
-      // Runs in a timer: nothing here may throw, or the process exits. The person has left
-      // whatever the disk says; only the visit record may be lost.
-      onExpired(boothId, entry) {
-        survive('record grace expiry', () => visits.left(boothId, entry.userId));
-        survive('announce grace expiry', () => {
-          presenceBroadcast.left(boothId, entry);
-          occupancyChanged(boothId);
-        });
-      },
-    }),
+    deps.redis
+      ? createRedisPresenceStore({
+          redis: deps.redis,
+          keyPrefix: config.redisKeyPrefix,
+          nodeId: config.nodeId,
+          graceMs: presenceGraceMs,
+          nodeTimeoutMs: config.presenceNodeTimeoutMs,
+          sweepMs: deps.presenceSweepMs,
+          onChanged: presenceChanged,
+          logger: logger.child({ feature: 'presence' }),
+        })
+      : createPresenceStore({ graceMs: presenceGraceMs, onChanged: presenceChanged }),
     visits,
     storageLogger,
   );
+  /**
+   * Every arrival and departure this node makes, in the order presence made them: told to the
+   * booth and the lobby (through the adapter: every node's members), departures written to the
+   * visit log. Runs inside presence, and in its timers: nothing here may throw, or the process
+   * exits. A person who left has left whatever the disk says; only the visit record may be lost.
+   */
+  function presenceChanged(boothId: number, change: PresenceChange): void {
+    if (change.kind === 'joined') {
+      survive('announce arrival', () => {
+        presenceBroadcast.joined(boothId, change.outcome);
+        if (change.outcome.arrived) occupancyChanged(boothId);
+      });
+      return;
+    }
+    survive('record departure', () => visits.left(boothId, change.entry.userId));
+    survive('announce departure', () => {
+      presenceBroadcast.left(boothId, change.entry, change.counts);
+      occupancyChanged(boothId);
+    });
+  }
   const video = createVideoService({
     livekit: config.livekit,
     io,
@@ -257,20 +282,21 @@ export function createApplication(deps: AppDeps): Application {
       await video.removeParticipant(boothId, userId);
     },
   };
-  const presenceBroadcast = createPresenceBroadcaster(io, presence, { crowdCountMs: deps.presenceCrowdCountMs });
+  const presenceBroadcast = createPresenceBroadcaster(io, presence, {
+    crowdCountMs: deps.presenceCrowdCountMs,
+    failed: (err) => storageLogger.warn({ err }, 'presence totals unavailable; sending the last known'),
+  });
   const enforcer = createEnforcer({
     io,
     presence,
-    presenceBroadcast,
     booths,
-    occupancyChanged,
     videoRooms,
     logger: logger.child({ feature: 'moderation' }),
     // Kicks and bans reach this fair's other nodes (scaled mode).
     clustered: deps.redis !== undefined,
   });
   // One command table for the whole server, built once: every socket shares it.
-  const commandDeps = { io, auth, booths, presence, presenceBroadcast, chat, aliases, restrictions, reports, audit, enforcer, clock, occupancyChanged, video };
+  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),
     ...chatCommands(commandDeps),
@@ -295,7 +321,11 @@ export function createApplication(deps: AppDeps): Application {
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
     countOf: (boothId) => presence.count(boothId),
+    // Several nodes: what the lobby was told is shared, so a count goes out once whichever node sends it.
+    ...(deps.redis ? { ledger: redisLobbyLedger(deps.redis, config.redisKeyPrefix) } : {}),
+    // Through the adapter: lobby watchers on every node.
     emit: (changes) => io.to(rooms.browsing).emit('lobby:occupancy', changes),
+    failed: (err) => storageLogger.warn({ err }, 'lobby counts unavailable; trying again'),
     audienceSize: () => io.sockets.adapter.rooms.get(rooms.browsing)?.size ?? 0,
   });
   const lobbySnapshots = createLobbySnapshots({
@@ -417,7 +447,7 @@ export function createApplication(deps: AppDeps): Application {
       lobbySnapshots.close();
       presenceBroadcast.close();
       video.close();
-      presence.close();
+      await presence.close();
       await io.close();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { PRESENCE_GRACE_MS } from '../shared/limits.js';
+import { PRESENCE_GRACE_MS, PRESENCE_NODE_TIMEOUT_MS } from '../shared/limits.js';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.js';
 
 const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -64,6 +64,13 @@ export const envSchema = z
       .max(600_000)
       .default(PRESENCE_GRACE_MS)
       .describe('how long a dropped connection stays present, in milliseconds (tests shorten it)'),
+    PRESENCE_NODE_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .max(600_000)
+      .default(PRESENCE_NODE_TIMEOUT_MS)
+      .describe('scaled mode: a node not heard from in Redis for this long is taken for dead, and its members go to the grace period'),
     FAIR_ENDS_AT: z.iso
       .datetime({ offset: true })
       .or(z.iso.date())
@@ -123,6 +130,8 @@ export interface Config {
   sessionTtlMs: number;
   inviteTtlMs: number;
   presenceGraceMs: number;
+  /** Scaled mode: a node silent in Redis this long is dead; its connections go to the grace period. */
+  presenceNodeTimeoutMs: number;
   /** Staff with a passkey may not sign in with their password. */
   passkeysRequiredForStaff: boolean;
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
@@ -180,6 +189,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       sessionTtlMs: env.SESSION_TTL_HOURS * HOUR_MS,
       inviteTtlMs: env.INVITE_TTL_HOURS * HOUR_MS,
       presenceGraceMs: env.PRESENCE_GRACE_MS,
+      presenceNodeTimeoutMs: env.PRESENCE_NODE_TIMEOUT_MS,
       passkeysRequiredForStaff: env.PASSKEYS_REQUIRED_FOR_STAFF,
       livekit,
       fairEndsAt: fairEnd(env.FAIR_ENDS_AT),

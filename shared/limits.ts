@@ -18,6 +18,11 @@ export const CHAT_HISTORY_MAX_PAGE = 100;
 export const CHAT_HISTORY_SAVER_PAGE = 20;
 /** How long a dropped connection stays present before it is announced as gone (`left` in presence:changed). */
 export const PRESENCE_GRACE_MS = 15_000;
+/**
+ * Scaled mode: a node not heard from in Redis for this long is taken for dead, and its members
+ * go to the grace period (so a killed node's members are gone after this plus the grace period).
+ */
+export const PRESENCE_NODE_TIMEOUT_MS = 10_000;
 /** Lobby occupancy updates are coalesced to at most one per this interval. */
 export const LOBBY_OCCUPANCY_INTERVAL_MS = 1_000;
 /**

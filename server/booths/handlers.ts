@@ -5,7 +5,6 @@ import { viewFor, type ChatService } from '../chat/service.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import type { RestrictionStore } from '../moderation/restrictions.js';
 import { fail, ok } from '../http/errors.js';
-import type { PresenceBroadcaster } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import type { RecordingPresence } from '../host/visits.js';
 import type { CommandTable } from '../realtime/commands.js';
@@ -14,39 +13,36 @@ import type { BoothService } from './service.js';
 
 export interface BoothHandlerDeps {
   booths: BoothService;
+  /** Announces arrivals and departures itself, to the booth and the lobby (its listener, in app.ts). */
   presence: RecordingPresence;
-  presenceBroadcast: PresenceBroadcaster;
   chat: ChatService;
   aliases: PrivateAliasStore;
   restrictions: RestrictionStore;
-  occupancyChanged: (boothId: number) => void;
 }
 
 /** Entering and leaving booths, and who is there. */
-export function boothCommands({ booths, presence, presenceBroadcast, chat, aliases, restrictions, occupancyChanged }: BoothHandlerDeps): Pick<CommandTable, 'booth:join' | 'booth:leave' | 'presence:list'> {
+export function boothCommands({ booths, presence, chat, aliases, restrictions }: BoothHandlerDeps): Pick<CommandTable, 'booth:join' | 'booth:leave' | 'presence:list'> {
   return {
     'booth:join': {
       capability: 'booth:visit',
       scope: 'booth',
       async handle({ socket, user }, { boothId, private: privately = false, historyLimit, sinceSeq }) {
-        const booth = await booths.recentById(boothId);
+        // Its occupancy comes from the join itself, below.
+        const booth = await booths.recentById(boothId, { occupancy: false });
         if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
         const restrictionsBefore = restrictions.addedCount();
         const barred = await restrictions.barredFrom(user.id, boothId);
         if (barred) return barred;
         const staff = can(user, 'booth:staff', { boothId });
         if (booth.status === 'closed' && !staff) return fail('BOOTH_CLOSED', 'This booth is closed at the moment.');
-        const present = presence.has(boothId, user.id);
+        const [present, count] = await Promise.all([presence.has(boothId, user.id), presence.count(boothId)]);
         if (booth.locked && !staff && !present) {
           return fail('BOOTH_CLOSED', 'This booth is not taking new visitors at the moment.', { locked: true });
         }
-        // Staff and people already present are let in however full it is.
-        const full = () =>
-          !staff && !presence.has(boothId, user.id) && presence.count(boothId) >= booth.capacity
-            ? fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.')
-            : null;
-        const fullNow = full();
-        if (fullNow) return fullNow;
+        // Staff and people already present are let in however full it is (presence checks it
+        // again, in one step with the join: other joins, on any node, may fill it meanwhile).
+        const full = () => fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
+        if (!staff && !present && count >= booth.capacity) return full();
         // Rooms first, so no message sent from here on is missed between history and broadcasts.
         // Then the fallible work (reads, the visit record); on a storage failure the socket is
         // taken out again, so a failed join leaves no trace (no rooms, no presence).
@@ -75,15 +71,17 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           const removedSeqs = sinceSeq === undefined ? undefined : await chat.removedUpTo(boothId, sinceSeq);
           // A private visit (this join's choice, or the visit's from another device) gets its
           // stored pseudonym before the person is shown anywhere, so the ack can tell them.
-          const alias = privately || presence.isPrivate(boothId, user.id) ? await aliases.ensure(boothId, user.id) : null;
+          const alias = privately || (present && (await presence.isPrivate(boothId, user.id))) ? await aliases.ensure(boothId, user.id) : null;
           // Last: it writes the visit before changing presence, and changes nothing if that throws.
           // The reads above and the write may take a while (the group commit waits a few
           // milliseconds): what was checked above is checked again before the person is added.
           const recorded = await presence.joinRecorded(boothId, user, socket.id, privately, {
             // A restriction added meanwhile is read from the database; none added, nothing read.
             recheck: async () => (restrictions.addedCount() === restrictionsBefore ? null : await restrictions.barredFrom(user.id, boothId)),
-            // In memory, asked right before the person is added with no await in between.
-            stillWanted: () => (!socket.connected || !socket.data.booths.has(boothId) ? fail('NOT_IN_BOOTH', 'You left the booth before entering it.') : full()),
+            // Asked right before the person is added with no await in between: a disconnection
+            // or a leave after it reaches presence after the join.
+            stillWanted: () => (!socket.connected || !socket.data.booths.has(boothId) ? fail('NOT_IN_BOOTH', 'You left the booth before entering it.') : null),
+            ...(staff ? {} : { capacity: { max: booth.capacity, refusal: full } }),
           });
           if (!recorded.ok) {
             await undo();
@@ -94,16 +92,17 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
           await undo();
           throw err;
         }
-        const { messages, lastSeq, removedSeqs, outcome, alias } = joined;
+        const { messages, lastSeq, removedSeqs, outcome } = joined;
+        // Made private meanwhile by another of their devices, which stored the pseudonym: read it.
+        const alias = joined.alias ?? (outcome.entry.private ? await aliases.ensure(boothId, user.id) : null);
         // Inside a booth, the lobby's live counts are not shown: they come back on leaving.
         await socket.leave(rooms.browsing);
-        presenceBroadcast.joined(boothId, outcome);
-        if (outcome.arrived) occupancyChanged(boothId);
+        const { counts } = outcome;
         return ok({
-          booth: { ...booth, occupancy: presence.count(boothId) },
+          booth: { ...booth, occupancy: counts.count },
           // Capped: a booth of thousands costs the newcomer the same as a booth of ten.
-          presence: presence.snapshot(boothId, user.id, staff, PRESENCE_SNAPSHOT_OTHERS_MAX),
-          presenceTotal: staff ? presence.count(boothId) : visibleCount(presence, boothId, user.id),
+          presence: await presence.snapshot(boothId, user.id, staff, PRESENCE_SNAPSHOT_OTHERS_MAX),
+          presenceTotal: staff ? counts.count : counts.publicCount + (outcome.entry.private ? 1 : 0),
           messages: messages.map((stored) => viewFor(user, stored)),
           lastSeq,
           ...(removedSeqs ? { removedSeqs } : {}),
@@ -119,12 +118,8 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
         if (!socket.data.booths.delete(boothId)) return ok({ boothId });
         await socket.leave(rooms.booth(boothId));
         await socket.leave(rooms.staff(boothId));
-        // Leaving does not depend on the disk: presence first, then the lobby's snapshot (a read).
-        const gone = presence.leave(boothId, user.id, socket.id);
-        if (gone) {
-          presenceBroadcast.left(boothId, gone);
-          occupancyChanged(boothId);
-        }
+        // Leaving does not depend on the disk: presence first (it never fails), then the lobby's snapshot (a read).
+        await presence.leave(boothId, user.id, socket.id);
         if (socket.data.booths.size === 0) await backToLobby(socket, booths);
         return ok({ boothId });
       },
@@ -134,23 +129,22 @@ export function boothCommands({ booths, presence, presenceBroadcast, chat, alias
       capability: 'booth:visit',
       scope: 'booth',
       inBooth: true,
-      handle({ user }, { boothId, cursor }) {
+      async handle({ user }, { boothId, cursor }) {
         const staff = can(user, 'booth:staff', { boothId });
-        const { entries, more } = presence.page(boothId, user.id, staff, cursor, PRESENCE_LIST_PAGE);
-        return ok({
-          boothId,
-          entries,
-          nextCursor: more ? entries.at(-1)!.userId : null,
-          total: staff ? presence.count(boothId) : visibleCount(presence, boothId, user.id),
-        });
+        const [{ entries, more }, total] = await Promise.all([
+          presence.page(boothId, user.id, staff, cursor, PRESENCE_LIST_PAGE),
+          staff ? presence.count(boothId) : visibleCount(presence, boothId, user.id),
+        ]);
+        return ok({ boothId, entries, nextCursor: more ? entries.at(-1)!.userId : null, total });
       },
     },
   };
 }
 
 /** How many people a member sees in a booth: the public ones, and themselves if private. */
-function visibleCount(presence: PresenceStore, boothId: number, viewerId: string): number {
-  return presence.publicCount(boothId) + (presence.isPrivate(boothId, viewerId) ? 1 : 0);
+async function visibleCount(presence: PresenceStore, boothId: number, viewerId: string): Promise<number> {
+  const [publicCount, isPrivate] = await Promise.all([presence.publicCount(boothId), presence.isPrivate(boothId, viewerId)]);
+  return publicCount + (isPrivate ? 1 : 0);
 }
 
 /**
@@ -162,8 +156,12 @@ export async function backToLobby(socket: Pick<FairSocket, 'join' | 'emit'>, boo
   socket.emit('lobby:occupancy', await booths.occupancy());
 }
 
-/** A dropped connection: each booth it was in starts the grace period for this person. */
+/**
+ * A dropped connection: each booth it was in starts the grace period for this person. The drops
+ * are sent at once, in order, after anything this socket sent before (a join in flight lands
+ * first); they never fail (presence keeps them until it can apply them).
+ */
 export function dropFromBooths(socket: FairSocket, presence: PresenceStore): void {
-  for (const boothId of socket.data.booths) presence.drop(boothId, socket.data.user.id, socket.id);
+  for (const boothId of socket.data.booths) void presence.drop(boothId, socket.data.user.id, socket.id);
   socket.data.booths.clear();
 }

@@ -11,8 +11,8 @@ import { fail, ok, type Result } from '../http/errors.js';
 
 type BoothRow = typeof booths.$inferSelect;
 
-/** Where live occupancy comes from (presence); a function so booths need not know presence. */
-export type OccupancyOf = (boothId: number) => number;
+/** Where live occupancy comes from (presence, with several nodes shared by all); a function so booths need not know presence. */
+export type OccupancyOf = (boothId: number) => Promise<number>;
 
 /** Whether the fair has video, and who is in a booth's video room (the video feature knows; with several nodes, Redis). */
 export type VideoOf = (boothId: number) => Promise<{ video: boolean; videoParticipants: number }>;
@@ -90,7 +90,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   async function toBooths(rows: BoothRow[]): Promise<Booth[]> {
     const sessions = await sessionsOf(rows.map((row) => row.id));
     const pinned = await pinnedOf(rows);
-    const video = await Promise.all(rows.map((row) => videoOf(row.id)));
+    const [occupancy, video] = await Promise.all([Promise.all(rows.map((row) => occupancyOf(row.id))), Promise.all(rows.map((row) => videoOf(row.id)))]);
     return rows.map((row, i) => ({
       id: row.id,
       slug: row.slug,
@@ -106,7 +106,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       slowModeSeconds: row.slowModeSeconds,
       pinned: (row.pinnedMessageId !== null && pinned.get(row.pinnedMessageId)) || null,
       sessions: sessions.get(row.id) ?? [],
-      occupancy: occupancyOf(row.id),
+      occupancy: occupancy[i]!,
       ...video[i]!,
     }));
   }
@@ -156,7 +156,8 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         });
       }
       const ids = await recentIds.ids;
-      return Object.fromEntries(ids.map((id) => [id, occupancyOf(id)]));
+      const counts = await Promise.all(ids.map((id) => occupancyOf(id)));
+      return Object.fromEntries(ids.map((id, i) => [id, counts[i]!]));
     },
     async list(): Promise<Booth[]> {
       return toBooths(await db.select().from(booths).orderBy(asc(booths.name)));
@@ -170,9 +171,10 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     /**
      * The booth as read at most BOOTH_CACHE_MS ago, with live occupancy and video: for the join
      * path, where a rush asks for the same booth thousands of times. Changes made through this
-     * service are seen at once.
+     * service are seen at once. `occupancy: false`: the occupancy as read with the booth (the
+     * caller has a fresher one).
      */
-    async recentById(id: number): Promise<Booth | undefined> {
+    async recentById(id: number, { occupancy = true }: { occupancy?: boolean } = {}): Promise<Booth | undefined> {
       let cached = recent.get(id);
       if (!cached || !fresh(cached.at)) {
         const read = { booth: byId(id), at: clock.now() };
@@ -189,7 +191,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         );
       }
       const booth = await cached.booth;
-      return booth && { ...booth, occupancy: occupancyOf(id), ...(await videoOf(id)) };
+      return booth && { ...booth, occupancy: occupancy ? await occupancyOf(id) : booth.occupancy, ...(await videoOf(id)) };
     },
 
     /** Drops cached booths (one, or all) after a change made outside this service. */

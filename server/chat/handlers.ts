@@ -23,7 +23,7 @@ export function chatCommands({ io, chat, booths, restrictions, presence, aliases
     'chat:send': { capability: 'booth:visit', scope: 'booth', inBooth: true, handle: async ({ user }, input) => {
       const staff = can(user, 'booth:staff', { boothId: input.boothId });
       // Decided here from the visit, never from the client: the pseudonym must exist before the message does.
-      const privately = presence.isPrivate(input.boothId, user.id);
+      const privately = await presence.isPrivate(input.boothId, user.id);
       if (privately) await aliases.ensure(input.boothId, user.id);
       const result = await chat.send(user, input, {
         private: privately,

@@ -44,7 +44,7 @@ export function hostRoutes(auth: AuthService, deps: { booths: BoothService; pres
         return sendError(res, { code: 'INVALID_PAYLOAD', message: 'tzOffsetMinutes: must be a whole number of minutes', details: { field: 'tzOffsetMinutes' } });
       }
       const since = startOfDay(deps.clock.now(), offset);
-      const present = deps.presence.list(boothId);
+      const present = await deps.presence.list(boothId);
       const isHost = async (userId: string) => (await auth.loadUser(userId))?.hostedBoothIds.includes(boothId) ?? false;
       // One at a time and stopping at the first, as `some` did: usually none or one is a host.
       let hostPresent = false;

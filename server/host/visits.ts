@@ -146,19 +146,21 @@ export interface JoinChecks {
   /** What needs the database (a restriction added meanwhile): awaited first. */
   recheck(): Promise<Failure | null>;
   /**
-   * What memory knows (the socket, the booth's rooms, the count): asked last, right before the
-   * person is added, with no await in between, so nothing can change between answer and join.
+   * What this process knows (the socket, the booth's rooms): asked last, right before the
+   * person is added, with no await in between, so a disconnection or a leave after the answer
+   * reaches presence after the join.
    */
   stillWanted(): Failure | null;
+  /** Someone not yet present is let in only below this many people (checked by presence in one step with the join). */
+  capacity?: { max: number; refusal: () => Failure };
 }
 
 /**
- * Presence that also writes the visit log: an arrival opens a visit, a departure (leave, kick,
- * ban) closes it. Grace-period expiries are closed by the caller's onExpired.
- *
- * An arrival is written before the person is added, so a storage failure throws with presence
- * unchanged (the join fails and can be retried). A departure always happens: leaving, kicks and
- * bans must not depend on the disk; a visit left open is logged and closed at the next start.
+ * Presence that also writes the visit log: an arrival opens a visit before the person is
+ * added, so a storage failure throws with presence unchanged (the join fails and can be
+ * retried). Departures (leave, kick, ban, grace expiry) are closed by the presence listener
+ * (app.ts): they always happen, whatever the disk says; a visit left open is logged and
+ * closed at the next start.
  */
 export function recordingVisits(presence: PresenceStore, visits: VisitLog, logger: Logger): RecordingPresence {
   /** Arrivals waiting for the next group commit, one per person and booth. */
@@ -205,60 +207,67 @@ export function recordingVisits(presence: PresenceStore, visits: VisitLog, logge
     }
   }
 
-  /** Adds the connection of someone already present, once the checks pass (nothing to write). */
-  function joinPresent(boothId: number, user: AuthUser, socketId: string, privately: boolean, checks: JoinChecks): Result<JoinOutcome> {
-    return checks.stillWanted() ?? ok(presence.join(boothId, user, socketId, privately));
+  /** Writes an arrival whose join did not wait for it; a failure is logged (the visit goes unrecorded). */
+  function recordLate(write: Promise<void>, boothId: number): void {
+    void write.catch((err: unknown) => logger.warn({ err, sqlite: storageErrorCode(err), boothId }, 'visit arrival not recorded'));
+  }
+
+  /** The join itself, once the checks pass; a booth found full is answered with the caller's refusal. */
+  async function add(boothId: number, user: AuthUser, socketId: string, privately: boolean, checks: JoinChecks): Promise<Result<JoinOutcome>> {
+    const refused = checks.stillWanted();
+    if (refused) return refused;
+    const outcome = await presence.join(boothId, user, socketId, privately, checks.capacity?.max);
+    return outcome === 'full' ? checks.capacity!.refusal() : ok(outcome);
+  }
+
+  /** Adds the connection of someone already present (nothing to write, unless they left meanwhile). */
+  async function joinPresent(boothId: number, user: AuthUser, socketId: string, privately: boolean, checks: JoinChecks): Promise<Result<JoinOutcome>> {
+    const joined = await add(boothId, user, socketId, privately, checks);
+    // Gone between the look and the join (a grace period ran out, another node's kick): an arrival after all.
+    if (joined.ok && joined.data.arrived) recordLate(visits.arrived(boothId, user.id, joined.data.entry.private), boothId);
+    return joined;
   }
 
   return {
     ...presence,
     async joinRecorded(boothId, user, socketId, privately, checks) {
-      if (presence.has(boothId, user.id)) {
-        if (!privately || presence.isPrivate(boothId, user.id)) return joinPresent(boothId, user, socketId, privately, checks);
+      if (await presence.has(boothId, user.id)) {
+        if (!privately || (await presence.isPrivate(boothId, user.id))) return joinPresent(boothId, user, socketId, privately, checks);
         await visits.madePrivate(boothId, user.id);
         // Still there after the write: the visit (now private) goes on. Gone meanwhile: an arrival.
-        if (presence.has(boothId, user.id)) return joinPresent(boothId, user, socketId, privately, checks);
+        if (await presence.has(boothId, user.id)) return joinPresent(boothId, user, socketId, privately, checks);
       }
       await recordArrival(boothId, user.id, privately);
-      const refused = (await checks.recheck()) ?? checks.stillWanted();
-      if (refused) {
-        // Another of their sockets may have entered meanwhile: then the visit goes on.
-        if (!presence.has(boothId, user.id)) await recordLeft(boothId, user.id);
-        return refused;
+      // Refused or failed: the visit just written is closed, unless another of their sockets
+      // entered meanwhile (then it goes on). Presence that cannot say counts as gone.
+      const closeIfGone = async () => {
+        if (!(await presence.has(boothId, user.id).catch(() => false))) await recordLeft(boothId, user.id);
+      };
+      let joined: Result<JoinOutcome>;
+      try {
+        joined = (await checks.recheck()) ?? (await add(boothId, user, socketId, privately, checks));
+      } catch (err) {
+        await closeIfGone();
+        throw err;
       }
-      return ok(presence.join(boothId, user, socketId, privately));
+      if (!joined.ok) await closeIfGone();
+      return joined;
     },
-    close() {
+    async close() {
       clearTimeout(timer);
       settle?.reject(new Error('the fair is closing'));
       settle = null;
       batch = null;
       queued.clear();
-      presence.close();
+      await presence.close();
     },
-    /**
-     * Presence's own join stays synchronous, so the visit is written behind it: the join path
-     * uses joinRecorded, which writes first. A failed write is logged (the visit goes unrecorded).
-     */
-    join(boothId, user, socketId, privately) {
-      // The same test presence.join uses for `arrived`: not present yet (a grace period counts as present).
-      const record = !presence.has(boothId, user.id)
-        ? visits.arrived(boothId, user.id, privately)
-        : privately && !presence.isPrivate(boothId, user.id)
-          ? visits.madePrivate(boothId, user.id)
-          : null;
-      void record?.catch((err: unknown) => logger.warn({ err, sqlite: storageErrorCode(err), boothId }, 'visit arrival not recorded'));
-      return presence.join(boothId, user, socketId, privately);
-    },
-    leave(boothId, userId, socketId) {
-      const gone = presence.leave(boothId, userId, socketId);
-      if (gone) void recordLeft(boothId, userId);
-      return gone;
-    },
-    remove(boothId, userId) {
-      const gone = presence.remove(boothId, userId);
-      if (gone) void recordLeft(boothId, userId);
-      return gone;
+    /** A join not written first (the join path uses joinRecorded): the visit is written behind it. */
+    async join(boothId, user, socketId, privately, capacity) {
+      const outcome = await presence.join(boothId, user, socketId, privately, capacity);
+      if (outcome !== 'full' && (outcome.arrived || outcome.visibilityChanged)) {
+        recordLate(outcome.arrived ? visits.arrived(boothId, user.id, privately) : visits.madePrivate(boothId, user.id), boothId);
+      }
+      return outcome;
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { Logger } from '../logger.js';
 import { backToLobby } from '../booths/handlers.js';
 import type { BoothService } from '../booths/service.js';
-import type { PresenceBroadcaster } from '../presence/broadcast.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import { rooms, type FairServer, type FairSocket } from '../realtime/types.js';
 
@@ -24,17 +23,16 @@ export type Enforcer = ReturnType<typeof createEnforcer>;
  */
 export function createEnforcer(deps: {
   io: FairServer;
+  /** Announces the departures itself (its listener, in app.ts). */
   presence: PresenceStore;
-  presenceBroadcast: PresenceBroadcaster;
   /** The lobby's counts, for a connection sent back to the lobby. */
   booths: Pick<BoothService, 'occupancy'>;
-  occupancyChanged: (boothId: number) => void;
   videoRooms?: VideoRooms;
   logger: Logger;
   /** Other nodes serve this fair too (scaled mode): they are told of each removal. */
   clustered?: boolean;
 }) {
-  const { io, presence, presenceBroadcast, booths, occupancyChanged, videoRooms, logger, clustered = false } = deps;
+  const { io, presence, booths, videoRooms, logger, clustered = false } = deps;
 
   async function removeFromVideo(boothId: number, userId: string): Promise<void> {
     if (!videoRooms) return;
@@ -58,13 +56,18 @@ export function createEnforcer(deps: {
    */
   async function removeHere(userId: string, boothId: number | null): Promise<number[]> {
     const removed: number[] = [];
-    for (const id of boothId === null ? presence.boothsOf(userId) : [boothId]) {
-      const entry = presence.remove(id, userId);
-      if (!entry) continue;
-      removed.push(id);
-      presenceBroadcast.left(id, entry);
-      occupancyChanged(id);
-    }
+    // Presence that cannot say where they are: their sockets still go, and each booth they were
+    // in lets them go when its grace period ends.
+    const boothIds =
+      boothId !== null
+        ? [boothId]
+        : await presence.boothsOf(userId).catch((err: unknown) => {
+            logger.warn({ err, userId }, 'could not read the booths of a person removed from the fair');
+            return [];
+          });
+    // Presence announces each departure itself (its listener, in app.ts). In the scaled mode
+    // the first node to remove the person finds them; the others find nobody left to remove.
+    for (const id of boothIds) if (await presence.remove(id, userId)) removed.push(id);
     for (const socket of socketsHere(userId)) {
       if (boothId === null) {
         socket.disconnect(true);

@@ -11,7 +11,7 @@ import {
 import type { PresenceChanged, PresenceEntry } from '../../shared/protocol.js';
 import { createPerKeyThrottle } from '../realtime/per-key-throttle.js';
 import { rooms, type FairServer } from '../realtime/types.js';
-import type { JoinOutcome, PresenceStore } from './presence-store.js';
+import type { BoothCounts, JoinOutcome, PresenceStore } from './presence-store.js';
 
 /** Who learns of a person: everyone in the booth (public), its staff only (private), or nobody. */
 type Audience = 'booth' | 'staff' | 'none';
@@ -31,10 +31,10 @@ const audienceOf = (entry: PresenceEntry | null): Audience => (entry === null ? 
 
 /** Tells a booth who arrived and who left: the one way presence changes leave the server. */
 export interface PresenceBroadcaster {
-  /** After `presence.join`: announces an arrival, or a visit that turned private. */
+  /** After a join: announces an arrival, or a visit that turned private. */
   joined(boothId: number, outcome: JoinOutcome): void;
   /** After a leave, a grace expiry, a kick or a ban: announces the departure. */
-  left(boothId: number, entry: PresenceEntry): void;
+  left(boothId: number, entry: PresenceEntry, counts?: BoothCounts): void;
   /** Stops the timers; pending changes are dropped (the app is closing). */
   close(): void;
 }
@@ -51,11 +51,19 @@ export interface PresenceBroadcaster {
  * names at most PRESENCE_FRAME_JOINED_MAX new arrivals (changes to people already there always
  * go), so its bytes do not grow with the crowd either; staff frames name everyone. In a crowd, a
  * members' frame that only moves the count waits for PRESENCE_CROWD_COUNT_MS.
+ *
+ * With several nodes, each node sends the changes it made (its joins and leaves, the expiries
+ * its sweep ended) through the adapter to the booth's room on every node; the totals in a
+ * frame are read from the store when it goes, so they count every node's members.
  */
 export function createPresenceBroadcaster(
   io: FairServer,
   presence: Pick<PresenceStore, 'count' | 'publicCount'>,
-  { batchMs = PRESENCE_BATCH_MS, crowdCountMs = PRESENCE_CROWD_COUNT_MS }: { batchMs?: number; crowdCountMs?: number } = {},
+  {
+    batchMs = PRESENCE_BATCH_MS,
+    crowdCountMs = PRESENCE_CROWD_COUNT_MS,
+    failed = () => {},
+  }: { batchMs?: number; crowdCountMs?: number; /** A read of the totals failed: the frame goes with the last ones known. */ failed?: (err: unknown) => void } = {},
 ): PresenceBroadcaster {
   const pending = new Map<number, Map<string, PendingChange>>();
   /** The count each booth's members were last told, and when. */
@@ -63,22 +71,42 @@ export function createPresenceBroadcaster(
   const lastMembersFrameAt = new Map<number, number>();
   /** Crowded booths whose new count waits for PRESENCE_CROWD_COUNT_MS to pass. */
   const countDue = new Set<number>();
-  const crowded = (boothId: number) => presence.publicCount(boothId) >= PRESENCE_CROWD_MIN;
+  /** Each booth's head count as last seen (told with a change, or read at a flush): it sets the interval. */
+  const known = new Map<number, BoothCounts>();
+  let closed = false;
+  const crowded = (counts: BoothCounts | undefined) => (counts?.publicCount ?? 0) >= PRESENCE_CROWD_MIN;
   const intervalOf = (boothId: number) => {
-    const count = presence.count(boothId);
-    const crowdMs = crowded(boothId) ? Math.max(PRESENCE_CROWD_BATCH_MS, Math.min(count * PRESENCE_CROWD_MS_PER_PERSON, PRESENCE_CROWD_BATCH_MAX_MS)) : 0;
+    const counts = known.get(boothId);
+    const count = counts?.count ?? 0;
+    const crowdMs = crowded(counts) ? Math.max(PRESENCE_CROWD_BATCH_MS, Math.min(count * PRESENCE_CROWD_MS_PER_PERSON, PRESENCE_CROWD_BATCH_MAX_MS)) : 0;
     return Math.max(batchMs, count * PRESENCE_BATCH_MS_PER_PERSON, crowdMs);
   };
-  const throttle = createPerKeyThrottle<number>(intervalOf, flush);
+  const throttle = createPerKeyThrottle<number>(intervalOf, (boothId) => void flush(boothId).catch(failed));
 
-  function flush(boothId: number): void {
+  /** The totals now (every node's members), or the last known when the store cannot say. */
+  async function countsNow(boothId: number): Promise<BoothCounts> {
+    try {
+      const [count, publicCount] = await Promise.all([presence.count(boothId), presence.publicCount(boothId)]);
+      const counts = { count, publicCount };
+      if (count === 0) known.delete(boothId);
+      else known.set(boothId, counts);
+      return counts;
+    } catch (err) {
+      failed(err);
+      return known.get(boothId) ?? { count: 0, publicCount: 0 };
+    }
+  }
+
+  async function flush(boothId: number): Promise<void> {
     const changes = pending.get(boothId) ?? new Map<string, PendingChange>();
     pending.delete(boothId);
     if (changes.size === 0 && !countDue.delete(boothId)) return;
-    const members: PresenceChanged = { boothId, joined: [], left: [], total: presence.publicCount(boothId) };
+    const counts = await countsNow(boothId);
+    if (closed) return;
+    const members: PresenceChanged = { boothId, joined: [], left: [], total: counts.publicCount };
     // In a crowded booth members' lists are full: newcomers are counted, not named.
-    const nameArrivals = !crowded(boothId);
-    const staff: PresenceChanged = { boothId, joined: [], left: [], total: presence.count(boothId) };
+    const nameArrivals = !crowded(counts);
+    const staff: PresenceChanged = { boothId, joined: [], left: [], total: counts.count };
     for (const [userId, { before, seen, entry }] of changes) {
       const after = audienceOf(entry);
       if (seen.size === 1 && before === after) continue; // nothing happened that anyone saw
@@ -137,19 +165,23 @@ export function createPresenceBroadcaster(
     joined(boothId, outcome) {
       const { entry } = outcome;
       if (!outcome.arrived && !outcome.visibilityChanged) return;
+      known.set(boothId, outcome.counts);
       // Before this join they were absent, or present with the other visibility.
       const before: Audience = outcome.arrived ? 'none' : entry.private ? 'booth' : 'staff';
       record(boothId, before, entry, entry.userId);
     },
-    left(boothId, entry) {
+    left(boothId, entry, counts) {
+      if (counts) known.set(boothId, counts);
       record(boothId, audienceOf(entry), null, entry.userId);
     },
     close() {
+      closed = true;
       throttle.close();
       pending.clear();
       lastMembersTotal.clear();
       lastMembersFrameAt.clear();
       countDue.clear();
+      known.clear();
     },
   };
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import { redactUrl } from '../config.js';
+import { StorageUnavailableError } from '../db/storage-errors.js';
 import type { Logger } from '../logger.js';
 import type { DependencyProbe } from '../ops/probes.js';
 
@@ -61,5 +63,65 @@ export function redisProbe(client: RedisClient): DependencyProbe {
       if (!client.isReady) throw new Error('not connected');
       await client.ping();
     },
+  };
+}
+
+/**
+ * Redis could not be asked just now (down, restarting, unreachable, too slow): nothing was
+ * changed, or not for sure. A StorageUnavailableError, so the edge answers UNAVAILABLE with a
+ * retry delay, as it does for a database that cannot take writes.
+ */
+export class RedisUnavailableError extends StorageUnavailableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+/** Error replies that mean "not now" (a Redis loading its data, busy with a script, a replica), not a bug in our command. */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|OOM)\b/;
+
+/**
+ * A failed Redis command as the rest of the server should see it: a connection that is down,
+ * closed or too slow, or a transient reply, becomes a RedisUnavailableError saying what was
+ * being done; an error reply to a command we got wrong is passed on as it is (INTERNAL).
+ */
+export function redisFailure(err: unknown, doing: string): Error {
+  if (err instanceof RedisUnavailableError) return err;
+  if (err instanceof ErrorReply && !TRANSIENT_REPLY.test(err.message)) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new RedisUnavailableError(`Redis cannot be reached just now (${doing}): ${reason}`, { cause: err });
+}
+
+/** Longest wait for one command of our own stores: past it the caller answers UNAVAILABLE. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
+/** The client our stores use: commands that do not fail fast when Redis is away time out. */
+export function storeClient(client: RedisClient): RedisClient {
+  return client.withCommandOptions({ timeout: REDIS_COMMAND_TIMEOUT_MS });
+}
+
+/**
+ * A Lua script, run by its SHA1 (its source is sent again when Redis has lost it, after a
+ * restart). The command is sent during the call, with no await before it, so calls reach Redis,
+ * and their answers come back, in call order. A Redis that is not connected fails at once
+ * (RedisUnavailableError) rather than queueing the command until it is back.
+ */
+export function redisScript(source: string, doing: string) {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return (client: RedisClient, args: { keys?: string[]; arguments: string[] }): Promise<unknown> => {
+    if (!client.isReady) return Promise.reject(new RedisUnavailableError(`Redis is not connected (${doing})`));
+    return client
+      .evalSha(sha, args)
+      .catch((err: unknown) => {
+        if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return client.eval(source, args);
+        throw err;
+      })
+      .then(
+        (reply) => reply as unknown,
+        (err: unknown) => {
+          throw redisFailure(err, doing);
+        },
+      );
   };
 }

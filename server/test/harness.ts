@@ -6,10 +6,9 @@ import { createApplication, type Application, type AppDeps } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import { openStore } from '../db/store.js';
-import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
 import { connectRedis } from '../realtime/redis.js';
 import { createTestDatabase } from './pg-database.js';
+import { dropRedisKeys, TEST_REDIS_URL, testRedisPrefix } from './redis-test.js';
 import { createLogger } from '../logger.js';
 import { seedDemo, DEMO_PASSWORD } from '../seed/demo.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -53,8 +52,6 @@ export interface SharedState {
   redisKeyPrefix: string;
 }
 
-const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
 /**
  * A fresh PostgreSQL database and Redis prefix for a scaled-mode test (several nodes share
  * them). `drop()` removes both.
@@ -62,7 +59,7 @@ const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export async function createSharedState(): Promise<SharedState & { drop(): Promise<void> }> {
   const database = await createTestDatabase();
   if (!database) throw new Error('the scaled-mode tests need PostgreSQL, and it does not answer');
-  const redisKeyPrefix = `fair-test:${randomBytes(6).toString('hex')}:`;
+  const redisKeyPrefix = testRedisPrefix();
   return {
     databaseUrl: database.url,
     redisUrl: TEST_REDIS_URL,
@@ -72,20 +69,6 @@ export async function createSharedState(): Promise<SharedState & { drop(): Promi
       await dropRedisKeys(redisKeyPrefix);
     },
   };
-}
-
-/** Deletes every Redis key under a test's prefix. */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const client = createClient({ url: TEST_REDIS_URL });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const keys: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
-    if (keys.length > 0) await client.del(keys);
-  } finally {
-    await client.quit();
-  }
 }
 
 /**
