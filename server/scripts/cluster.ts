@@ -16,12 +16,10 @@ import { z } from 'zod';
 import { sessionCookieFor } from '../auth/cookies.js';
 import { redactUrl } from '../config.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../seed/demo.js';
-import { checkRedis, exited, forwardLines, installed, portIsFree, prepareScaledDatabase, spawnNode, startNginx, stopChild, waitForHttp, type RunningNginx } from './local-cluster.js';
+import { checkRedis, exited, forwardLines, installed, portIsFree, prepareScaledDatabase, startNginx, startNode, stopChild, type RunningNginx } from './local-cluster.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/digital_fair_cluster';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-/** How long a node may take to answer /healthz after it is started (tsx compiles on the way). */
-const NODE_START_TIMEOUT_MS = 90_000;
 /** How long nodes and nginx get to stop on their own before SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 
@@ -77,6 +75,16 @@ process.on('exit', () => {
   if (nginx && !exited(nginx.process)) nginx.process.kill('SIGKILL');
 });
 
+/** Keeps the node for stopping, and says so if it dies while the cluster runs. */
+function watchNode(id: string, port: number, child: ChildProcess): void {
+  nodes.push({ id, port, child });
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const left = nodes.filter((node) => !exited(node.child)).length;
+    say(`${id} stopped unexpectedly (${signal ?? `exit code ${code}`}); ${left} of ${nodes.length} nodes left serving`);
+  });
+}
+
 async function start(): Promise<void> {
   if (!installed('nginx')) throw new Error("nginx is not installed (Debian: apt-get install nginx); the nodes need it in front of them.");
   for (const port of [options.port, ...nodePorts]) if (!(await portIsFree(port))) throw new Error(`port ${port} is in use (choose others with --port and --first-node-port)`);
@@ -85,32 +93,18 @@ async function start(): Promise<void> {
   const prepared = await prepareScaledDatabase(env.databaseUrl, { seed: true });
   say(`database ${redactUrl(env.databaseUrl)}${prepared.created ? ' (created)' : ''}: migrated${prepared.seeded ? ', demo fair seeded' : ''}; Redis ${redactUrl(env.redisUrl)}, keys under "${env.redisKeyPrefix}"`);
 
-  for (const [i, port] of nodePorts.entries()) {
-    const id = `node-${i + 1}`;
-    const child = spawnNode({
-      NODE_ENV: env.nodeEnv,
-      NODE_ID: id,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://localhost:${options.port}`,
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.redisUrl,
-      REDIS_KEY_PREFIX: env.redisKeyPrefix,
-      // nginx is the one hop each node believes for the client's address.
-      TRUST_PROXY: '1',
-      // Seeded above, once: N nodes starting together never race to seed.
-      SEED_DEMO: 'false',
-    });
-    forwardLines(child.stdout, `[${id}]`, (line) => console.log(line));
-    forwardLines(child.stderr, `[${id}]`, (line) => console.error(line));
-    child.once('exit', (code, signal) => {
-      if (stopping) return;
-      const left = nodes.filter((node) => !exited(node.child)).length;
-      say(`${id} stopped unexpectedly (${signal ?? `exit code ${code}`}); ${left} of ${nodes.length} nodes left serving`);
-    });
-    nodes.push({ id, port, child });
-  }
-  await Promise.all(nodes.map(({ child, port }) => waitForHttp(`http://127.0.0.1:${port}/healthz`, child, { timeoutMs: NODE_START_TIMEOUT_MS, wanted: 200 })));
+  const settings = { databaseUrl: env.databaseUrl, redisUrl: env.redisUrl, redisKeyPrefix: env.redisKeyPrefix };
+  await Promise.all(
+    nodePorts.map((port, i) =>
+      startNode(settings, {
+        id: `node-${i + 1}`,
+        port,
+        env: { NODE_ENV: env.nodeEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', PUBLIC_URL: `http://localhost:${options.port}` },
+        onLine: (line, stream) => (stream === 'stdout' ? console.log(line) : console.error(line)),
+        onSpawn: (child) => watchNode(`node-${i + 1}`, port, child),
+      }),
+    ),
+  );
   for (const { id, port, child } of nodes) say(`${id}: pid ${child.pid}, http://127.0.0.1:${port}`);
 
   runtimeDir = mkdtempSync(join(tmpdir(), 'fair-cluster-nginx-'));

@@ -168,9 +168,74 @@ export async function startNginx(options: NginxConfigOptions & { port: number })
 
 export const NODE_ENTRY = resolve('server/index.ts');
 
-/** One fair node as a child process (server/index.ts through tsx), output piped. */
-export function spawnNode(env: Record<string, string>, entry = NODE_ENTRY): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Where the nodes of one scaled fair keep their state. */
+export interface ScaledSettings {
+  databaseUrl: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+}
+
+/** A fair node as a child process (server/index.ts through tsx) and the last of what it wrote. */
+export interface NodeProcess {
+  id: string;
+  port: number;
+  process: ChildProcess;
+  /** The tail of its output, for error messages. */
+  output(): string;
+}
+
+const NODE_OUTPUT_KEPT_CHARS = 4_000;
+/** How long a node may take to answer /healthz (tsx compiles on the way; a busy 2-core machine is slow). */
+export const NODE_START_TIMEOUT_MS = 90_000;
+
+/**
+ * Starts one node of a scaled fair on 127.0.0.1:`port` behind nginx (TRUST_PROXY=1: nginx is
+ * the one hop it believes), never seeding (the database is prepared once, before any node
+ * starts), and waits until its /healthz answers 200. With `onLine`, every output line goes
+ * there; otherwise only the tail is kept.
+ */
+export async function startNode(
+  settings: ScaledSettings,
+  node: {
+    id: string;
+    port: number;
+    env?: Record<string, string>;
+    onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+    /** Told of the child at once, before it answers (to stop it if the caller is stopped meanwhile). */
+    onSpawn?: (child: ChildProcess) => void;
+  },
+  entry = NODE_ENTRY,
+): Promise<NodeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      ...node.env,
+      NODE_ID: node.id,
+      PORT: String(node.port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: settings.databaseUrl,
+      REDIS_URL: settings.redisUrl,
+      REDIS_KEY_PREFIX: settings.redisKeyPrefix,
+      TRUST_PROXY: '1',
+      SEED_DEMO: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  node.onSpawn?.(child);
+  let tail = '';
+  const keep = (line: string) => (tail = (tail + line + '\n').slice(-NODE_OUTPUT_KEPT_CHARS));
+  forwardLines(child.stdout, `[${node.id}]`, (line) => (node.onLine ? node.onLine(line, 'stdout') : keep(line)));
+  forwardLines(child.stderr, `[${node.id}]`, (line) => (node.onLine ? node.onLine(line, 'stderr') : keep(line)));
+  const started: NodeProcess = { id: node.id, port: node.port, process: child, output: () => tail };
+  try {
+    await waitForHttp(`http://127.0.0.1:${node.port}/healthz`, child, { timeoutMs: NODE_START_TIMEOUT_MS, wanted: 200, describe: () => tail.trim() });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${node.id} did not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return started;
 }
 
 /** A private redis-server (no persistence) on `port`, for runs that restart Redis or measure its CPU. */
