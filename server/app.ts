@@ -217,7 +217,8 @@ export function createApplication(deps: AppDeps): Application {
       ...timeouts,
       sessionCookie: sessionCookieFor(config.env).name,
       trustProxy,
-      ...(deps.redis ? { adapter: redisAdapter(deps.redis, config.redisKeyPrefix) } : {}),
+      // Scaled mode: connection-state recovery, checked against the live session (socket-server.ts).
+      ...(deps.redis ? { adapter: redisAdapter(deps.redis, config.redisKeyPrefix, realtimeLogger), recovery: { sessionIsLive: (id: string) => auth.sessionIsLive(id) } } : {}),
     },
     deps.connectionLimits,
   );

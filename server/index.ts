@@ -4,7 +4,7 @@ import { loadConfig } from './config.js';
 import { openStore, type Store } from './db/store.js';
 import { connectRedis, type RedisClient } from './realtime/redis.js';
 import { createLogger } from './logger.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasDemoAccounts, isEmpty, seedDemo } from './seed/demo.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, hasDemoAccounts, seedDemoIfEmpty } from './seed/demo.js';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -31,8 +31,8 @@ if (config.redisUrl) {
   }
 }
 
-const seeded = config.seedDemo && (await isEmpty(db));
-if (seeded) await seedDemo(db);
+// Several nodes starting at once on one PostgreSQL: only one of them seeds (seedDemoIfEmpty).
+if (config.seedDemo) await seedDemoIfEmpty(db);
 
 const app = createApplication({ config, db, logger, clientDir: resolve('dist/client'), redis });
 const showDemoAccounts = config.seedDemo && (await hasDemoAccounts(db));

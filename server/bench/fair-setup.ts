@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
 import { BOOTH_CAPACITY_MAX } from '../../shared/limits.js';
 import { hashSecret, newSecret } from '../auth/tokens.js';
-import { openDatabase } from '../db/open.js';
+import { openStore } from '../db/store.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { booths, sessions, users } from '../db/tables.js';
 import { seedDemo } from '../seed/demo.js';
@@ -41,13 +41,15 @@ export function placeMembers(count: number, boothIds: number[]): (number | null)
 }
 
 /**
- * A fresh fair for one bench run: the demo fair, booth capacities raised to the maximum (the
+ * A fresh fair for one bench run (a SQLite file, or an empty PostgreSQL database): the demo fair, booth capacities raised to the maximum (the
  * demo's 100–200 seats would turn a big run into BOOTH_FULL), and `count` members each with a
  * live session, written straight into the database so the run needs no scrypt logins. The
  * members have no usable password.
  */
-export async function prepareBenchFair(dbPath: string, count: number): Promise<BenchMember[]> {
-  const db = openDatabase(dbPath);
+export async function prepareBenchFair(target: string | { databaseUrl: string }, count: number): Promise<BenchMember[]> {
+  // A SQLite file (one node, embedded), or a PostgreSQL database, migrated here (the scaled mode's nodes).
+  const store = await openStore(typeof target === 'string' ? { databasePath: target, databaseUrl: null } : { databasePath: '', databaseUrl: target.databaseUrl });
+  const { db } = store;
   try {
     await seedDemo(db);
     await writeDurably(db, () => db.update(booths).set({ capacity: BOOTH_CAPACITY_MAX }));
@@ -69,6 +71,6 @@ export async function prepareBenchFair(dbPath: string, count: number): Promise<B
     });
     return members;
   } finally {
-    db.$client.close();
+    await store.close();
   }
 }

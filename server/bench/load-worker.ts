@@ -125,10 +125,10 @@ function open(url: string, spec: BenchMember): Promise<boolean> {
   });
 }
 
-async function connectAll(url: string, specs: BenchMember[], rampMs: number): Promise<void> {
+async function connectAll(urls: string[], specs: BenchMember[], rampMs: number): Promise<void> {
   const spacingMs = specs.length > 0 ? rampMs / specs.length : 0;
   const outcomes = await Promise.all(
-    specs.map((spec, i) => new Promise<boolean>((resolve) => setTimeout(() => void open(url, spec).then(resolve), i * spacingMs))),
+    specs.map((spec, i) => new Promise<boolean>((resolve) => setTimeout(() => void open(urls[spec.index % urls.length]!, spec).then(resolve), i * spacingMs))),
   );
   const connected = outcomes.filter(Boolean).length;
   tell({ type: 'connected', connected, failed: specs.length - connected, failures, retriedBusy });
@@ -223,7 +223,7 @@ process.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'connect':
       workerId = message.workerId;
-      void connectAll(message.url, message.members, message.rampMs);
+      void connectAll(message.urls, message.members, message.rampMs);
       break;
     case 'chat':
       chat(message.ratePerS, message.durationMs);

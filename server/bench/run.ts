@@ -6,6 +6,10 @@
  * as real socket.io-client connections spread over forked load workers, in booths like a real
  * fair, chatting at a total rate. Prints both sets of figures and their ratios (or, with
  * --json, one object `{ ours, bare, ratio }` and nothing else on stdout). Loopback only.
+ *
+ * `npm run bench -- --nodes 2`: the scaled mode instead (scaled-run.ts): the same load on one
+ * node (SQLite), one node on PostgreSQL + Redis, and two nodes with the members split over
+ * them, side by side, then the failover figure.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,9 +18,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { prepareBenchFair } from './fair-setup.js';
 import { ratio, type TargetFigures } from './figures.js';
-import { BARE_ENTRY, measure, MEMBER_MAX_MSGS_PER_S, OURS_ENTRY, progress, startProbedServer } from './load-run.js';
+import { BARE_ENTRY, cappedRate, measure, OURS_ENTRY, progress, startProbedServer } from './load-run.js';
+import { runScaledBench } from './scaled-run.js';
 
-const optionsSchema = z.object({
+export const optionsSchema = z.object({
+  nodes: z.coerce.number().int().min(1).max(4).default(1).describe('1: ours against bare Socket.IO; 2 or more: the scaled mode (PostgreSQL + Redis) against one node'),
+  'failover-members': z.coerce.number().int().min(0).max(20_000).default(1000).describe('with --nodes 2+: members on the node that is killed for the failover figure (0: skip it)'),
   members: z.coerce.number().int().min(1).max(20_000).default(2000).describe('simulated members'),
   rate: z.coerce.number().positive().max(10_000).default(50).describe('chat messages per second, all members together'),
   duration: z.coerce.number().positive().max(3600).default(30).describe('seconds of chat'),
@@ -30,7 +37,7 @@ const optionsSchema = z.object({
     .optional()
     .describe('member counts to run one after another, arriving at the same rate (members/ramp), printing server CPU per arriving member at each'),
 });
-type BenchOptions = z.infer<typeof optionsSchema>;
+export type BenchOptions = z.infer<typeof optionsSchema>;
 
 function printTable(options: BenchOptions, ratePerS: number, loadAtStart: number, ours: TargetFigures, bare: TargetFigures): void {
   const rows: [string, keyof TargetFigures, boolean][] = [
@@ -75,9 +82,7 @@ async function runBench(options: BenchOptions & { quiet?: boolean }): Promise<{ 
   try {
     progress(`preparing a fresh fair with ${options.members} members`);
     const members = await prepareBenchFair(join(dir, 'fair.db'), options.members);
-    const senders = members.filter((m) => m.boothId !== null).length;
-    const ratePerS = Math.min(options.rate, Number((senders * MEMBER_MAX_MSGS_PER_S).toFixed(2)));
-    if (ratePerS < options.rate) progress(`rate capped at ${ratePerS} msg/s: ${senders} members in booths may send ${MEMBER_MAX_MSGS_PER_S}/s each`);
+    const ratePerS = cappedRate(options.rate, members);
 
     const oursEnv = { DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'warn' };
     const ours = await measure('ours', () => startProbedServer(OURS_ENTRY, oursEnv, join(dir, 'ours-loop.json'), options['cpu-prof']), members, options, ratePerS);
@@ -130,6 +135,8 @@ async function runSweep(options: BenchOptions, sizes: number[]): Promise<void> {
 
 const { values } = parseArgs({
   options: {
+    nodes: { type: 'string' },
+    'failover-members': { type: 'string' },
     members: { type: 'string' },
     rate: { type: 'string' },
     duration: { type: 'string' },
@@ -146,7 +153,8 @@ if (!parsed.success) {
   process.exit(2);
 }
 try {
-  if (parsed.data.sweep) await runSweep(parsed.data, parsed.data.sweep.split(',').map(Number));
+  if (parsed.data.nodes > 1) await runScaledBench(parsed.data);
+  else if (parsed.data.sweep) await runSweep(parsed.data, parsed.data.sweep.split(',').map(Number));
   else await runBench(parsed.data);
   process.exit(0);
 } catch (err) {

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { startAttacker, type AttackerFigures } from './attacker.js';
 import { prepareBenchFair } from './fair-setup.js';
 import type { TargetFigures } from './figures.js';
-import { measure, MEMBER_MAX_MSGS_PER_S, OURS_ENTRY, progress, startProbedServer, type ServerUnderTest } from './load-run.js';
+import { cappedRate, measure, OURS_ENTRY, progress, startProbedServer, type ServerUnderTest } from './load-run.js';
 import { memoryKb } from './process-stats.js';
 import type { BenchMember } from './worker-messages.js';
 
@@ -61,8 +61,7 @@ async function soakOnce(options: SoakOptions, withAttacker: boolean): Promise<So
     const attackerMember = everyone.pop()!;
     const members = everyone;
     const boothId = busiestBooth(members);
-    const senders = members.filter((m) => m.boothId !== null).length;
-    const ratePerS = Math.min(options.rate, Number((senders * MEMBER_MAX_MSGS_PER_S).toFixed(2)));
+    const ratePerS = cappedRate(options.rate, members);
     const env = { DATABASE_PATH: join(dir, 'fair.db'), SEED_DEMO: 'true', NODE_ENV: 'production', LOG_LEVEL: 'error', ...VIDEO_ENV };
 
     const durationS = options.minutes * 60;

@@ -8,7 +8,8 @@ export interface BenchMember {
 }
 
 export type ToWorker =
-  | { type: 'connect'; workerId: number; url: string; members: BenchMember[]; rampMs: number }
+  /** Member `index` connects to `urls[index % urls.length]`: one node, or the load split over several. */
+  | { type: 'connect'; workerId: number; urls: string[]; members: BenchMember[]; rampMs: number }
   | { type: 'chat'; ratePerS: number; durationMs: number }
   | { type: 'progress' }
   | { type: 'report' }

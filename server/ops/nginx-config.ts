@@ -132,6 +132,15 @@ http {
     # data, and thousands of members behind one carrier NAT still spread over the nodes.
     # Requests without it (the sign-in page) fall back to the client address. \`consistent\`
     # (ketama) moves only a dead node's share of members when the node list changes.
+    # Not WebSocket-only (clients forced to \`transports: ['websocket']\`, any node for any
+    # request): members behind proxies, captive portals or carriers that break WebSockets
+    # could not take part at all, and the fair must work on the poorest links. Stickiness
+    # costs a WebSocket nothing (it is one request), so one rule serves both transports.
+    # A node that dies takes its Socket.IO sessions with it; their clients reconnect, nginx
+    # gets a refused connection or a 502/503 from the dead node and moves to the next node
+    # on the ring, the same next node for every later request of that session, so a polling
+    # session opened there stays there. When the dead node comes back, polling sessions that
+    # hash to it get 400 once and reconnect to it; WebSocket sessions are not moved.
     map $http_cookie $fair_session {
         default "";
         "~(?:^|;)\\s*${options.sessionCookie}=(?<fair_session_value>[^;]+)" $fair_session_value;

@@ -49,10 +49,38 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCl
 /**
  * The Socket.IO adapter of the scaled mode: broadcasts, room changes and disconnections reach
  * every node through a Redis stream. It is the Redis adapter that supports connection-state
- * recovery (the pub/sub one does not). Everything it keeps is under `prefix`.
+ * recovery (the pub/sub one does not). Everything it keeps is under `prefix`, its pub/sub
+ * channels too (by default they are `socket.io#…` for every fair on the Redis, and the nodes
+ * of one fair would answer another's `fetchSockets`).
  */
-export function redisAdapter(client: RedisClient, prefix: string) {
-  return createAdapter(client, { streamName: `${prefix}socket.io`, sessionKeyPrefix: `${prefix}socket.io:session:` });
+export function redisAdapter(client: RedisClient, prefix: string, logger: Logger) {
+  return createAdapter(guardedSet(client, logger), {
+    streamName: `${prefix}socket.io`,
+    channelPrefix: `${prefix}socket.io`,
+    sessionKeyPrefix: `${prefix}socket.io:session:`,
+  });
+}
+
+/**
+ * The client as the adapter sees it, except that `set` never rejects: the adapter keeps a
+ * dropped connection's state with a SET whose promise it drops (persistSession), and a Redis
+ * that goes away at that moment would reject it unhandled and end the process. That
+ * connection simply cannot be recovered; it reconnects as a new one.
+ */
+function guardedSet(client: RedisClient, logger: Logger): RedisClient {
+  const set = (...args: Parameters<RedisClient['set']>) =>
+    client.set(...args).catch((err: unknown) => {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'Redis did not keep a connection state; that connection will start afresh');
+      return null;
+    });
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'set') return set;
+      const value: unknown = Reflect.get(target, property, target);
+      // node-redis keeps its state in private fields: its methods must run on the client itself.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** For /healthz and the metrics: Redis answers a PING. */

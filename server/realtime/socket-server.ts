@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
+import type { Adapter, PrivateSessionId, Session } from 'socket.io-adapter';
 import { readCookie } from '../auth/cookies.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
 import { clientAddress, type TrustProxyFn } from '../http/client-address.js';
@@ -9,7 +10,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { ADMISSION_LOOP_DELAY_MAX_MS, createAdmission } from './admission.js';
 import { SOCKET_BUFFER_CHECK_MS, SOCKET_SEND_BUFFER_MAX_BYTES, SOCKETS_PER_ACCOUNT_MAX, SOCKETS_PER_ADDRESS_MAX } from '../../shared/limits.js';
 import type { Logger } from '../logger.js';
-import type { FairServer, FairSocket } from './types.js';
+import type { FairServer, FairSocket, SocketData } from './types.js';
 import { rooms } from './types.js';
 
 /** Socket.IO message size cap: a chat message is at most a few KB. */
@@ -17,6 +18,14 @@ export const SOCKET_MAX_PAYLOAD_BYTES = 16 * 1024;
 /** Heartbeat: a connection that answers no ping within interval + timeout is dropped. */
 export const SOCKET_PING_INTERVAL_MS = 20_000;
 export const SOCKET_PING_TIMEOUT_MS = 20_000;
+/**
+ * Scaled mode: how long a dropped connection's state is kept for it to recover (Socket.IO's
+ * connection-state recovery). About the presence grace period: a member back within it
+ * returns with the same socket id and the room events it missed.
+ */
+export const SOCKET_RECOVERY_WINDOW_MS = 60_000;
+/** A recovery that Redis does not answer within this starts a fresh connection instead. */
+const SOCKET_RECOVERY_LOOKUP_MS = 1_000;
 
 export interface SocketTimings {
   pingIntervalMs?: number;
@@ -94,6 +103,66 @@ export interface SocketOptions extends SocketTimings {
   trustProxy?: TrustProxyFn;
   /** The scaled mode's adapter (Redis): broadcasts and disconnections reach every node. */
   adapter?: ServerOptions['adapter'];
+  /**
+   * With `adapter`: connection-state recovery (the Redis streams adapter keeps what a dropped
+   * connection missed). `sessionIsLive` is asked before anything is replayed.
+   */
+  recovery?: { sessionIsLive(sessionId: string): Promise<boolean> };
+}
+
+type AdapterFactory = NonNullable<ServerOptions['adapter']>;
+
+/**
+ * Rooms whose missed events a recovered connection is sent: its own, the lobby's and its
+ * account's (announcements, booth changes, moderation notices, raised hands). Not booths,
+ * staff rooms or the moderators' room: those depend on checks made when they were joined (a
+ * kick, a role, capacity, a private visit), so the client joins its booth again, as on any
+ * new connection, and catches up by sequence number (`booth:join` with `sinceSeq`).
+ */
+function replayedRoom(room: string, socketId: string): boolean {
+  return room === socketId || room === rooms.lobby || room === rooms.browsing || room.startsWith('user:');
+}
+
+/**
+ * Wraps the adapter's connection-state recovery so that nothing of a signed-out person is kept
+ * or replayed. Socket.IO restores a session (its rooms, `socket.data`, the events it missed)
+ * and sends the missed events before any middleware runs, so the checks happen here:
+ * - kept: the fair session's id (never the cookie, never the user record) and the rooms of
+ *   `replayedRoom`, which are all the missed events are filtered by;
+ * - restored only while that fair session is live: a logout, expiry, password change or ban in
+ *   the meantime ended it, and the connection starts afresh (its handshake is then refused).
+ * A restore Redis does not answer in time also starts afresh: the client loses only the replay.
+ */
+function withCheckedRecovery(factory: AdapterFactory, recovery: NonNullable<SocketOptions['recovery']>, logger: Logger): AdapterFactory {
+  // Socket.IO calls the factory with `new`: a plain function (not an arrow) is what it expects.
+  return function checkedAdapter(nsp: unknown): Adapter {
+    const adapter = new (factory as unknown as new (nsp: unknown) => Adapter)(nsp);
+    const persist = adapter.persistSession.bind(adapter);
+    const restore = adapter.restoreSession.bind(adapter);
+    adapter.persistSession = (session) => {
+      const sessionId = (session.data as Partial<SocketData> | undefined)?.sessionId;
+      if (typeof sessionId !== 'string') return;
+      persist({ ...session, rooms: session.rooms.filter((room) => replayedRoom(room, session.sid)), data: { sessionId } });
+    };
+    adapter.restoreSession = async (pid: PrivateSessionId, offset: string): Promise<Session> => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('recovery lookup timed out')), SOCKET_RECOVERY_LOOKUP_MS)));
+      try {
+        const session = await Promise.race([restore(pid, offset), late]);
+        const sessionId = (session.data as Partial<SocketData> | undefined)?.sessionId;
+        if (typeof sessionId !== 'string' || !(await recovery.sessionIsLive(sessionId))) throw new Error('session ended');
+        return session;
+      } catch (err) {
+        // Not found (expired, or the node that held the connection died before keeping it) is
+        // the usual case; Socket.IO then starts a fresh connection.
+        logger.debug({ err: err instanceof Error ? err.message : String(err) }, 'connection state not recovered');
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    return adapter;
+  };
 }
 
 /**
@@ -122,7 +191,10 @@ export function createSocketServer(
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
     pingInterval: timings.pingIntervalMs ?? SOCKET_PING_INTERVAL_MS,
     pingTimeout: timings.pingTimeoutMs ?? SOCKET_PING_TIMEOUT_MS,
-    ...(timings.adapter ? { adapter: timings.adapter } : {}),
+    ...(timings.adapter ? { adapter: timings.recovery ? withCheckedRecovery(timings.adapter, timings.recovery, logger) : timings.adapter } : {}),
+    // Middlewares run for a recovered connection too (Socket.IO skips them by default): it
+    // is authenticated, counted and registered exactly as a new one (see `authenticate`).
+    ...(timings.adapter && timings.recovery ? { connectionStateRecovery: { maxDisconnectionDuration: SOCKET_RECOVERY_WINDOW_MS, skipMiddlewares: false } } : {}),
     // Same-origin only: the browser client is served by this server.
     cors: undefined,
     // Browsers send the session cookie on a WebSocket opened by another site's page (same-site
@@ -185,6 +257,11 @@ export function createSocketServer(
       byAccount.release(user.id);
       byAddress.release(address);
     });
+    // A recovered connection got back its rooms and the events it missed (withCheckedRecovery);
+    // from here on it is a new connection like any other: it leaves every restored room, and
+    // the joins below, admit() and the client's booth:join put it where this session may be.
+    // (Its restored `data` held only the session id; everything is set afresh.)
+    if (socket.recovered) for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
     socket.data.user = user;
     socket.data.sessionId = session.id;
     socket.data.sessionsEndedAt = sessionsEndedAt;

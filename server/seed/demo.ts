@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/open.js';
-import { boothHosts, booths, users } from '../db/tables.js';
+import { boothHosts, booths, dialect, users } from '../db/tables.js';
 import { writeDurably } from '../db/storage-errors.js';
 
 export const DEMO_PASSWORD = 'fair-demo';
@@ -62,17 +62,47 @@ export async function hasDemoAccounts(db: Db): Promise<boolean> {
   return account !== undefined;
 }
 
+/**
+ * Advisory lock held while a node checks for an empty PostgreSQL database and seeds it: nodes
+ * starting together take turns, and only the first finds it empty ("seed" in ASCII).
+ */
+export const SEED_LOCK_KEY = 0x73656564;
+
 /** Seeds the demo fair: the 11 booths and the five demo accounts. */
 export async function seedDemo(db: Db): Promise<void> {
-  const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)));
-  await writeDurably(db, async () => {
-    const inserted = await db.insert(booths).values(DEMO_BOOTHS.map((booth) => ({ ...booth }))).returning({ id: booths.id, slug: booths.slug });
-    const boothIdBySlug = new Map(inserted.map((row) => [row.slug, row.id]));
-    for (const [i, account] of DEMO_ACCOUNTS.entries()) {
-      const id = crypto.randomUUID();
-      await db.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash: hashes[i]! });
-      const boothId = account.hosts ? boothIdBySlug.get(account.hosts) : undefined;
-      if (boothId !== undefined) await db.insert(boothHosts).values({ boothId, userId: id });
-    }
+  const hashes = await demoPasswordHashes();
+  await writeDurably(db, () => insertDemo(db, hashes));
+}
+
+/**
+ * Seeds the demo fair if the database is empty, and says whether it did. Safe when several
+ * nodes start at once on one PostgreSQL: the check and the seed run in one transaction that
+ * first takes an advisory lock, so a second node waits for the first and then finds the fair
+ * there. (SQLite has one writer; its write transactions already run one at a time.)
+ */
+export async function seedDemoIfEmpty(db: Db): Promise<boolean> {
+  if (!(await isEmpty(db))) return false;
+  // Hashed before the transaction: the lock is held only for the inserts.
+  const hashes = await demoPasswordHashes();
+  return writeDurably(db, async () => {
+    if (dialect() === 'postgres') await (db as unknown as { execute(query: SQL): Promise<unknown> }).execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+    if (!(await isEmpty(db))) return false;
+    await insertDemo(db, hashes);
+    return true;
   });
+}
+
+function demoPasswordHashes(): Promise<string[]> {
+  return Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)));
+}
+
+async function insertDemo(db: Db, hashes: string[]): Promise<void> {
+  const inserted = await db.insert(booths).values(DEMO_BOOTHS.map((booth) => ({ ...booth }))).returning({ id: booths.id, slug: booths.slug });
+  const boothIdBySlug = new Map(inserted.map((row) => [row.slug, row.id]));
+  for (const [i, account] of DEMO_ACCOUNTS.entries()) {
+    const id = crypto.randomUUID();
+    await db.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash: hashes[i]! });
+    const boothId = account.hosts ? boothIdBySlug.get(account.hosts) : undefined;
+    if (boothId !== undefined) await db.insert(boothHosts).values({ boothId, userId: id });
+  }
 }

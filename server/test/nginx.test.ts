@@ -1,5 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,26 +10,16 @@ import { loadConfig } from '../config.js';
 import { openDatabase, type Db } from '../db/open.js';
 import { createLogger } from '../logger.js';
 import type { DependencyProbe } from '../ops/probes.js';
-import { renderNginxConfig } from '../ops/nginx-config.js';
+import { installed, startNginx, waitForHttp, type RunningNginx } from '../scripts/local-cluster.js';
 import { SESSION_COOKIE } from '../auth/cookies.js';
 import { boothIdsBySlug, startTestServer, TestClient, type TestServer } from './harness.js';
 import { freePort } from './process.js';
-import { connected, request, sleep, type ClientSocket } from './sockets.js';
+import { connected, request, type ClientSocket } from './sockets.js';
 
-const hasNginx = spawnSync('nginx', ['-v']).error === undefined;
+const hasNginx = installed('nginx');
 if (!hasNginx) {
   if (process.env.REQUIRE_CLUSTER === '1') throw new Error("REQUIRE_CLUSTER=1 but no nginx on PATH: install Debian's nginx package.");
   console.warn("Skipping the nginx tests: no nginx on PATH (install Debian's nginx package).");
-}
-
-/** SIGTERM lets nginx's master stop its workers (SIGKILL would leave them orphaned, holding the port). */
-async function stopNginx(nginx: ChildProcess): Promise<void> {
-  if (nginx.exitCode !== null || nginx.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => nginx.once('exit', () => resolve()));
-  nginx.kill('SIGTERM');
-  const timer = setTimeout(() => nginx.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** A dependency a test takes down on one node only. */
@@ -54,7 +43,7 @@ describe.skipIf(!hasNginx)('nginx in front of two nodes', () => {
   const switches = { 'node-a': switchableProbe(), 'node-b': switchableProbe() };
   let first: TestServer;
   let second: { app: Application; db: Db };
-  let nginx: ChildProcess;
+  let nginx: RunningNginx | undefined;
   let baseUrl: string;
   let boothId: number;
   const open: ClientSocket[] = [];
@@ -70,24 +59,15 @@ describe.skipIf(!hasNginx)('nginx in front of two nodes', () => {
 
     const ports = [first.baseUrl, `http://127.0.0.1:${(second.app.httpServer.address() as AddressInfo).port}`].map((url) => Number(new URL(url).port));
     const listen = await freePort();
-    // nginx's workers drop root's rights (to nobody) and must still reach their temp dirs.
-    chmodSync(dir, 0o755);
-    const file = join(dir, 'nginx.conf');
-    writeFileSync(file, renderNginxConfig({ nodes: ports, listen: `127.0.0.1:${listen}`, runtimeDir: dir, sessionCookie: SESSION_COOKIE }));
-    nginx = spawn('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', file, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let nginxErrors = '';
-    nginx.stderr?.on('data', (chunk: Buffer) => (nginxErrors += chunk.toString()));
+    nginx = await startNginx({ nodes: ports, listen: `127.0.0.1:${listen}`, port: listen, runtimeDir: dir, sessionCookie: SESSION_COOKIE });
     baseUrl = `http://127.0.0.1:${listen}`;
-    for (let i = 0; (await fetch(`${baseUrl}/healthz`).catch(() => null))?.status !== 200; i++) {
-      if (i === 100 || nginx.exitCode !== null) throw new Error(`nginx did not start: ${nginxErrors}`);
-      await sleep(50);
-    }
+    await waitForHttp(`${baseUrl}/healthz`, nginx.process, { wanted: 200, timeoutMs: 10_000 });
     boothId = (await boothIdsBySlug(baseUrl))['peace-direct']!;
   });
 
   afterAll(async () => {
     for (const socket of open) socket.disconnect();
-    if (nginx) await stopNginx(nginx);
+    await nginx?.stop();
     await second?.app.close();
     second?.db.$client.close();
     await first?.close();

@@ -18,6 +18,16 @@ export interface IncomingEvents {
   onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
 }
 
+/**
+ * With connection-state recovery (the scaled mode), Socket.IO appends each broadcast's offset
+ * in the adapter's stream as a last string argument, and gives the client a private session id
+ * (socket.io-client's `_pid`) to recover with. That argument is Socket.IO's, not ours.
+ */
+function withoutRecoveryOffset(socket: IncomingEvents, args: unknown[]): unknown[] {
+  const recovering = typeof (socket as { _pid?: unknown })._pid === 'string';
+  return recovering && args.length === 2 && typeof args[1] === 'string' ? args.slice(0, 1) : args;
+}
+
 let violations: ProtocolViolation[] = [];
 
 function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
@@ -61,7 +71,7 @@ export function recordViolation(violation: ProtocolViolation): void {
 /** Checks every event the socket receives from now on against SERVER_EVENTS. */
 export function watchServerEvents(socket: IncomingEvents): void {
   socket.onAny((name: string, ...args: unknown[]) => {
-    const problem = checkServerEvent(name, args);
+    const problem = checkServerEvent(name, withoutRecoveryOffset(socket, args));
     if (problem) recordViolation({ name, problem });
   });
 }
