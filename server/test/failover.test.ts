@@ -35,11 +35,16 @@ interface ScaledFair {
   close(): Promise<void>;
 }
 
+const GRACE_MS = 2_000;
+const NODE_TIMEOUT_MS = 2_000;
+
 async function startScaledFair(count: number, shared: SharedState, redisUrl = shared.redisUrl): Promise<ScaledFair> {
   await prepareScaledDatabase(shared.databaseUrl, { seed: true });
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const settings = { databaseUrl: shared.databaseUrl, redisUrl, redisKeyPrefix: shared.redisKeyPrefix };
-  const nodes = await Promise.all(ports.map((port, i) => startNode(settings, { id: `node-${i + 1}`, port })));
+  // Short presence timings, so the test sees a dead node's members go within seconds.
+  const env = { PRESENCE_GRACE_MS: String(GRACE_MS), PRESENCE_NODE_TIMEOUT_MS: String(NODE_TIMEOUT_MS) };
+  const nodes = await Promise.all(ports.map((port, i) => startNode(settings, { id: `node-${i + 1}`, port, env })));
   const dir = mkdtempSync(join(tmpdir(), 'fair-failover-'));
   const listen = await freePort();
   const nginx = await startNginx({ nodes: ports, listen: `127.0.0.1:${listen}`, port: listen, runtimeDir: dir, sessionCookie: SESSION_COOKIE });
@@ -208,16 +213,17 @@ class OutboxMember {
  * ring), and says which node each landed on: `count` of them, and more while they cover fewer
  * than `nodesAtLeast` nodes (where they land is the hash's choice: checked, not assumed).
  */
-async function signInMembers(fair: ScaledFair, count: number, tag: string, nodesAtLeast = 1): Promise<{ cookie: string; node: string; email: string }[]> {
-  const members: { cookie: string; node: string; email: string }[] = [];
+async function signInMembers(fair: ScaledFair, count: number, tag: string, nodesAtLeast = 1): Promise<{ cookie: string; node: string; email: string; displayName: string }[]> {
+  const members: { cookie: string; node: string; email: string; displayName: string }[] = [];
   for (let i = 0; members.length < count || new Set(members.map((m) => m.node)).size < nodesAtLeast; i++) {
     if (i === count + 20) throw new Error(`${i} sessions all landed on ${[...new Set(members.map((m) => m.node))].join(', ')}`);
     const email = `${tag}-${i}@fair.test`;
-    await createUser(fair.store.db, { email, displayName: `Member ${tag} ${i}`, role: 'member' });
+    const displayName = `Member ${tag} ${i}`;
+    await createUser(fair.store.db, { email, displayName, role: 'member' });
     const client = new TestClient(fair.baseUrl, { origin: fair.baseUrl });
     await client.login(email);
     const health = (await (await fetch(`${fair.baseUrl}/healthz`, { headers: { cookie: client.cookie! } })).json()) as { node: string };
-    members.push({ cookie: client.cookie!, node: health.node, email });
+    members.push({ cookie: client.cookie!, node: health.node, email, displayName });
   }
   return members;
 }
@@ -301,6 +307,26 @@ describeCluster('failover: three nodes behind nginx', () => {
     for (const { cookie, email } of signedIn) members.push(new OutboxMember(fair.baseUrl, cookie, fair.boothId, email));
     const onVictim = members.filter((_, i) => signedIn[i]!.node === victim.id);
     await expect.poll(() => members.every((member) => member.connects === 1 && member.outbox.length === 0), { timeout: 20_000 }).toBe(true);
+    // One more member on that node closes their laptop as it dies: no reconnection. They must
+    // leave the booth's presence once the node is found dead and the grace period ends.
+    let leaverSignIn: { cookie: string; node: string; email: string; displayName: string } | undefined;
+    for (let k = 0; !leaverSignIn; k++) {
+      if (k === 20) throw new Error(`no session landed on ${victim.id}`);
+      const [candidate] = await signInMembers(fair, 1, `leaver${k}`);
+      if (candidate!.node === victim.id) leaverSignIn = candidate;
+    }
+    const leaver = new OutboxMember(fair.baseUrl, leaverSignIn.cookie, fair.boothId, leaverSignIn.email);
+    await leaver.joinedOnce;
+    const presentNames = async () => {
+      const page = await (members[0]!.socket.timeout(10_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Result<{ entries: { displayName: string }[] }>> }).emitWithAck(
+        'presence:list',
+        { boothId: fair.boothId },
+      );
+      if (!page.ok) throw new Error(page.error.message);
+      return page.data.entries.map((entry) => entry.displayName).sort();
+    };
+    const everyone = signedIn.map((member) => member.displayName).sort();
+    await expect.poll(presentNames, { timeout: 20_000 }).toEqual([...everyone, leaverSignIn.displayName].sort());
 
     // Each member types 6 messages, one every 600 ms, and one more just as the node most of them
     // are on is killed, 1.5 s in: messages in flight, and more typed while its members are away
@@ -314,6 +340,7 @@ describeCluster('failover: three nodes behind nginx', () => {
     })();
     await sleep(1_500);
     for (const member of members) member.send(crypto.randomUUID(), `${member.label} as the node dies`);
+    leaver.socket.io.reconnection(false);
     await killHard(victim.process);
     await burst;
 
@@ -329,8 +356,10 @@ describeCluster('failover: three nodes behind nginx', () => {
     await expectEachStoredOnce(fair, members, signedIn[0]!.cookie);
     // The other nodes stayed up throughout.
     expect(fair.nodes.filter((node) => node !== victim && node.process.exitCode !== null)).toEqual([]);
-    // TODO(presence, issue 13): once presence lives in Redis, assert that after the grace period
-    // the booth's presence lists each member once and none of the killed node's ghosts.
+    // Presence settles: every member once (those who came back from the dead node too), and the
+    // one who did not come back is gone after the node timeout and the grace period, no ghost.
+    await expect.poll(presentNames, { timeout: 20_000, interval: 250 }).toEqual(everyone);
+    leaver.close();
   }, 90_000);
 });
 
