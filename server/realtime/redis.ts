@@ -130,6 +130,24 @@ export function storeClient(client: RedisClient): RedisClient {
 }
 
 /**
+ * Runs one store operation's plain commands: a Redis that is not connected fails at once
+ * (nothing is queued to run long after its caller was told it failed), a command not answered
+ * in time is given up, and either way the caller gets a RedisUnavailableError (UNAVAILABLE at
+ * the edge). The client reconnects by itself: the first call after Redis is back works.
+ */
+export function redisCaller(client: RedisClient, doing: string) {
+  const timed = storeClient(client);
+  return async <T>(work: (client: RedisClient) => Promise<T>): Promise<T> => {
+    if (!client.isReady) throw new RedisUnavailableError(`Redis is not connected (${doing})`);
+    try {
+      return await work(timed);
+    } catch (err) {
+      throw redisFailure(err, doing);
+    }
+  };
+}
+
+/**
  * A Lua script, run by its SHA1 (its source is sent again when Redis has lost it, after a
  * restart). The command is sent during the call, with no await before it, so calls reach Redis,
  * and their answers come back, in call order. A Redis that is not connected fails at once

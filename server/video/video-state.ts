@@ -1,6 +1,5 @@
 import type { HandEntry } from '../../shared/protocol.js';
-import { redisCaller, runScript } from '../realtime/redis-calls.js';
-import type { RedisClient } from '../realtime/redis.js';
+import { redisCaller, redisScript, storeClient, type RedisClient } from '../realtime/redis.js';
 
 /**
  * What the video feature remembers between requests: raised hands, who is in each booth's
@@ -167,8 +166,13 @@ function parseHand(stored: unknown): StoredHand | null {
 
 const handEntryOf = ({ userId, displayName, raisedAt, granted }: StoredHand): HandEntry => ({ userId, displayName, raisedAt, granted });
 
-export function createRedisHandQueue(client: RedisClient, keyPrefix: string): HandQueueStore {
-  const call = redisCaller(client);
+const raiseHand = redisScript(RAISE, 'raising a hand');
+const lowerHand = redisScript(LOWER, 'lowering a hand');
+const setGranted = redisScript(SET_GRANTED, 'granting a hand');
+
+export function createRedisHandQueue(redis: RedisClient, keyPrefix: string): HandQueueStore {
+  const client = storeClient(redis);
+  const call = redisCaller(redis, 'reading raised hands');
   const handsKey = (boothId: number) => `${keyPrefix}video:hands:${boothId}`;
   const orderKey = `${keyPrefix}video:hands-order`;
   const entryOrNull = (stored: unknown) => {
@@ -179,15 +183,15 @@ export function createRedisHandQueue(client: RedisClient, keyPrefix: string): Ha
   return {
     async raise(boothId, { userId, displayName }, now) {
       const entry: HandEntry = { userId, displayName, raisedAt: now.toISOString(), granted: false };
-      const [raised, stored] = (await call((redis) => runScript(redis, RAISE, [handsKey(boothId), orderKey], [userId, JSON.stringify(entry), VIDEO_STATE_TTL_MS]))) as [
+      const [raised, stored] = (await raiseHand(client, { keys: [handsKey(boothId), orderKey], arguments: [userId, JSON.stringify(entry), String(VIDEO_STATE_TTL_MS)] })) as [
         number,
         string,
       ];
       return { entry: handEntryOf(parseHand(stored)!), raised: raised === 1 };
     },
-    lower: async (boothId, userId) => entryOrNull(await call((redis) => runScript(redis, LOWER, [handsKey(boothId)], [userId]))),
+    lower: async (boothId, userId) => entryOrNull(await lowerHand(client, { keys: [handsKey(boothId)], arguments: [userId] })),
     setGranted: async (boothId, userId, granted) =>
-      entryOrNull(await call((redis) => runScript(redis, SET_GRANTED, [handsKey(boothId)], [userId, granted ? '1' : '0', VIDEO_STATE_TTL_MS]))),
+      entryOrNull(await setGranted(client, { keys: [handsKey(boothId)], arguments: [userId, granted ? '1' : '0', String(VIDEO_STATE_TTL_MS)] })),
     get: async (boothId, userId) => entryOrNull(await call((redis) => redis.hGet(handsKey(boothId), userId))),
     async list(boothId) {
       const all = await call((redis) => redis.hVals(handsKey(boothId)));
@@ -210,16 +214,20 @@ local count = redis.call('SCARD', KEYS[1])
 if count > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return {changed, count}`;
 
-export function createRedisVideoRooms(client: RedisClient, keyPrefix: string): VideoRoomStore {
-  const call = redisCaller(client);
+const setParticipant = redisScript(SET_PARTICIPANT, 'counting video participants');
+
+export function createRedisVideoRooms(redis: RedisClient, keyPrefix: string): VideoRoomStore {
+  const client = storeClient(redis);
+  const call = redisCaller(redis, 'reading video rooms');
   const participantsKey = (boothId: number) => `${keyPrefix}video:participants:${boothId}`;
   const privateTokensKey = (boothId: number) => `${keyPrefix}video:private-tokens:${boothId}`;
 
   return {
     async setParticipant(boothId, identity, present) {
-      const [changed, count] = (await call((redis) =>
-        runScript(redis, SET_PARTICIPANT, [participantsKey(boothId)], [identity, present ? '1' : '0', VIDEO_STATE_TTL_MS]),
-      )) as [number, number];
+      const [changed, count] = (await setParticipant(client, {
+        keys: [participantsKey(boothId)],
+        arguments: [identity, present ? '1' : '0', String(VIDEO_STATE_TTL_MS)],
+      })) as [number, number];
       return { count, changed: changed === 1 };
     },
     clearRoom: async (boothId) => (await call((redis) => redis.del(participantsKey(boothId)))) > 0,
