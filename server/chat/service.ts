@@ -6,7 +6,7 @@ import { can } from '../../shared/roles.js';
 import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
-import { UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
+import { isUniqueViolation, UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { booths, messages, privateAliases, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { memoryLimiters, tryConsume, type LimiterFactory } from '../rate-limit/limiters.js';
@@ -248,6 +248,12 @@ export function createChatService(deps: { db: Db; clock: Clock; limiters?: Limit
         // retry of the same clientMsgId is not refused. A lost give-back only makes the limit
         // one message stricter until its window ends.
         await rate.reward(author.id).catch(() => undefined);
+        // The same clientMsgId stored meanwhile by another node (a resend after failover while
+        // the first send was still in flight): that one is the message, as for any resend.
+        if (isUniqueViolation(err)) {
+          const raced = await findOwn(author.id, input.clientMsgId);
+          if (raced && raced.message.boothId === input.boothId) return ok({ message: raced, created: false });
+        }
         throw err;
       }
       await lastPosts.set(slowKey, 1, SLOW_MODE_MAX_SECONDS);

@@ -252,6 +252,31 @@ describe.skipIf(testDialect !== 'postgres')('a booth locked while another member
   });
 });
 
+describe.skipIf(testDialect !== 'postgres')('one message sent on two nodes at the same moment', () => {
+  it('is stored once and acknowledged on both, with the same number (a resend after failover while the first is in flight)', async () => {
+    const { client } = await someone(a);
+    const onA = await socketOf(a, client);
+    const onB = await socketOf(b, client);
+    for (const socket of [onA, onB]) expect(await request(socket, 'booth:join', { boothId })).toMatchObject({ ok: true });
+    const clientMsgId = randomUUID();
+    // The first insert sleeps inside its transaction; the second arrives meanwhile on the other node.
+    const resume = await pauseWrites(a, { table: 'messages', event: 'INSERT', when: `NEW.client_msg_id = '${clientMsgId}'` });
+    try {
+      const first = request(onA, 'chat:send', { boothId, clientMsgId, body: 'sent once, twice' }, 10_000);
+      await untilPaused(a);
+      const second = request(onB, 'chat:send', { boothId, clientMsgId, body: 'sent once, twice' }, 10_000);
+      const acks = await Promise.all([first, second]);
+      for (const ack of acks) expect(ack).toMatchObject({ ok: true });
+      const seqs = acks.map((ack) => (ack.ok ? ack.data.seq : -1));
+      expect(seqs[0]).toBe(seqs[1]);
+      const rows = await a.sql<{ seq: number }>('select seq from messages where client_msg_id = ?', [clientMsgId]);
+      expect(rows).toEqual([{ seq: seqs[0] }]);
+    } finally {
+      await resume();
+    }
+  });
+});
+
 describe('sessions ended', () => {
   it('move the count connections re-read their session by only when some session ended', async () => {
     const ended: EndedSessions[] = [];
