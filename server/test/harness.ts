@@ -7,8 +7,8 @@ import { loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import { openStore } from '../db/store.js';
 import { randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
 import { connectRedis } from '../realtime/redis.js';
+import { dropRedisKeys } from '../scripts/local-cluster.js';
 import { createTestDatabase } from './pg-database.js';
 import { createLogger } from '../logger.js';
 import { seedDemo, DEMO_PASSWORD } from '../seed/demo.js';
@@ -69,23 +69,9 @@ export async function createSharedState(): Promise<SharedState & { drop(): Promi
     redisKeyPrefix,
     async drop() {
       await database.drop();
-      await dropRedisKeys(redisKeyPrefix);
+      await dropRedisKeys(TEST_REDIS_URL, redisKeyPrefix);
     },
   };
-}
-
-/** Deletes every Redis key under a test's prefix. */
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const client = createClient({ url: TEST_REDIS_URL });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const keys: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
-    if (keys.length > 0) await client.del(keys);
-  } finally {
-    await client.quit();
-  }
 }
 
 /**
