@@ -9,7 +9,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { SESSION_COOKIE_PRODUCTION } from '../auth/cookies.js';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
-import type { BenchMember } from './worker-messages.js';
+import { loopbackAddressOf, serveCoordinator, type BenchMember } from './worker-messages.js';
 
 export type ToFailoverWorker = { type: 'connect'; url: string; reconnectUrl: string; members: BenchMember[]; rampMs: number } | { type: 'progress' } | { type: 'close' };
 export type FromFailoverWorker =
@@ -33,12 +33,10 @@ interface Member {
 const members: Member[] = [];
 let closing = false;
 const tell = (message: FromFailoverWorker) => process.send?.(message);
-/** As in load-worker.ts: each member from its own loopback address, as members come from their own networks. */
-const loopbackAddressOf = (index: number) => `127.2.${Math.floor(index / 250) % 256}.${(index % 250) + 1}`;
 
 function open(url: string, reconnectUrl: string, spec: BenchMember): Promise<boolean> {
   const socket = io(url, {
-    ...{ localAddress: loopbackAddressOf(spec.index) },
+    ...{ localAddress: loopbackAddressOf(spec.index, 2) },
     auth: { protocol: PROTOCOL_VERSION },
     transports: ['websocket'],
     extraHeaders: { cookie: `${SESSION_COOKIE_PRODUCTION}=${spec.token}` },
@@ -94,20 +92,13 @@ async function connectAll(url: string, reconnectUrl: string, specs: BenchMember[
   tell({ type: 'connected', connected, failed: specs.length - connected });
 }
 
-process.on('message', (message: ToFailoverWorker) => {
-  switch (message.type) {
-    case 'connect':
-      void connectAll(message.url, message.reconnectUrl, message.members, message.rampMs);
-      break;
-    case 'progress':
-      tell({ type: 'progress', members: members.filter((m) => m.inPlace).map(({ droppedAtMs, backAtMs }) => ({ droppedAtMs, backAtMs })) });
-      break;
-    case 'close':
-      closing = true;
-      for (const member of members) member.socket.disconnect();
-      setTimeout(() => process.exit(0), 200);
-      break;
-  }
-});
-process.on('disconnect', () => process.exit(0));
-tell({ type: 'ready' });
+serveCoordinator<ToFailoverWorker>(
+  (message) => {
+    if (message.type === 'connect') void connectAll(message.url, message.reconnectUrl, message.members, message.rampMs);
+    else tell({ type: 'progress', members: members.filter((m) => m.inPlace).map(({ droppedAtMs, backAtMs }) => ({ droppedAtMs, backAtMs })) });
+  },
+  () => {
+    closing = true;
+    for (const member of members) member.socket.disconnect();
+  },
+);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
-import type { BenchMember, FromWorker, ToWorker, WorkerProgress, WorkerReport } from './worker-messages.js';
+import { loopbackAddressOf, serveCoordinator, type BenchMember, type FromWorker, type ToWorker, type WorkerProgress, type WorkerReport } from './worker-messages.js';
 // The bench runs our server with NODE_ENV=production, whose session cookie has the __Host- name.
 import { SESSION_COOKIE_PRODUCTION } from '../auth/cookies.js';
 
@@ -67,13 +67,6 @@ let retriedBusy = 0;
 /** Why members failed to get in place, by reason: tells a slow server from a refusing one. */
 const failures: Record<string, number> = {};
 const failed = (reason: string) => (failures[reason] = (failures[reason] ?? 0) + 1);
-
-/**
- * Each member connects from its own loopback address (127.1.x.y; Linux routes all of 127/8 to
- * the loopback interface), as members do from their own networks: the server caps sockets per
- * address, and two thousand members from 127.0.0.1 would look like one crowded NAT.
- */
-const loopbackAddressOf = (index: number) => `127.1.${Math.floor(index / 250) % 256}.${(index % 250) + 1}`;
 
 function open(url: string, spec: BenchMember): Promise<boolean> {
   // Passed on to the Node WebSocket (engine.io-client picks it), though not in the client's types.
@@ -219,28 +212,26 @@ function report(): WorkerReport {
   };
 }
 
-process.on('message', (message: ToWorker) => {
-  switch (message.type) {
-    case 'connect':
-      workerId = message.workerId;
-      void connectAll(message.urls, message.members, message.rampMs);
-      break;
-    case 'chat':
-      chat(message.ratePerS, message.durationMs);
-      break;
-    case 'progress':
-      tell(progress());
-      break;
-    case 'report':
-      tell(report());
-      break;
-    case 'close':
-      closing = true;
-      for (const member of members) member.socket.disconnect();
-      setTimeout(() => process.exit(0), 200);
-      break;
-  }
-});
-// The coordinator is gone (finished or crashed): never linger.
-process.on('disconnect', () => process.exit(0));
-tell({ type: 'ready' });
+serveCoordinator<ToWorker>(
+  (message) => {
+    switch (message.type) {
+      case 'connect':
+        workerId = message.workerId;
+        void connectAll(message.urls, message.members, message.rampMs);
+        break;
+      case 'chat':
+        chat(message.ratePerS, message.durationMs);
+        break;
+      case 'progress':
+        tell(progress());
+        break;
+      case 'report':
+        tell(report());
+        break;
+    }
+  },
+  () => {
+    closing = true;
+    for (const member of members) member.socket.disconnect();
+  },
+);

@@ -47,3 +47,25 @@ export interface WorkerReport {
 }
 
 export type FromWorker = { type: 'ready' } | { type: 'connected'; connected: number; failed: number; failures: Record<string, number>; retriedBusy: number } | { type: 'sent' } | WorkerProgress | WorkerReport;
+
+/**
+ * A forked worker's side of the conversation: says it is ready, hands every message but
+ * 'close' to `handle`, and on 'close' runs `close` and exits; it exits too when the
+ * coordinator is gone (finished or crashed), so it never lingers.
+ */
+export function serveCoordinator<T extends { type: string }>(handle: (message: T) => void, close: () => void): void {
+  process.on('message', (message: T) => {
+    if (message.type !== 'close') return handle(message);
+    close();
+    setTimeout(() => process.exit(0), 200);
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send?.({ type: 'ready' });
+}
+
+/**
+ * Each simulated member connects from its own loopback address (`127.<block>.x.y`; Linux routes
+ * all of 127/8 to the loopback interface), as members do from their own networks: the server
+ * caps sockets per address, and thousands from 127.0.0.1 would look like one crowded NAT.
+ */
+export const loopbackAddressOf = (index: number, block = 1) => `127.${block}.${Math.floor(index / 250) % 256}.${(index % 250) + 1}`;

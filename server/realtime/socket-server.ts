@@ -258,10 +258,14 @@ export function createSocketServer(
       byAddress.release(address);
     });
     // A recovered connection got back its rooms and the events it missed (withCheckedRecovery);
-    // from here on it is a new connection like any other: it leaves every restored room, and
-    // the joins below, admit() and the client's booth:join put it where this session may be.
-    // (Its restored `data` held only the session id; everything is set afresh.)
-    if (socket.recovered) for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+    // from here on it is a new connection like any other: it leaves every restored room but
+    // those admit() joins for this user anyway, and the joins below, admit() and the client's
+    // booth:join put it where this session may be. (Its restored `data` held only the session
+    // id; everything is set afresh.)
+    if (socket.recovered) {
+      const kept = new Set([socket.id, rooms.lobby, rooms.browsing, rooms.user(user.id)]);
+      for (const room of [...socket.rooms]) if (!kept.has(room)) void socket.leave(room);
+    }
     socket.data.user = user;
     socket.data.sessionId = session.id;
     socket.data.sessionsEndedAt = sessionsEndedAt;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
 import type { Packet } from 'socket.io-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { boothIdsBySlug, createSharedState, createUser, startTestServer, testDialect, TestClient, type SharedState, type TestServer } from './harness.js';
 import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, type ClientSocket } from './sockets.js';
 
@@ -122,6 +123,32 @@ describe.skipIf(testDialect !== 'postgres')('connection-state recovery across tw
     reconnectTo(amina.socket, b.baseUrl);
     expect((await refused).message).toBe('UNAUTHENTICATED');
     expect(amina.eventsOnWire('moderation:notice')).toEqual([]);
+  });
+
+  it("keeps a connection recovered with someone else's id out of that person's rooms", async () => {
+    const amina = await member('recovery-victim@fair.test');
+    const aminaSocketId = amina.socket.id;
+    const pid = await dropTransport(amina.socket);
+    const offset = (amina.socket as unknown as { _lastOffset?: string })._lastOffset;
+    // Luis presents Amina's recovery id (a stolen one) with his own session.
+    const luis = new TestClient(b.baseUrl);
+    await luis.login('member2@fair.test');
+    const intruder = openSocket(b.baseUrl, luis.cookie, { auth: { protocol: PROTOCOL_VERSION, pid, offset } });
+    open.push(intruder);
+    await connected(intruder);
+    // The server did recover her connection for him (her socket id), then set it up as his.
+    expect(intruder.id).toBe(aminaSocketId);
+    const notices = collect(intruder, 'moderation:notice');
+
+    const moderator = await signedInSocket(a.baseUrl, 'moderator@fair.test');
+    open.push(moderator.socket);
+    expect((await request(moderator.socket, 'moderation:mute', { userId: amina.userId, minutes: 5, reason: 'Cooling down' })).ok).toBe(true);
+    // A notice to Luis himself does reach him: his own account's room is his.
+    const luisId = ((await luis.get('/api/me')).body.user as { id: string }).id;
+    const own = nextEvent(intruder, 'moderation:notice', (n) => n.kind === 'muted');
+    expect((await request(moderator.socket, 'moderation:mute', { userId: luisId, minutes: 5, reason: 'Cooling down' })).ok).toBe(true);
+    await own;
+    expect(notices).toHaveLength(1);
   });
 
   it('does not recover a banned person into the fair, nor send them what they missed', async () => {

@@ -3,6 +3,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { createClient } from 'redis';
 import { describe } from 'vitest';
 import { redactUrl } from '../config.js';
+import { dropRedisKeys as dropKeysUnder } from '../scripts/local-cluster.js';
 
 /** The Redis the scaled-mode tests use, each under its own key prefix. */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -10,19 +11,8 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 /** A fresh key prefix for one test's keys (`dropRedisKeys` removes them). */
 export const testRedisPrefix = () => `fair-test:${randomBytes(6).toString('hex')}:`;
 
-/** Deletes every Redis key under a test's prefix. */
-export async function dropRedisKeys(prefix: string): Promise<void> {
-  const client = createClient({ url: TEST_REDIS_URL });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const keys: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) keys.push(...batch);
-    if (keys.length > 0) await client.del(keys);
-  } finally {
-    await client.quit();
-  }
-}
+/** Deletes every Redis key under a test's prefix in the test Redis. */
+export const dropRedisKeys = (prefix: string): Promise<void> => dropKeysUnder(TEST_REDIS_URL, prefix);
 
 let availability: Promise<boolean> | undefined;
 
