@@ -34,7 +34,7 @@ export const LOBBY_OCCUPANCY_INTERVAL_MS = 1_000;
 export const LOBBY_OCCUPANCY_MS_PER_PERSON = 4;
 /** New connections still in the lobby this long after connecting get its full counts, in one broadcast. */
 export const LOBBY_SNAPSHOT_DELAY_MS = 250;
-/** Chat rate limit: at most this many messages per user in the window. */
+/** Chat rate limit: at most this many messages per user, fair-wide, in a window that starts at their first message. */
 export const CHAT_RATE_MAX_MESSAGES = 8;
 export const CHAT_RATE_WINDOW_MS = 10_000;
 /** How long a kicked person stays out of the booth they were removed from. */

@@ -79,7 +79,8 @@ export function createBudgetStore(limiter: RateLimiterAbstract): BudgetStore {
       return refusal ? Math.max(1, refusal.msBeforeNext) : 0;
     },
     forget(key) {
-      void limiter.delete(key);
+      // Only a clean-up: a key not deleted expires with its window.
+      limiter.delete(key).catch(() => undefined);
     },
   };
 }
