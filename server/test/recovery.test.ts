@@ -4,6 +4,7 @@ import type { Packet } from 'socket.io-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { boothIdsBySlug, createSharedState, createUser, startTestServer, testDialect, TestClient, type SharedState, type TestServer } from './harness.js';
+import { TEST_REDIS_URL } from './redis-test.js';
 import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, type ClientSocket } from './sockets.js';
 
 /**
@@ -17,7 +18,7 @@ describe.skipIf(testDialect !== 'postgres')('connection-state recovery across tw
   let a: TestServer;
   let b: TestServer;
   let boothId: number;
-  const redis = createClient({ url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  const redis = createClient({ url: TEST_REDIS_URL });
   const open: ClientSocket[] = [];
 
   beforeAll(async () => {
