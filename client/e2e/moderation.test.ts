@@ -60,8 +60,13 @@ describeBrowser('moderation in Chromium', () => {
     const notices = amina.page.getByRole('region', { name: 'Notices' });
     await expect.poll(() => notices.textContent()).toContain('Announcement from Kofi (moderator): The closing plenary starts in ten minutes.');
     expect(await notices.getAttribute('aria-live')).toBe('polite');
-    await kofi.getByRole('button', { name: 'Refresh', exact: true }).click();
-    await expect.poll(() => kofi.getByRole('table').textContent()).toContain('announcement:create');
+    // The audit line may be written just after the announcement went out: refresh until it shows.
+    await expect
+      .poll(async () => {
+        await kofi.getByRole('button', { name: 'Refresh', exact: true }).click();
+        return kofi.getByRole('table').textContent();
+      })
+      .toContain('announcement:create');
 
     const hostContext = await fair.browser.newContext({ locale: 'en-GB' });
     const host = await hostContext.newPage();
