@@ -82,20 +82,20 @@ describeBrowser('service worker (app shell)', () => {
     const stillThere = await page.evaluate(async (url) => (await fetch(url)).status, oldEntry);
     expect(stillThere).toBe(200);
 
-    // The new worker is active before the next visit: a navigation waits for an activating
-    // worker, and under the whole suite's load that wait alone has outlasted reload's 30 s.
-    const newWorkerActive = () =>
-      page.evaluate(async () => {
-        const registration = (await navigator.serviceWorker.getRegistration())!;
-        return !registration.installing && !registration.waiting && registration.active?.state === 'activated';
-      });
-    await expect.poll(newWorkerActive, { timeout: 60_000 }).toBe(true);
-
-    // The next visit gets the new shell.
-    await page.reload({ timeout: 60_000 });
-    await expect.poll(() => page.locator('meta[name="fair-build"]').count()).toBe(1);
+    // The next visit gets the new shell. A navigation waits while the new worker activates, and
+    // under the whole suite's load that wait has outlasted one reload's 30 s: the member who
+    // reloads again gets it, and so does this test.
+    await expect
+      .poll(
+        async () => {
+          await page.reload({ timeout: 30_000 }).catch(() => undefined);
+          return page.locator('meta[name="fair-build"]').count();
+        },
+        { timeout: 150_000, intervals: [1_000] },
+      )
+      .toBe(1);
     await context.close();
     // Chromium's own registration.update() (fetch, install, activate the new worker) takes about
     // 6 s here even on an idle machine; under the whole suite's load it has needed more than 30.
-  }, 180_000);
+  }, 240_000);
 });
