@@ -91,7 +91,7 @@ describeBrowser('service worker (app shell)', () => {
           await page.reload({ timeout: 30_000 }).catch(() => undefined);
           return page.locator('meta[name="fair-build"]').count();
         },
-        { timeout: 150_000, intervals: [1_000] },
+        { timeout: 150_000, interval: 1_000 },
       )
       .toBe(1);
     await context.close();
