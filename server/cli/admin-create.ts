@@ -2,7 +2,8 @@
  * Creates the first admin of a production fair:
  *   npm run admin:create -- --email you@example.org [--name "Your Name"]   asks for a password
  *   npm run admin:create -- --email you@example.org --invite               prints a one-time link
- * Without a terminal, the password is read from the first line of standard input.
+ * Without a terminal, the password is read from the first line of standard input. It writes to
+ * the fair's database: DATABASE_URL (PostgreSQL, the scaled mode) when set, else DATABASE_PATH.
  */
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
@@ -11,7 +12,7 @@ import { displayNameSchema, emailSchema, passwordSchema } from '../../shared/aut
 import { hashPassword } from '../auth/passwords.js';
 import { createAuthService } from '../auth/service.js';
 import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/open.js';
+import { openStore } from '../db/store.js';
 import { users } from '../db/tables.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { createInviteService } from '../invites/service.js';
@@ -54,12 +55,18 @@ if (!email.success) exitWith('Give a valid --email for the admin.');
 const name = displayNameSchema.safeParse(values.name ?? 'Organiser');
 if (!name.success) exitWith('--name must be 1-60 characters.');
 
-const loaded = loadConfig(process.env);
+// Not a node of the fair: it needs no NODE_ID of its own (a scaled fair's settings ask every
+// node for one) and writes nothing that a node id names.
+const loaded = loadConfig({ NODE_ID: 'admin-create', ...process.env });
 if (!loaded.ok) exitWith(`Fix these settings first:\n${loaded.problems.join('\n')}`);
 const { config } = loaded;
-const db = openDatabase(config.databasePath);
+const store = await openStore(config);
+const { db } = store;
 const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).limit(1);
-if (existing) exitWith('That email already has an account.');
+if (existing) {
+  await store.close();
+  exitWith('That email already has an account.');
+}
 
 if (values.invite) {
   const auth = createAuthService({ db, clock: { now: Date.now }, sessionTtlMs: config.sessionTtlMs });
@@ -77,4 +84,4 @@ if (values.invite) {
   });
   console.log(`Admin account created. Sign in at ${config.publicUrl}`);
 }
-db.$client.close();
+await store.close();
