@@ -40,6 +40,38 @@ describeBrowser('booth chat in Chromium', () => {
     await luis.context.close();
   });
 
+  it('joins again when the join got no answer (lost on a poor link), and shows the booth’s messages', async () => {
+    const sender = await openBooth(fair.browser, fair.server.baseUrl, 'host@fair.test');
+    await send(sender.page, 'Said before Luis came in');
+    await expect.poll(() => log(sender.page).getByRole('listitem').filter({ hasText: 'Said before Luis came in' }).count()).toBe(1);
+
+    // Luis's first booth:join frame never reaches the server, as on a link that drops packets:
+    // the connection stays up, and no answer comes.
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
+    let droppedJoins = 0;
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (droppedJoins === 0 && typeof message === 'string' && /^42\d*\["booth:join"/.test(message)) {
+          droppedJoins += 1;
+          return;
+        }
+        server.send(message);
+      });
+    });
+    const page = await context.newPage();
+    await signIn(page, fair.server.baseUrl, 'member2@fair.test');
+    await page.getByRole('link', { name: 'Visit Peace Direct' }).click();
+    await expect.poll(() => droppedJoins).toBe(1);
+    // After the command timeout (10 s) and a short backoff it asks again, and is let in.
+    await expect.poll(() => log(page).getByRole('listitem').filter({ hasText: 'Said before Luis came in' }).count(), { timeout: 30_000 }).toBe(1);
+    await send(page, 'Here now');
+    await expect.poll(() => log(sender.page).getByRole('listitem').filter({ hasText: 'Here now' }).count()).toBe(1);
+
+    await context.close();
+    await sender.context.close();
+  }, 60_000);
+
   it('delivers a message typed offline exactly once when the member is back', async () => {
     const sender = await openBooth(fair.browser, fair.server.baseUrl, 'host@fair.test');
     const reader = await openBooth(fair.browser, fair.server.baseUrl, 'moderator@fair.test');

@@ -145,19 +145,21 @@ export async function joinCurrentBooth(): Promise<void> {
   const historyLimit = isDataSaverOn(get()) ? CHAT_HISTORY_SAVER_PAGE : undefined;
   const sinceSeq = view.messages.at(-1)?.seq;
   const ack = await command('booth:join', { boothId: view.boothId, private: get().visitPrivately, historyLimit, sinceSeq });
-  if (ack === null) return; // the next 'connect' tries again
   clearTimeout(joinRetryTimer);
+  if (ack === null) {
+    // Not connected: the next 'connect' joins again. Connected, but no answer in time (a slow
+    // link, a server taking in a crowd): ask again, with the same backoff, rather than leave
+    // the member in a booth that shows no messages.
+    if (getSocket()?.connected) retryJoinLater(view.boothId);
+    return;
+  }
   if (!ack.ok) {
     set({ boothError: ack.error });
     // Storage busy, or over the command budget: the error says we keep trying, and we do,
     // with the same backoff as chat, never sooner than the server asked.
     const { code, details } = ack.error;
     if (code === 'UNAVAILABLE' || code === 'RATE_LIMITED') {
-      const boothId = view.boothId;
-      const askedMs = code === 'UNAVAILABLE' ? details?.retryAfterMs : (details?.retryAfterSeconds ?? 0) * 1000;
-      joinRetryTimer = setTimeout(() => {
-        if (get().boothView?.boothId === boothId) void joinCurrentBooth();
-      }, retryDelayMs(joinAttempts++, askedMs));
+      retryJoinLater(view.boothId, code === 'UNAVAILABLE' ? details?.retryAfterMs : (details?.retryAfterSeconds ?? 0) * 1000);
     }
     return;
   }
@@ -183,6 +185,13 @@ export async function joinCurrentBooth(): Promise<void> {
     afterSeq = page.data.messages.at(-1)!.seq;
   }
   flushOutbox(view.boothId);
+}
+
+/** Joins the booth again after the backoff (never sooner than `askedMs`), if it is still the one on screen. */
+function retryJoinLater(boothId: number, askedMs?: number): void {
+  joinRetryTimer = setTimeout(() => {
+    if (get().boothView?.boothId === boothId) void joinCurrentBooth();
+  }, retryDelayMs(joinAttempts++, askedMs));
 }
 
 export async function enterBooth(slug: string): Promise<void> {
