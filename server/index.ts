@@ -39,9 +39,10 @@ const showDemoAccounts = config.seedDemo && (await hasDemoAccounts(db));
 // The kernel holds up to this many connections the event loop has not accepted yet (Node's
 // default is 511). When a node dies, its members reconnect to the survivors within a second or
 // two; with a short queue the overflow's SYNs are dropped, nginx's connect times out, and after
-// three timeouts it takes the survivor itself out of rotation for 10 s ("no live upstreams"):
-// a 1000-member failover then had a 17–39 s tail in 3 runs out of 12, against ≤ 6 s in every
-// run with this queue. (The kernel caps it at net.core.somaxconn, 4096 on current Linux.)
+// three timeouts it takes the survivor itself out of rotation for 10 s ("no live upstreams" in
+// its log). With Node's default, the last of 1000 members was back 17–39 s after the SIGKILL in
+// 5 runs of 16 (4.7–6.8 s in the others); with this queue, 4.7–6.1 s in 7 runs of 7. (The
+// kernel caps it at net.core.somaxconn, 4096 on current Linux.)
 const LISTEN_BACKLOG = 4096;
 app.httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
   const address = app.httpServer.address();
