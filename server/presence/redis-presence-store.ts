@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PresenceEntry } from '../../shared/protocol.js';
 import type { AuthUser } from '../auth/service.js';
 import type { Logger } from '../logger.js';
-import { redisFailure, redisScript, RedisUnavailableError, storeClient, type RedisClient } from '../realtime/redis.js';
+import { redisCaller, redisScript, RedisUnavailableError, storeClient, type RedisClient } from '../realtime/redis.js';
 import type { BoothCounts, JoinOutcome, PresenceListener, PresenceStore } from './presence-store.js';
 
 /** Longest pause between two sweeps (expiries, dead nodes, this node's heartbeat). */
@@ -370,14 +370,7 @@ export function createRedisPresenceStore(options: RedisPresenceOptions): Presenc
     which(client, { arguments: [prefix, ...args.map(String)] }) as Promise<Reply>;
 
   /** A read: Redis's answer, or RedisUnavailableError. */
-  async function read<T>(doing: string, ask: () => Promise<T>): Promise<T> {
-    if (!options.redis.isReady) throw unavailable(doing);
-    try {
-      return await ask();
-    } catch (err) {
-      throw redisFailure(err, doing);
-    }
-  }
+  const read = redisCaller(options.redis);
 
   function rememberJoin(boothId: number, entry: PresenceEntry, socketId: string): void {
     const key = visitKey(boothId, entry.userId);

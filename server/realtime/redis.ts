@@ -134,10 +134,11 @@ export function storeClient(client: RedisClient): RedisClient {
  * (nothing is queued to run long after its caller was told it failed), a command not answered
  * in time is given up, and either way the caller gets a RedisUnavailableError (UNAVAILABLE at
  * the edge). The client reconnects by itself: the first call after Redis is back works.
+ * `doing` names the operation in the error.
  */
-export function redisCaller(client: RedisClient, doing: string) {
+export function redisCaller(client: RedisClient) {
   const timed = storeClient(client);
-  return async <T>(work: (client: RedisClient) => Promise<T>): Promise<T> => {
+  return async <T>(doing: string, work: (client: RedisClient) => Promise<T>): Promise<T> => {
     if (!client.isReady) throw new RedisUnavailableError(`Redis is not connected (${doing})`);
     try {
       return await work(timed);

@@ -172,7 +172,7 @@ const setGranted = redisScript(SET_GRANTED, 'granting a hand');
 
 export function createRedisHandQueue(redis: RedisClient, keyPrefix: string): HandQueueStore {
   const client = storeClient(redis);
-  const call = redisCaller(redis, 'reading raised hands');
+  const call = redisCaller(redis);
   const handsKey = (boothId: number) => `${keyPrefix}video:hands:${boothId}`;
   const orderKey = `${keyPrefix}video:hands-order`;
   const entryOrNull = (stored: unknown) => {
@@ -192,9 +192,9 @@ export function createRedisHandQueue(redis: RedisClient, keyPrefix: string): Han
     lower: async (boothId, userId) => entryOrNull(await lowerHand(client, { keys: [handsKey(boothId)], arguments: [userId] })),
     setGranted: async (boothId, userId, granted) =>
       entryOrNull(await setGranted(client, { keys: [handsKey(boothId)], arguments: [userId, granted ? '1' : '0', String(VIDEO_STATE_TTL_MS)] })),
-    get: async (boothId, userId) => entryOrNull(await call((redis) => redis.hGet(handsKey(boothId), userId))),
+    get: async (boothId, userId) => entryOrNull(await call('reading raised hands', (redis) => redis.hGet(handsKey(boothId), userId))),
     async list(boothId) {
-      const all = await call((redis) => redis.hVals(handsKey(boothId)));
+      const all = await call('reading raised hands', (redis) => redis.hVals(handsKey(boothId)));
       return all
         .map((stored) => parseHand(stored)!)
         .sort((a, b) => a.order - b.order)
@@ -218,7 +218,7 @@ const setParticipant = redisScript(SET_PARTICIPANT, 'counting video participants
 
 export function createRedisVideoRooms(redis: RedisClient, keyPrefix: string): VideoRoomStore {
   const client = storeClient(redis);
-  const call = redisCaller(redis, 'reading video rooms');
+  const call = redisCaller(redis);
   const participantsKey = (boothId: number) => `${keyPrefix}video:participants:${boothId}`;
   const privateTokensKey = (boothId: number) => `${keyPrefix}video:private-tokens:${boothId}`;
 
@@ -230,12 +230,12 @@ export function createRedisVideoRooms(redis: RedisClient, keyPrefix: string): Vi
       })) as [number, number];
       return { count, changed: changed === 1 };
     },
-    clearRoom: async (boothId) => (await call((redis) => redis.del(participantsKey(boothId)))) > 0,
-    participants: (boothId) => call((redis) => redis.sCard(participantsKey(boothId))),
+    clearRoom: async (boothId) => (await call('reading video rooms', (redis) => redis.del(participantsKey(boothId)))) > 0,
+    participants: (boothId) => call('reading video rooms', (redis) => redis.sCard(participantsKey(boothId))),
     async markPrivateToken(boothId, userId) {
       const key = privateTokensKey(boothId);
-      await call((redis) => Promise.all([redis.sAdd(key, userId), redis.pExpire(key, VIDEO_STATE_TTL_MS)]));
+      await call('reading video rooms', (redis) => Promise.all([redis.sAdd(key, userId), redis.pExpire(key, VIDEO_STATE_TTL_MS)]));
     },
-    hadPrivateToken: async (boothId, userId) => (await call((redis) => redis.sIsMember(privateTokensKey(boothId), userId))) === 1,
+    hadPrivateToken: async (boothId, userId) => (await call('reading video rooms', (redis) => redis.sIsMember(privateTokensKey(boothId), userId))) === 1,
   };
 }
