@@ -42,15 +42,22 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     expect(await seriousViolations(guest), `sign-in (${language})`).toEqual([]);
     await guest.context().close();
 
+    // A member in the booth who has spoken: the booth is checked with messages in the chat
+    // and someone for staff to act on, as it looks during the fair.
+    const member = await signedInPage(fair, 'member@fair.test', { locale: language });
+    await member.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    await say(member, `Member here (${language})`);
+
     const page = await signedInPage(fair, 'host@fair.test', { locale: language });
     await page.goto(fair.server.baseUrl);
     await page.locator('.booth-card').first().waitFor();
     expect(await seriousViolations(page), `lobby (${language})`).toEqual([]);
 
     await page.goto(`${fair.server.baseUrl}/booths/peace-direct`);
-    await page.locator('#composer').waitFor();
-    await page.locator('.connection-online').waitFor();
-    expect(await seriousViolations(page), `booth (${language})`).toEqual([]);
+    await say(page, `Host here (${language})`);
+    await messageShown(page, `Member here (${language})`);
+    expect(await seriousViolations(page), `booth as host (${language})`).toEqual([]);
+    expect(await seriousViolations(member), `booth as member (${language})`).toEqual([]);
 
     await page.goto(`${fair.server.baseUrl}/booths/peace-direct/console`);
     await page.locator('#console-title').waitFor();
@@ -64,8 +71,22 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     await moderator.locator('#audit-title').waitFor();
     expect(await seriousViolations(moderator), `moderator panel (${language})`).toEqual([]);
     await moderator.context().close();
+    await member.context().close();
   });
 });
+
+/** Sends a chat message from the booth on screen (any language) and waits until it is delivered. */
+async function say(page: Page, text: string): Promise<void> {
+  await page.locator('.connection-online').waitFor();
+  await page.locator('#composer').fill(text);
+  await page.locator('#composer').press('Enter');
+  await messageShown(page, text);
+  await expect.poll(() => page.locator('.message.pending').count()).toBe(0);
+}
+
+async function messageShown(page: Page, text: string): Promise<void> {
+  await page.locator('.chat-log li.message').filter({ hasText: text }).first().waitFor();
+}
 
 /** Presses Tab until the focused element's name contains `name`, checking a visible focus ring at every stop. */
 async function tabTo(page: Page, name: string, maxPresses = 80): Promise<void> {
