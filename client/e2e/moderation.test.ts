@@ -47,6 +47,37 @@ describeBrowser('moderation in Chromium', () => {
     for (const { context } of [amina, luis, kofi]) await context.close();
   });
 
+  it('keeps keyboard focus on the message when the report form is closed with Escape or sent', async () => {
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const luis = await openBooth(fair.browser, fair.server.baseUrl, 'member2@fair.test');
+    await amina.page.getByLabel('Message', { exact: true }).fill('Please report me');
+    await amina.page.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(() => messagesWith(luis.page, 'Please report me').count()).toBe(1);
+    const focused = () => luis.page.evaluate(() => {
+      const element = document.activeElement;
+      return element === document.body || !element ? 'the top of the page' : (element.getAttribute('aria-label') ?? element.textContent ?? '');
+    });
+
+    const report = messagesWith(luis.page, 'Please report me').getByRole('button', { name: /^Report the message from Amina/ });
+    await report.focus();
+    await luis.page.keyboard.press('Enter');
+    const form = luis.page.getByRole('form', { name: /^Report the message from Amina/ });
+    await form.waitFor();
+    await expect.poll(focused).toBe('');
+    await luis.page.keyboard.press('Escape');
+    await expect.poll(() => form.count()).toBe(0);
+    await expect.poll(focused).toMatch(/^Report the message from Amina/);
+
+    // Opened again from the same button, and sent: focus stays where the button was, on the thank-you.
+    await luis.page.keyboard.press('Enter');
+    await form.getByLabel('Note (optional)').waitFor();
+    await luis.page.keyboard.type('Testing the report form');
+    await luis.page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('Thank you. The moderators will review your report.');
+
+    for (const { context } of [amina, luis]) await context.close();
+  });
+
   it('a moderator announces from the panel, members read it politely, and the host console shows figures', async () => {
     const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
     const kofiContext = await fair.browser.newContext({ locale: 'en-GB' });
