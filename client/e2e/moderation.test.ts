@@ -78,6 +78,23 @@ describeBrowser('moderation in Chromium', () => {
     for (const { context } of [amina, luis]) await context.close();
   });
 
+  it('a member removed from the booth is taken back to the lobby, where the notice says why and until when', async () => {
+    const luis = await openBooth(fair.browser, fair.server.baseUrl, 'member2@fair.test');
+    const kofi = await openBooth(fair.browser, fair.server.baseUrl, 'moderator@fair.test');
+    await kofi.page.getByRole('button', { name: /^Remove Luis.* from this booth$/ }).click();
+    const form = kofi.page.getByRole('form', { name: /^Remove Luis.* from this booth$/ });
+    await form.getByLabel('Reason', { exact: true }).fill('Off topic');
+    await form.getByRole('button', { name: 'Confirm' }).click();
+
+    await expect.poll(() => new URL(luis.page.url()).pathname, { timeout: 10_000 }).toBe('/');
+    await luis.page.getByRole('heading', { level: 1, name: 'Lobby' }).waitFor();
+    expect(await luis.page.getByLabel('Message', { exact: true }).count()).toBe(0);
+    const notices = luis.page.getByRole('region', { name: 'Notices' });
+    await expect.poll(() => notices.textContent()).toMatch(/You were removed from the booth until .*Reason: Off topic/);
+
+    for (const { context } of [luis, kofi]) await context.close();
+  });
+
   it('a moderator announces from the panel, members read it politely, and the host console shows figures', async () => {
     const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
     const kofiContext = await fair.browser.newContext({ locale: 'en-GB' });

@@ -10,6 +10,7 @@ import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { isDataSaverOn } from '../../lib/preferences-slice.js';
+import { navigate } from '../../lib/router.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
 import { applyPresenceChange, presenceFromSnapshot } from './bounded-presence.js';
@@ -251,12 +252,13 @@ export function registerBoothListeners(socket: FairClientSocket): void {
   socket.on('booth:updated', (booth) => {
     updateView(booth.id, (view) => ({ booth: { ...booth, occupancy: view.booth.occupancy } }));
   });
-  // Removed from the booth on screen: out at once, with the reason and the time they may return.
+  // Removed from the booth on screen: back to the lobby at once. The notice (moderation
+  // listeners) stays on screen there, with the reason and the time they may return.
   socket.on('moderation:notice', (notice) => {
     const view = get().boothView;
     if (notice.kind !== 'kicked' || !view || view.boothId !== notice.boothId) return;
     updateView(view.boothId, () => ({ joined: false, presence: [], presenceTotal: 0 }));
-    set({ boothError: { code: 'FORBIDDEN', message: 'kicked', details: { until: notice.until } } });
+    navigate('/');
   });
   // A new connection has joined nothing yet.
   socket.on('disconnect', () => {
