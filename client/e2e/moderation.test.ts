@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { describeBrowser, signIn, useBrowserFair } from './browser.js';
+import { describeBrowser, signedInPage, signIn, useBrowserFair } from './browser.js';
 
 async function openBooth(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'en-GB' });
@@ -93,6 +93,23 @@ describeBrowser('moderation in Chromium', () => {
     await expect.poll(() => notices.textContent()).toMatch(/You were removed from the booth until .*Reason: Off topic/);
 
     for (const { context } of [luis, kofi]) await context.close();
+  });
+
+  it('a pinned message shows its author’s role as a badge in the reader’s language', async () => {
+    const claire = await openBooth(fair.browser, fair.server.baseUrl, 'host@fair.test');
+    await claire.page.getByLabel('Message', { exact: true }).fill('Welcome to our booth');
+    await claire.page.getByLabel('Message', { exact: true }).press('Enter');
+    await messagesWith(claire.page, 'Welcome to our booth').getByRole('button', { name: /^Pin the message from Claire/ }).click();
+
+    const luis = await signedInPage(fair, 'member2@fair.test', { locale: 'fr-FR' });
+    await luis.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    const pinned = luis.getByRole('region', { name: 'Message épinglé' });
+    await expect.poll(() => pinned.textContent()).toContain('Welcome to our booth');
+    expect(await pinned.locator('strong').textContent()).toBe('Claire');
+    expect(await pinned.locator('.role-badge').textContent()).toBe('Hôte');
+
+    await claire.context.close();
+    await luis.context().close();
   });
 
   it('a moderator announces from the panel, members read it politely, and the host console shows figures', async () => {

@@ -71,7 +71,7 @@ describe('host console', () => {
     if (!sent.ok) throw new Error('send failed');
     const pinnedSeen = nextEvent(member.socket, 'booth:updated', (b) => b.pinned !== null);
     expect((await request(host.socket, 'chat:pin', { boothId, messageId: sent.data.id })).ok).toBe(true);
-    expect((await pinnedSeen).pinned).toEqual({ messageId: sent.data.id, seq: sent.data.seq, authorName: 'Claire', body: sent.data.body });
+    expect((await pinnedSeen).pinned).toEqual({ messageId: sent.data.id, seq: sent.data.seq, authorName: 'Claire', authorRole: 'host', body: sent.data.body });
 
     const announced = nextEvent(member.socket, 'announcement:created');
     expect((await request(host.socket, 'announcement:create', { text: 'Q&A in five minutes', boothId })).ok).toBe(true);

@@ -6,6 +6,7 @@ import { command } from '../../lib/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { Link } from '../../lib/router.js';
+import { RoleBadge } from '../../lib/RoleBadge.js';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
 import { VideoPanel } from '../video/VideoPanel.js';
 import { enterBooth, joinCurrentBooth, leaveBooth } from './booth-actions.js';
@@ -102,7 +103,8 @@ export function BoothPage({ slug }: { slug: string }) {
               <section className="pinned" aria-labelledby="pinned-title">
                 <h3 id="pinned-title">{t('mod.pinned')}</h3>
                 <p>
-                  <strong>{booth.pinned.authorName}:</strong> <span className="body">{booth.pinned.body}</span>
+                  <strong>{booth.pinned.authorName}</strong>
+                    <RoleBadge role={booth.pinned.authorRole} />: <span className="body">{booth.pinned.body}</span>
                 </p>
                 {me && can(me, 'chat:pin', { boothId: booth.id }) && (
                   <button type="button" className="secondary small" onClick={() => void command('chat:pin', { boothId: booth.id, messageId: null })}>
