@@ -101,15 +101,16 @@ describeBrowser('moderation in Chromium', () => {
     await claire.page.getByLabel('Message', { exact: true }).press('Enter');
     await messagesWith(claire.page, 'Welcome to our booth').getByRole('button', { name: /^Pin the message from Claire/ }).click();
 
-    const luis = await signedInPage(fair, 'member2@fair.test', { locale: 'fr-FR' });
-    await luis.goto(`${fair.server.baseUrl}/booths/peace-direct`);
-    const pinned = luis.getByRole('region', { name: 'Message épinglé' });
+    // Amina: Luis was removed from this booth by the test before.
+    const amina = await signedInPage(fair, 'member@fair.test', { locale: 'fr-FR' });
+    await amina.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    const pinned = amina.getByRole('region', { name: 'Message épinglé' });
     await expect.poll(() => pinned.textContent()).toContain('Welcome to our booth');
     expect(await pinned.locator('strong').textContent()).toBe('Claire');
     expect(await pinned.locator('.role-badge').textContent()).toBe('Hôte');
 
     await claire.context.close();
-    await luis.context().close();
+    await amina.context().close();
   });
 
   it('a moderator announces from the panel, members read it politely, and the host console shows figures', async () => {
