@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from './roles.js';
 import {
   BOOTH_DESCRIPTION_MAX_CHARS,
   BOOTH_LINK_TITLE_MAX_CHARS,
@@ -47,6 +48,8 @@ export const pinnedMessageSchema = z.object({
   messageId: z.number().int(),
   seq: z.number().int(),
   authorName: z.string(),
+  /** For the translated role badge beside the name; `member` when the message was sent privately. */
+  authorRole: z.enum(ROLES),
   body: z.string(),
 });
 export type PinnedMessage = z.infer<typeof pinnedMessageSchema>;

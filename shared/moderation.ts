@@ -122,7 +122,7 @@ export const announcementSchema = z.object({
   id: z.number().int(),
   text: z.string(),
   boothId: z.number().int().nullable(),
-  author: person,
+  author: personWithRole,
   createdAt: z.string(),
 });
 export type Announcement = z.infer<typeof announcementSchema>;

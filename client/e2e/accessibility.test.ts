@@ -42,15 +42,22 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     expect(await seriousViolations(guest), `sign-in (${language})`).toEqual([]);
     await guest.context().close();
 
+    // A member in the booth who has spoken: the booth is checked with messages in the chat
+    // and someone for staff to act on, as it looks during the fair.
+    const member = await signedInPage(fair, 'member@fair.test', { locale: language });
+    await member.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    await say(member, `Member here (${language})`);
+
     const page = await signedInPage(fair, 'host@fair.test', { locale: language });
     await page.goto(fair.server.baseUrl);
     await page.locator('.booth-card').first().waitFor();
     expect(await seriousViolations(page), `lobby (${language})`).toEqual([]);
 
     await page.goto(`${fair.server.baseUrl}/booths/peace-direct`);
-    await page.locator('#composer').waitFor();
-    await page.locator('.connection-online').waitFor();
-    expect(await seriousViolations(page), `booth (${language})`).toEqual([]);
+    await say(page, `Host here (${language})`);
+    await messageShown(page, `Member here (${language})`);
+    expect(await seriousViolations(page), `booth as host (${language})`).toEqual([]);
+    expect(await seriousViolations(member), `booth as member (${language})`).toEqual([]);
 
     await page.goto(`${fair.server.baseUrl}/booths/peace-direct/console`);
     await page.locator('#console-title').waitFor();
@@ -59,13 +66,64 @@ describeBrowser('accessibility (axe-core) in every language', () => {
     await page.context().close();
 
     const moderator = await signedInPage(fair, 'moderator@fair.test', { locale: language });
+    await moderator.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    await moderator.locator('.connection-online').waitFor();
+    await messageShown(moderator, `Member here (${language})`);
+    // The moderator's own buttons on the member (mute, remove, ban) are on screen.
+    await moderator.locator('.person-actions button').first().waitFor();
+    expect(await seriousViolations(moderator), `booth as moderator (${language})`).toEqual([]);
     await moderator.goto(`${fair.server.baseUrl}/moderation`);
     await moderator.locator('#moderation-title').waitFor();
     await moderator.locator('#audit-title').waitFor();
     expect(await seriousViolations(moderator), `moderator panel (${language})`).toEqual([]);
     await moderator.context().close();
+    await member.context().close();
   });
+
+  it('a booth with messages and the moderator panel with audit entries have no serious or critical violations at 360 px, in French', async () => {
+    const narrow = { locale: 'fr-FR', viewport: { width: 360, height: 740 } };
+    const member = await signedInPage(fair, 'member2@fair.test', narrow);
+    await member.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    await say(member, 'Bonjour à toutes et à tous');
+
+    const moderator = await signedInPage(fair, 'moderator@fair.test', narrow);
+    await moderator.goto(`${fair.server.baseUrl}/booths/peace-direct`);
+    await moderator.locator('.connection-online').waitFor();
+    await messageShown(moderator, 'Bonjour à toutes et à tous');
+    await say(moderator, 'Bienvenue');
+    // The first of the moderator's buttons on Luis: mute.
+    const mute = moderator.locator('.people li').filter({ hasText: 'Luis' }).locator('.person-actions button').first();
+    await mute.waitFor();
+    expect(await seriousViolations(moderator), 'booth as moderator at 360 px').toEqual([]);
+    expect(await seriousViolations(member), 'booth as member at 360 px').toEqual([]);
+
+    // An audit entry, made through the mute form, so the audit table has data.
+    await mute.click();
+    await moderator.locator('.action-form input').first().fill('Test');
+    await moderator.locator('.action-form button[type="submit"]').click();
+    await moderator.goto(`${fair.server.baseUrl}/moderation`);
+    await moderator.locator('#audit-title').waitFor();
+    await moderator.locator('.table-scroll tbody tr').first().waitFor();
+    // The table is wider than the screen: its container scrolls, so it must be reachable by keyboard.
+    expect(await moderator.locator('.table-scroll').evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await seriousViolations(moderator), 'moderator panel at 360 px').toEqual([]);
+    await moderator.context().close();
+    await member.context().close();
+  }, 60_000);
 });
+
+/** Sends a chat message from the booth on screen (any language) and waits until it is delivered. */
+async function say(page: Page, text: string): Promise<void> {
+  await page.locator('.connection-online').waitFor();
+  await page.locator('#composer').fill(text);
+  await page.locator('#composer').press('Enter');
+  await messageShown(page, text);
+  await expect.poll(() => page.locator('.message.pending').count()).toBe(0);
+}
+
+async function messageShown(page: Page, text: string): Promise<void> {
+  await page.locator('.chat-log li.message').filter({ hasText: text }).first().waitFor();
+}
 
 /** Presses Tab until the focused element's name contains `name`, checking a visible focus ring at every stop. */
 async function tabTo(page: Page, name: string, maxPresses = 80): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { boothIdsBySlug, createUser } from '../../server/test/harness.js';
+import { request, signedInSocket } from '../../server/test/sockets.js';
 import { describeBrowser, signIn, useBrowserFair } from './browser.js';
 
 async function openBooth(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -26,8 +28,8 @@ describeBrowser('booth chat in Chromium', () => {
     const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
     const luis = await openBooth(fair.browser, fair.server.baseUrl, 'member2@fair.test');
     const people = (page: Page) => page.getByRole('list', { name: 'People here' });
-    await expect.poll(() => people(amina.page).textContent()).toContain('Luis (demo member)');
-    await expect.poll(() => people(luis.page).textContent()).toContain('Amina (demo member)');
+    await expect.poll(() => people(amina.page).textContent()).toContain('Luis');
+    await expect.poll(() => people(luis.page).textContent()).toContain('Amina');
 
     await send(amina.page, 'Hello from Amina <script>alert(1)</script>');
     await expect.poll(() => log(luis.page).getByRole('listitem').filter({ hasText: 'Hello from Amina' }).count()).toBe(1);
@@ -71,6 +73,38 @@ describeBrowser('booth chat in Chromium', () => {
     await context.close();
     await sender.context.close();
   }, 60_000);
+
+  it('a member who meets a locked booth gets no composer, is told why and what to do, and gets in when it reopens', async () => {
+    const boothId = (await boothIdsBySlug(fair.server.baseUrl))['peace-direct']!;
+    const moderator = await signedInSocket(fair.server.baseUrl, 'moderator@fair.test');
+    expect((await request(moderator.socket, 'booth:update', { boothId, locked: true })).ok).toBe(true);
+
+    // Someone new to this booth (a member who left it moments ago is still counted in it, and let back in).
+    await createUser(fair.server.db, { email: 'newcomer@fair.test', displayName: 'Newcomer', role: 'member' });
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await signIn(page, fair.server.baseUrl, 'newcomer@fair.test');
+    await page.getByRole('link', { name: 'Visit Peace Direct' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('This booth is not taking new visitors right now. Please try again later.');
+    expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'You are not in this booth' }).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Back to the lobby' }).count()).toBeGreaterThan(0);
+    const queued = () => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('fair.outbox')).flatMap((key) => JSON.parse(localStorage.getItem(key) ?? '[]') as unknown[]).length);
+    expect(await queued()).toBe(0);
+
+    // Reopened: "Try again" lets the member in, the keyboard lands in the composer, and a message goes through.
+    expect((await request(moderator.socket, 'booth:update', { boothId, locked: false })).ok).toBe(true);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('composer');
+    await page.keyboard.type('In at last');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => log(page).getByRole('listitem').filter({ hasText: 'In at last' }).count()).toBe(1);
+    await expect.poll(() => log(page).textContent()).not.toContain('Sending');
+    expect(await queued()).toBe(0);
+
+    moderator.socket.disconnect();
+    await context.close();
+  });
 
   it('delivers a message typed offline exactly once when the member is back', async () => {
     const sender = await openBooth(fair.browser, fair.server.baseUrl, 'host@fair.test');

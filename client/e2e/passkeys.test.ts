@@ -65,7 +65,7 @@ describeBrowser('passkeys and sessions in Chromium', () => {
     await page.goto(origin);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Lobby' }).count()).toBe(1);
-    expect(await page.getByText('Signed in as Amina (demo member)').count()).toBe(1);
+    expect(await page.getByText('Signed in as Amina').count()).toBe(1);
 
     // The new session says how it began.
     await page.getByRole('link', { name: 'Account & security' }).click();

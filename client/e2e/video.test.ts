@@ -61,7 +61,7 @@ describeBrowser('booth video with LiveKit configured, in Chromium', () => {
     // Back to text: the chat and presence are exactly as they were, and the choice sticks.
     await member.page.getByRole('radio', { name: 'Text only' }).check();
     await expect.poll(() => member.page.getByRole('log', { name: 'Messages' }).textContent()).toContain('Hello in text mode');
-    await expect.poll(() => people(member.page).textContent()).toContain('Amina (demo member)');
+    await expect.poll(() => people(member.page).textContent()).toContain('Amina');
     await member.close();
   });
 
@@ -73,9 +73,9 @@ describeBrowser('booth video with LiveKit configured, in Chromium', () => {
 
     await member.page.getByRole('button', { name: 'Raise hand to speak' }).click();
     await expect.poll(() => member.page.getByText('Your hand is raised').count()).toBe(1);
-    await host.page.getByRole('button', { name: 'Let Luis (demo member) speak' }).click();
+    await host.page.getByRole('button', { name: 'Let Luis speak' }).click();
     await expect.poll(() => member.page.getByRole('status').filter({ hasText: 'You may speak now' }).count()).toBe(1);
-    await expect.poll(() => host.page.getByRole('button', { name: 'Stop Luis (demo member) speaking' }).count()).toBe(1);
+    await expect.poll(() => host.page.getByRole('button', { name: 'Stop Luis speaking' }).count()).toBe(1);
     expect(livekit.current.calls.map((call) => call.method)).toContain('UpdateParticipant');
     await member.close();
     await host.close();

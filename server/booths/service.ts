@@ -67,6 +67,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         seq: messages.seq,
         body: messages.body,
         authorName: users.displayName,
+        authorRole: users.role,
         private: messages.private,
         aliasNumber: privateAliases.number,
         aliasOpaqueId: privateAliases.opaqueId,
@@ -82,7 +83,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
         : aliasNumber !== null && aliasOpaqueId !== null
           ? privateAuthor({ number: aliasNumber, opaqueId: aliasOpaqueId }).displayName
           : 'Private visitor';
-      byId.set(pinned.messageId, { ...pinned, authorName });
+      byId.set(pinned.messageId, { ...pinned, authorName, authorRole: isPrivate ? 'member' : pinned.authorRole });
     }
     return byId;
   }

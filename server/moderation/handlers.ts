@@ -206,7 +206,7 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
       async handle({ user: actor }, { text, boothId }) {
         if (boothId !== undefined && !(await booths.byId(boothId))) return fail('NOT_FOUND', 'There is no such booth.');
         const { id, createdAt } = await audit.record({ actorId: actor.id, action: 'announcement:create', boothId: boothId ?? null, details: { text } });
-        const announcement = { id, text, boothId: boothId ?? null, author: { id: actor.id, displayName: actor.displayName }, createdAt: createdAt.toISOString() };
+        const announcement = { id, text, boothId: boothId ?? null, author: { id: actor.id, displayName: actor.displayName, role: actor.role }, createdAt: createdAt.toISOString() };
         io.to(boothId === undefined ? rooms.lobby : rooms.booth(boothId)).emit('announcement:created', announcement);
         return ok(announcement);
       },

@@ -40,12 +40,16 @@ interface DemoAccount {
   hosts?: string;
 }
 
+/**
+ * Plain names, as real members would choose: a role written into a name would be English in
+ * every language. The client shows each staff role as a translated badge beside the name.
+ */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  { email: 'member@fair.test', displayName: 'Amina (demo member)', role: 'member' },
-  { email: 'member2@fair.test', displayName: 'Luis (demo member)', role: 'member' },
-  { email: 'host@fair.test', displayName: 'Claire (Peace Direct host)', role: 'host', hosts: 'peace-direct' },
-  { email: 'moderator@fair.test', displayName: 'Kofi (moderator)', role: 'moderator' },
-  { email: 'admin@fair.test', displayName: 'Sam (organiser)', role: 'admin' },
+  { email: 'member@fair.test', displayName: 'Amina', role: 'member' },
+  { email: 'member2@fair.test', displayName: 'Luis', role: 'member' },
+  { email: 'host@fair.test', displayName: 'Claire', role: 'host', hosts: 'peace-direct' },
+  { email: 'moderator@fair.test', displayName: 'Kofi', role: 'moderator' },
+  { email: 'admin@fair.test', displayName: 'Sam', role: 'admin' },
 ];
 
 /** True when the database holds no booths and no users: a fresh fair. */

@@ -388,7 +388,7 @@ describe('announcement:create', () => {
     const fairWide = [nextEvent(inBooth.socket, 'announcement:created'), nextEvent(inLobby.socket, 'announcement:created')];
     const ack = await request(moderator.socket, 'announcement:create', { text: 'The closing plenary starts in 10 minutes.' });
     expect(ack.ok).toBe(true);
-    for (const seen of await Promise.all(fairWide)) expect(seen).toMatchObject({ text: 'The closing plenary starts in 10 minutes.', boothId: null, author: { displayName: 'Kofi (moderator)' } });
+    for (const seen of await Promise.all(fairWide)) expect(seen).toMatchObject({ text: 'The closing plenary starts in 10 minutes.', boothId: null, author: { displayName: 'Kofi', role: 'moderator' } });
 
     const lobbySees = collect(inLobby.socket, 'announcement:created');
     const boothSees = nextEvent(inBooth.socket, 'announcement:created');

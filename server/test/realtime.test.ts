@@ -86,7 +86,7 @@ describe('two members in a booth', () => {
     // own arrival too: one frame serves the whole room, and clients replace entries by userId.)
     const frame = await arrived;
     expect(frame).toMatchObject({ boothId: boothIds['peace-direct'], left: [], total: 2 });
-    expect(frame.joined.find((entry) => entry.userId === luis.userId)).toEqual({ userId: luis.userId, displayName: 'Luis (demo member)', role: 'member', private: false });
+    expect(frame.joined.find((entry) => entry.userId === luis.userId)).toEqual({ userId: luis.userId, displayName: 'Luis', role: 'member', private: false });
     expect(luis.joined.presenceTotal).toBe(2);
     expect(luis.joined.presence.map((p) => p.userId).sort()).toEqual([amina.userId, luis.userId].sort());
 
@@ -100,7 +100,7 @@ describe('two members in a booth', () => {
       boothId: boothIds['peace-direct'],
       seq: 1,
       clientMsgId,
-      author: { id: amina.userId, displayName: 'Amina (demo member)', role: 'member' },
+      author: { id: amina.userId, displayName: 'Amina', role: 'member' },
       body: 'Hola, <b>everyone</b>\nsecond line',
     });
     expect(await seenByLuis).toEqual(ack.data);

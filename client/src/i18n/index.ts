@@ -48,6 +48,16 @@ export function formatInstant(iso: string, locale: Language): string {
   return new Intl.DateTimeFormat(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
 
+/**
+ * The catalogue key naming the field at fault ("links.0.url" → "field.url"): the last named
+ * part of the path. Null for fields nobody types (ids, codes) and for no field.
+ */
+export function fieldKey(path: string | undefined): MessageKey | null {
+  const name = path?.split('.').filter((part) => !/^\d+$/.test(part)).pop();
+  const key = `field.${name}`;
+  return name && Object.hasOwn(CATALOGS.en, key) ? (key as MessageKey) : null;
+}
+
 export function createTranslator(locale: Language): Translator {
   const catalog = CATALOGS[locale];
   const pluralRules = new Intl.PluralRules(locale);
@@ -66,10 +76,12 @@ export function createTranslator(locale: Language): Translator {
       return t(`${key}.until` as MessageKey, { until: formatInstant(until, locale) });
     }
     if (error.details?.locked && Object.hasOwn(catalog, `${key}.locked`)) return t(`${key}.locked` as MessageKey);
-    return t(key, {
-      seconds: error.details?.retryAfterSeconds ?? 60,
-      detail: error.details?.field ?? error.message,
-    });
+    if (error.code === 'INVALID_PAYLOAD') {
+      // Name the field in the reader's words, never the server's path or its English message.
+      const field = fieldKey(error.details?.field);
+      return field ? t(key, { detail: t(field) }) : t('error.INVALID_PAYLOAD.unnamed');
+    }
+    return t(key, { seconds: error.details?.retryAfterSeconds ?? 60 });
   };
   return t;
 }

@@ -1,16 +1,48 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { ApiError } from '../../../../shared/errors.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import { command } from '../../lib/socket.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { Link } from '../../lib/router.js';
+import { RoleBadge } from '../../lib/RoleBadge.js';
 import { ConnectionIndicator } from '../connection/ConnectionIndicator.js';
 import { VideoPanel } from '../video/VideoPanel.js';
-import { enterBooth, leaveBooth } from './booth-actions.js';
+import { enterBooth, joinCurrentBooth, leaveBooth } from './booth-actions.js';
 import { ChatLog } from './ChatLog.js';
 import { Composer } from './Composer.js';
 import { PresenceList } from './PresenceList.js';
+
+/** Refusals that trying again may cure (full, locked, closed, a removal that ends). */
+const RETRYABLE: ReadonlySet<ApiError['code']> = new Set(['BOOTH_FULL', 'BOOTH_CLOSED', 'FORBIDDEN', 'NOT_IN_BOOTH']);
+
+/** In place of the chat when the booth refused us: why, and what to do. No composer: nothing can wait here. */
+function Refused({ refusal }: { refusal: ApiError }) {
+  const t = useT();
+  const [trying, setTrying] = useState(false);
+  const retry = async () => {
+    setTrying(true);
+    await joinCurrentBooth();
+    setTrying(false);
+    // Let in: the composer replaces this card; the keyboard goes there rather than to the top.
+    document.getElementById('composer')?.focus();
+  };
+  return (
+    <section className="card" aria-labelledby="refused-title">
+      <h2 id="refused-title">{t('booth.notEntered')}</h2>
+      <p role="alert">{t.error(refusal)}</p>
+      <div className="row">
+        {RETRYABLE.has(refusal.code) && (
+          <button type="button" disabled={trying} onClick={() => void retry()}>
+            {trying ? t('booth.joining') : t('action.retry')}
+          </button>
+        )}
+        <Link to="/">{t('booth.back')}</Link>
+      </div>
+    </section>
+  );
+}
 
 export function BoothPage({ slug }: { slug: string }) {
   const t = useT();
@@ -61,55 +93,60 @@ export function BoothPage({ slug }: { slug: string }) {
         {visitPrivately && <p className="notice">{t('booth.visitingPrivately')}</p>}
         {staffConsole && <Link to={`/booths/${booth.slug}/console`}>{t('host.console')}</Link>}
       </div>
-      <div className="booth-body">
-        <section className="chat card" aria-labelledby="chat-title">
-          <h2 id="chat-title">{t('chat.title')}</h2>
-          {booth.pinned && (
-            <section className="pinned" aria-labelledby="pinned-title">
-              <h3 id="pinned-title">{t('mod.pinned')}</h3>
+      {view.refusal ? (
+        <Refused refusal={view.refusal} />
+      ) : (
+        <div className="booth-body">
+          <section className="chat card" aria-labelledby="chat-title">
+            <h2 id="chat-title">{t('chat.title')}</h2>
+            {booth.pinned && (
+              <section className="pinned" aria-labelledby="pinned-title">
+                <h3 id="pinned-title">{t('mod.pinned')}</h3>
+                <p>
+                  <strong>{booth.pinned.authorName}</strong>
+                    <RoleBadge role={booth.pinned.authorRole} />: <span className="body">{booth.pinned.body}</span>
+                </p>
+                {me && can(me, 'chat:pin', { boothId: booth.id }) && (
+                  <button type="button" className="secondary small" onClick={() => void command('chat:pin', { boothId: booth.id, messageId: null })}>
+                    {t('mod.unpin')}
+                  </button>
+                )}
+              </section>
+            )}
+            {booth.slowModeSeconds > 0 && <p className="hint">{t('booth.slowMode', { seconds: booth.slowModeSeconds })}</p>}
+            <ChatLog boothId={view.boothId} />
+            {view.entered ? <Composer /> : <p role="status">{t('booth.joining')}</p>}
+          </section>
+          <aside className="booth-side">
+            <VideoPanel booth={booth} joined={view.joined} />
+            <section className="card" aria-labelledby="about-title">
+              <h2 id="about-title">{t('booth.about')}</h2>
+              <p>{booth.description}</p>
               <p>
-                <strong>{booth.pinned.authorName}:</strong> <span className="body">{booth.pinned.body}</span>
+                <strong>{t('lobby.languages')}:</strong> {booth.languages.map((l) => t(`language.${l}` as MessageKey)).join(', ')}
               </p>
-              {me && can(me, 'chat:pin', { boothId: booth.id }) && (
-                <button type="button" className="secondary small" onClick={() => void command('chat:pin', { boothId: booth.id, messageId: null })}>
-                  {t('mod.unpin')}
-                </button>
+              <p>
+                <strong>{t('lobby.tags')}:</strong> {booth.tags.join(', ')}
+              </p>
+              {booth.links.length > 0 && (
+                <>
+                  <h3>{t('booth.links')}</h3>
+                  <ul>
+                    {booth.links.map((link) => (
+                      <li key={link.url}>
+                        <a href={link.url} target="_blank" rel="noopener noreferrer">
+                          {link.title}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                </>
               )}
             </section>
-          )}
-          {booth.slowModeSeconds > 0 && <p className="hint">{t('booth.slowMode', { seconds: booth.slowModeSeconds })}</p>}
-          <ChatLog boothId={view.boothId} />
-          <Composer />
-        </section>
-        <aside className="booth-side">
-          <VideoPanel booth={booth} joined={view.joined} />
-          <section className="card" aria-labelledby="about-title">
-            <h2 id="about-title">{t('booth.about')}</h2>
-            <p>{booth.description}</p>
-            <p>
-              <strong>{t('lobby.languages')}:</strong> {booth.languages.map((l) => t(`language.${l}` as MessageKey)).join(', ')}
-            </p>
-            <p>
-              <strong>{t('lobby.tags')}:</strong> {booth.tags.join(', ')}
-            </p>
-            {booth.links.length > 0 && (
-              <>
-                <h3>{t('booth.links')}</h3>
-                <ul>
-                  {booth.links.map((link) => (
-                    <li key={link.url}>
-                      <a href={link.url} target="_blank" rel="noopener noreferrer">
-                        {link.title}
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </section>
-          <PresenceList presence={view.presence} total={view.presenceTotal} boothId={view.boothId} />
-        </aside>
-      </div>
+            <PresenceList presence={view.presence} total={view.presenceTotal} boothId={view.boothId} />
+          </aside>
+        </div>
+      )}
     </section>
   );
 }

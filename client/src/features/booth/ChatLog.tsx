@@ -86,12 +86,15 @@ export function ChatLog({ boothId }: { boothId: number }) {
       ) : (
         messages && messages.length > 0 && <p className="muted small">{t('chat.noEarlier')}</p>
       )}
-      <ol className="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.log')}>
-        {messages?.map((message) => <Message key={message.seq} message={message} boothId={boothId} />)}
-        {pending.map((item) => (
-          <Pending key={item.clientMsgId} item={item} online={online} />
-        ))}
-      </ol>
+      {/* The log role sits on a wrapper: on the <ol> itself it would replace the list's semantics. */}
+      <div role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.log')}>
+        <ol className="chat-log">
+          {messages?.map((message) => <Message key={message.seq} message={message} boothId={boothId} />)}
+          {pending.map((item) => (
+            <Pending key={item.clientMsgId} item={item} online={online} />
+          ))}
+        </ol>
+      </div>
       {count === 0 && <p className="muted">{t('chat.empty')}</p>}
     </div>
   );

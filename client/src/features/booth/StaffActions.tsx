@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiError, Result } from '../../../../shared/errors.js';
 import { MODERATION_REASON_MAX_CHARS, REPORT_REASONS, RESTRICTION_MAX_MINUTES } from '../../../../shared/limits.js';
 import type { ChatMessage, PresenceEntry } from '../../../../shared/protocol.js';
@@ -74,6 +74,30 @@ function MinutesField({ value, onChange, hint }: { value: string; onChange: (val
   );
 }
 
+/**
+ * Where keyboard focus goes when an inline form closes: back to the control that opened it
+ * (or what stands in its place), not to the top of the page. `keep(key)` is the ref of each
+ * control that may take it; `returnTo(key)` picks the one for the next close.
+ */
+function useFocusAfterClose(open: string | null) {
+  const controls = useRef(new Map<string, HTMLElement>());
+  const target = useRef<string | null>(null);
+  useEffect(() => {
+    if (open !== null || target.current === null) return;
+    controls.current.get(target.current)?.focus();
+    target.current = null;
+  }, [open]);
+  return {
+    keep: (key: string) => (element: HTMLElement | null) => {
+      if (element) controls.current.set(key, element);
+      else controls.current.delete(key);
+    },
+    returnTo: (key: string) => {
+      target.current = key;
+    },
+  };
+}
+
 /** Delete and pin for staff, report for everyone else, on one message. */
 export function MessageActions({ message, boothId }: { message: ChatMessage; boothId: number }) {
   const t = useT();
@@ -82,6 +106,7 @@ export function MessageActions({ message, boothId }: { message: ChatMessage; boo
   const [reason, setReason] = useState('');
   const [reportReason, setReportReason] = useState<(typeof REPORT_REASONS)[number]>('harassment');
   const [sent, setSent] = useState(false);
+  const focus = useFocusAfterClose(open);
   if (!me || message.deleted) return null;
   const name = message.author.displayName;
   const mayDelete = can(me, 'chat:delete', { boothId }) && mayActOn(me, message.author);
@@ -90,7 +115,9 @@ export function MessageActions({ message, boothId }: { message: ChatMessage; boo
   const close = (done: boolean) => {
     setOpen(null);
     setReason('');
+    // A message is reported once: after sending, the thank-you stands where the button was.
     if (done && open === 'report') setSent(true);
+    if (open) focus.returnTo(done && open === 'report' ? 'sent' : open);
   };
 
   return (
@@ -98,7 +125,7 @@ export function MessageActions({ message, boothId }: { message: ChatMessage; boo
       {open === null && (
         <>
           {mayDelete && (
-            <button type="button" className="secondary small" aria-label={t('mod.deleteLabel', { name })} onClick={() => setOpen('delete')}>
+            <button type="button" className="secondary small" ref={focus.keep('delete')} aria-label={t('mod.deleteLabel', { name })} onClick={() => setOpen('delete')}>
               {t('mod.delete')}
             </button>
           )}
@@ -108,13 +135,17 @@ export function MessageActions({ message, boothId }: { message: ChatMessage; boo
             </button>
           )}
           {mayReport && (
-            <button type="button" className="secondary small" aria-label={t('mod.reportLabel', { name })} onClick={() => setOpen('report')}>
+            <button type="button" className="secondary small" ref={focus.keep('report')} aria-label={t('mod.reportLabel', { name })} onClick={() => setOpen('report')}>
               {t('mod.report')}
             </button>
           )}
         </>
       )}
-      {sent && <p role="status" className="hint">{t('mod.reportSent')}</p>}
+      {sent && (
+        <p role="status" className="hint" tabIndex={-1} ref={focus.keep('sent')}>
+          {t('mod.reportSent')}
+        </p>
+      )}
       {open === 'delete' && (
         <ActionForm label={t('mod.deleteLabel', { name })} submitLabel={t('mod.delete')} onClose={close} run={() => command('chat:delete', { messageId: message.id, reason: reason.trim() || undefined })}>
           <ReasonField value={reason} onChange={setReason} required={false} />
@@ -149,6 +180,7 @@ export function PersonActions({ person, boothId }: { person: PresenceEntry; boot
   const [open, setOpen] = useState<'mute' | 'kick' | 'ban' | null>(null);
   const [reason, setReason] = useState('');
   const [minutes, setMinutes] = useState('15');
+  const focus = useFocusAfterClose(open);
   if (!me || person.userId === me.id || !mayActOn(me, person)) return null;
   const name = person.displayName;
   const allowed = {
@@ -160,6 +192,7 @@ export function PersonActions({ person, boothId }: { person: PresenceEntry; boot
   const close = () => {
     setOpen(null);
     setReason('');
+    if (open) focus.returnTo(open);
   };
   const minutesValue = Number(minutes);
   const labels = { mute: t('mod.muteLabel', { name }), kick: t('mod.kickLabel', { name }), ban: t('mod.banLabel', { name }) };
@@ -175,7 +208,7 @@ export function PersonActions({ person, boothId }: { person: PresenceEntry; boot
         (['mute', 'kick', 'ban'] as const)
           .filter((action) => allowed[action])
           .map((action) => (
-            <button key={action} type="button" className="secondary small" aria-label={labels[action]} onClick={() => {
+            <button key={action} type="button" className="secondary small" ref={focus.keep(action)} aria-label={labels[action]} onClick={() => {
               setMinutes(action === 'ban' ? '' : '15');
               setOpen(action);
             }}>

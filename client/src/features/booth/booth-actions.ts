@@ -10,6 +10,7 @@ import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { isDataSaverOn } from '../../lib/preferences-slice.js';
+import { navigate } from '../../lib/router.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
 import { applyPresenceChange, presenceFromSnapshot } from './bounded-presence.js';
@@ -121,7 +122,8 @@ function flushOutbox(boothId: number): void {
 
 export function sendMessage(body: string): void {
   const view = get().boothView;
-  if (!view) return;
+  // Never queue for a booth the member has not entered: it could wait there for ever.
+  if (!view?.entered || view.refusal) return;
   const item: OutboxItem = { clientMsgId: crypto.randomUUID(), boothId: view.boothId, body, createdAt: new Date().toISOString() };
   setOutbox((outbox) => [...outbox, item]);
   void deliver(item);
@@ -154,13 +156,17 @@ export async function joinCurrentBooth(): Promise<void> {
     return;
   }
   if (!ack.ok) {
-    set({ boothError: ack.error });
     // Storage busy, or over the command budget: the error says we keep trying, and we do,
     // with the same backoff as chat, never sooner than the server asked.
     const { code, details } = ack.error;
     if (code === 'UNAVAILABLE' || code === 'RATE_LIMITED') {
+      set({ boothError: ack.error });
       retryJoinLater(view.boothId, code === 'UNAVAILABLE' ? details?.retryAfterMs : (details?.retryAfterSeconds ?? 0) * 1000);
+      return;
     }
+    // Refused (full, locked, closed, barred): the page says why and offers to try again.
+    updateView(view.boothId, () => ({ refusal: ack.error, joined: false }));
+    set({ boothError: null });
     return;
   }
   joinAttempts = 0;
@@ -170,7 +176,7 @@ export async function joinCurrentBooth(): Promise<void> {
     // Messages removed while we were away lose their bodies here, as on chat:deleted.
     const held = removed.size === 0 ? current.messages : current.messages.map((m) => (removed.has(m.seq) ? { ...m, body: '', deleted: true as const } : m));
     const merged = mergeMessages(held, messages);
-    return { booth, ...presenceFromSnapshot(presence, presenceTotal, get().me?.id), messages: merged, joined: true, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
+    return { booth, ...presenceFromSnapshot(presence, presenceTotal, get().me?.id), messages: merged, joined: true, entered: true, refusal: null, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
   });
   set({ boothError: null });
 
@@ -202,7 +208,7 @@ export async function enterBooth(slug: string): Promise<void> {
     return;
   }
   set({
-    boothView: { boothId: result.data.id, booth: result.data, presence: [], presenceTotal: 0, messages: [], joined: false, hasEarlier: false, loadingEarlier: false, privateAlias: null },
+    boothView: { boothId: result.data.id, booth: result.data, presence: [], presenceTotal: 0, messages: [], joined: false, entered: false, refusal: null, hasEarlier: false, loadingEarlier: false, privateAlias: null },
   });
   await joinCurrentBooth();
 }
@@ -251,12 +257,13 @@ export function registerBoothListeners(socket: FairClientSocket): void {
   socket.on('booth:updated', (booth) => {
     updateView(booth.id, (view) => ({ booth: { ...booth, occupancy: view.booth.occupancy } }));
   });
-  // Removed from the booth on screen: out at once, with the reason and the time they may return.
+  // Removed from the booth on screen: back to the lobby at once. The notice (moderation
+  // listeners) stays on screen there, with the reason and the time they may return.
   socket.on('moderation:notice', (notice) => {
     const view = get().boothView;
     if (notice.kind !== 'kicked' || !view || view.boothId !== notice.boothId) return;
     updateView(view.boothId, () => ({ joined: false, presence: [], presenceTotal: 0 }));
-    set({ boothError: { code: 'FORBIDDEN', message: 'kicked', details: { until: notice.until } } });
+    navigate('/');
   });
   // A new connection has joined nothing yet.
   socket.on('disconnect', () => {

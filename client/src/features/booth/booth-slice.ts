@@ -32,6 +32,10 @@ export interface BoothView {
   messages: ChatMessage[];
   /** The server has acknowledged our booth:join on the current connection. */
   joined: boolean;
+  /** A booth:join succeeded on this page at least once: only then may messages be queued here. */
+  entered: boolean;
+  /** The last booth:join was refused for a reason retrying alone does not cure (full, locked, closed, banned…). */
+  refusal: ApiError | null;
   hasEarlier: boolean;
   loadingEarlier: boolean;
   /** On a private visit, the pseudonym others see on my messages here (from the join ack). */

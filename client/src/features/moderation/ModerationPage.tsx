@@ -210,7 +210,8 @@ function AuditLog() {
         {t('mod.auditCsv')}
       </a>
       <ErrorLine error={error} />
-      <div className="table-scroll">
+      {/* Scrolls sideways on a narrow screen: focusable, so the keyboard can scroll it too. */}
+      <div className="table-scroll" role="region" aria-labelledby="audit-title" tabIndex={0}>
         <table>
           <thead>
             <tr>

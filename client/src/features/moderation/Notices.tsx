@@ -1,12 +1,27 @@
 import { useStore } from '../../app/store.js';
 import { formatInstant } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
+import { RoleBadge } from '../../lib/RoleBadge.js';
 import type { Notice } from './moderation-slice.js';
+
+/** Stands for the name in a sentence until the name and its badge are put in its place (text has no control characters). */
+const NAME_SLOT = '\u0000';
 
 function NoticeText({ notice }: { notice: Notice }) {
   const t = useT();
   if (notice.type === 'announcement') {
-    return <>{t('notice.announcement', { name: notice.announcement.author.displayName, text: notice.announcement.text })}</>;
+    const { author, text } = notice.announcement;
+    // The author's role badge stands right after their name, inside the translated sentence.
+    const sentence = t('notice.announcement', { name: NAME_SLOT, text });
+    const at = sentence.indexOf(NAME_SLOT);
+    return (
+      <>
+        {sentence.slice(0, at)}
+        {author.displayName}
+        <RoleBadge role={author.role} />
+        {sentence.slice(at + NAME_SLOT.length)}
+      </>
+    );
   }
   if (notice.type === 'report') {
     const key = notice.outcome.outcome === 'resolved' ? 'notice.reportResolved' : 'notice.reportDismissed';
