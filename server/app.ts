@@ -52,6 +52,8 @@ import { moderationRoutes } from './moderation/routes.js';
 import { createAccountEraser } from './privacy/account-erasure.js';
 import { createRetention, type RetentionCounts } from './privacy/retention.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { createPeopleService } from './people/service.js';
+import { peopleRoutes } from './people/routes.js';
 import { passkeyRoutes } from './passkeys/routes.js';
 import { createPasskeyService } from './passkeys/service.js';
 import { sessionRoutes } from './sessions/routes.js';
@@ -409,6 +411,7 @@ export function createApplication(deps: AppDeps): Application {
       eraser: createAccountEraser({ db, clock, audit, io, enforcer, booths, logger }),
     }),
   );
+  app.use(peopleRoutes(auth, createPeopleService({ db, clock, auth, audit })));
   app.use(sessionRoutes(auth, sessions));
   app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs }));
   app.use('/api', (_req, res) => {

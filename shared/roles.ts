@@ -63,6 +63,8 @@ export const CAPABILITIES = {
   'audit:read': { roles: ['moderator', 'admin'] },
   /** The list of people with their verified and fair names, email and role (organisers). */
   'people:read': { roles: ['admin'] },
+  /** Change someone's role, deactivate or reactivate their account (their sessions end at once). */
+  'people:manage': { roles: ['admin'] },
   /** Erase a member's account on their request (tombstone, messages blanked, sessions ended). */
   'people:erase': { roles: ['admin'] },
 } as const satisfies Record<string, CapabilityRule>;

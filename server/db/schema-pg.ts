@@ -28,6 +28,7 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   verifiedName: text('verified_name'),
   deletedAt: timestampMs('deleted_at'),
+  deactivatedAt: timestampMs('deactivated_at'),
   createdAt: createdAt(),
 });
 

@@ -24,6 +24,8 @@ export const users = sqliteTable('users', {
   verifiedName: text('verified_name'),
   /** Set when the account was deleted or erased: the row stays as a tombstone, scrubbed. */
   deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  /** Set while organisers have deactivated the account: no sign-in, no session; nothing is erased. */
+  deactivatedAt: integer('deactivated_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
 });
 

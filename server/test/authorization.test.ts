@@ -286,6 +286,26 @@ const ROWS: Row[] = [
     attempt: (a) => viaHttp(a, 'GET', '/api/admin/people'),
   },
   {
+    capability: 'people:manage',
+    surface: 'PATCH /api/admin/people/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => {
+      const id = await createUser(server.db, { email: `managed${++invites}@fair.test`, displayName: 'Managed', role: 'member' });
+      return viaHttp(a, 'PATCH', `/api/admin/people/${id}`, { status: 'deactivated' });
+    },
+  },
+  {
+    capability: 'invites:create',
+    surface: 'POST /api/admin/invites/import?dryRun=1',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => {
+      const res = await a.client.request('POST', '/api/admin/invites/import?dryRun=1', `email,role\npreview${++invites}@example.org,member\n`, 'text/csv');
+      return res.status < 300 ? 'allowed' : (res.body.error?.code as ErrorCode);
+    },
+  },
+  {
     capability: 'people:erase',
     surface: 'DELETE /api/admin/users/:id',
     scope: 'fair',
