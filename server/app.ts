@@ -12,6 +12,7 @@ import type { LoginThrottlePolicy } from './auth/login-throttle.js';
 import { disconnectEndedSessions, startSessionSweep } from './auth/session-sockets.js';
 import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
+import { boothAdminRoutes } from './booths/admin-routes.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -396,6 +397,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(authRoutes(auth, invites, createNameClaims(db), config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
+  app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));
   app.use(hostRoutes(auth, { booths, presence, visits, aliases, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));

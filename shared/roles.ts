@@ -25,6 +25,8 @@ interface CapabilityRule {
  * authorization matrix test, which fails otherwise.
  */
 export const CAPABILITIES = {
+  /** Create, edit and archive booths, and choose their hosts (organisers' console). */
+  'booths:manage': { roles: ['admin'] },
   /** Invite people and import rosters. */
   'invites:create': { roles: ['admin'] },
   /** Enter booths, chat, report. */

@@ -10,7 +10,7 @@
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
-import type { BoothLink, BoothStatus } from '../../shared/booths.js';
+import type { BoothLink, BoothStatus, BoothTranslations } from '../../shared/booths.js';
 import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
 
 /** Epoch-millisecond precision, like SQLite's timestamp_ms, so a Date round-trips unchanged. */
@@ -91,6 +91,8 @@ export const booths = pgTable('booths', {
   slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
   pinnedMessageId: integer('pinned_message_id'),
   lastSeq: integer('last_seq').notNull().default(0),
+  translations: jsonb('translations').$type<BoothTranslations>().notNull().default({}),
+  archivedAt: timestampMs('archived_at'),
   createdAt: createdAt(),
 });
 

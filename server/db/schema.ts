@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
-import type { BoothLink, BoothStatus } from '../../shared/booths.js';
+import type { BoothLink, BoothStatus, BoothTranslations } from '../../shared/booths.js';
 import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
 
 const createdAt = () =>
@@ -108,6 +108,10 @@ export const booths = sqliteTable('booths', {
    * so numbers stay unique and gap-free with several writers.
    */
   lastSeq: integer('last_seq').notNull().default(0),
+  /** Name and description in the booth's other languages; `name`/`description` are in its first. */
+  translations: text('translations', { mode: 'json' }).$type<BoothTranslations>().notNull().default(sql`'{}'`),
+  /** Set when organisers archived the booth: gone from the lobby, closed, its records kept. */
+  archivedAt: integer('archived_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
 });
 

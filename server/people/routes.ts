@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import { peopleQuerySchema, personPatchSchema } from '../../shared/people.js';
 import type { AuthService } from '../auth/service.js';
+import { sendCsv, toCsv } from '../http/csv.js';
 import { invalidPayload, sendError, sendResult } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireCapability, requireUser } from '../http/middleware.js';
 import type { PeopleService } from './service.js';
 
-/** The organisers' list of people and pending invitations, and role and status changes. */
+/** The organisers' list of people and pending invitations (JSON, or CSV with `?format=csv`), and role and status changes. */
 export function peopleRoutes(auth: AuthService, people: PeopleService): Router {
   const router = Router();
 
@@ -14,10 +15,21 @@ export function peopleRoutes(auth: AuthService, people: PeopleService): Router {
     requireUser(auth),
     requireCapability('people:read'),
     asyncHandler(async (req, res) => {
-      const query = peopleQuerySchema.safeParse(req.query);
+      const { format: _format, ...filters } = req.query;
+      const query = peopleQuerySchema.safeParse(filters);
       if (!query.success) return sendError(res, invalidPayload(query.error).error);
-      res.setHeader('Cache-Control', 'no-store');
-      res.json(await people.list(query.data));
+      const list = await people.list(query.data);
+      if (req.query.format !== 'csv') {
+        res.setHeader('Cache-Control', 'no-store');
+        return void res.json(list);
+      }
+      // Personal data leaves the fair: the export is in the audit log.
+      await people.exported(currentUser(res), list.people.length);
+      const csv = toCsv(
+        ['email', 'display_name', 'verified_name', 'role', 'status', 'booths', 'created_at'],
+        list.people.map((p) => [p.email, p.displayName, p.verifiedName, p.role, p.status, p.hostedBooths.join(' '), p.createdAt]),
+      );
+      sendCsv(res, 'people.csv', csv);
     }),
   );
 

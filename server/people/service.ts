@@ -75,6 +75,11 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
       return { people, invites: invitations };
     },
 
+    /** Notes in the audit log that `actor` exported the list of people. */
+    async exported(actor: AuthUser, count: number): Promise<void> {
+      await audit.together(() => count, () => ({ actorId: actor.id, action: 'people:export', details: { people: count } }));
+    },
+
     /**
      * A new role, deactivation or reactivation, with its audit line. A new role or a
      * deactivation ends every session of the account at once (its open pages are signed out):

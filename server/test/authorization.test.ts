@@ -306,6 +306,27 @@ const ROWS: Row[] = [
     },
   },
   {
+    capability: 'booths:manage',
+    surface: 'POST /api/admin/booths',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'POST', '/api/admin/booths', { slug: `made-${++invites}`, name: 'Made', network: 'Net', languages: ['en'], capacity: 10 }),
+  },
+  {
+    capability: 'booths:manage',
+    surface: 'PATCH /api/admin/booths/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'PATCH', `/api/admin/booths/${otherBoothId}`, { tags: [`tag${++invites}`] }),
+  },
+  {
+    capability: 'booths:manage',
+    surface: 'GET /api/admin/booths',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'GET', '/api/admin/booths'),
+  },
+  {
     capability: 'people:erase',
     surface: 'DELETE /api/admin/users/:id',
     scope: 'fair',

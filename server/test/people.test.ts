@@ -49,6 +49,20 @@ describe('GET /api/admin/people', () => {
   });
 });
 
+describe('GET /api/admin/people?format=csv', () => {
+  it('exports people without password data, filtered as the list, and audits the export', async () => {
+    const res = await admin.get('/api/admin/people?format=csv&role=moderator');
+    expect(res.headers.get('content-disposition')).toMatch(/people\.csv/);
+    const lines = (res.body as unknown as string).trim().split('\r\n');
+    expect(lines[0]).toBe('"email","display_name","verified_name","role","status","booths","created_at"');
+    expect(lines.slice(1).every((line) => line.includes('"moderator"'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('"moderator@fair.test"'))).toBe(true);
+    expect((res.body as unknown as string)).not.toMatch(/\$argon|\$scrypt|password/i);
+    const audit = (await admin.get('/api/moderation/audit?limit=1')).body.entries as { action: string }[];
+    expect(audit[0]!.action).toBe('people:export');
+  });
+});
+
 describe('PATCH /api/admin/people/:id', () => {
   it('deactivates an account: its open pages are signed out at once, sign-in is refused, and reactivation lets it back', async () => {
     const id = await createUser(server.db, { email: 'leaving@example.org', displayName: 'Leaving', role: 'member' });

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { Booth, BoothSession } from '../../../../shared/booths.js';
+import { boothText, type Booth, type BoothSession } from '../../../../shared/booths.js';
 import { LANGUAGES, type Language } from '../../../../shared/limits.js';
 import { formatTimeRange } from '../../lib/time.js';
 import { useNow } from '../../lib/use-now.js';
@@ -31,11 +31,12 @@ function NowAndNext({ sessions }: { sessions: BoothSession[] }) {
 function BoothCard({ booth }: { booth: Booth }) {
   const t = useT();
   const headingId = `booth-${booth.id}-name`;
+  const { name, description } = boothText(booth, t.locale);
   return (
     <li className="booth-card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{booth.name}</h2>
+      <h2 id={headingId}>{name}</h2>
       <p className="network">{t('lobby.network', { network: booth.network })}</p>
-      <p>{booth.description}</p>
+      <p>{description}</p>
       <dl className="facts">
         <dt>{t('lobby.languages')}</dt>
         <dd>{booth.languages.map((language) => t(`language.${language}` as MessageKey)).join(', ')}</dd>
@@ -50,7 +51,7 @@ function BoothCard({ booth }: { booth: Booth }) {
       </p>
       {booth.status === 'open' && (
         <Link className="button" to={`/booths/${booth.slug}`}>
-          {t('lobby.visitLabel', { name: booth.name })}
+          {t('lobby.visitLabel', { name })}
         </Link>
       )}
     </li>
