@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { displayNameSchema, emailSchema } from './auth.js';
 import {
   BOOTH_CAPACITY_MAX,
   BOOTH_DESCRIPTION_MAX_CHARS,
@@ -47,11 +46,6 @@ export const boothTextSchema = z.strictObject({
 export const boothTranslationsSchema = z.partialRecord(z.enum(LANGUAGES), boothTextSchema);
 export type BoothTranslations = z.infer<typeof boothTranslationsSchema>;
 
-/** The name and description a reader of `language` sees. */
-export function boothText(booth: { name: string; description: string; translations?: BoothTranslations }, language: string): { name: string; description: string } {
-  const own = booth.translations?.[language as keyof BoothTranslations];
-  return own ?? { name: booth.name, description: booth.description };
-}
 
 /** One session on a booth's schedule. Times are ISO 8601 instants; clients show them in the viewer's zone. */
 export const boothSessionSchema = z.object({
@@ -160,8 +154,6 @@ export const adminBoothSchema = z.object({
 });
 export type AdminBooth = z.infer<typeof adminBoothSchema>;
 
-/** `POST /api/admin/booths/:id/hosts`: makes the person with this email a host of the booth (an invitation if they have no account yet). */
-export const boothHostAddSchema = z.strictObject({ email: emailSchema, displayName: displayNameSchema.optional() });
 
 /** A new session on the schedule: ends after it starts, lasts at most a day. */
 export const boothSessionInputSchema = z

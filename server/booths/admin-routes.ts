@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { and, eq, isNull } from 'drizzle-orm';
-import { boothAdminPatchSchema, boothCreateSchema, boothHostAddSchema, type Booth } from '../../shared/booths.js';
+import { boothHostAddSchema } from '../../shared/booth-admin.js';
+import { boothAdminPatchSchema, boothCreateSchema, type Booth } from '../../shared/booths.js';
 import type { AuthService, AuthUser } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { boothHosts, users } from '../db/tables.js';

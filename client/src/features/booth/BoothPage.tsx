@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { boothText } from '../../../../shared/booths.js';
+import { boothText } from '../../../../shared/booth-text.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import { command } from '../../lib/socket.js';

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { boothText, type Booth, type BoothSession } from '../../../../shared/booths.js';
+import { boothText } from '../../../../shared/booth-text.js';
+import type { Booth, BoothSession } from '../../../../shared/booths.js';
 import { LANGUAGES, type Language } from '../../../../shared/limits.js';
 import { formatTimeRange } from '../../lib/time.js';
 import { useNow } from '../../lib/use-now.js';
