@@ -106,6 +106,26 @@ describe('organisers run booths', () => {
     expect((await admin.request('DELETE', `/api/admin/booths/${boothId}/hosts/${id}`)).status).toBe(404);
   });
 
+  it("export every booth's figures side by side as CSV", async () => {
+    const visitor = await signedInSocket(server.baseUrl, 'member@fair.test');
+    expect((await request(visitor.socket, 'booth:join', { boothId })).ok).toBe(true);
+    const sent = await request(visitor.socket, 'chat:send', { boothId, clientMsgId: crypto.randomUUID(), body: 'Hello from the figures test' });
+    expect(sent.ok).toBe(true);
+    const res = await admin.get('/api/admin/figures?tzOffsetMinutes=0');
+    expect(res.headers.get('content-disposition')).toMatch(/booth-figures\.csv/);
+    const lines = (res.body as unknown as string).trim().split('\r\n');
+    expect(lines[0]).toBe('"booth","since","visitors_now","visitors_today","peak_concurrency","messages_today","average_visit_seconds"');
+    expect(lines.length - 1).toBe((await lobby(admin)).length);
+    const row = lines.find((line) => line.startsWith('"defenders-desk"'))!.split(',');
+    expect(row[2]).toBe('"1"');
+    expect(row[5]).toBe('"1"');
+    visitor.socket.disconnect();
+    const host = new TestClient(server.baseUrl);
+    await host.login('host@fair.test');
+    expect((await host.get('/api/admin/figures')).status).toBe(403);
+    expect((await admin.get('/api/admin/figures?tzOffsetMinutes=9999')).body.error).toMatchObject({ details: { field: 'tzOffsetMinutes' } });
+  });
+
   it('export booths as CSV, and refuse all of it to anyone but organisers', async () => {
     const csv = await admin.get('/api/admin/booths?format=csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
