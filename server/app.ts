@@ -13,6 +13,7 @@ import { disconnectEndedSessions, startSessionSweep } from './auth/session-socke
 import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
 import { boothAdminRoutes } from './booths/admin-routes.js';
+import { createFairSettings, fairRoutes } from './fair/settings.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -396,6 +397,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authRoutes(auth, invites, createNameClaims(db), config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
+  app.use(fairRoutes(auth, createFairSettings(db, clock, audit)));
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));

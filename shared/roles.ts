@@ -25,6 +25,8 @@ interface CapabilityRule {
  * authorization matrix test, which fails otherwise.
  */
 export const CAPABILITIES = {
+  /** The fair's name, welcome text, dates, time zone and contact address. */
+  'fair:settings': { roles: ['admin'] },
   /** Create, edit and archive booths, and choose their hosts (organisers' console). */
   'booths:manage': { roles: ['admin'] },
   /** Invite people and import rosters. */

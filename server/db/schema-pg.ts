@@ -269,3 +269,14 @@ export const privateAliases = pgTable(
     uniqueIndex('private_aliases_opaque_idx').on(table.opaqueId),
   ],
 );
+
+export const fairSettings = pgTable('fair_settings', {
+  id: integer('id').primaryKey().default(1),
+  name: jsonb('name').$type<Partial<Record<Language, string>>>().notNull(),
+  welcome: jsonb('welcome').$type<Partial<Record<Language, string>>>().notNull(),
+  startsAt: timestampMs('starts_at'),
+  endsAt: timestampMs('ends_at'),
+  timeZone: text('time_zone').notNull(),
+  contactEmail: text('contact_email'),
+  updatedAt: timestampMs('updated_at').notNull(),
+});

@@ -309,3 +309,15 @@ export const privateAliases = sqliteTable(
     uniqueIndex('private_aliases_opaque_idx').on(table.opaqueId),
   ],
 );
+
+/** The fair's own settings: one row (id 1), written by organisers. Texts are per language. */
+export const fairSettings = sqliteTable('fair_settings', {
+  id: integer('id').primaryKey().default(1),
+  name: text('name', { mode: 'json' }).$type<Partial<Record<Language, string>>>().notNull(),
+  welcome: text('welcome', { mode: 'json' }).$type<Partial<Record<Language, string>>>().notNull(),
+  startsAt: integer('starts_at', { mode: 'timestamp_ms' }),
+  endsAt: integer('ends_at', { mode: 'timestamp_ms' }),
+  timeZone: text('time_zone').notNull(),
+  contactEmail: text('contact_email'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});

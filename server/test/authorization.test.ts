@@ -306,6 +306,13 @@ const ROWS: Row[] = [
     },
   },
   {
+    capability: 'fair:settings',
+    surface: 'PUT /api/admin/fair',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'PUT', '/api/admin/fair', { name: { en: 'Fair' }, welcome: {}, startsAt: null, endsAt: null, timeZone: 'UTC', contactEmail: null }),
+  },
+  {
     capability: 'booths:manage',
     surface: 'POST /api/admin/booths',
     scope: 'fair',
