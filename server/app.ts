@@ -12,6 +12,8 @@ import type { LoginThrottlePolicy } from './auth/login-throttle.js';
 import { disconnectEndedSessions, startSessionSweep } from './auth/session-sockets.js';
 import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
+import { boothAdminRoutes } from './booths/admin-routes.js';
+import { createFairSettings, fairRoutes } from './fair/settings.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -52,6 +54,8 @@ import { moderationRoutes } from './moderation/routes.js';
 import { createAccountEraser } from './privacy/account-erasure.js';
 import { createRetention, type RetentionCounts } from './privacy/retention.js';
 import { privacyRoutes } from './privacy/routes.js';
+import { createPeopleService } from './people/service.js';
+import { peopleRoutes } from './people/routes.js';
 import { passkeyRoutes } from './passkeys/routes.js';
 import { createPasskeyService } from './passkeys/service.js';
 import { sessionRoutes } from './sessions/routes.js';
@@ -393,7 +397,9 @@ export function createApplication(deps: AppDeps): Application {
   app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
   app.use(authRoutes(auth, invites, createNameClaims(db), config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
+  app.use(fairRoutes(auth, createFairSettings(db, clock, audit)));
   app.use(boothRoutes(auth, booths));
+  app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));
   app.use(hostRoutes(auth, { booths, presence, visits, aliases, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));
@@ -409,6 +415,7 @@ export function createApplication(deps: AppDeps): Application {
       eraser: createAccountEraser({ db, clock, audit, io, enforcer, booths, logger }),
     }),
   );
+  app.use(peopleRoutes(auth, createPeopleService({ db, clock, auth, audit })));
   app.use(sessionRoutes(auth, sessions));
   app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs }));
   app.use('/api', (_req, res) => {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ROLES } from './roles.js';
 import {
+  BOOTH_CAPACITY_MAX,
   BOOTH_DESCRIPTION_MAX_CHARS,
+  BOOTH_NAME_MAX_CHARS,
   BOOTH_LINK_TITLE_MAX_CHARS,
   BOOTH_LINKS_MAX,
   BOOTH_TAG_MAX_CHARS,
@@ -33,6 +35,19 @@ export const boothLinkSchema = z.strictObject({
 });
 export type BoothLink = z.infer<typeof boothLinkSchema>;
 
+/** A booth's name and description in one language. */
+export const boothTextSchema = z.strictObject({
+  name: lineOfText(BOOTH_NAME_MAX_CHARS),
+  description: z.string().trim().max(BOOTH_DESCRIPTION_MAX_CHARS),
+});
+/**
+ * The booth's name and description in its other languages. `name` and `description` are in
+ * its first language; a member sees theirs where there is one, else the first (`boothText`).
+ */
+export const boothTranslationsSchema = z.partialRecord(z.enum(LANGUAGES), boothTextSchema);
+export type BoothTranslations = z.infer<typeof boothTranslationsSchema>;
+
+
 /** One session on a booth's schedule. Times are ISO 8601 instants; clients show them in the viewer's zone. */
 export const boothSessionSchema = z.object({
   id: z.number().int(),
@@ -61,6 +76,8 @@ export const boothSchema = z.object({
   name: z.string(),
   network: z.string(),
   description: z.string(),
+  /** Name and description in other languages (see boothText). */
+  translations: boothTranslationsSchema,
   languages: z.array(z.enum(LANGUAGES)),
   tags: z.array(z.string()),
   links: z.array(boothLinkSchema),
@@ -97,6 +114,49 @@ export const boothProfileSchema = z.strictObject({
   links: z.array(boothLinkSchema).max(BOOTH_LINKS_MAX).optional(),
 });
 export type BoothProfile = z.infer<typeof boothProfileSchema>;
+
+/** `POST /api/admin/booths`: a new booth. Its first language is the one of `name` and `description`. */
+export const boothCreateSchema = z.strictObject({
+  slug: boothSlugSchema,
+  name: lineOfText(BOOTH_NAME_MAX_CHARS),
+  network: lineOfText(BOOTH_NAME_MAX_CHARS),
+  description: z.string().trim().max(BOOTH_DESCRIPTION_MAX_CHARS).default(''),
+  translations: boothTranslationsSchema.default({}),
+  languages: z.array(z.enum(LANGUAGES)).min(1).max(LANGUAGES.length),
+  tags: z.array(lineOfText(BOOTH_TAG_MAX_CHARS)).max(BOOTH_TAGS_MAX).default([]),
+  links: z.array(boothLinkSchema).max(BOOTH_LINKS_MAX).default([]),
+  capacity: z.number().int().min(1).max(BOOTH_CAPACITY_MAX),
+  status: z.enum(BOOTH_STATUSES).default('open'),
+});
+export type BoothCreate = z.infer<typeof boothCreateSchema>;
+
+/** `PATCH /api/admin/booths/:id`: any field of a booth; `archived: true` takes it out of the fair (its records stay). */
+export const boothAdminPatchSchema = z
+  .strictObject({
+    slug: boothSlugSchema,
+    name: lineOfText(BOOTH_NAME_MAX_CHARS),
+    network: lineOfText(BOOTH_NAME_MAX_CHARS),
+    description: z.string().trim().max(BOOTH_DESCRIPTION_MAX_CHARS),
+    translations: boothTranslationsSchema,
+    languages: z.array(z.enum(LANGUAGES)).min(1).max(LANGUAGES.length),
+    tags: z.array(lineOfText(BOOTH_TAG_MAX_CHARS)).max(BOOTH_TAGS_MAX),
+    links: z.array(boothLinkSchema).max(BOOTH_LINKS_MAX),
+    capacity: z.number().int().min(1).max(BOOTH_CAPACITY_MAX),
+    status: z.enum(BOOTH_STATUSES),
+    archived: z.boolean(),
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, { message: 'change at least one field' });
+export type BoothAdminPatch = z.infer<typeof boothAdminPatchSchema>;
+
+/** A booth as organisers manage it (`GET /api/admin/booths`): archived ones too, with their hosts. */
+export const adminBoothSchema = z.object({
+  booth: boothSchema,
+  archived: z.boolean(),
+  hosts: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
+});
+export type AdminBooth = z.infer<typeof adminBoothSchema>;
+
 
 /** A new session on the schedule: ends after it starts, lasts at most a day. */
 export const boothSessionInputSchema = z

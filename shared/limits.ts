@@ -7,6 +7,7 @@ export const EMAIL_MAX_CHARS = 254;
 export const BOOTH_DESCRIPTION_MAX_CHARS = 600;
 export const BOOTH_TAGS_MAX = 12;
 export const BOOTH_CAPACITY_MAX = 10_000;
+export const BOOTH_NAME_MAX_CHARS = 120;
 export const ROSTER_MAX_ROWS = 5_000;
 export const ROSTER_MAX_BYTES = 1_000_000;
 export const LANGUAGES = ['en', 'es', 'fr'] as const;

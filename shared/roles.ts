@@ -25,6 +25,10 @@ interface CapabilityRule {
  * authorization matrix test, which fails otherwise.
  */
 export const CAPABILITIES = {
+  /** The fair's name, welcome text, dates, time zone and contact address. */
+  'fair:settings': { roles: ['admin'] },
+  /** Create, edit and archive booths, and choose their hosts (organisers' console). */
+  'booths:manage': { roles: ['admin'] },
   /** Invite people and import rosters. */
   'invites:create': { roles: ['admin'] },
   /** Enter booths, chat, report. */
@@ -63,6 +67,8 @@ export const CAPABILITIES = {
   'audit:read': { roles: ['moderator', 'admin'] },
   /** The list of people with their verified and fair names, email and role (organisers). */
   'people:read': { roles: ['admin'] },
+  /** Change someone's role, deactivate or reactivate their account (their sessions end at once). */
+  'people:manage': { roles: ['admin'] },
   /** Erase a member's account on their request (tombstone, messages blanked, sessions ended). */
   'people:erase': { roles: ['admin'] },
 } as const satisfies Record<string, CapabilityRule>;

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lte, min, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lte, min, ne, sql } from 'drizzle-orm';
 import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
 import { timeParam, type Db } from '../db/open.js';
@@ -66,6 +66,9 @@ type PasswordSignInPolicy = Failure | { addPasskey: boolean };
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
+/** The answer to a sign-in (password or passkey) into an account organisers have deactivated. */
+export const accountDeactivated = () => fail('FORBIDDEN', 'This account has been deactivated. Ask the organisers to reactivate it.');
+
 export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, loginLimiters, banOf, onSessionsEnded, passwordSignIn }: AuthServiceDeps) {
   const throttle = createLoginThrottle(loginThrottle, loginLimiters);
 
@@ -85,7 +88,9 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now'))))
+    // A deactivated account's sessions are ended when it is deactivated; this keeps any that
+    // raced the deactivation from opening anything.
+    .where(and(eq(sessions.tokenHash, sql.placeholder('tokenHash')), gt(sessions.expiresAt, sql.placeholder('now')), isNull(users.deactivatedAt)))
     .prepare();
   const sessionById = db
     .select({ id: sessions.tokenHash })
@@ -224,13 +229,15 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
         });
       }
       const [row] = await db
-        .select({ id: users.id, passwordHash: users.passwordHash })
+        .select({ id: users.id, passwordHash: users.passwordHash, deactivatedAt: users.deactivatedAt })
         .from(users)
         .where(eq(users.email, email))
         .limit(1);
       const valid = await verifyPassword(password, row?.passwordHash ?? (await decoyPasswordHash()));
       if (!row || !valid) return fail('INVALID_CREDENTIALS', 'That email and password do not match an account.');
       await gate.succeeded();
+      // Like a ban, told only to someone who knows the password.
+      if (row.deactivatedAt) return accountDeactivated();
       // Only someone who knows the password learns about the ban, so it reveals no account.
       const ban = await banOf?.(row.id);
       if (ban) return fail('BANNED', 'Your access to the fair is suspended.', ban);

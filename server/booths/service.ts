@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import type { Booth, BoothProfile, BoothSession, PinnedMessage } from '../../shared/booths.js';
+import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { AdminBooth, Booth, BoothAdminPatch, BoothCreate, BoothProfile, BoothSession, PinnedMessage } from '../../shared/booths.js';
 import type { BoothUpdate } from '../../shared/moderation.js';
 import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
 import type { Clock } from '../auth/service.js';
 import { timeParam, type Db } from '../db/open.js';
-import { afterTransaction, writeDurably } from '../db/storage-errors.js';
-import { boothSessions, booths, messages, privateAliases, users } from '../db/tables.js';
+import { afterTransaction, lockUntilCommit, writeDurably } from '../db/storage-errors.js';
+import { boothHosts, boothSessions, booths, messages, privateAliases, users } from '../db/tables.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import { fail, ok, type Result } from '../http/errors.js';
 
@@ -98,6 +98,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       name: row.name,
       network: row.network,
       description: row.description,
+      translations: row.translations,
       languages: row.languages,
       tags: row.tags,
       links: row.links,
@@ -113,7 +114,7 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
   }
 
   // Prepared once: every join, every message and every new connection runs these.
-  const allIds = db.select({ id: booths.id }).from(booths).prepare();
+  const allIds = db.select({ id: booths.id }).from(booths).where(isNull(booths.archivedAt)).prepare();
   const oneById = db.select().from(booths).where(eq(booths.id, sql.placeholder('id'))).prepare();
   const slowModeOf = db.select({ seconds: booths.slowModeSeconds }).from(booths).where(eq(booths.id, sql.placeholder('id'))).prepare();
 
@@ -133,6 +134,8 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
     else recent.delete(boothId);
     recentIds = null;
   }
+
+  const slugTaken = (slug: string) => fail('CONFLICT', `There is already a booth at /booths/${slug}.`, { field: 'slug' });
 
   /** Applies a change to one booth and answers the booth as it now is. */
   async function change(boothId: number, values: Partial<typeof booths.$inferInsert>): Promise<Result<Booth>> {
@@ -160,12 +163,61 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       const counts = await Promise.all(ids.map((id) => occupancyOf(id)));
       return Object.fromEntries(ids.map((id, i) => [id, counts[i]!]));
     },
+    /** The fair's booths (not the archived ones), by name. */
     async list(): Promise<Booth[]> {
-      return toBooths(await db.select().from(booths).orderBy(asc(booths.name)));
+      return toBooths(await db.select().from(booths).where(isNull(booths.archivedAt)).orderBy(asc(booths.name)));
     },
     async bySlug(slug: string): Promise<Booth | undefined> {
-      const [row] = await db.select().from(booths).where(eq(booths.slug, slug)).limit(1);
+      const [row] = await db.select().from(booths).where(and(eq(booths.slug, slug), isNull(booths.archivedAt))).limit(1);
       return row && (await toBooths([row]))[0];
+    },
+
+    /** Every booth, archived ones too, with its hosts: the organisers' list. */
+    async adminList(): Promise<AdminBooth[]> {
+      const rows = await db.select().from(booths).orderBy(asc(booths.name));
+      const hosts = await db
+        .select({ boothId: boothHosts.boothId, id: users.id, displayName: users.displayName, email: users.email })
+        .from(boothHosts)
+        .innerJoin(users, eq(users.id, boothHosts.userId))
+        .where(isNull(users.deletedAt))
+        .orderBy(asc(users.displayName));
+      const shown = await toBooths(rows);
+      return shown.map((booth, i) => ({
+        booth,
+        archived: rows[i]!.archivedAt !== null,
+        hosts: hosts.filter((host) => host.boothId === booth.id).map(({ id, displayName, email }) => ({ id, displayName, email })),
+      }));
+    },
+
+    /** A new booth (inside the caller's write, if any). A slug already taken is a CONFLICT. */
+    async create(input: BoothCreate): Promise<Result<Booth>> {
+      // ON CONFLICT, not a caught error: on PostgreSQL a failed insert would spoil the caller's transaction.
+      const [row] = await writeDurably(db, () =>
+        db.insert(booths).values({ ...input, createdAt: new Date(clock.now()) }).onConflictDoNothing({ target: booths.slug }).returning({ id: booths.id }),
+      );
+      if (!row) return slugTaken(input.slug);
+      forget();
+      afterTransaction(() => forget());
+      const booth = await byId(row.id);
+      return booth ? ok(booth) : fail('NOT_FOUND', 'There is no such booth.');
+    },
+
+    /** Any field of a booth, as organisers change it; archiving also closes it. A slug already taken is a CONFLICT. */
+    async adminChange(boothId: number, patch: BoothAdminPatch): Promise<Result<Booth>> {
+      const { archived, ...fields } = patch;
+      const values: Partial<typeof booths.$inferInsert> = { ...fields };
+      if (archived !== undefined) values.archivedAt = archived ? new Date(clock.now()) : null;
+      if (archived) values.status = 'closed';
+      return writeDurably(db, async () => {
+        if (patch.slug !== undefined) {
+          await lockUntilCommit('booth-slugs');
+          const [other] = await db.select({ id: booths.id }).from(booths).where(and(eq(booths.slug, patch.slug), ne(booths.id, boothId))).limit(1);
+          if (other) return slugTaken(patch.slug);
+        }
+        const result = await change(boothId, values);
+        afterTransaction(() => forget());
+        return result;
+      });
     },
     byId,
 

@@ -10,7 +10,7 @@
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
-import type { BoothLink, BoothStatus } from '../../shared/booths.js';
+import type { BoothLink, BoothStatus, BoothTranslations } from '../../shared/booths.js';
 import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
 
 /** Epoch-millisecond precision, like SQLite's timestamp_ms, so a Date round-trips unchanged. */
@@ -28,6 +28,7 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   verifiedName: text('verified_name'),
   deletedAt: timestampMs('deleted_at'),
+  deactivatedAt: timestampMs('deactivated_at'),
   createdAt: createdAt(),
 });
 
@@ -90,6 +91,8 @@ export const booths = pgTable('booths', {
   slowModeSeconds: integer('slow_mode_seconds').notNull().default(0),
   pinnedMessageId: integer('pinned_message_id'),
   lastSeq: integer('last_seq').notNull().default(0),
+  translations: jsonb('translations').$type<BoothTranslations>().notNull().default({}),
+  archivedAt: timestampMs('archived_at'),
   createdAt: createdAt(),
 });
 
@@ -266,3 +269,14 @@ export const privateAliases = pgTable(
     uniqueIndex('private_aliases_opaque_idx').on(table.opaqueId),
   ],
 );
+
+export const fairSettings = pgTable('fair_settings', {
+  id: integer('id').primaryKey().default(1),
+  name: jsonb('name').$type<Partial<Record<Language, string>>>().notNull(),
+  welcome: jsonb('welcome').$type<Partial<Record<Language, string>>>().notNull(),
+  startsAt: timestampMs('starts_at'),
+  endsAt: timestampMs('ends_at'),
+  timeZone: text('time_zone').notNull(),
+  contactEmail: text('contact_email'),
+  updatedAt: timestampMs('updated_at').notNull(),
+});

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
-import type { BoothLink, BoothStatus } from '../../shared/booths.js';
+import type { BoothLink, BoothStatus, BoothTranslations } from '../../shared/booths.js';
 import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
 
 const createdAt = () =>
@@ -24,6 +24,8 @@ export const users = sqliteTable('users', {
   verifiedName: text('verified_name'),
   /** Set when the account was deleted or erased: the row stays as a tombstone, scrubbed. */
   deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
+  /** Set while organisers have deactivated the account: no sign-in, no session; nothing is erased. */
+  deactivatedAt: integer('deactivated_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
 });
 
@@ -106,6 +108,10 @@ export const booths = sqliteTable('booths', {
    * so numbers stay unique and gap-free with several writers.
    */
   lastSeq: integer('last_seq').notNull().default(0),
+  /** Name and description in the booth's other languages; `name`/`description` are in its first. */
+  translations: text('translations', { mode: 'json' }).$type<BoothTranslations>().notNull().default(sql`'{}'`),
+  /** Set when organisers archived the booth: gone from the lobby, closed, its records kept. */
+  archivedAt: integer('archived_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
 });
 
@@ -303,3 +309,15 @@ export const privateAliases = sqliteTable(
     uniqueIndex('private_aliases_opaque_idx').on(table.opaqueId),
   ],
 );
+
+/** The fair's own settings: one row (id 1), written by organisers. Texts are per language. */
+export const fairSettings = sqliteTable('fair_settings', {
+  id: integer('id').primaryKey().default(1),
+  name: text('name', { mode: 'json' }).$type<Partial<Record<Language, string>>>().notNull(),
+  welcome: text('welcome', { mode: 'json' }).$type<Partial<Record<Language, string>>>().notNull(),
+  startsAt: integer('starts_at', { mode: 'timestamp_ms' }),
+  endsAt: integer('ends_at', { mode: 'timestamp_ms' }),
+  timeZone: text('time_zone').notNull(),
+  contactEmail: text('contact_email'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});

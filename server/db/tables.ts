@@ -28,6 +28,7 @@ export let reports = sqlite.reports;
 export let auditLog = sqlite.auditLog;
 export let privateAliases = sqlite.privateAliases;
 export let boothVisits = sqlite.boothVisits;
+export let fairSettings = sqlite.fairSettings;
 
 /** Which database this process runs on. */
 export function dialect(): Dialect {
@@ -56,4 +57,5 @@ export function useDialect(next: Dialect): void {
   auditLog = chosen.auditLog;
   privateAliases = chosen.privateAliases;
   boothVisits = chosen.boothVisits;
+  fairSettings = chosen.fairSettings;
 }

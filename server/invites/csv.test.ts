@@ -21,4 +21,19 @@ describe('parseCsv', () => {
   it('reports an unclosed quote with the line it started on', () => {
     expect(parseCsv('a,b\n"open,c\nd')).toEqual({ ok: false, line: 2, message: 'a quoted field is not closed' });
   });
+
+  it('reads a semicolon export (Excel in Spanish or French) with its byte-order mark, and keeps commas inside fields', () => {
+    expect(parseCsv('\uFEFFcorreo;nombre;rol\r\nana@example.org;Ana, de Lima;miembro\r\n"bo@example.org";"Bo; Quito";host\r\n')).toEqual({
+      ok: true,
+      records: [
+        { line: 1, fields: ['correo', 'nombre', 'rol'] },
+        { line: 2, fields: ['ana@example.org', 'Ana, de Lima', 'miembro'] },
+        { line: 3, fields: ['bo@example.org', 'Bo; Quito', 'host'] },
+      ],
+    });
+  });
+
+  it('reports a stray quote by its line', () => {
+    expect(parseCsv('a,b\nx"y,c\n')).toEqual({ ok: false, line: 2, message: 'a quote may only start a field' });
+  });
 });

@@ -29,6 +29,10 @@ export function inviteRoutes(auth: AuthService, invites: InviteService): Router 
       if (typeof req.body !== 'string') {
         return sendError(res, { code: 'INVALID_PAYLOAD', message: 'send the roster as text/csv' });
       }
+      // ?dryRun=1: the preview, every row with what would happen or what is wrong; nothing is written.
+      if (req.query.dryRun === '1' || req.query.dryRun === 'true') {
+        return sendResult(res, await invites.previewRoster(req.body));
+      }
       const result = await invites.importRoster(currentUser(res).id, req.body);
       sendResult(res, result.ok ? { ok: true, data: { invites: result.data } } : result, 201);
     }),

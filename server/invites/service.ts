@@ -1,10 +1,6 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
-import { z } from 'zod';
-import { emailSchema, type AcceptInviteBody } from '../../shared/auth.js';
-import { boothSlugSchema } from '../../shared/booths.js';
-import { inviteBodySchema, ROSTER_COLUMNS, type Invite, type InviteBody } from '../../shared/invites.js';
-import { ROSTER_MAX_ROWS } from '../../shared/limits.js';
-import { ROLES } from '../../shared/roles.js';
+import type { AcceptInviteBody } from '../../shared/auth.js';
+import { inviteBodySchema, type Invite, type InviteBody, type RosterPreview, type RosterPreviewRow } from '../../shared/invites.js';
 import { createNameClaims, type NameClaims } from '../auth/name-claims.js';
 import type { Clock, AuthService, AuthUser } from '../auth/service.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -13,7 +9,7 @@ import type { Db } from '../db/open.js';
 import { isUniqueViolation, UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
 import { boothHosts, booths, invites, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
-import { parseCsv } from './csv.js';
+import { readRoster, rosterLanguage, rosterRole, type RosterRecord } from './roster.js';
 
 export interface InviteServiceDeps {
   db: Db;
@@ -25,13 +21,6 @@ export interface InviteServiceDeps {
 
 export type InviteService = ReturnType<typeof createInviteService>;
 
-const rosterRowSchema = z.object({
-  email: emailSchema,
-  // Checked with the rest of the invite (inviteBodySchema), so the message is the display-name rule's.
-  display_name: z.string(),
-  role: z.enum(ROLES),
-  booth_slug: z.union([z.literal(''), boothSlugSchema]),
-});
 
 export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }: InviteServiceDeps) {
   async function boothIdForSlug(slug: string | undefined): Promise<number | null | undefined> {
@@ -118,6 +107,68 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
     return invite;
   }
 
+  /** Every row of a roster checked as its invite would be, in order; a repeated email is a problem on its second line. */
+  async function checkRoster(rows: RosterRecord[]): Promise<{ rows: RosterPreviewRow[]; accepted: { body: InviteBody; boothId: number | null }[] }> {
+    const preview: RosterPreviewRow[] = [];
+    const accepted: { body: InviteBody; boothId: number | null }[] = [];
+    const seen = new Set<string>();
+    const skeletons = await staffSkeletons();
+    for (const { line, values, shape } of rows) {
+      const shown: RosterPreviewRow = {
+        line,
+        email: values.email,
+        displayName: values.display_name || null,
+        role: values.role,
+        boothSlug: values.booth_slug || null,
+        locale: values.locale || null,
+        problems: [],
+      };
+      preview.push(shown);
+      const problem = (field: string, message: string) => void shown.problems.push({ field, message });
+      if (shape) {
+        problem('row', shape);
+        continue;
+      }
+      const role = rosterRole(values.role);
+      if (!role) {
+        problem('role', values.role === '' ? 'the role is missing' : `"${values.role}" is not a role: member, host, moderator or admin`);
+        continue;
+      }
+      shown.role = role;
+      const locale = values.locale === '' ? undefined : rosterLanguage(values.locale);
+      if (locale === null) {
+        problem('locale', `"${values.locale}" is not a language of the fair: en, es or fr`);
+        continue;
+      }
+      shown.locale = locale ?? null;
+      const body = inviteBodySchema.safeParse({
+        email: values.email,
+        role,
+        boothSlug: values.booth_slug || undefined,
+        displayName: values.display_name || undefined,
+        ...(locale ? { locale } : {}),
+      });
+      if (!body.success) {
+        const issue = body.error.issues[0]!;
+        problem(rosterField(String(issue.path[0])), issue.message.replace(/^(boothSlug|displayName): /, ''));
+        continue;
+      }
+      shown.email = body.data.email;
+      if (seen.has(body.data.email)) {
+        problem('email', 'this email appears twice in the roster');
+        continue;
+      }
+      seen.add(body.data.email);
+      const checked = await checkInvite(body.data, skeletons);
+      if (!checked.ok) {
+        problem(rosterField(checked.error.details?.field ?? 'row'), checked.error.message.replace(/^(boothSlug|displayName): /, ''));
+        continue;
+      }
+      accepted.push({ body: body.data, boothId: checked.data });
+    }
+    return { rows: preview, accepted };
+  }
+
   const inviteGone = () =>
     fail('INVITE_INVALID', 'This invitation link has expired or has already been used. Ask the organisers for a new one.');
 
@@ -129,73 +180,28 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
       return ok((await insertInvitesDurably(actorId, [{ body, boothId: checked.data }]))[0]!);
     },
 
+    /** The roster's preview: every row with what importing it would do or what is wrong with it. Nothing is written. */
+    async previewRoster(csv: string): Promise<Result<RosterPreview>> {
+      const roster = readRoster(csv);
+      if (!roster.ok) return roster;
+      const { rows } = await checkRoster(roster.data.rows);
+      const invalid = rows.filter((row) => row.problems.length > 0).length;
+      return ok({ rows, valid: rows.length - invalid, invalid, ignoredColumns: roster.data.ignoredColumns });
+    },
+
     /**
-     * Imports a roster: `email,display_name,role,booth_slug` with a header line. All or
-     * nothing: a roster with any bad line creates no invite, and every bad line is reported.
+     * Imports a roster (see `readRoster` for what it accepts). All or nothing: a roster with
+     * any bad row creates no invite, and every bad row is reported by its line.
      */
     async importRoster(actorId: string, csv: string): Promise<Result<Invite[]>> {
-      const parsed = parseCsv(csv);
-      if (!parsed.ok) {
-        return fail('INVALID_PAYLOAD', `line ${parsed.line}: ${parsed.message}`, {
-          lines: [{ line: parsed.line, field: 'csv', message: parsed.message }],
-        });
-      }
-      const [header, ...rows] = parsed.records;
-      const headerNames = header?.fields.map((name) => name.trim().toLowerCase());
-      if (!headerNames || headerNames.join(',') !== ROSTER_COLUMNS.join(',')) {
-        return fail('INVALID_PAYLOAD', `line 1: the header must be ${ROSTER_COLUMNS.join(',')}`, {
-          lines: [{ line: 1, field: 'header', message: `expected ${ROSTER_COLUMNS.join(',')}` }],
-        });
-      }
-      if (rows.length === 0) return fail('INVALID_PAYLOAD', 'the roster has no rows', { lines: [] });
-      if (rows.length > ROSTER_MAX_ROWS) return fail('INVALID_PAYLOAD', `a roster holds at most ${ROSTER_MAX_ROWS} rows`);
-
-      const problems: { line: number; field: string; message: string }[] = [];
-      const accepted: { body: InviteBody; boothId: number | null }[] = [];
-      const seen = new Set<string>();
-      const skeletons = await staffSkeletons();
-      for (const row of rows) {
-        if (row.fields.length !== ROSTER_COLUMNS.length) {
-          problems.push({ line: row.line, field: 'row', message: `expected ${ROSTER_COLUMNS.length} fields, found ${row.fields.length}` });
-          continue;
-        }
-        const record = Object.fromEntries(ROSTER_COLUMNS.map((column, i) => [column, row.fields[i]!.trim()]));
-        const fields = rosterRowSchema.safeParse(record);
-        if (!fields.success) {
-          const issue = fields.error.issues[0]!;
-          problems.push({ line: row.line, field: String(issue.path[0] ?? 'row'), message: issue.message });
-          continue;
-        }
-        const body = inviteBodySchema.safeParse({
-          email: fields.data.email,
-          role: fields.data.role,
-          boothSlug: fields.data.booth_slug || undefined,
-          displayName: fields.data.display_name || undefined,
-        });
-        if (!body.success) {
-          const issue = body.error.issues[0]!;
-          problems.push({ line: row.line, field: rosterField(String(issue.path[0])), message: issue.message });
-          continue;
-        }
-        if (seen.has(body.data.email)) {
-          problems.push({ line: row.line, field: 'email', message: 'this email appears twice in the roster' });
-          continue;
-        }
-        seen.add(body.data.email);
-        const checked = await checkInvite(body.data, skeletons);
-        if (!checked.ok) {
-          const field = rosterField(checked.error.details?.field ?? 'row');
-          problems.push({ line: row.line, field, message: checked.error.message.replace(/^(boothSlug|displayName): /, '') });
-          continue;
-        }
-        accepted.push({ body: body.data, boothId: checked.data });
-      }
-      if (problems.length > 0) {
-        const first = problems[0]!;
-        const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-        return fail('INVALID_PAYLOAD', `line ${first.line}, ${first.field}: ${first.message}${more}. No invites were created.`, {
-          lines: problems,
-        });
+      const roster = readRoster(csv);
+      if (!roster.ok) return roster;
+      const { rows, accepted } = await checkRoster(roster.data.rows);
+      const lines = rows.flatMap((row) => row.problems.map((problem) => ({ line: row.line, ...problem })));
+      if (lines.length > 0) {
+        const first = lines[0]!;
+        const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : '';
+        return fail('INVALID_PAYLOAD', `line ${first.line}, ${first.field}: ${first.message}${more}. No invites were created.`, { lines });
       }
       return ok(await insertInvitesDurably(actorId, accepted));
     },

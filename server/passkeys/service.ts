@@ -13,11 +13,11 @@ import type { PasskeySummary } from '../../shared/account.js';
 import { ROLE_RANK } from '../../shared/roles.js';
 import { createFailureThrottle } from '../auth/failure-throttle.js';
 import type { LimiterFactory } from '../rate-limit/limiters.js';
-import type { AuthUser, Clock } from '../auth/service.js';
+import { accountDeactivated, type AuthUser, type Clock } from '../auth/service.js';
 import { newSecret } from '../auth/tokens.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { authChallenges, passkeys } from '../db/tables.js';
+import { authChallenges, passkeys, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import { describeBrowser } from '../sessions/user-agent.js';
@@ -287,6 +287,8 @@ export function createPasskeyService({ db, clock, logger, publicUrl, requiredFor
       }
       const ban = await banOf?.(result.data.userId);
       if (ban) return fail('BANNED', 'Your access to the fair is suspended.', ban);
+      const [account] = await db.select({ deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, result.data.userId)).limit(1);
+      if (account?.deactivatedAt) return accountDeactivated();
       return result;
     },
 

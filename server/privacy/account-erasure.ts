@@ -1,4 +1,5 @@
-import { and, count, desc, eq, exists, inArray, isNull, ne, not, sql } from 'drizzle-orm';
+import { anotherActiveAdmin } from '../people/service.js';
+import { and, count, desc, eq, exists, inArray, isNull, not, sql } from 'drizzle-orm';
 import { ACCOUNT_AUDIT_ACTIONS, DELETED_MEMBER_NAME } from '../../shared/deleted-account.js';
 import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
@@ -66,13 +67,9 @@ export function createAccountEraser(deps: {
       const result = await writeDurably(db, async (): Promise<Result<{ counts: ErasureOutcome; shown: { id: number; boothId: number; seq: number }[]; unpinned: { id: number }[] }>> => {
         const [user] = await db.select({ email: users.email, role: users.role, deletedAt: users.deletedAt }).from(users).where(eq(users.id, userId)).limit(1);
         if (!user || user.deletedAt) return fail('NOT_FOUND', 'There is no such account.');
-        if (user.role === 'admin') {
-          const [others] = await db
-            .select({ n: count() })
-            .from(users)
-            .where(and(eq(users.role, 'admin'), isNull(users.deletedAt), ne(users.id, userId)));
-          // Nobody could invite, assign hosts or erase accounts any more.
-          if (!others?.n) return fail('CONFLICT', 'This is the last organiser account: make someone else an admin first.');
+        // Nobody could invite, assign hosts or erase accounts any more.
+        if (user.role === 'admin' && !(await anotherActiveAdmin(db, userId))) {
+          return fail('CONFLICT', 'This is the last organiser account: make someone else an admin first.');
         }
         const shown = await db
           .select({ id: messages.id, boothId: messages.boothId, seq: messages.seq })

@@ -8,7 +8,6 @@ import { sendError, type Result } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireCapability, requireUser } from '../http/middleware.js';
 import type { AccountEraser } from './account-erasure.js';
 import { exportAccount } from './account-export.js';
-import { listPeople } from './people.js';
 
 /** A member's own data (export, deletion) and an organiser's erasure on request. */
 export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; eraser: AccountEraser; confirmIdentity: (userId: string, password: string) => Promise<Result<void>> }): Router {
@@ -44,17 +43,6 @@ export function privacyRoutes(auth: AuthService, deps: { db: Db; clock: Clock; e
 
   // Organisers see both names: the verified one (from the roster) and the one used at the fair.
   // Everyone else only ever sees the fair name. The organisers' console (people list) builds on this.
-  router.get(
-    '/api/admin/people',
-    requireUser(auth),
-    requireCapability('people:read'),
-    asyncHandler(async (_req, res) => {
-      const people = await listPeople(deps.db);
-      res.setHeader('Cache-Control', 'no-store');
-      res.json({ people });
-    }),
-  );
-
   router.delete(
     '/api/admin/users/:id',
     requireUser(auth),

@@ -286,6 +286,54 @@ const ROWS: Row[] = [
     attempt: (a) => viaHttp(a, 'GET', '/api/admin/people'),
   },
   {
+    capability: 'people:manage',
+    surface: 'PATCH /api/admin/people/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => {
+      const id = await createUser(server.db, { email: `managed${++invites}@fair.test`, displayName: 'Managed', role: 'member' });
+      return viaHttp(a, 'PATCH', `/api/admin/people/${id}`, { status: 'deactivated' });
+    },
+  },
+  {
+    capability: 'invites:create',
+    surface: 'POST /api/admin/invites/import?dryRun=1',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => {
+      const res = await a.client.request('POST', '/api/admin/invites/import?dryRun=1', `email,role\npreview${++invites}@example.org,member\n`, 'text/csv');
+      return res.status < 300 ? 'allowed' : (res.body.error?.code as ErrorCode);
+    },
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'PUT /api/admin/fair',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'PUT', '/api/admin/fair', { name: { en: 'Fair' }, welcome: {}, startsAt: null, endsAt: null, timeZone: 'UTC', contactEmail: null }),
+  },
+  {
+    capability: 'booths:manage',
+    surface: 'POST /api/admin/booths',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'POST', '/api/admin/booths', { slug: `made-${++invites}`, name: 'Made', network: 'Net', languages: ['en'], capacity: 10 }),
+  },
+  {
+    capability: 'booths:manage',
+    surface: 'PATCH /api/admin/booths/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'PATCH', `/api/admin/booths/${otherBoothId}`, { tags: [`tag${++invites}`] }),
+  },
+  {
+    capability: 'booths:manage',
+    surface: 'GET /api/admin/booths',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'GET', '/api/admin/booths'),
+  },
+  {
     capability: 'people:erase',
     surface: 'DELETE /api/admin/users/:id',
     scope: 'fair',

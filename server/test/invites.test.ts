@@ -166,6 +166,62 @@ describe('POST /api/admin/invites/import', () => {
   });
 });
 
+describe('POST /api/admin/invites/import?dryRun=1 (the preview)', () => {
+  // As Excel in a Spanish locale saves it: byte-order mark, semicolons, Spanish headers and
+  // roles, CRLF, a quoted name holding the separator, and one bad row.
+  const spanishRoster = [
+    '\uFEFFCorreo electrónico;Nombre;Rol;Stand;Idioma;Notas',
+    'lucia@example.org;Lucía, de Quito;Miembro;;es;primera vez',
+    '"marc@example.org";"Marc; Lyon";Anfitrión;peace-direct;Français;',
+    'no-es-un-correo;Pat;miembro;;;',
+    'ana@example.org;Ana;hechicera;;;',
+  ].join('\r\n');
+
+  it('shows every row with what will happen or what is wrong, by line, and writes nothing', async () => {
+    const res = await admin.post('/api/admin/invites/import?dryRun=1', spanishRoster, 'text/csv');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: 2, invalid: 2, ignoredColumns: ['Notas'] });
+    const rows = res.body.rows as { line: number; email: string; displayName: string | null; role: string; boothSlug: string | null; locale: string | null; problems: { field: string }[] }[];
+    expect(rows.map((r) => [r.line, r.email, r.displayName, r.role, r.boothSlug, r.locale, r.problems.map((p) => p.field)])).toEqual([
+      [2, 'lucia@example.org', 'Lucía, de Quito', 'member', null, 'es', []],
+      [3, 'marc@example.org', 'Marc; Lyon', 'host', 'peace-direct', 'fr', []],
+      [4, 'no-es-un-correo', 'Pat', 'member', null, null, ['email']],
+      [5, 'ana@example.org', 'Ana', 'hechicera', null, null, ['role']],
+    ]);
+    // Nothing was written: the same roster, mended, imports every row.
+    const mended = spanishRoster.replace('no-es-un-correo', 'pat@example.org').replace('hechicera', 'moderadora');
+    const imported = await admin.post('/api/admin/invites/import', mended, 'text/csv');
+    expect(imported.status).toBe(201);
+    expect((imported.body.invites as InviteJson[]).map((i) => [i.email, i.role, i.boothSlug])).toEqual([
+      ['lucia@example.org', 'member', null],
+      ['marc@example.org', 'host', 'peace-direct'],
+      ['pat@example.org', 'member', null],
+      ['ana@example.org', 'moderator', null],
+    ]);
+  });
+
+  it('reads French headers in any order, and names a row that repeats an email or has too few cells', async () => {
+    const roster = ['Rôle,Courriel,Nom,Langue', 'membre,zoe@example.org,Zoé,fr', 'hôte,yan@example.org,Yan,en', 'membre,zoe@example.org,Zoé bis,fr', 'membre,xu@example.org'].join('\n');
+    const res = await admin.post('/api/admin/invites/import?dryRun=1', roster, 'text/csv');
+    expect(res.status).toBe(200);
+    const rows = res.body.rows as { line: number; role: string; problems: { field: string; message: string }[] }[];
+    expect(rows.map((r) => [r.line, r.role, r.problems.map((p) => p.field)])).toEqual([
+      [2, 'member', []],
+      [3, 'host', ['booth_slug']],
+      [4, 'member', ['email']],
+      [5, 'membre', ['row']],
+    ]);
+    expect(rows[2]!.problems[0]!.message).toMatch(/twice/);
+  });
+
+  it('refuses, by line 1, a header without the email or role column', async () => {
+    const res = await admin.post('/api/admin/invites/import?dryRun=1', 'nombre;idioma\nLuz;es', 'text/csv');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { lines: [{ line: 1, field: 'header' }] } });
+    expect(res.body.error?.message).toMatch(/email and role/);
+  });
+});
+
 describe('admin endpoints', () => {
   it.each(['member@fair.test', 'host@fair.test', 'moderator@fair.test'])('answer 403 FORBIDDEN to %s', async (email) => {
     const client = new TestClient(server.baseUrl);
@@ -175,6 +231,8 @@ describe('admin endpoints', () => {
     expect(single.body.error?.code).toBe('FORBIDDEN');
     const roster = await client.post('/api/admin/invites/import', 'email,display_name,role,booth_slug\nq@example.org,Q,admin,', 'text/csv');
     expect(roster.status).toBe(403);
+    const preview = await client.post('/api/admin/invites/import?dryRun=1', 'email,role\nq@example.org,admin', 'text/csv');
+    expect(preview.status).toBe(403);
   });
 
   it('answer 401 without a session', async () => {

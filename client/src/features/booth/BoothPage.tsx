@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { boothText } from '../../../../shared/booth-text.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
@@ -77,12 +78,13 @@ export function BoothPage({ slug }: { slug: string }) {
   }
 
   const { booth } = view;
+  const text = boothText(booth, t.locale);
   const staffConsole = me && (can(me, 'booth:edit-profile', { boothId: booth.id }) || can(me, 'booth:figures', { boothId: booth.id }));
   return (
     <section className="booth" aria-labelledby="booth-title">
       <div className="booth-head">
         <p>{back}</p>
-        <h1 id="booth-title">{booth.name}</h1>
+        <h1 id="booth-title">{text.name}</h1>
         <p className="network">{t('lobby.network', { network: booth.network })}</p>
         <ConnectionIndicator />
         {error && (
@@ -121,7 +123,7 @@ export function BoothPage({ slug }: { slug: string }) {
             <VideoPanel booth={booth} joined={view.joined} />
             <section className="card" aria-labelledby="about-title">
               <h2 id="about-title">{t('booth.about')}</h2>
-              <p>{booth.description}</p>
+              <p>{text.description}</p>
               <p>
                 <strong>{t('lobby.languages')}:</strong> {booth.languages.map((l) => t(`language.${l}` as MessageKey)).join(', ')}
               </p>

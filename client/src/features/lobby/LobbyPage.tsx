@@ -1,5 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { boothText } from '../../../../shared/booth-text.js';
 import type { Booth, BoothSession } from '../../../../shared/booths.js';
+import type { FairSettings } from '../../../../shared/fair.js';
+import { inLanguage } from '../../../../shared/in-language.js';
+import { api } from '../../lib/api.js';
 import { LANGUAGES, type Language } from '../../../../shared/limits.js';
 import { formatTimeRange } from '../../lib/time.js';
 import { useNow } from '../../lib/use-now.js';
@@ -31,11 +35,12 @@ function NowAndNext({ sessions }: { sessions: BoothSession[] }) {
 function BoothCard({ booth }: { booth: Booth }) {
   const t = useT();
   const headingId = `booth-${booth.id}-name`;
+  const { name, description } = boothText(booth, t.locale);
   return (
     <li className="booth-card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{booth.name}</h2>
+      <h2 id={headingId}>{name}</h2>
       <p className="network">{t('lobby.network', { network: booth.network })}</p>
-      <p>{booth.description}</p>
+      <p>{description}</p>
       <dl className="facts">
         <dt>{t('lobby.languages')}</dt>
         <dd>{booth.languages.map((language) => t(`language.${language}` as MessageKey)).join(', ')}</dd>
@@ -50,7 +55,7 @@ function BoothCard({ booth }: { booth: Booth }) {
       </p>
       {booth.status === 'open' && (
         <Link className="button" to={`/booths/${booth.slug}`}>
-          {t('lobby.visitLabel', { name: booth.name })}
+          {t('lobby.visitLabel', { name })}
         </Link>
       )}
     </li>
@@ -91,6 +96,31 @@ function LanguageFilter({ value, onChange }: { value: Language | 'all'; onChange
   );
 }
 
+/** The fair's name, welcome and dates (in the fair's own time zone, named), as organisers set them. */
+function FairIntro() {
+  const t = useT();
+  const [fair, setFair] = useState<FairSettings | null>(null);
+  useEffect(() => {
+    void api<FairSettings>('/api/fair').then((result) => result.ok && setFair(result.data));
+  }, []);
+  if (!fair) return <p>{t('lobby.intro')}</p>;
+  const name = inLanguage(fair.name, t.locale);
+  const welcome = inLanguage(fair.welcome, t.locale);
+  const when = (iso: string) => new Intl.DateTimeFormat(t.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: fair.timeZone }).format(new Date(iso));
+  return (
+    <>
+      {name && <p className="fair-name">{name}</p>}
+      <p>{welcome ?? t('lobby.intro')}</p>
+      {fair.startsAt && fair.endsAt && <p className="hint">{t('lobby.fairDates', { start: when(fair.startsAt), end: when(fair.endsAt), zone: fair.timeZone })}</p>}
+      {fair.contactEmail && (
+        <p className="hint">
+          {t('lobby.contact')} <a href={`mailto:${fair.contactEmail}`}>{fair.contactEmail}</a>
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The lobby; the app passes in what sits above the booths (guide, settings). */
 export function LobbyPage({ before, settings }: { before?: ReactNode; settings?: ReactNode }) {
   const t = useT();
@@ -107,7 +137,7 @@ export function LobbyPage({ before, settings }: { before?: ReactNode; settings?:
   return (
     <section aria-labelledby="lobby-title">
       <h1 id="lobby-title">{t('lobby.title')}</h1>
-      <p>{t('lobby.intro')}</p>
+      <FairIntro />
       {before}
       <div className="lobby-settings">
         <PrivateVisitToggle />

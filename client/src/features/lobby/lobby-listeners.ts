@@ -4,7 +4,12 @@ import type { FairClientSocket } from '../../lib/socket.js';
 /** Live occupancy and booth changes (profile, schedule, lock, status), applied to the lobby's booths. */
 export function registerLobbyListeners(socket: FairClientSocket): void {
   socket.on('booth:updated', (booth) => {
-    useStore.setState((state) => (state.booths ? { booths: state.booths.map((b) => (b.id === booth.id ? { ...booth, occupancy: b.occupancy } : b)) } : {}));
+    useStore.setState((state) => {
+      if (!state.booths) return {};
+      // A booth organisers have just made appears in every open lobby, in name order.
+      if (!state.booths.some((b) => b.id === booth.id)) return { booths: [...state.booths, booth].sort((a, b) => a.name.localeCompare(b.name)) };
+      return { booths: state.booths.map((b) => (b.id === booth.id ? { ...booth, occupancy: b.occupancy } : b)) };
+    });
   });
   socket.on('lobby:occupancy', (changes) => {
     useStore.setState((state) => {

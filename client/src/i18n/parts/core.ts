@@ -54,6 +54,8 @@ export const core = defineMessages({
 
     'lobby.title': 'Lobby',
     'lobby.intro': 'Choose a booth to visit. Each booth is staffed by a partner network.',
+    'lobby.fairDates': 'From {start} to {end} ({zone} time).',
+    'lobby.contact': 'Questions for the organisers:',
     'lobby.empty': 'No booths yet. The organisers are still setting up the fair.',
     'lobby.network': 'Hosted by {network}',
     'lobby.languages': 'Languages',
@@ -163,6 +165,8 @@ export const core = defineMessages({
 
     'lobby.title': 'Vestíbulo',
     'lobby.intro': 'Elige un stand para visitarlo. Cada stand está atendido por una red aliada.',
+    'lobby.fairDates': 'Del {start} al {end} (hora de {zone}).',
+    'lobby.contact': 'Preguntas para la organización:',
     'lobby.empty': 'Todavía no hay stands. El equipo organizador aún está preparando la feria.',
     'lobby.network': 'Organizado por {network}',
     'lobby.languages': 'Idiomas',
@@ -272,6 +276,8 @@ export const core = defineMessages({
 
     'lobby.title': 'Hall d’accueil',
     'lobby.intro': 'Choisissez un stand à visiter. Chaque stand est animé par un réseau partenaire.',
+    'lobby.fairDates': 'Du {start} au {end} (heure de {zone}).',
+    'lobby.contact': 'Questions pour les organisateurs :',
     'lobby.empty': 'Pas encore de stands. L’équipe d’organisation prépare encore la foire.',
     'lobby.network': 'Animé par {network}',
     'lobby.languages': 'Langues',

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ROLES } from './roles.js';
+
+export const PERSON_STATUSES = ['active', 'deactivated'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/** One account as organisers see it (`GET /api/admin/people`): both names, no password data. */
+export const personSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  /** The name used at the fair, the only one other members see. */
+  displayName: z.string(),
+  /** The name the alliance verified (from the invitation), when there is one. */
+  verifiedName: z.string().nullable(),
+  role: z.enum(ROLES),
+  status: z.enum(PERSON_STATUSES),
+  /** Slugs of the booths this person hosts. */
+  hostedBooths: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type Person = z.infer<typeof personSchema>;
+
+/** An invitation not yet accepted, with its expiry (the link itself is shown only when made). */
+export const pendingInviteSchema = z.object({
+  id: z.number().int(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  boothSlug: z.string().nullable(),
+  displayName: z.string().nullable(),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+export type PendingInvite = z.infer<typeof pendingInviteSchema>;
+
+/** `GET /api/admin/people?q=&role=&status=&booth=`: the people who match, and the pending invitations that do. */
+export const peopleQuerySchema = z.strictObject({
+  /** Part of an email, a fair name or a verified name, in any case. */
+  q: z.string().trim().max(200).optional(),
+  role: z.enum(ROLES).optional(),
+  status: z.enum(PERSON_STATUSES).optional(),
+  /** A booth's slug: its hosts (and invitations to host it). */
+  booth: z.string().max(100).optional(),
+});
+export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
+
+/** `PATCH /api/admin/people/:id`: a new role, deactivation or reactivation (either or both). */
+export const personPatchSchema = z
+  .strictObject({ role: z.enum(ROLES).optional(), status: z.enum(PERSON_STATUSES).optional() })
+  .refine((body) => body.role !== undefined || body.status !== undefined, { message: 'give a role or a status' });
+export type PersonPatch = z.infer<typeof personPatchSchema>;
