@@ -24,6 +24,7 @@ import { sameOriginWrites } from './http/middleware.js';
 import { compileTrustProxy } from './http/client-address.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
+import { createMailer } from './mail/mailer.js';
 import type { Logger } from './logger.js';
 import { createPresenceBroadcaster } from './presence/broadcast.js';
 import { createOccupancyBroadcaster, redisLobbyLedger } from './presence/lobby-occupancy.js';
@@ -186,7 +187,10 @@ export function createApplication(deps: AppDeps): Application {
   // A database locked at start-up only leaves old visits open a little longer.
   // With several nodes on one database (scaled mode), only this node's own: the others' members are still there.
   survive('close open visits', () => visits.closeOpenVisits(config.databaseUrl !== null));
-  const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
+  // Invitations and password resets go out by SMTP (SMTP_URL), or are written to the log.
+  const mailLogger = logger.child({ feature: 'mail' });
+  const mailer = createMailer({ ...config.mail, logger: mailLogger });
+  const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs, mailer, audit, logger: mailLogger });
   const chat = createChatService({ db, clock, limiters, rate: deps.chatRate });
   const aliases = createPrivateAliasStore(db, clock);
   const app = express();
@@ -448,6 +452,7 @@ export function createApplication(deps: AppDeps): Application {
       lobbySnapshots.close();
       presenceBroadcast.close();
       video.close();
+      mailer.close();
       await presence.close();
       await io.close();
       await new Promise<void>((resolve) => {

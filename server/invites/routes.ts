@@ -34,5 +34,37 @@ export function inviteRoutes(auth: AuthService, invites: InviteService): Router 
     }),
   );
 
+  // A new link for a pending invitation, emailed again; the old link stops working.
+  router.post(
+    '/api/admin/invites/:id/resend',
+    ...adminOnly,
+    asyncHandler(async (req, res) => {
+      const id = inviteId(req.params.id);
+      if (id === null) return sendError(res, badId);
+      const result = await invites.resend(currentUser(res).id, id);
+      sendResult(res, result.ok ? { ok: true, data: { invite: result.data } } : result);
+    }),
+  );
+
+  // Revokes a pending invitation: its link is refused from now on.
+  router.delete(
+    '/api/admin/invites/:id',
+    ...adminOnly,
+    asyncHandler(async (req, res) => {
+      const id = inviteId(req.params.id);
+      if (id === null) return sendError(res, badId);
+      const result = await invites.revoke(currentUser(res).id, id);
+      if (!result.ok) return sendError(res, result.error);
+      res.status(204).end();
+    }),
+  );
+
   return router;
+}
+
+const badId = { code: 'INVALID_PAYLOAD', message: 'id: an invitation id (a whole number)', details: { field: 'id' } } as const;
+
+/** An invite id from the path, or null when it is not one. */
+function inviteId(raw: string | string[] | undefined): number | null {
+  return typeof raw === 'string' && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null;
 }

@@ -1,0 +1,13 @@
+CREATE TABLE `password_resets` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`user_id` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `password_resets_user_idx` ON `password_resets` (`user_id`);--> statement-breakpoint
+ALTER TABLE `invites` ADD `locale` text;--> statement-breakpoint
+ALTER TABLE `invites` ADD `mail_state` text;--> statement-breakpoint
+ALTER TABLE `invites` ADD `mail_at` integer;--> statement-breakpoint
+ALTER TABLE `invites` ADD `mail_error` text;
