@@ -9,6 +9,7 @@ import { createNameClaims } from './auth/name-claims.js';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
 import type { LoginThrottlePolicy } from './auth/login-throttle.js';
+import { createPasswordResetService, type PasswordResetPolicy } from './auth/password-reset.js';
 import { disconnectEndedSessions, startSessionSweep } from './auth/session-sockets.js';
 import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
@@ -87,6 +88,8 @@ export interface AppDeps {
   sessionSweepIntervalMs?: number;
   /** Sign-in throttle settings (tests shorten them). */
   loginThrottle?: Partial<LoginThrottlePolicy>;
+  /** Password-reset limits per address and per account (tests change them). */
+  passwordReset?: Partial<PasswordResetPolicy>;
   /** The chat rate limit (tests that post many messages on purpose lift it). */
   chatRate?: ChatRateOptions;
   /** 'daily' (default): the retention job runs shortly after start, then every day. 'on-demand': only `runRetention`. */
@@ -395,7 +398,19 @@ export function createApplication(deps: AppDeps): Application {
   // The webhook's signature covers the raw bytes: it must see them before the JSON parser does.
   app.use(videoWebhookRoute(video));
   app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
-  app.use(authRoutes(auth, invites, createNameClaims(db), config.sessionTtlMs));
+  const resets = createPasswordResetService({
+    db,
+    clock,
+    auth,
+    mailer,
+    publicUrl: config.publicUrl,
+    logger: mailLogger,
+    limiters,
+    policy: deps.passwordReset,
+    // Whom a password does not sign in (staff with a passkey, when passkeys are required) get no link.
+    passwordSignIn: (user) => passkeys.passwordSignIn(user),
+  });
+  app.use(authRoutes(auth, invites, createNameClaims(db), resets, config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
   app.use(videoTokenRoute(auth, booths, video));

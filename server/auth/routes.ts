@@ -1,13 +1,14 @@
 import { Router } from 'express';
-import { acceptInviteBodySchema, loginBodySchema, updateMeBodySchema } from '../../shared/auth.js';
+import { acceptInviteBodySchema, loginBodySchema, passwordResetBodySchema, passwordResetConfirmBodySchema, updateMeBodySchema } from '../../shared/auth.js';
 import { sendError, sendResult } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireUser, sessionToken } from '../http/middleware.js';
 import type { InviteService } from '../invites/service.js';
 import type { NameClaims } from './name-claims.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
+import type { PasswordResetService } from './password-reset.js';
 import type { AuthService } from './service.js';
 
-export function authRoutes(auth: AuthService, invites: InviteService, names: NameClaims, sessionTtlMs: number): Router {
+export function authRoutes(auth: AuthService, invites: InviteService, names: NameClaims, resets: PasswordResetService, sessionTtlMs: number): Router {
   const router = Router();
 
   router.post(
@@ -62,6 +63,31 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
       const token = await auth.createSession(result.data.id, { userAgent: req.get('user-agent'), method: 'password' });
       setSessionCookie(req, res, token, sessionTtlMs);
       sendResult(res, { ok: true, data: { user: result.data } }, 201);
+    }),
+  );
+
+  // The same 202 whether the account exists or not; the email, if any, goes out afterwards.
+  router.post(
+    '/api/auth/password-reset',
+    asyncHandler(async (req, res) => {
+      const body = parseBody(passwordResetBodySchema, req, res);
+      if (!body) return;
+      const result = await resets.request(body.email, req.ip ?? 'unknown', body.locale ?? 'en');
+      if (!result.ok) return sendError(res, result.error);
+      res.status(202).json({ accepted: true });
+    }),
+  );
+
+  // Every session of the account ends, this browser's too: the person signs in with the new password.
+  router.post(
+    '/api/auth/password-reset/confirm',
+    asyncHandler(async (req, res) => {
+      const body = parseBody(passwordResetConfirmBodySchema, req, res);
+      if (!body) return;
+      const result = await resets.confirm(body.token, body.password);
+      if (!result.ok) return sendError(res, result.error);
+      clearSessionCookie(req, res);
+      res.status(204).end();
     }),
   );
 
