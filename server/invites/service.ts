@@ -146,6 +146,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
       const outcome = await mailer.send(
         inviteEmail({
           to: row.email,
+          inviteId: row.id,
           language: row.locale ?? DEFAULT_INVITE_LOCALE,
           displayName: row.displayName,
           role: row.role,

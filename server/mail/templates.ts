@@ -126,7 +126,7 @@ const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Paragraphs before the link, the link, paragraphs after it: as text and as HTML. */
-function compose(language: Language, to: string, subject: string, before: string[], link: { url: string; label: string }, after: string[]): OutgoingEmail {
+function compose(language: Language, to: string, about: OutgoingEmail['about'], subject: string, before: string[], link: { url: string; label: string }, after: string[]): OutgoingEmail {
   const text = [...before, link.url, ...after, `— ${FAIR_NAME[language]}`].join('\n\n') + '\n';
   const paragraphs = (lines: string[]) => lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n');
   const url = escapeHtml(link.url);
@@ -140,11 +140,12 @@ function compose(language: Language, to: string, subject: string, before: string
     `<p>— ${escapeHtml(FAIR_NAME[language])}</p>`,
     '</body></html>',
   ].join('\n');
-  return { to, subject, text, html };
+  return { to, about, subject, text, html };
 }
 
 export interface InviteEmailInput {
   to: string;
+  inviteId: number;
   language: Language;
   displayName: string | null;
   role: Role;
@@ -159,6 +160,7 @@ export function inviteEmail(input: InviteEmailInput): OutgoingEmail {
   return compose(
     input.language,
     input.to,
+    { invite: input.inviteId },
     words.subject,
     [words.greeting(input.displayName), words.invited, words.role(ROLE_NAMES[input.language][input.role], input.boothName), words.action],
     { url: input.link, label: words.button },
@@ -166,11 +168,12 @@ export function inviteEmail(input: InviteEmailInput): OutgoingEmail {
   );
 }
 
-export function passwordResetEmail(input: { to: string; language: Language; link: string; ttlMs: number }): OutgoingEmail {
+export function passwordResetEmail(input: { to: string; userId: string; language: Language; link: string; ttlMs: number }): OutgoingEmail {
   const words = RESET[input.language];
   return compose(
     input.language,
     input.to,
+    { account: input.userId },
     words.subject,
     [words.intro, words.action],
     { url: input.link, label: words.button },
