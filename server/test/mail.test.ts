@@ -193,7 +193,8 @@ describe('invitation emails that cannot be sent', () => {
       await sleep(100);
       [row] = await server.sql<{ mail_state: string; mail_error: string | null }>('select mail_state, mail_error from invites where id = ?', [created!.id]);
     }
-    expect(row).toMatchObject({ mail_state: 'failed', mail_error: expect.stringMatching(/Relaying denied/) });
+    expect(row?.mail_state).toBe('failed');
+    expect(row?.mail_error).toMatch(/Relaying denied/);
   });
 
   it('records "not sent" when no mail server answers', async () => {
@@ -205,7 +206,9 @@ describe('invitation emails that cannot be sent', () => {
       await client.login('admin@fair.test');
       const res = await client.post('/api/admin/invites', { email: 'nobody-home@example.org', role: 'member' });
       expect(res.status).toBe(201);
-      expect((res.body.invite as Invite).mail).toMatchObject({ state: 'failed', reason: expect.stringMatching(/ECONNREFUSED/) });
+      const { mail } = res.body.invite as Invite;
+      expect(mail.state).toBe('failed');
+      expect(mail.reason).toMatch(/ECONNREFUSED/);
     } finally {
       await other.close();
     }
