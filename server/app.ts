@@ -193,7 +193,7 @@ export function createApplication(deps: AppDeps): Application {
   // Invitations and password resets go out by SMTP (SMTP_URL), or are written to the log.
   const mailLogger = logger.child({ feature: 'mail' });
   const mailer = createMailer({ ...config.mail, logger: mailLogger });
-  const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs, mailer, audit, logger: mailLogger });
+  const invites = createInviteService({ db, clock, auth, publicUrl: () => config.publicUrl, inviteTtlMs: config.inviteTtlMs, mailer, audit, logger: mailLogger });
   const chat = createChatService({ db, clock, limiters, rate: deps.chatRate });
   const aliases = createPrivateAliasStore(db, clock);
   const app = express();
@@ -403,7 +403,7 @@ export function createApplication(deps: AppDeps): Application {
     clock,
     auth,
     mailer,
-    publicUrl: config.publicUrl,
+    publicUrl: () => config.publicUrl,
     logger: mailLogger,
     limiters,
     policy: deps.passwordReset,

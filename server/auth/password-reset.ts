@@ -40,7 +40,8 @@ export interface PasswordResetDeps {
   clock: Clock;
   auth: Pick<AuthService, 'endSessionsOf' | 'loadUser'>;
   mailer: Mailer;
-  publicUrl: string;
+  /** Read per link: tests learn their port only once the server listens. */
+  publicUrl: () => string;
   logger: Logger;
   /** Where the counts live (Redis with several nodes). */
   limiters?: LimiterFactory;
@@ -83,7 +84,7 @@ export function createPasswordResetService({ db, clock, auth, mailer, publicUrl,
       await db.delete(passwordResets).where(eq(passwordResets.userId, user.id));
       await db.insert(passwordResets).values({ tokenHash: hashSecret(token), userId: user.id, expiresAt: new Date(now + PASSWORD_RESET_TTL_MS), createdAt: new Date(now) });
     });
-    await mailer.send(passwordResetEmail({ to: email, userId: user.id, language, link: `${publicUrl}/reset-password/${token}`, ttlMs: PASSWORD_RESET_TTL_MS }));
+    await mailer.send(passwordResetEmail({ to: email, userId: user.id, language, link: `${publicUrl()}/reset-password/${token}`, ttlMs: PASSWORD_RESET_TTL_MS }));
   }
 
   return {

@@ -80,7 +80,7 @@ if (values.invite) {
     db,
     clock,
     auth,
-    publicUrl: config.publicUrl,
+    publicUrl: () => config.publicUrl,
     inviteTtlMs: config.inviteTtlMs,
     mailer,
     audit: createAuditLog(db, clock),

@@ -23,7 +23,8 @@ export interface InviteServiceDeps {
   db: Db;
   clock: Clock;
   auth: AuthService;
-  publicUrl: string;
+  /** Read per link: tests learn their port only once the server listens. */
+  publicUrl: () => string;
   inviteTtlMs: number;
   /** Sends the invitation emails (or writes them to the log when there is no SMTP server). */
   mailer: Mailer;
@@ -92,7 +93,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
     return ok(boothId);
   }
 
-  const linkFor = (code: string) => `${publicUrl}/invite/${code}`;
+  const linkFor = (code: string) => `${publicUrl()}/invite/${code}`;
 
   function mailOf(row: Pick<InviteRow, 'mailState' | 'mailAt' | 'mailError'>): InviteMail {
     return { state: row.mailState ?? 'sending', at: row.mailAt?.toISOString() ?? null, reason: row.mailError };
