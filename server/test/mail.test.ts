@@ -359,3 +359,29 @@ describe('password reset', () => {
     expect(confirm.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'token' } });
   });
 });
+
+describe('password reset for staff who must sign in with a passkey', () => {
+  let mail: TestMailServer;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    mail = await startMailServer();
+    server = await startTestServer({ env: { ...mail.env, PASSKEYS_REQUIRED_FOR_STAFF: 'true' } });
+  });
+  afterAll(async () => {
+    await server.close();
+    await mail.close();
+  });
+
+  it('sends no link to staff whose password no longer signs them in, and does to staff without a passkey yet', async () => {
+    const [host] = await server.sql<{ id: string }>('select id from users where email = ?', ['host@fair.test']);
+    await server.sql('insert into passkeys (id, user_id, public_key, device_type, name) values (?, ?, ?, ?, ?)', ['credential-1', host!.id, 'key', 'singleDevice', 'Phone']);
+    const client = new TestClient(server.baseUrl);
+    // The same answer as for anyone: nothing tells the requester which rule applied.
+    expect((await client.post('/api/auth/password-reset', { email: 'host@fair.test' })).status).toBe(202);
+    expect((await client.post('/api/auth/password-reset', { email: 'moderator@fair.test' })).status).toBe(202);
+    await mail.waitFor('moderator@fair.test');
+    await sleep(300);
+    expect(mail.to('host@fair.test')).toHaveLength(0);
+  });
+});
