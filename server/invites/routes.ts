@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { inviteBodySchema } from '../../shared/invites.js';
 import { ROSTER_MAX_BYTES } from '../../shared/limits.js';
 import type { AuthService } from '../auth/service.js';
@@ -38,10 +38,9 @@ export function inviteRoutes(auth: AuthService, invites: InviteService): Router 
   router.post(
     '/api/admin/invites/:id/resend',
     ...adminOnly,
+    inviteIdParam,
     asyncHandler(async (req, res) => {
-      const id = inviteId(req.params.id);
-      if (id === null) return sendError(res, badId);
-      const result = await invites.resend(currentUser(res).id, id);
+      const result = await invites.resend(currentUser(res).id, Number(req.params.id));
       sendResult(res, result.ok ? { ok: true, data: { invite: result.data } } : result);
     }),
   );
@@ -50,10 +49,9 @@ export function inviteRoutes(auth: AuthService, invites: InviteService): Router 
   router.delete(
     '/api/admin/invites/:id',
     ...adminOnly,
+    inviteIdParam,
     asyncHandler(async (req, res) => {
-      const id = inviteId(req.params.id);
-      if (id === null) return sendError(res, badId);
-      const result = await invites.revoke(currentUser(res).id, id);
+      const result = await invites.revoke(currentUser(res).id, Number(req.params.id));
       if (!result.ok) return sendError(res, result.error);
       res.status(204).end();
     }),
@@ -62,9 +60,8 @@ export function inviteRoutes(auth: AuthService, invites: InviteService): Router 
   return router;
 }
 
-const badId = { code: 'INVALID_PAYLOAD', message: 'id: an invitation id (a whole number)', details: { field: 'id' } } as const;
-
-/** An invite id from the path, or null when it is not one. */
-function inviteId(raw: string | string[] | undefined): number | null {
-  return typeof raw === 'string' && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null;
-}
+/** After the role check: `:id` must be an invitation id (a whole number). */
+const inviteIdParam: RequestHandler = (req, res, next) => {
+  if (/^[1-9]\d{0,8}$/.test(String(req.params.id))) return next();
+  sendError(res, { code: 'INVALID_PAYLOAD', message: 'id: an invitation id (a whole number)', details: { field: 'id' } });
+};

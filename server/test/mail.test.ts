@@ -4,24 +4,13 @@ import type { Invite } from '../../shared/invites.js';
 import { createLogger } from '../logger.js';
 import { createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { startMailServer, type ReceivedMail, type TestMailServer } from './mail-server.js';
-import { connected, openSocket, sleep, type ClientSocket } from './sockets.js';
+import { connected, cut, openSocket, sleep } from './sockets.js';
 
 /** The one-time code at the end of an invitation or reset link. */
 const codeOf = (link: string) => link.split('/').pop()!;
 
 function acceptInvite(baseUrl: string, link: string, displayName: string) {
   return new TestClient(baseUrl).post('/api/auth/accept-invite', { code: codeOf(link), displayName, password: 'a-long-password' });
-}
-
-/** Resolves with the reason once the socket is cut; fails the test if that takes over `withinMs`. */
-function cut(socket: ClientSocket, withinMs = 1000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still connected after ${withinMs} ms`)), withinMs);
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
 }
 
 describe('invitation emails', () => {
