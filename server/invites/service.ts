@@ -45,6 +45,11 @@ export const INVITE_MAIL_WAIT_MS = 5_000;
 
 type InviteRow = typeof invites.$inferSelect;
 
+/** An invite row's email state as the admin API shows it (lists of pending invitations use it too). */
+export function mailOf(row: Pick<InviteRow, 'mailState' | 'mailAt' | 'mailError'>): InviteMail {
+  return { state: row.mailState ?? 'sending', at: row.mailAt?.toISOString() ?? null, reason: row.mailError };
+}
+
 /** Resolves with the promise's value if it settles within `ms`, else with undefined (the promise runs on). */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
@@ -94,10 +99,6 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
   }
 
   const linkFor = (code: string) => `${publicUrl()}/invite/${code}`;
-
-  function mailOf(row: Pick<InviteRow, 'mailState' | 'mailAt' | 'mailError'>): InviteMail {
-    return { state: row.mailState ?? 'sending', at: row.mailAt?.toISOString() ?? null, reason: row.mailError };
-  }
 
   /** The admin API's view of an invite; the link is known only when the code was just made. */
   function toInvite(row: InviteRow, boothSlug: string | null, code: string): Invite {
