@@ -10,4 +10,5 @@ CREATE INDEX `password_resets_user_idx` ON `password_resets` (`user_id`);--> sta
 ALTER TABLE `invites` ADD `locale` text;--> statement-breakpoint
 ALTER TABLE `invites` ADD `mail_state` text;--> statement-breakpoint
 ALTER TABLE `invites` ADD `mail_at` integer;--> statement-breakpoint
-ALTER TABLE `invites` ADD `mail_error` text;
+ALTER TABLE `invites` ADD `mail_error` text;--> statement-breakpoint
+ALTER TABLE `users` ADD `locale` text;

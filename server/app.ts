@@ -10,6 +10,7 @@ import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
 import type { LoginThrottlePolicy } from './auth/login-throttle.js';
 import { createPasswordResetService, type PasswordResetPolicy } from './auth/password-reset.js';
+import { createSignInNotices } from './auth/sign-in-notice.js';
 import { disconnectEndedSessions, startSessionSweep } from './auth/session-sockets.js';
 import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
@@ -410,7 +411,9 @@ export function createApplication(deps: AppDeps): Application {
     // Whom a password does not sign in (staff with a passkey, when passkeys are required) get no link.
     passwordSignIn: (user) => passkeys.passwordSignIn(user),
   });
-  app.use(authRoutes(auth, invites, createNameClaims(db), resets, config.sessionTtlMs));
+  // "New sign-in to your account" emails, for browsers an account has not used before (only with SMTP_URL).
+  const notices = createSignInNotices({ db, clock, mailer, publicUrl: () => config.publicUrl, logger: mailLogger, limiters });
+  app.use(authRoutes(auth, invites, createNameClaims(db), resets, notices, config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(boothRoutes(auth, booths));
   app.use(videoTokenRoute(auth, booths, video));
@@ -429,7 +432,7 @@ export function createApplication(deps: AppDeps): Application {
     }),
   );
   app.use(sessionRoutes(auth, sessions));
-  app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs }));
+  app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs, notices }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });

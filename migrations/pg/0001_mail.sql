@@ -9,5 +9,6 @@ ALTER TABLE "invites" ADD COLUMN "locale" text;--> statement-breakpoint
 ALTER TABLE "invites" ADD COLUMN "mail_state" text;--> statement-breakpoint
 ALTER TABLE "invites" ADD COLUMN "mail_at" timestamp (3) with time zone;--> statement-breakpoint
 ALTER TABLE "invites" ADD COLUMN "mail_error" text;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "locale" text;--> statement-breakpoint
 ALTER TABLE "password_resets" ADD CONSTRAINT "password_resets_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "password_resets_user_idx" ON "password_resets" USING btree ("user_id");

@@ -6,9 +6,17 @@ import type { InviteService } from '../invites/service.js';
 import type { NameClaims } from './name-claims.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
 import type { PasswordResetService } from './password-reset.js';
+import type { SignInNotices } from './sign-in-notice.js';
 import type { AuthService } from './service.js';
 
-export function authRoutes(auth: AuthService, invites: InviteService, names: NameClaims, resets: PasswordResetService, sessionTtlMs: number): Router {
+export function authRoutes(
+  auth: AuthService,
+  invites: InviteService,
+  names: NameClaims,
+  resets: PasswordResetService,
+  notices: SignInNotices,
+  sessionTtlMs: number,
+): Router {
   const router = Router();
 
   router.post(
@@ -19,6 +27,7 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
       const result = await auth.login(body.email, body.password, req.ip ?? 'unknown', req.get('user-agent'));
       if (!result.ok) return sendError(res, result.error);
       setSessionCookie(req, res, result.data.token, sessionTtlMs);
+      notices.signedIn(result.data.user.id, req.ip ?? 'unknown', req.get('user-agent'));
       // addPasskey: staff whom the organisers want on passkeys, who have none yet.
       res.json(result.data.addPasskey ? { user: result.data.user, addPasskey: true } : { user: result.data.user });
     }),
@@ -62,6 +71,7 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
       if (!result.ok) return sendError(res, result.error);
       const token = await auth.createSession(result.data.id, { userAgent: req.get('user-agent'), method: 'password' });
       setSessionCookie(req, res, token, sessionTtlMs);
+      notices.accountCreated(result.data.id, req.ip ?? 'unknown', req.get('user-agent'));
       sendResult(res, { ok: true, data: { user: result.data } }, 201);
     }),
   );

@@ -30,6 +30,7 @@ export const users = pgTable('users', {
   verifiedName: text('verified_name'),
   deletedAt: timestampMs('deleted_at'),
   createdAt: createdAt(),
+  locale: text('locale').$type<Language>(),
 });
 
 export const sessions = pgTable(

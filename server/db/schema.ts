@@ -26,6 +26,8 @@ export const users = sqliteTable('users', {
   /** Set when the account was deleted or erased: the row stays as a tombstone, scrubbed. */
   deletedAt: integer('deleted_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
+  /** The language of the emails the fair sends this person (from their invitation); null: English. */
+  locale: text('locale').$type<Language>(),
 });
 
 export const sessions = sqliteTable(

@@ -393,7 +393,17 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
           // this insert on the unique email (the whole transaction, the claim too, rolls back).
           await db
             .insert(users)
-            .values({ id, email: invite.email, displayName: body.displayName, verifiedName: invite.displayName, role: invite.role, passwordHash, createdAt: now });
+            .values({
+              id,
+              email: invite.email,
+              displayName: body.displayName,
+              verifiedName: invite.displayName,
+              role: invite.role,
+              passwordHash,
+              // The fair's later emails (sign-in notices, password resets asked for elsewhere) speak the invitation's language.
+              locale: invite.locale,
+              createdAt: now,
+            });
           if (invite.role === 'host' && invite.boothId !== null) await db.insert(boothHosts).values({ boothId: invite.boothId, userId: id });
           return id;
         });

@@ -18,6 +18,8 @@ export interface OutgoingEmail {
 export type SendOutcome = { state: 'sent' } | { state: 'logged' } | { state: 'failed'; reason: string };
 
 export interface Mailer {
+  /** Whether emails really go out (SMTP_URL is set); without, they are only written to the log. */
+  delivers: boolean;
   /** Never rejects: a failure is an outcome, for the caller to record. */
   send(email: OutgoingEmail): Promise<SendOutcome>;
   close(): void;
@@ -39,6 +41,7 @@ const REASON_MAX_CHARS = 300;
 export function createMailer({ smtpUrl, from, logger }: { smtpUrl: string | null; from: string; logger: Logger }): Mailer {
   if (smtpUrl === null) {
     return {
+      delivers: false,
       send(email) {
         // The whole email but the address (logs keep no emails): the organiser passes the link on.
         logger.info({ about: email.about, subject: email.subject, text: email.text }, 'email not sent (no SMTP_URL); here it is');
@@ -54,6 +57,7 @@ export function createMailer({ smtpUrl, from, logger }: { smtpUrl: string | null
     socketTimeout: SMTP_REPLY_TIMEOUT_MS,
   });
   return {
+    delivers: true,
     async send(email) {
       try {
         await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, html: email.html });

@@ -34,7 +34,7 @@ export function formatDuration(ms: number, language: Language): string {
 }
 
 /** "8 December 2026, 11:40 UTC" in the recipient's language (the server does not know their time zone). */
-function formatDeadline(at: Date, language: Language): string {
+function formatInstant(at: Date, language: Language): string {
   return `${new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(at)} UTC`;
 }
 
@@ -164,7 +164,71 @@ export function inviteEmail(input: InviteEmailInput): OutgoingEmail {
     words.subject,
     [words.greeting(input.displayName), words.invited, words.role(ROLE_NAMES[input.language][input.role], input.boothName), words.action],
     { url: input.link, label: words.button },
-    [words.validity(formatDuration(input.ttlMs, input.language), formatDeadline(input.expiresAt, input.language)), words.ignore],
+    [words.validity(formatDuration(input.ttlMs, input.language), formatInstant(input.expiresAt, input.language)), words.ignore],
+  );
+}
+
+interface NoticeWords {
+  subject: string;
+  unknownBrowser: string;
+  signedIn: (browser: string, when: string) => string;
+  ifYou: string;
+  ifNot: string;
+  button: string;
+  sessions: (link: string) => string;
+}
+
+const SIGN_IN_NOTICE: Record<Language, NoticeWords> = {
+  en: {
+    subject: 'New sign-in to your Digital Fair account',
+    unknownBrowser: 'a browser we could not identify',
+    signedIn: (browser, when) => `Your account was just signed in to from a browser or network it had not been used from before: ${browser}, on ${when}.`,
+    ifYou: 'If this was you, there is nothing to do.',
+    ifNot: 'If it was not you, choose a new password now: this signs out every device.',
+    button: 'Choose a new password',
+    sessions: (link) => `To see where you are signed in, open your account page: ${link}`,
+  },
+  es: {
+    subject: 'Nuevo inicio de sesión en tu cuenta de la Feria Digital',
+    unknownBrowser: 'un navegador que no pudimos identificar',
+    signedIn: (browser, when) => `Acaban de iniciar sesión en tu cuenta desde un navegador o una red que no se había usado antes: ${browser}, el ${when}.`,
+    ifYou: 'Si fuiste tú, no tienes que hacer nada.',
+    ifNot: 'Si no fuiste tú, elige ahora una nueva contraseña: así se cerrará la sesión en todos los dispositivos.',
+    button: 'Elegir una nueva contraseña',
+    sessions: (link) => `Para ver dónde tienes la sesión iniciada, abre la página de tu cuenta: ${link}`,
+  },
+  fr: {
+    subject: 'Nouvelle connexion à votre compte de la Foire numérique',
+    unknownBrowser: 'un navigateur que nous n’avons pas pu identifier',
+    signedIn: (browser, when) => `Quelqu’un vient de se connecter à votre compte depuis un navigateur ou un réseau jamais utilisé jusqu’ici : ${browser}, le ${when}.`,
+    ifYou: 'Si c’était vous, vous n’avez rien à faire.',
+    ifNot: 'Si ce n’était pas vous, choisissez dès maintenant un nouveau mot de passe : tous les appareils seront déconnectés.',
+    button: 'Choisir un nouveau mot de passe',
+    sessions: (link) => `Pour voir où votre compte est connecté, ouvrez la page de votre compte : ${link}`,
+  },
+};
+
+/** A sign-in from a browser or network not seen before: what, when, and what to do if it was not them. */
+export function signInNoticeEmail(input: {
+  to: string;
+  userId: string;
+  language: Language;
+  browser: { browser?: string; system?: string };
+  at: Date;
+  publicUrl: string;
+}): OutgoingEmail {
+  const words = SIGN_IN_NOTICE[input.language];
+  const { browser, system } = input.browser;
+  // Product names read the same in every language; "Chrome (Android)" needs no translation.
+  const device = browser && system ? `${browser} (${system})` : (browser ?? system ?? words.unknownBrowser);
+  return compose(
+    input.language,
+    input.to,
+    { account: input.userId },
+    words.subject,
+    [words.signedIn(device, formatInstant(input.at, input.language)), words.ifYou, words.ifNot],
+    { url: `${input.publicUrl}/forgot-password`, label: words.button },
+    [words.sessions(`${input.publicUrl}/account`)],
   );
 }
 

@@ -252,7 +252,8 @@ describe('password reset', () => {
     const before = mail.to(email).length;
     const res = await visitor().post('/api/auth/password-reset', { email, ...(locale ? { locale } : {}) });
     expect(res.status).toBe(202);
-    return mail.waitFor(email, { match: (m) => mail.to(email).indexOf(m) >= before });
+    // The newest reset email (a sign-in notice may arrive meanwhile).
+    return mail.waitFor(email, { match: (m) => mail.to(email).indexOf(m) >= before && m.links.some((l) => l.includes('/reset-password/')) });
   }
 
   it('answers 202 the same way whether the account exists or not, and emails only the account', async () => {
@@ -339,6 +340,43 @@ describe('password reset', () => {
     await mail.waitFor('flooded@fair.test', { match: () => mail.to('flooded@fair.test').length >= 3 });
     await sleep(300);
     expect(mail.to('flooded@fair.test')).toHaveLength(3);
+  });
+
+  describe('sign-in notices', () => {
+    const CHROME_ON_LINUX = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
+    const from = (address: string) => new TestClient(server.baseUrl, { 'x-forwarded-for': address, 'user-agent': CHROME_ON_LINUX });
+
+    it('tells the account, in its language, of a sign-in from a browser and network it has not used, once', async () => {
+      await createUser(server.db, { email: 'noticed@fair.test', displayName: 'Noticed', role: 'member' });
+      await server.sql('update users set locale = ? where email = ?', ['fr', 'noticed@fair.test']);
+      await from('203.0.113.10').login('noticed@fair.test');
+      const notice = await mail.waitFor('noticed@fair.test');
+      expect(notice.subject).toBe('Nouvelle connexion à votre compte de la Foire numérique');
+      expect(notice.text).toContain('Chrome (Linux)');
+      expect(notice.links).toEqual([`${server.config.publicUrl}/forgot-password`, `${server.config.publicUrl}/account`]);
+
+      await from('203.0.113.10').login('noticed@fair.test');
+      await sleep(300);
+      expect(mail.to('noticed@fair.test')).toHaveLength(1);
+
+      await from('203.0.113.11').login('noticed@fair.test');
+      await mail.waitFor('noticed@fair.test', { match: () => mail.to('noticed@fair.test').length === 2 });
+    });
+
+    it('sends none when the browser that accepted the invitation signs in, and writes in the invitation’s language', async () => {
+      const admin = from('203.0.113.20');
+      await admin.login('admin@fair.test');
+      const invite = (await admin.post('/api/admin/invites', { email: 'newcomer@example.org', role: 'member', locale: 'es' })).body.invite as Invite;
+      const browser = from('203.0.113.21');
+      expect((await browser.post('/api/auth/accept-invite', { code: codeOf(invite.link), displayName: 'Newcomer', password: 'a-long-password' })).status).toBe(201);
+      await browser.post('/api/auth/login', { email: 'newcomer@example.org', password: 'a-long-password' });
+      await sleep(300);
+      // Only the invitation so far.
+      expect(mail.to('newcomer@example.org').map((m) => m.subject)).toEqual(['Tu invitación a la Feria Digital']);
+      await from('203.0.113.22').login('newcomer@example.org', 'a-long-password');
+      const notice = await mail.waitFor('newcomer@example.org', { match: (m) => m.subject !== 'Tu invitación a la Feria Digital' });
+      expect(notice.subject).toBe('Nuevo inicio de sesión en tu cuenta de la Feria Digital');
+    });
   });
 
   it('validates the body', async () => {
