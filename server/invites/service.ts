@@ -255,7 +255,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
             .returning();
           return row;
         },
-        (row) => (row ? { actorId, action: 'invite:resend', details: { inviteId: id, email: row.email } } : null),
+        (row) => (row ? { actorId, action: 'invite:resend', details: { inviteId: id, role: row.role } } : null),
       );
       // Accepted between the look and the update.
       if (!renewed) return fail('CONFLICT', 'This invitation has already been accepted.');
@@ -267,8 +267,8 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
       const found = await pendingInvite(id);
       if (!found.ok) return found;
       const removed = await audit.together(
-        () => db.delete(invites).where(and(eq(invites.id, id), isNull(invites.usedAt))).returning({ id: invites.id, email: invites.email }),
-        (rows) => (rows.length > 0 ? { actorId, action: 'invite:revoke', details: { inviteId: id, email: rows[0]!.email } } : null),
+        () => db.delete(invites).where(and(eq(invites.id, id), isNull(invites.usedAt))).returning({ id: invites.id, role: invites.role }),
+        (rows) => (rows.length > 0 ? { actorId, action: 'invite:revoke', details: { inviteId: id, role: rows[0]!.role } } : null),
       );
       if (removed.length === 0) return fail('CONFLICT', 'This invitation has already been accepted.');
       return ok({ id });

@@ -115,6 +115,7 @@ export function createAccountEraser(deps: {
             email: `deleted-${userId}@invalid`,
             displayName: DELETED_MEMBER_NAME,
             verifiedName: null,
+            locale: null,
             passwordHash: UNUSABLE_PASSWORD_HASH,
             deletedAt: now,
           })
