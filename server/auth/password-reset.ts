@@ -69,7 +69,7 @@ export function createPasswordResetService({ db, clock, auth, mailer, publicUrl,
       logger.info('password reset: this account had enough links for now; none sent');
       return;
     }
-    const [row] = await db.select({ id: users.id }).from(users).where(and(eq(users.email, email), isNull(users.deletedAt))).limit(1);
+    const [row] = await db.select({ id: users.id, locale: users.locale }).from(users).where(and(eq(users.email, email), isNull(users.deletedAt))).limit(1);
     const user = row ? await auth.loadUser(row.id) : null;
     if (!user) return;
     const refused = await passwordSignIn?.(user);
@@ -84,7 +84,8 @@ export function createPasswordResetService({ db, clock, auth, mailer, publicUrl,
       await db.delete(passwordResets).where(eq(passwordResets.userId, user.id));
       await db.insert(passwordResets).values({ tokenHash: hashSecret(token), userId: user.id, expiresAt: new Date(now + PASSWORD_RESET_TTL_MS), createdAt: new Date(now) });
     });
-    await mailer.send(passwordResetEmail({ to: email, userId: user.id, language, link: `${publicUrl()}/reset-password/${token}`, ttlMs: PASSWORD_RESET_TTL_MS }));
+    // The account's own language (from its invitation) when it has one, else the page's.
+    await mailer.send(passwordResetEmail({ to: email, userId: user.id, language: row?.locale ?? language, link: `${publicUrl()}/reset-password/${token}`, ttlMs: PASSWORD_RESET_TTL_MS }));
   }
 
   return {

@@ -272,10 +272,14 @@ describe('password reset', () => {
     expect(mail.to('nobody@example.org')).toHaveLength(0);
   });
 
-  it('writes in the language the page was in', async () => {
+  it('writes in the account’s language, else in the language the page was in', async () => {
     const email = await resetLink('host@fair.test', 'es');
     expect(email.subject).toBe('Restablece tu contraseña de la Feria Digital');
     expect(email.text).toContain('es válido durante 1 hora');
+
+    await createUser(server.db, { email: 'francophone@fair.test', displayName: 'Francophone', role: 'member' });
+    await server.sql('update users set locale = ? where email = ?', ['fr', 'francophone@fair.test']);
+    expect((await resetLink('francophone@fair.test', 'es')).subject).toBe('Réinitialisez votre mot de passe de la Foire numérique');
   });
 
   it('sets a new password once, ends every session of the account, and closes its open sockets', async () => {
