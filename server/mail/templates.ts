@@ -33,9 +33,11 @@ export function formatDuration(ms: number, language: Language): string {
   return `${new Intl.NumberFormat(language).format(count)} ${UNITS[language][unit][plural]}`;
 }
 
-/** "8 December 2026, 11:40 UTC" in the recipient's language (the server does not know their time zone). */
+/** "8 December 2026 at 11:40 UTC" in the recipient's language (the server does not know their time zone). */
 function formatInstant(at: Date, language: Language): string {
-  return `${new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(at)} UTC`;
+  // The alliance writes British English: day before month, a 24-hour clock, as in Spanish and French.
+  const locale = language === 'en' ? 'en-GB' : language;
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(at)} UTC`;
 }
 
 interface InviteWords {
@@ -182,7 +184,7 @@ const SIGN_IN_NOTICE: Record<Language, NoticeWords> = {
   en: {
     subject: 'New sign-in to your Digital Fair account',
     unknownBrowser: 'a browser we could not identify',
-    signedIn: (browser, when) => `Your account was just signed in to from a browser or network it had not been used from before: ${browser}, on ${when}.`,
+    signedIn: (browser, when) => `Someone just signed in to your account from a browser or network not used with it before: ${browser}, on ${when}.`,
     ifYou: 'If this was you, there is nothing to do.',
     ifNot: 'If it was not you, choose a new password now: this signs out every device.',
     button: 'Choose a new password',
