@@ -9,6 +9,8 @@ import { createNameClaims } from './auth/name-claims.js';
 import { authRoutes } from './auth/routes.js';
 import { createAuthService, type Clock } from './auth/service.js';
 import type { LoginThrottlePolicy } from './auth/login-throttle.js';
+import { createPasswordResetService, type PasswordResetPolicy } from './auth/password-reset.js';
+import { createSignInNotices } from './auth/sign-in-notice.js';
 import { disconnectEndedSessions, startSessionSweep } from './auth/session-sockets.js';
 import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
@@ -26,6 +28,7 @@ import { sameOriginWrites } from './http/middleware.js';
 import { compileTrustProxy } from './http/client-address.js';
 import { inviteRoutes } from './invites/routes.js';
 import { createInviteService } from './invites/service.js';
+import { createMailer } from './mail/mailer.js';
 import type { Logger } from './logger.js';
 import { createPresenceBroadcaster } from './presence/broadcast.js';
 import { createOccupancyBroadcaster, redisLobbyLedger } from './presence/lobby-occupancy.js';
@@ -90,6 +93,8 @@ export interface AppDeps {
   sessionSweepIntervalMs?: number;
   /** Sign-in throttle settings (tests shorten them). */
   loginThrottle?: Partial<LoginThrottlePolicy>;
+  /** Password-reset limits per address and per account (tests change them). */
+  passwordReset?: Partial<PasswordResetPolicy>;
   /** The chat rate limit (tests that post many messages on purpose lift it). */
   chatRate?: ChatRateOptions;
   /** 'daily' (default): the retention job runs shortly after start, then every day. 'on-demand': only `runRetention`. */
@@ -190,7 +195,10 @@ export function createApplication(deps: AppDeps): Application {
   // A database locked at start-up only leaves old visits open a little longer.
   // With several nodes on one database (scaled mode), only this node's own: the others' members are still there.
   survive('close open visits', () => visits.closeOpenVisits(config.databaseUrl !== null));
-  const invites = createInviteService({ db, clock, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
+  // Invitations and password resets go out by SMTP (SMTP_URL), or are written to the log.
+  const mailLogger = logger.child({ feature: 'mail' });
+  const mailer = createMailer({ ...config.mail, logger: mailLogger });
+  const invites = createInviteService({ db, clock, auth, publicUrl: () => config.publicUrl, inviteTtlMs: config.inviteTtlMs, mailer, audit, logger: mailLogger });
   const chat = createChatService({ db, clock, limiters, rate: deps.chatRate });
   const aliases = createPrivateAliasStore(db, clock);
   const app = express();
@@ -395,7 +403,21 @@ export function createApplication(deps: AppDeps): Application {
   // The webhook's signature covers the raw bytes: it must see them before the JSON parser does.
   app.use(videoWebhookRoute(video));
   app.use('/api', sameOriginWrites(), express.json({ limit: JSON_BODY_LIMIT }));
-  app.use(authRoutes(auth, invites, createNameClaims(db), config.sessionTtlMs));
+  const resets = createPasswordResetService({
+    db,
+    clock,
+    auth,
+    mailer,
+    publicUrl: () => config.publicUrl,
+    logger: mailLogger,
+    limiters,
+    policy: deps.passwordReset,
+    // Whom a password does not sign in (staff with a passkey, when passkeys are required) get no link.
+    passwordSignIn: (user) => passkeys.passwordSignIn(user),
+  });
+  // "New sign-in to your account" emails, for browsers an account has not used before (only with SMTP_URL).
+  const notices = createSignInNotices({ db, clock, mailer, publicUrl: () => config.publicUrl, logger: mailLogger, limiters });
+  app.use(authRoutes(auth, invites, createNameClaims(db), resets, notices, config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(fairRoutes(auth, createFairSettings(db, clock, audit)));
   app.use(boothRoutes(auth, booths));
@@ -417,7 +439,7 @@ export function createApplication(deps: AppDeps): Application {
   );
   app.use(peopleRoutes(auth, createPeopleService({ db, clock, auth, audit })));
   app.use(sessionRoutes(auth, sessions));
-  app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs }));
+  app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs, notices }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });
@@ -455,6 +477,7 @@ export function createApplication(deps: AppDeps): Application {
       lobbySnapshots.close();
       presenceBroadcast.close();
       video.close();
+      mailer.close();
       await presence.close();
       await io.close();
       await new Promise<void>((resolve) => {

@@ -14,6 +14,16 @@ describe('loadConfig', () => {
     expect(asked.ok && asked.config.seedDemo).toBe(true);
   });
 
+  it('sends email only with SMTP_URL, which needs MAIL_FROM, and names a wrong one', () => {
+    expect(loadConfig({}).ok && loadConfig({})).toMatchObject({ config: { mail: { smtpUrl: null } } });
+    const smtp = loadConfig({ SMTP_URL: 'smtps://fair:secret@mail.example.org:465', MAIL_FROM: 'Digital Fair <fair@example.org>' });
+    expect(smtp.ok && smtp.config.mail).toEqual({ smtpUrl: 'smtps://fair:secret@mail.example.org:465', from: 'Digital Fair <fair@example.org>' });
+    const noSender = loadConfig({ SMTP_URL: 'smtp://mail.example.org' });
+    expect(noSender.ok || noSender.problems).toEqual(['MAIL_FROM: set the sender address when SMTP_URL is set']);
+    const wrong = loadConfig({ SMTP_URL: 'https://mail.example.org', MAIL_FROM: 'fair@example.org' });
+    expect(wrong.ok || wrong.problems).toEqual(['SMTP_URL: an smtp:// or smtps:// URL']);
+  });
+
   it('lists every bad variable at once', () => {
     const result = loadConfig({ PORT: 'eighty', SEED_DEMO: 'maybe', LIVEKIT_URL: 'wss://lk.example.org' });
     expect(result.ok).toBe(false);

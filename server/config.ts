@@ -93,6 +93,12 @@ export const envSchema = z
       .describe('bearer token for GET /metrics on the public port; /metrics answers 404 there when unset'),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().describe('internal port serving /metrics and /healthz without a token; off when unset'),
     METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('interface of METRICS_PORT; loopback unless a scraper on another host needs it'),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+      .optional()
+      .describe('mail server for invitations and password resets: smtps://user:password@mail.example.org:465; unset: emails are written to the server log instead'),
+    MAIL_FROM: z.string().min(3).max(200).optional().describe('sender of every email, e.g. "Digital Fair <fair@example.org>"; required with SMTP_URL'),
     LIVEKIT_URL: z.url().optional().describe('wss:// address of the LiveKit server; video is off when unset'),
     LIVEKIT_API_KEY: z.string().min(1).optional(),
     LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -102,6 +108,9 @@ export const envSchema = z
     const set = livekit.filter((value) => value !== undefined).length;
     if (set !== 0 && set !== 3) {
       ctx.addIssue({ code: 'custom', path: ['LIVEKIT_URL'], message: 'set all three LIVEKIT_* variables, or none' });
+    }
+    if (env.SMTP_URL !== undefined && env.MAIL_FROM === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_FROM'], message: 'set the sender address when SMTP_URL is set' });
     }
     // Several nodes share the database: a node that starts closes the visits it opened before,
     // found by its name, so the name must survive restarts (the default, hostname-pid, does not).
@@ -135,6 +144,8 @@ export interface Config {
   /** Staff with a passkey may not sign in with their password. */
   passkeysRequiredForStaff: boolean;
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
+  /** Outgoing email: sent through `smtpUrl`, or (null) written to the server log. */
+  mail: { smtpUrl: string | null; from: string };
   /** Read it through `fairEndsAt()` in server/privacy/fair-dates.ts (organiser settings will replace it). */
   fairEndsAt: Date | null;
   retentionMs: number;
@@ -192,6 +203,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       presenceNodeTimeoutMs: env.PRESENCE_NODE_TIMEOUT_MS,
       passkeysRequiredForStaff: env.PASSKEYS_REQUIRED_FOR_STAFF,
       livekit,
+      mail: { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM ?? 'Digital Fair <fair@localhost>' },
       fairEndsAt: fairEnd(env.FAIR_ENDS_AT),
       retentionMs: env.RETENTION_DAYS * DAY_MS,
       auditRetentionMs: env.AUDIT_RETENTION_DAYS * DAY_MS,

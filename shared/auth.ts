@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './limits.js';
+import { EMAIL_MAX_CHARS, LANGUAGES, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './limits.js';
 import { ROLES } from './roles.js';
 import { checkDisplayName, DISPLAY_NAME_PROBLEM_MESSAGES } from './display-name.js';
 
@@ -40,6 +40,23 @@ export const acceptInviteBodySchema = z.strictObject({
   password: passwordSchema,
 });
 export type AcceptInviteBody = z.infer<typeof acceptInviteBodySchema>;
+
+/**
+ * `POST /api/auth/password-reset` body: the account's email, and the language the email should
+ * be in (the one the page is shown in; English when absent).
+ */
+export const passwordResetBodySchema = z.strictObject({
+  email: emailSchema,
+  locale: z.enum(LANGUAGES).optional(),
+});
+export type PasswordResetBody = z.infer<typeof passwordResetBodySchema>;
+
+/** `POST /api/auth/password-reset/confirm` body: the token from the emailed link and the new password. */
+export const passwordResetConfirmBodySchema = z.strictObject({
+  token: z.string().min(16).max(128),
+  password: passwordSchema,
+});
+export type PasswordResetConfirmBody = z.infer<typeof passwordResetConfirmBodySchema>;
 
 /** `PATCH /api/me` body: the member's name at the fair (the verified name stays as it is). */
 export const updateMeBodySchema = z.strictObject({ displayName: displayNameSchema });

@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   INVALID_PAYLOAD: 'INVALID_PAYLOAD',
   CONFLICT: 'CONFLICT',
   INVITE_INVALID: 'INVITE_INVALID',
+  /** A password-reset link that has expired or was already used: ask for a new one. */
+  RESET_INVALID: 'RESET_INVALID',
   BOOTH_FULL: 'BOOTH_FULL',
   BOOTH_CLOSED: 'BOOTH_CLOSED',
   NOT_IN_BOOTH: 'NOT_IN_BOOTH',

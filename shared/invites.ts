@@ -11,7 +11,7 @@ export const inviteBodySchema = z
     role: z.enum(ROLES),
     boothSlug: boothSlugSchema.optional(),
     displayName: displayNameSchema.optional(),
-    /** The language of the invitation email (and the person's first visit); the fair's default when absent. */
+    /** The language of the invitation email; the fair's default (English) when absent. */
     locale: z.enum(LANGUAGES).optional(),
   })
   .refine((body) => body.role !== 'host' || body.boothSlug !== undefined, {
@@ -20,6 +20,22 @@ export const inviteBodySchema = z
   });
 export type InviteBody = z.infer<typeof inviteBodySchema>;
 
+/**
+ * Where an invitation email is: `sending` (not finished yet), `sent` (the SMTP server took it),
+ * `failed` (not sent: `reason`; the invitation still works, and resend tries again) or `logged`
+ * (no SMTP_URL: written to the server log; the organiser passes the link on).
+ */
+export const MAIL_STATES = ['sending', 'sent', 'failed', 'logged'] as const;
+export type MailState = (typeof MAIL_STATES)[number];
+
+/** The invitation email's state; `at`: when it was sent, failed or logged. */
+export const inviteMailSchema = z.object({
+  state: z.enum(MAIL_STATES),
+  at: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type InviteMail = z.infer<typeof inviteMailSchema>;
+
 /** An invite as the admin API returns it; `link` carries the one-time code. */
 export const inviteSchema = z.object({
   id: z.number().int(),
@@ -27,8 +43,10 @@ export const inviteSchema = z.object({
   role: z.enum(ROLES),
   boothSlug: z.string().nullable(),
   displayName: z.string().nullable(),
+  locale: z.enum(LANGUAGES),
   expiresAt: z.string(),
   link: z.string(),
+  mail: inviteMailSchema,
 });
 export type Invite = z.infer<typeof inviteSchema>;
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { inviteMailSchema } from './invites.js';
+import { LANGUAGES } from './limits.js';
 import { ROLES } from './roles.js';
 
 export const PERSON_STATUSES = ['active', 'deactivated'] as const;
@@ -27,8 +29,11 @@ export const pendingInviteSchema = z.object({
   role: z.enum(ROLES),
   boothSlug: z.string().nullable(),
   displayName: z.string().nullable(),
+  locale: z.enum(LANGUAGES),
   expiresAt: z.string(),
   createdAt: z.string(),
+  /** Whether its email went out: the console shows "not sent: reason" with a resend. */
+  mail: inviteMailSchema,
 });
 export type PendingInvite = z.infer<typeof pendingInviteSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_CHARS, REPORT_REASONS } from './limits.js';
+import { LANGUAGES, PASSWORD_MAX_CHARS, REPORT_REASONS } from './limits.js';
 import { REPORT_STATUSES, RESTRICTION_KINDS } from './moderation.js';
 import { ROLES } from './roles.js';
 
@@ -26,6 +26,8 @@ export const accountExportSchema = z.object({
     displayName: z.string(),
     verifiedName: z.string().nullable(),
     role: z.enum(ROLES),
+    /** The language of the fair's emails to this person; null: English. */
+    locale: z.enum(LANGUAGES).nullable(),
     createdAt: time,
   }),
   hostedBooths: z.array(z.object({ id: z.number().int(), slug: z.string(), name: z.string() })),

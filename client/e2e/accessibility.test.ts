@@ -34,12 +34,19 @@ const livekit = startLiveKitStandInForFile();
 describeBrowser('accessibility (axe-core) in every language', () => {
   const fair = useBrowserFair(() => livekit.current.env);
 
-  it.each(LANGUAGES)('sign-in, lobby, booth, host console and moderator panel have no serious or critical violations in %s', async (language) => {
+  it.each(LANGUAGES)('sign-in, password reset, lobby, booth, host console and moderator panel have no serious or critical violations in %s', async (language) => {
     const guest = await (await fair.browser.newContext({ locale: language })).newPage();
     await guest.goto(fair.server.baseUrl);
     await guest.locator('form').waitFor();
     expect(await guest.locator('html').getAttribute('lang')).toBe(language);
     expect(await seriousViolations(guest), `sign-in (${language})`).toEqual([]);
+    // "Forgot your password?" and the page its emailed link opens.
+    await guest.goto(`${fair.server.baseUrl}/forgot-password`);
+    await guest.locator('#forgot-title').waitFor();
+    expect(await seriousViolations(guest), `forgot password (${language})`).toEqual([]);
+    await guest.goto(`${fair.server.baseUrl}/reset-password/${'x'.repeat(43)}`);
+    await guest.locator('#reset-title').waitFor();
+    expect(await seriousViolations(guest), `reset password (${language})`).toEqual([]);
     await guest.context().close();
 
     // A member in the booth who has spoken: the booth is checked with messages in the chat

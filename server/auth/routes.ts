@@ -1,13 +1,22 @@
 import { Router } from 'express';
-import { acceptInviteBodySchema, loginBodySchema, updateMeBodySchema } from '../../shared/auth.js';
+import { acceptInviteBodySchema, loginBodySchema, passwordResetBodySchema, passwordResetConfirmBodySchema, updateMeBodySchema } from '../../shared/auth.js';
 import { sendError, sendResult } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireUser, sessionToken } from '../http/middleware.js';
 import type { InviteService } from '../invites/service.js';
 import type { NameClaims } from './name-claims.js';
 import { clearSessionCookie, setSessionCookie } from './cookies.js';
+import type { PasswordResetService } from './password-reset.js';
+import type { SignInNotices } from './sign-in-notice.js';
 import type { AuthService } from './service.js';
 
-export function authRoutes(auth: AuthService, invites: InviteService, names: NameClaims, sessionTtlMs: number): Router {
+export function authRoutes(
+  auth: AuthService,
+  invites: InviteService,
+  names: NameClaims,
+  resets: PasswordResetService,
+  notices: SignInNotices,
+  sessionTtlMs: number,
+): Router {
   const router = Router();
 
   router.post(
@@ -18,6 +27,7 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
       const result = await auth.login(body.email, body.password, req.ip ?? 'unknown', req.get('user-agent'));
       if (!result.ok) return sendError(res, result.error);
       setSessionCookie(req, res, result.data.token, sessionTtlMs);
+      notices.signedIn(result.data.user.id, req.ip ?? 'unknown', req.get('user-agent'));
       // addPasskey: staff whom the organisers want on passkeys, who have none yet.
       res.json(result.data.addPasskey ? { user: result.data.user, addPasskey: true } : { user: result.data.user });
     }),
@@ -61,7 +71,33 @@ export function authRoutes(auth: AuthService, invites: InviteService, names: Nam
       if (!result.ok) return sendError(res, result.error);
       const token = await auth.createSession(result.data.id, { userAgent: req.get('user-agent'), method: 'password' });
       setSessionCookie(req, res, token, sessionTtlMs);
+      notices.accountCreated(result.data.id, req.ip ?? 'unknown', req.get('user-agent'));
       sendResult(res, { ok: true, data: { user: result.data } }, 201);
+    }),
+  );
+
+  // The same 202 whether the account exists or not; the email, if any, goes out afterwards.
+  router.post(
+    '/api/auth/password-reset',
+    asyncHandler(async (req, res) => {
+      const body = parseBody(passwordResetBodySchema, req, res);
+      if (!body) return;
+      const result = await resets.request(body.email, req.ip ?? 'unknown', body.locale ?? 'en');
+      if (!result.ok) return sendError(res, result.error);
+      res.status(202).json({ accepted: true });
+    }),
+  );
+
+  // Every session of the account ends, this browser's too: the person signs in with the new password.
+  router.post(
+    '/api/auth/password-reset/confirm',
+    asyncHandler(async (req, res) => {
+      const body = parseBody(passwordResetConfirmBodySchema, req, res);
+      if (!body) return;
+      const result = await resets.confirm(body.token, body.password);
+      if (!result.ok) return sendError(res, result.error);
+      clearSessionCookie(req, res);
+      res.status(204).end();
     }),
   );
 

@@ -15,6 +15,9 @@ import { loadConfig } from '../config.js';
 import { openStore } from '../db/store.js';
 import { users } from '../db/tables.js';
 import { writeDurably } from '../db/storage-errors.js';
+import { createAuditLog } from '../moderation/audit.js';
+import { createLogger } from '../logger.js';
+import { createMailer } from '../mail/mailer.js';
 import { createInviteService } from '../invites/service.js';
 
 function exitWith(message: string): never {
@@ -70,11 +73,26 @@ if (existing) {
 
 if (values.invite) {
   const auth = createAuthService({ db, clock: { now: Date.now }, sessionTtlMs: config.sessionTtlMs });
-  const invites = createInviteService({ db, clock: { now: Date.now }, auth, publicUrl: config.publicUrl, inviteTtlMs: config.inviteTtlMs });
+  const clock = { now: Date.now };
+  // With SMTP_URL the invitation is emailed too; the link is printed either way (so no log copy of it here).
+  const mailer = createMailer({ ...config.mail, logger: createLogger('silent') });
+  const invites = createInviteService({
+    db,
+    clock,
+    auth,
+    publicUrl: () => config.publicUrl,
+    inviteTtlMs: config.inviteTtlMs,
+    mailer,
+    audit: createAuditLog(db, clock),
+    logger: createLogger('error'),
+  });
   const result = await invites.create(null, { email: email.data, role: 'admin', displayName: name.data });
+  mailer.close();
   if (!result.ok) exitWith(result.error.message);
+  const { mail } = result.data;
+  const emailed = mail.state === 'sent' ? 'emailed' : mail.state === 'failed' ? `not emailed: ${mail.reason ?? 'unknown reason'}` : 'not emailed';
   // No email in the output: it often ends up in a service log (keep less).
-  console.log(`Admin invite created (one use, expires ${result.data.expiresAt}):\n${result.data.link}`);
+  console.log(`Admin invite created (one use, expires ${result.data.expiresAt}; ${emailed}):\n${result.data.link}`);
 } else {
   const password = passwordSchema.safeParse(await readPassword());
   if (!password.success) exitWith('The password must be 10-200 characters.');

@@ -10,6 +10,7 @@
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
+import type { MailState } from '../../shared/invites.js';
 import type { BoothLink, BoothStatus, BoothTranslations } from '../../shared/booths.js';
 import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
 
@@ -30,6 +31,7 @@ export const users = pgTable('users', {
   deletedAt: timestampMs('deleted_at'),
   deactivatedAt: timestampMs('deactivated_at'),
   createdAt: createdAt(),
+  locale: text('locale').$type<Language>(),
 });
 
 export const sessions = pgTable(
@@ -122,8 +124,25 @@ export const invites = pgTable(
     usedAt: timestampMs('used_at'),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    locale: text('locale').$type<Language>(),
+    mailState: text('mail_state').$type<MailState>(),
+    mailAt: timestampMs('mail_at'),
+    mailError: text('mail_error'),
   },
   (table) => [uniqueIndex('invites_code_hash_idx').on(table.codeHash), index('invites_email_idx').on(table.email)],
+);
+
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestampMs('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('password_resets_user_idx').on(table.userId)],
 );
 
 export const messages = pgTable(

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
+import type { MailState } from '../../shared/invites.js';
 import type { BoothLink, BoothStatus, BoothTranslations } from '../../shared/booths.js';
 import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
 
@@ -27,6 +28,8 @@ export const users = sqliteTable('users', {
   /** Set while organisers have deactivated the account: no sign-in, no session; nothing is erased. */
   deactivatedAt: integer('deactivated_at', { mode: 'timestamp_ms' }),
   createdAt: createdAt(),
+  /** The language of the emails the fair sends this person (from their invitation); null: English. */
+  locale: text('locale').$type<Language>(),
 });
 
 export const sessions = sqliteTable(
@@ -142,8 +145,31 @@ export const invites = sqliteTable(
     usedAt: integer('used_at', { mode: 'timestamp_ms' }),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    /** The language of the invitation email; null: the fair's default (English). */
+    locale: text('locale').$type<Language>(),
+    /** The invitation email: 'sending', 'sent', 'failed' (see mailError) or 'logged' (no SMTP_URL: written to the server log). */
+    mailState: text('mail_state').$type<MailState>(),
+    /** When the email reached the SMTP server, failed, or was logged. */
+    mailAt: integer('mail_at', { mode: 'timestamp_ms' }),
+    /** Why the last send failed, as the SMTP client said it (shown to organisers). */
+    mailError: text('mail_error'),
   },
   (table) => [uniqueIndex('invites_code_hash_idx').on(table.codeHash), index('invites_email_idx').on(table.email)],
+);
+
+/** "Forgot password" links: single-use, short-lived; only the hash of the emailed token is kept. */
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    /** SHA-256 of the token in the emailed link. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('password_resets_user_idx').on(table.userId)],
 );
 
 export const messages = sqliteTable(

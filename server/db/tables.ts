@@ -21,6 +21,7 @@ export let authChallenges = sqlite.authChallenges;
 export let booths = sqlite.booths;
 export let boothHosts = sqlite.boothHosts;
 export let invites = sqlite.invites;
+export let passwordResets = sqlite.passwordResets;
 export let messages = sqlite.messages;
 export let boothSessions = sqlite.boothSessions;
 export let restrictions = sqlite.restrictions;
@@ -50,6 +51,7 @@ export function useDialect(next: Dialect): void {
   booths = chosen.booths;
   boothHosts = chosen.boothHosts;
   invites = chosen.invites;
+  passwordResets = chosen.passwordResets;
   messages = chosen.messages;
   boothSessions = chosen.boothSessions;
   restrictions = chosen.restrictions;

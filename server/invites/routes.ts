@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { inviteBodySchema } from '../../shared/invites.js';
 import { ROSTER_MAX_BYTES } from '../../shared/limits.js';
 import type { AuthService } from '../auth/service.js';
@@ -38,5 +38,34 @@ export function inviteRoutes(auth: AuthService, invites: InviteService): Router 
     }),
   );
 
+  // A new link for a pending invitation, emailed again; the old link stops working.
+  router.post(
+    '/api/admin/invites/:id/resend',
+    ...adminOnly,
+    inviteIdParam,
+    asyncHandler(async (req, res) => {
+      const result = await invites.resend(currentUser(res).id, Number(req.params.id));
+      sendResult(res, result.ok ? { ok: true, data: { invite: result.data } } : result);
+    }),
+  );
+
+  // Revokes a pending invitation: its link is refused from now on.
+  router.delete(
+    '/api/admin/invites/:id',
+    ...adminOnly,
+    inviteIdParam,
+    asyncHandler(async (req, res) => {
+      const result = await invites.revoke(currentUser(res).id, Number(req.params.id));
+      if (!result.ok) return sendError(res, result.error);
+      res.status(204).end();
+    }),
+  );
+
   return router;
 }
+
+/** After the role check: `:id` must be an invitation id (a whole number). */
+const inviteIdParam: RequestHandler = (req, res, next) => {
+  if (/^[1-9]\d{0,8}$/.test(String(req.params.id))) return next();
+  sendError(res, { code: 'INVALID_PAYLOAD', message: 'id: an invitation id (a whole number)', details: { field: 'id' } });
+};

@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { AcceptInviteBody } from '../../shared/auth.js';
-import { inviteBodySchema, type Invite, type InviteBody, type RosterPreview, type RosterPreviewRow } from '../../shared/invites.js';
+import { inviteBodySchema, type Invite, type InviteBody, type InviteMail, type RosterPreview, type RosterPreviewRow } from '../../shared/invites.js';
+import type { Language } from '../../shared/limits.js';
 import { createNameClaims, type NameClaims } from '../auth/name-claims.js';
 import type { Clock, AuthService, AuthUser } from '../auth/service.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -10,19 +11,55 @@ import { isUniqueViolation, UnconfirmedWriteError, writeDurably } from '../db/st
 import { boothHosts, booths, invites, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { readRoster, rosterLanguage, rosterRole, type RosterRecord } from './roster.js';
+import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/mailer.js';
+import { inviteEmail } from '../mail/templates.js';
+import type { AuditLog } from '../moderation/audit.js';
 
 export interface InviteServiceDeps {
   db: Db;
   clock: Clock;
   auth: AuthService;
-  publicUrl: string;
+  /** Read per link: tests learn their port only once the server listens. */
+  publicUrl: () => string;
   inviteTtlMs: number;
+  /** Sends the invitation emails (or writes them to the log when there is no SMTP server). */
+  mailer: Mailer;
+  /** Resends and revocations are recorded (organisers answer for who was let in). */
+  audit: Pick<AuditLog, 'together'>;
+  logger: Logger;
+}
+
+/** The fair's language when an invite names none. */
+export const DEFAULT_INVITE_LOCALE: Language = 'en';
+
+/**
+ * An organiser who invites one person waits for the email this long at most, so the answer
+ * says "sent" or "not sent: why" at once; a slower mail server finishes in the background and
+ * the invite says "sending" meanwhile. Roster imports never wait.
+ */
+export const INVITE_MAIL_WAIT_MS = 5_000;
+
+type InviteRow = typeof invites.$inferSelect;
+
+/** An invite row's email state as the admin API shows it (lists of pending invitations use it too). */
+export function mailOf(row: Pick<InviteRow, 'mailState' | 'mailAt' | 'mailError'>): InviteMail {
+  return { state: row.mailState ?? 'sending', at: row.mailAt?.toISOString() ?? null, reason: row.mailError };
+}
+
+/** Resolves with the promise's value if it settles within `ms`, else with undefined (the promise runs on). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export type InviteService = ReturnType<typeof createInviteService>;
 
 
-export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }: InviteServiceDeps) {
+export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, mailer, audit, logger }: InviteServiceDeps) {
   async function boothIdForSlug(slug: string | undefined): Promise<number | null | undefined> {
     if (slug === undefined) return null;
     const [booth] = await db.select({ id: booths.id }).from(booths).where(eq(booths.slug, slug)).limit(1);
@@ -51,10 +88,26 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
     return ok(boothId);
   }
 
-  async function insertInvite(actorId: string | null, body: InviteBody, boothId: number | null): Promise<Invite> {
+  const linkFor = (code: string) => `${publicUrl()}/invite/${code}`;
+
+  /** The admin API's view of an invite; the link is known only when the code was just made. */
+  function toInvite(row: InviteRow, boothSlug: string | null, code: string): Invite {
+    return {
+      id: row.id,
+      email: row.email,
+      role: row.role,
+      boothSlug,
+      displayName: row.displayName,
+      locale: row.locale ?? DEFAULT_INVITE_LOCALE,
+      expiresAt: row.expiresAt.toISOString(),
+      link: linkFor(code),
+      mail: mailOf(row),
+    };
+  }
+
+  async function insertInvite(actorId: string | null, body: InviteBody, boothId: number | null): Promise<{ invite: Invite; row: InviteRow; code: string }> {
     const code = newSecret();
     const now = clock.now();
-    const expiresAt = new Date(now + inviteTtlMs);
     const [row] = await db
       .insert(invites)
       .values({
@@ -63,21 +116,77 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
         role: body.role,
         boothId,
         displayName: body.displayName ?? null,
-        expiresAt,
+        locale: body.locale ?? null,
+        mailState: 'sending',
+        expiresAt: new Date(now + inviteTtlMs),
         createdBy: actorId,
         createdAt: new Date(now),
       })
-      .returning({ id: invites.id });
+      .returning();
     // Inside writeDurably's transaction: the row is real only once the caller's commit succeeds.
-    return {
-      id: row!.id,
-      email: body.email,
-      role: body.role,
-      boothSlug: body.boothSlug ?? null,
-      displayName: body.displayName ?? null,
-      expiresAt: expiresAt.toISOString(),
-      link: `${publicUrl}/invite/${code}`,
-    };
+    return { invite: toInvite(row!, body.boothSlug ?? null, code), row: row!, code };
+  }
+
+  /**
+   * Sends the invitation email for `row` (whose link carries `code`) and records what became of
+   * it. Never rejects: a failed send is recorded as "not sent: reason" and the invite stays
+   * valid; a failed record is logged (the organiser can resend).
+   */
+  async function deliver(row: InviteRow, code: string): Promise<InviteMail> {
+    try {
+      const [booth] = row.boothId === null ? [] : await db.select({ name: booths.name }).from(booths).where(eq(booths.id, row.boothId)).limit(1);
+      const outcome = await mailer.send(
+        inviteEmail({
+          to: row.email,
+          inviteId: row.id,
+          language: row.locale ?? DEFAULT_INVITE_LOCALE,
+          displayName: row.displayName,
+          role: row.role,
+          boothName: booth?.name ?? null,
+          link: linkFor(code),
+          ttlMs: inviteTtlMs,
+          expiresAt: row.expiresAt,
+        }),
+      );
+      const mail = { state: outcome.state, at: new Date(clock.now()), reason: outcome.state === 'failed' ? outcome.reason : null };
+      // Only while the invite still has this code: a send that finishes after a resend does not speak for the new link.
+      await writeDurably(db, async () => {
+        await db
+          .update(invites)
+          .set({ mailState: mail.state, mailAt: mail.at, mailError: mail.reason })
+          .where(and(eq(invites.id, row.id), eq(invites.codeHash, row.codeHash)));
+      });
+      return { state: mail.state, at: mail.at.toISOString(), reason: mail.reason };
+    } catch (err) {
+      logger.error({ err, inviteId: row.id }, 'invitation email: state not recorded');
+      return mailOf(row);
+    }
+  }
+
+  /** Sends one invite's email, waiting at most INVITE_MAIL_WAIT_MS for the outcome. */
+  async function deliverWhileWaiting(created: { invite: Invite; row: InviteRow; code: string }): Promise<Invite> {
+    const mail = await within(deliver(created.row, created.code), INVITE_MAIL_WAIT_MS);
+    return mail ? { ...created.invite, mail } : created.invite;
+  }
+
+  /** Sends a roster's emails one after another, in the background (one SMTP conversation at a time). */
+  function deliverInBackground(created: { row: InviteRow; code: string }[]): void {
+    void (async () => {
+      for (const { row, code } of created) await deliver(row, code);
+    })();
+  }
+
+  async function pendingInvite(id: number): Promise<Result<InviteRow>> {
+    const [row] = await db.select().from(invites).where(eq(invites.id, id)).limit(1);
+    if (!row) return fail('NOT_FOUND', 'There is no such invitation.');
+    if (row.usedAt !== null) return fail('CONFLICT', 'This invitation has already been accepted.');
+    return ok(row);
+  }
+
+  async function boothSlugOf(boothId: number | null): Promise<string | null> {
+    if (boothId === null) return null;
+    const [booth] = await db.select({ slug: booths.slug }).from(booths).where(eq(booths.id, boothId)).limit(1);
+    return booth?.slug ?? null;
   }
 
   /**
@@ -85,14 +194,14 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
    * (201, its link shown once) only when it is durably stored. Storage failures throw; the
    * edge answers 503 UNAVAILABLE.
    */
-  async function insertInvitesDurably(actorId: string | null, accepted: { body: InviteBody; boothId: number | null }[]): Promise<Invite[]> {
+  async function insertInvitesDurably(actorId: string | null, accepted: { body: InviteBody; boothId: number | null }[]) {
     const created = await writeDurably(db, async () => {
-      const inserted: Invite[] = [];
+      const inserted: Awaited<ReturnType<typeof insertInvite>>[] = [];
       // One after another: the invites keep the roster's order.
       for (const { body, boothId } of accepted) inserted.push(await insertInvite(actorId, body, boothId));
       return inserted;
     });
-    const ids = created.map((invite) => invite.id);
+    const ids = created.map(({ invite }) => invite.id);
     const stored = await db.select({ id: invites.id }).from(invites).where(inArray(invites.id, ids));
     if (stored.length !== ids.length) throw new UnconfirmedWriteError('an invite was not found after its commit');
     return created;
@@ -177,7 +286,44 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
     async create(actorId: string | null, body: InviteBody): Promise<Result<Invite>> {
       const checked = await checkInvite(body);
       if (!checked.ok) return checked;
-      return ok((await insertInvitesDurably(actorId, [{ body, boothId: checked.data }]))[0]!);
+      const [created] = await insertInvitesDurably(actorId, [{ body, boothId: checked.data }]);
+      return ok(await deliverWhileWaiting(created!));
+    },
+
+    /**
+     * A new link for a pending invitation (the old one stops working at once), a new expiry,
+     * and the email sent again. Accepted invitations are a CONFLICT.
+     */
+    async resend(actorId: string, id: number): Promise<Result<Invite>> {
+      const found = await pendingInvite(id);
+      if (!found.ok) return found;
+      const code = newSecret();
+      const renewed = await audit.together(
+        async () => {
+          const [row] = await db
+            .update(invites)
+            .set({ codeHash: hashSecret(code), expiresAt: new Date(clock.now() + inviteTtlMs), mailState: 'sending', mailAt: null, mailError: null })
+            .where(and(eq(invites.id, id), isNull(invites.usedAt)))
+            .returning();
+          return row;
+        },
+        (row) => (row ? { actorId, action: 'invite:resend', details: { inviteId: id, role: row.role } } : null),
+      );
+      // Accepted between the look and the update.
+      if (!renewed) return fail('CONFLICT', 'This invitation has already been accepted.');
+      return ok(await deliverWhileWaiting({ invite: toInvite(renewed, await boothSlugOf(renewed.boothId), code), row: renewed, code }));
+    },
+
+    /** Withdraws a pending invitation: its link is refused from now on. Accepted ones are a CONFLICT. */
+    async revoke(actorId: string, id: number): Promise<Result<{ id: number }>> {
+      const found = await pendingInvite(id);
+      if (!found.ok) return found;
+      const removed = await audit.together(
+        () => db.delete(invites).where(and(eq(invites.id, id), isNull(invites.usedAt))).returning({ id: invites.id, role: invites.role }),
+        (rows) => (rows.length > 0 ? { actorId, action: 'invite:revoke', details: { inviteId: id, role: rows[0]!.role } } : null),
+      );
+      if (removed.length === 0) return fail('CONFLICT', 'This invitation has already been accepted.');
+      return ok({ id });
     },
 
     /** The roster's preview: every row with what importing it would do or what is wrong with it. Nothing is written. */
@@ -192,6 +338,10 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
     /**
      * Imports a roster (see `readRoster` for what it accepts). All or nothing: a roster with
      * any bad row creates no invite, and every bad row is reported by its line.
+import type { Logger } from '../logger.js';
+import type { Mailer } from '../mail/mailer.js';
+import { inviteEmail } from '../mail/templates.js';
+import type { AuditLog } from '../moderation/audit.js';
      */
     async importRoster(actorId: string, csv: string): Promise<Result<Invite[]>> {
       const roster = readRoster(csv);
@@ -203,7 +353,9 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
         const more = lines.length > 1 ? ` (and ${lines.length - 1} more)` : '';
         return fail('INVALID_PAYLOAD', `line ${first.line}, ${first.field}: ${first.message}${more}. No invites were created.`, { lines });
       }
-      return ok(await insertInvitesDurably(actorId, accepted));
+      const created = await insertInvitesDurably(actorId, accepted);
+      deliverInBackground(created);
+      return ok(created.map(({ invite }) => invite));
     },
 
     /** What an invite link is for, so the accept page can greet the person. */
@@ -251,7 +403,17 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs }:
           // this insert on the unique email (the whole transaction, the claim too, rolls back).
           await db
             .insert(users)
-            .values({ id, email: invite.email, displayName: body.displayName, verifiedName: invite.displayName, role: invite.role, passwordHash, createdAt: now });
+            .values({
+              id,
+              email: invite.email,
+              displayName: body.displayName,
+              verifiedName: invite.displayName,
+              role: invite.role,
+              passwordHash,
+              // The fair's later emails (sign-in notices, password resets asked for elsewhere) speak the invitation's language.
+              locale: invite.locale,
+              createdAt: now,
+            });
           if (invite.role === 'host' && invite.boothId !== null) await db.insert(boothHosts).values({ boothId: invite.boothId, userId: id });
           return id;
         });

@@ -6,6 +6,7 @@ import { requireRecentAuth } from '../auth/recent-auth.js';
 import type { AuthService } from '../auth/service.js';
 import { sendError } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireUser, sessionToken } from '../http/middleware.js';
+import type { SignInNotices } from '../auth/sign-in-notice.js';
 import type { SessionsService } from '../sessions/service.js';
 import type { PasskeyService } from './service.js';
 
@@ -14,6 +15,8 @@ export interface PasskeyRouteDeps {
   passkeys: PasskeyService;
   sessions: SessionsService;
   sessionTtlMs: number;
+  /** Told of each passkey sign-in (a notice email for a browser the account has not used before). */
+  notices?: Pick<SignInNotices, 'signedIn'>;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface PasskeyRouteDeps {
  * one; a signed-in member re-authenticates with one. Bodies are checked for shape here and
  * verified by @simplewebauthn/server in the service.
  */
-export function passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs }: PasskeyRouteDeps): Router {
+export function passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs, notices }: PasskeyRouteDeps): Router {
   const router = Router();
   const signedIn = requireUser(auth);
   const recentlyAuthenticated = requireRecentAuth(auth);
@@ -93,6 +96,7 @@ export function passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs }: Passke
       if (!user) return sendError(res, { code: 'INVALID_CREDENTIALS', message: 'That passkey is not registered for an account here.' });
       const token = await auth.createSession(user.id, { userAgent: req.get('user-agent'), method: 'passkey' });
       setSessionCookie(req, res, token, sessionTtlMs);
+      notices?.signedIn(user.id, address(req), req.get('user-agent'));
       res.json({ user });
     }),
   );

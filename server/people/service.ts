@@ -7,6 +7,7 @@ import { lockUntilCommit } from '../db/storage-errors.js';
 import { boothHosts, booths, invites, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { AuditLog } from '../moderation/audit.js';
+import { DEFAULT_INVITE_LOCALE, mailOf } from '../invites/service.js';
 
 export type PeopleService = ReturnType<typeof createPeopleService>;
 
@@ -39,7 +40,19 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
           .orderBy(asc(users.displayName)),
         db.select({ userId: boothHosts.userId, slug: booths.slug }).from(boothHosts).innerJoin(booths, eq(booths.id, boothHosts.boothId)),
         db
-          .select({ id: invites.id, email: invites.email, role: invites.role, boothSlug: booths.slug, displayName: invites.displayName, expiresAt: invites.expiresAt, createdAt: invites.createdAt })
+          .select({
+            id: invites.id,
+            email: invites.email,
+            role: invites.role,
+            boothSlug: booths.slug,
+            displayName: invites.displayName,
+            locale: invites.locale,
+            expiresAt: invites.expiresAt,
+            createdAt: invites.createdAt,
+            mailState: invites.mailState,
+            mailAt: invites.mailAt,
+            mailError: invites.mailError,
+          })
           .from(invites)
           .leftJoin(booths, eq(booths.id, invites.boothId))
           .where(and(isNull(invites.usedAt), gt(invites.expiresAt, new Date(clock.now()))))
@@ -71,7 +84,14 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
         ? []
         : pending
             .filter((invite) => matches(invite.email, invite.displayName) && (!query.role || invite.role === query.role) && (!query.booth || invite.boothSlug === query.booth))
-            .map((invite) => ({ ...invite, boothSlug: invite.boothSlug ?? null, expiresAt: invite.expiresAt.toISOString(), createdAt: invite.createdAt.toISOString() }));
+            .map(({ mailState, mailAt, mailError, ...invite }) => ({
+              ...invite,
+              boothSlug: invite.boothSlug ?? null,
+              locale: invite.locale ?? DEFAULT_INVITE_LOCALE,
+              expiresAt: invite.expiresAt.toISOString(),
+              createdAt: invite.createdAt.toISOString(),
+              mail: mailOf({ mailState, mailAt, mailError }),
+            }));
       return { people, invites: invitations };
     },
 

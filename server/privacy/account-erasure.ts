@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, sessions, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothHosts, booths, boothVisits, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -100,6 +100,7 @@ export function createAccountEraser(deps: {
         await db.delete(sessions).where(eq(sessions.userId, userId));
         await db.delete(passkeys).where(eq(passkeys.userId, userId));
         await db.delete(authChallenges).where(eq(authChallenges.userId, userId));
+        await db.delete(passwordResets).where(eq(passwordResets.userId, userId));
         await db.delete(privateAliases).where(eq(privateAliases.userId, userId));
         await db.delete(boothVisits).where(eq(boothVisits.userId, userId));
         await db.delete(boothHosts).where(eq(boothHosts.userId, userId));
@@ -111,6 +112,7 @@ export function createAccountEraser(deps: {
             email: `deleted-${userId}@invalid`,
             displayName: DELETED_MEMBER_NAME,
             verifiedName: null,
+            locale: null,
             passwordHash: UNUSABLE_PASSWORD_HASH,
             deletedAt: now,
           })

@@ -117,6 +117,7 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
         displayName: user.displayName,
         verifiedName: user.verifiedName,
         role: user.role,
+        locale: user.locale,
         createdAt: iso(user.createdAt),
       },
       hostedBooths,

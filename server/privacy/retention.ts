@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, booths, boothVisits, invites, messages, privateAliases, reports, restrictions } from '../db/tables.js';
+import { auditLog, authChallenges, booths, boothVisits, invites, messages, passwordResets, privateAliases, reports, restrictions } from '../db/tables.js';
 import type { Logger } from '../logger.js';
 import { fairEndsAt } from './fair-dates.js';
 
@@ -27,6 +27,8 @@ export interface RetentionCounts {
   restrictions: number;
   sessions: number;
   challenges: number;
+  /** Expired password-reset links. */
+  passwordResets: number;
 }
 
 export interface RetentionDeps {
@@ -78,11 +80,14 @@ export function createRetention(deps: RetentionDeps) {
   }
 
   async function run(now = clock.now()): Promise<RetentionCounts> {
-    const counts: RetentionCounts = { messages: 0, visits: 0, privateAliases: 0, invites: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0 };
+    const counts: RetentionCounts = { messages: 0, visits: 0, privateAliases: 0, invites: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0, passwordResets: 0 };
     const at = (ms: number) => new Date(ms);
     counts.sessions = await deps.purgeExpiredSessions();
     counts.challenges = (
       await writeDurably(db, () => db.delete(authChallenges).where(lte(authChallenges.expiresAt, at(now))).returning({ id: authChallenges.id }))
+    ).length;
+    counts.passwordResets = (
+      await writeDurably(db, () => db.delete(passwordResets).where(lte(passwordResets.expiresAt, at(now))).returning({ id: passwordResets.tokenHash }))
     ).length;
 
     const chatBefore = cutoff(now, config.retentionMs);

@@ -22,9 +22,16 @@ const SYSTEMS: [RegExp, string][] = [
  * browser we know. Only a few well-known tokens: enough for a person to tell their devices apart.
  */
 export function describeBrowser(userAgent: string | null | undefined): string | null {
-  if (!userAgent) return null;
-  const browser = BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1];
-  const system = SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1];
+  const { browser, system } = browserParts(userAgent);
   if (browser && system) return `${browser} on ${system}`;
   return browser ?? system ?? null;
+}
+
+/** The browser and the system a User-Agent names, each when it is one we know. */
+export function browserParts(userAgent: string | null | undefined): { browser?: string; system?: string } {
+  if (!userAgent) return {};
+  return {
+    browser: BROWSERS.find(([pattern]) => pattern.test(userAgent))?.[1],
+    system: SYSTEMS.find(([pattern]) => pattern.test(userAgent))?.[1],
+  };
 }

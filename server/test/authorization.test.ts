@@ -71,6 +71,13 @@ async function posterRaisesHand(): Promise<void> {
   if (!ack.ok) throw new Error(`hand:raise failed: ${ack.error.code}`);
 }
 
+/** A fresh pending invitation, made by the admin, for an actor to resend or revoke. */
+async function pendingInviteId(): Promise<number> {
+  const res = await actors.admin.client.post('/api/admin/invites', { email: `pending${++invites}@example.org`, role: 'member' });
+  if (res.status !== 201) throw new Error(`invite failed: ${res.status}`);
+  return (res.body.invite as { id: number }).id;
+}
+
 async function asAdmin(command: string, payload: unknown): Promise<unknown> {
   const ack = await rawRequest<{ id?: number; sessions?: { id: number }[] }>(actors.admin.socket, command, payload);
   if (!ack.ok) throw new Error(`admin ${command} failed: ${ack.error.code}`);
@@ -277,6 +284,20 @@ const ROWS: Row[] = [
       const res = await a.client.request('POST', '/api/admin/invites/import', `email,display_name,role,booth_slug\nroster${++invites}@example.org,R,member,\n`, 'text/csv');
       return res.status < 300 ? 'allowed' : (res.body.error?.code as ErrorCode);
     },
+  },
+  {
+    capability: 'invites:create',
+    surface: 'POST /api/admin/invites/:id/resend',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => viaHttp(a, 'POST', `/api/admin/invites/${await pendingInviteId()}/resend`),
+  },
+  {
+    capability: 'invites:create',
+    surface: 'DELETE /api/admin/invites/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => viaHttp(a, 'DELETE', `/api/admin/invites/${await pendingInviteId()}`),
   },
   {
     capability: 'people:read',

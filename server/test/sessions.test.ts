@@ -7,21 +7,9 @@ import { sessions, users } from '../db/tables.js';
 import { readCookie, SESSION_COOKIE } from '../auth/cookies.js';
 import { useSocketFair } from './fair.js';
 import { startTestServer } from './harness.js';
-import { connected, openSocket, request, sleep, signedInSocket, type ClientSocket } from './sockets.js';
+import { connected, cut, openSocket, request, sleep, signedInSocket, type ClientSocket } from './sockets.js';
 
 const fair = useSocketFair();
-
-/** Resolves with the reason once the socket is cut; fails the test if that takes over `withinMs`. */
-function cut(socket: ClientSocket, withinMs = 1000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (!socket.connected) return reject(new Error('socket was not connected'));
-    const timer = setTimeout(() => reject(new Error(`still connected after ${withinMs} ms`)), withinMs);
-    socket.once('disconnect', (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
-}
 
 /** Still connected, and still answered: a round trip through the server. */
 async function stillServed(socket: ClientSocket): Promise<void> {

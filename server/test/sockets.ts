@@ -45,6 +45,18 @@ export function connected(socket: ClientSocket): Promise<void> {
   });
 }
 
+/** Resolves with the reason once the socket is cut; fails the test if that takes over `withinMs`. */
+export function cut(socket: ClientSocket, withinMs = 1000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!socket.connected) return reject(new Error('socket was not connected'));
+    const timer = setTimeout(() => reject(new Error(`still connected after ${withinMs} ms`)), withinMs);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
 /** Signs in over HTTP, then opens a connected socket with that session. */
 export async function signedInSocket(baseUrl: string, email: string): Promise<{ socket: ClientSocket; client: TestClient; userId: string }> {
   const client = new TestClient(baseUrl);

@@ -50,6 +50,9 @@ const ModerationPage = lazy(() => import('../features/moderation/ModerationPage.
 const MyDataPage = lazy(() => import('../features/privacy/MyDataSection.js').then((m) => ({ default: m.MyDataPage })));
 // Account & security (passkeys, sessions, password) is its own chunk, as is the WebAuthn code it loads.
 const AccountPage = lazy(() => import('../features/auth/AccountPage.js').then((m) => ({ default: m.AccountPage })));
+// "Forgot your password?" and the page its emailed link opens: rare, so their own chunk.
+const ForgotPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ResetPasswordPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
@@ -60,6 +63,9 @@ function Page() {
 
   const invite = matchPath('/invite/:code', path);
   if (invite) return <AcceptInvitePage code={invite.code!} />;
+  if (path === '/forgot-password') return <ForgotPasswordPage />;
+  const reset = matchPath('/reset-password/:token', path);
+  if (reset) return <ResetPasswordPage key={reset.token} token={reset.token!} />;
   if (me === undefined && unreachable) {
     return (
       <p role="status" className="notice">

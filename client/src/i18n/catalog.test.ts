@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../shared/limits.js';
 import { CATALOGS } from './catalog.js';
+import { reset } from './parts/reset.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -21,6 +22,24 @@ describe('locale catalogues', () => {
 
   it('has the "other" plural form wherever a "one" form exists', () => {
     for (const key of keys.filter((k) => k.endsWith('.one'))) expect(keys, key).toContain(`${key.slice(0, -4)}.other`);
+  });
+});
+
+/** Parts kept out of CATALOGS, shipped with their lazily loaded feature (partTranslator). */
+const LAZY_PARTS = { reset } as const;
+
+describe.each(Object.entries(LAZY_PARTS))('lazily loaded part %s', (_name, part) => {
+  const keys = Object.keys(part.en);
+
+  it.each(LANGUAGES)('%s has every key, none empty, with the same placeholders as English', (language) => {
+    const catalog = part[language] as Record<string, string | undefined>;
+    expect(keys.filter((key) => !catalog[key]?.trim())).toEqual([]);
+    expect(Object.keys(catalog).sort()).toEqual([...keys].sort());
+    expect(keys.filter((key) => placeholders(catalog[key]!).join() !== placeholders(part.en[key as keyof typeof part.en]).join())).toEqual([]);
+  });
+
+  it('shares no key with the entry catalogue', () => {
+    expect(keys.filter((key) => Object.hasOwn(CATALOGS.en, key))).toEqual([]);
   });
 });
 

@@ -43,6 +43,14 @@ function interpolate(template: string, params: Params | undefined, locale: Langu
   });
 }
 
+/**
+ * A translator for the strings of one lazily loaded feature (a `defineMessages` part kept out
+ * of CATALOGS), so they ship in that feature's chunk instead of the text-mode entry.
+ */
+export function partTranslator<K extends string>(part: Record<Language, Record<K, string>>, locale: Language): (key: K, params?: Params) => string {
+  return (key, params) => interpolate(part[locale][key] || part.en[key], params, locale);
+}
+
 /** A date and time in the viewer's language and time zone (e.g. "Mon 14:05"). */
 export function formatInstant(iso: string, locale: Language): string {
   return new Intl.DateTimeFormat(locale, { weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));

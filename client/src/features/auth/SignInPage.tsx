@@ -4,7 +4,7 @@ import type { ApiError } from '../../../../shared/errors.js';
 import { useStore } from '../../app/store.js';
 import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
-import { navigate } from '../../lib/router.js';
+import { Link, navigate } from '../../lib/router.js';
 
 export function SignInPage() {
   const t = useT();
@@ -67,6 +67,9 @@ export function SignInPage() {
           {busy ? t('signIn.submitting') : t('signIn.submit')}
         </button>
       </form>
+      <p>
+        <Link to="/forgot-password">{t('signIn.forgot')}</Link>
+      </p>
       <p className="or">{t('signIn.or')}</p>
       <button type="button" className="secondary" disabled={passkeyBusy} onClick={() => void signInWithPasskey()}>
         {passkeyBusy ? t('signIn.passkeyWorking') : t('signIn.passkey')}

@@ -1,1 +1,0 @@
-ALTER TABLE `users` ADD `deactivated_at` integer;
