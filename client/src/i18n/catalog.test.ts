@@ -4,6 +4,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../shared/limits.js';
 import { CATALOGS } from './catalog.js';
+import { hostConsole } from './parts/host-console.js';
 import { reset } from './parts/reset.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -26,7 +27,7 @@ describe('locale catalogues', () => {
 });
 
 /** Parts kept out of CATALOGS, shipped with their lazily loaded feature (partTranslator). */
-const LAZY_PARTS = { reset } as const;
+const LAZY_PARTS = { reset, hostConsole } as const;
 
 describe.each(Object.entries(LAZY_PARTS))('lazily loaded part %s', (_name, part) => {
   const keys = Object.keys(part.en);

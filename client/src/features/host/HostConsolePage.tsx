@@ -1,15 +1,21 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { Booth, BoothFigures, BoothLink } from '../../../../shared/booths.js';
 import type { ApiError, Result } from '../../../../shared/errors.js';
 import { ANNOUNCEMENT_MAX_CHARS, BOOTH_DESCRIPTION_MAX_CHARS, BOOTH_LINKS_MAX, LANGUAGES, SLOW_MODE_MAX_SECONDS, type Language } from '../../../../shared/limits.js';
 import { privateVisitorNumber } from '../../../../shared/private-visit.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
-import type { MessageKey } from '../../i18n/index.js';
+import { partTranslator, type MessageKey } from '../../i18n/index.js';
+import { hostConsole } from '../../i18n/parts/host-console.js';
 import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
 import { Link } from '../../lib/router.js';
 import { command } from '../../lib/socket.js';
+
+/** The console's own strings, which ship in its lazily loaded chunk. */
+function useHostT(locale: Language) {
+  return useMemo(() => partTranslator(hostConsole, locale), [locale]);
+}
 import { formatTimeRange } from '../../lib/time.js';
 
 const NO_ANSWER: ApiError = { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' };
@@ -23,6 +29,7 @@ function waitingName(t: ReturnType<typeof useT>, person: { userId: string; displ
 /** A form section that sends one command and shows "Saved." or the error in the member's language. */
 function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title: string; submitLabel: string; send: () => Promise<Result<T> | null>; onDone?: (data: T) => void; children: ReactNode }) {
   const t = useT();
+  const th = useHostT(t.locale);
   const headingId = useId();
   const [state, setState] = useState<{ error: ApiError | null; saved: boolean }>({ error: null, saved: false });
   async function submit(event: FormEvent) {
@@ -43,7 +50,7 @@ function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title:
             {t.error(state.error)}
           </p>
         )}
-        {state.saved && <p role="status">{t('host.saved')}</p>}
+        {state.saved && <p role="status">{th('host.saved')}</p>}
         <button type="submit">{submitLabel}</button>
       </form>
     </section>
@@ -52,6 +59,7 @@ function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title:
 
 function ProfileForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth) => void }) {
   const t = useT();
+  const th = useHostT(t.locale);
   const [description, setDescription] = useState(booth.description);
   const [languages, setLanguages] = useState<Language[]>(booth.languages);
   const [tags, setTags] = useState(booth.tags.join(', '));
@@ -66,11 +74,11 @@ function ProfileForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth)
       links: links.filter((link) => link.title.trim() || link.url.trim()),
     });
   return (
-    <CommandForm title={t('host.profile')} submitLabel={t('host.save')} send={send} onDone={onSaved}>
-      <label htmlFor="profile-description">{t('host.description')}</label>
+    <CommandForm title={th('host.profile')} submitLabel={th('host.save')} send={send} onDone={onSaved}>
+      <label htmlFor="profile-description">{th('host.description')}</label>
       <textarea id="profile-description" rows={4} maxLength={BOOTH_DESCRIPTION_MAX_CHARS} value={description} onChange={(e) => setDescription(e.target.value)} />
       <fieldset>
-        <legend>{t('host.languages')}</legend>
+        <legend>{th('host.languages')}</legend>
         {LANGUAGES.map((language) => (
           <label key={language} className="choice">
             <input
@@ -82,27 +90,27 @@ function ProfileForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth)
           </label>
         ))}
       </fieldset>
-      <label htmlFor="profile-tags">{t('host.tags')}</label>
+      <label htmlFor="profile-tags">{th('host.tags')}</label>
       <input id="profile-tags" value={tags} onChange={(e) => setTags(e.target.value)} aria-describedby="profile-tags-hint" />
       <p id="profile-tags-hint" className="hint">
-        {t('host.tagsHint')}
+        {th('host.tagsHint')}
       </p>
       <fieldset>
-        <legend>{t('host.links')}</legend>
+        <legend>{th('host.links')}</legend>
         {links.map((link, i) => (
           <div key={i} className="link-row">
-            <label htmlFor={`link-title-${i}`}>{t('host.linkTitle', { n: i + 1 })}</label>
+            <label htmlFor={`link-title-${i}`}>{th('host.linkTitle', { n: i + 1 })}</label>
             <input id={`link-title-${i}`} value={link.title} onChange={(e) => setLink(i, { title: e.target.value })} />
-            <label htmlFor={`link-url-${i}`}>{t('host.linkUrl', { n: i + 1 })}</label>
+            <label htmlFor={`link-url-${i}`}>{th('host.linkUrl', { n: i + 1 })}</label>
             <input id={`link-url-${i}`} type="url" value={link.url} onChange={(e) => setLink(i, { url: e.target.value })} />
             <button type="button" className="secondary small" onClick={() => setLinks((held) => held.filter((_, j) => j !== i))}>
-              {t('host.removeLink', { n: i + 1 })}
+              {th('host.removeLink', { n: i + 1 })}
             </button>
           </div>
         ))}
         {links.length < BOOTH_LINKS_MAX && (
           <button type="button" className="secondary small" onClick={() => setLinks((held) => [...held, { title: '', url: '' }])}>
-            {t('host.addLink')}
+            {th('host.addLink')}
           </button>
         )}
       </fieldset>
@@ -112,19 +120,20 @@ function ProfileForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth)
 
 function SettingsForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth) => void }) {
   const t = useT();
+  const th = useHostT(t.locale);
   const [slowMode, setSlowMode] = useState(String(booth.slowModeSeconds));
   const [locked, setLocked] = useState(booth.locked);
   return (
     <CommandForm
-      title={t('host.settings')}
-      submitLabel={t('host.saveSettings')}
+      title={th('host.settings')}
+      submitLabel={th('host.saveSettings')}
       send={() => command('booth:update', { boothId: booth.id, slowModeSeconds: Number(slowMode) || 0, locked })}
       onDone={onSaved}
     >
-      <label htmlFor="slow-mode">{t('host.slowMode')}</label>
+      <label htmlFor="slow-mode">{th('host.slowMode')}</label>
       <input id="slow-mode" type="number" min={0} max={SLOW_MODE_MAX_SECONDS} value={slowMode} onChange={(e) => setSlowMode(e.target.value)} />
       <label className="choice">
-        <input type="checkbox" checked={locked} onChange={(e) => setLocked(e.target.checked)} /> {t('host.locked')}
+        <input type="checkbox" checked={locked} onChange={(e) => setLocked(e.target.checked)} /> {th('host.locked')}
       </label>
     </CommandForm>
   );
@@ -135,6 +144,7 @@ const toInstant = (local: string) => (local ? new Date(local).toISOString() : ''
 
 function ScheduleEditor({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth) => void }) {
   const t = useT();
+  const th = useHostT(t.locale);
   const [title, setTitle] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
@@ -148,14 +158,14 @@ function ScheduleEditor({ booth, onSaved }: { booth: Booth; onSaved: (booth: Boo
   return (
     <div>
       {booth.sessions.length === 0 ? (
-        <p>{t('host.scheduleEmpty')}</p>
+        <p>{th('host.scheduleEmpty')}</p>
       ) : (
-        <ul className="stack" aria-label={t('host.schedule')}>
+        <ul className="stack" aria-label={th('host.schedule')}>
           {booth.sessions.map((session) => (
             <li key={session.id}>
               <strong>{session.title}</strong> — {formatTimeRange(session.startsAt, session.endsAt, t.locale)} ({t(`language.${session.language}` as MessageKey)}){' '}
               <button type="button" className="secondary small" onClick={() => void remove(session.id)}>
-                {t('host.removeSession', { title: session.title })}
+                {th('host.removeSession', { title: session.title })}
               </button>
             </li>
           ))}
@@ -167,21 +177,21 @@ function ScheduleEditor({ booth, onSaved }: { booth: Booth; onSaved: (booth: Boo
         </p>
       )}
       <CommandForm
-        title={t('host.addSession')}
-        submitLabel={t('host.addSession')}
+        title={th('host.addSession')}
+        submitLabel={th('host.addSession')}
         send={() => command('schedule:add', { boothId: booth.id, session: { title, startsAt: toInstant(start), endsAt: toInstant(end), language } })}
         onDone={(updated) => {
           setTitle('');
           onSaved(updated);
         }}
       >
-        <label htmlFor="session-title">{t('host.sessionTitle')}</label>
+        <label htmlFor="session-title">{th('host.sessionTitle')}</label>
         <input id="session-title" required value={title} onChange={(e) => setTitle(e.target.value)} />
-        <label htmlFor="session-start">{t('host.start')}</label>
+        <label htmlFor="session-start">{th('host.start')}</label>
         <input id="session-start" type="datetime-local" required value={start} onChange={(e) => setStart(e.target.value)} />
-        <label htmlFor="session-end">{t('host.end')}</label>
+        <label htmlFor="session-end">{th('host.end')}</label>
         <input id="session-end" type="datetime-local" required value={end} onChange={(e) => setEnd(e.target.value)} />
-        <label htmlFor="session-language">{t('host.language')}</label>
+        <label htmlFor="session-language">{th('host.language')}</label>
         <select id="session-language" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
           {LANGUAGES.map((l) => (
             <option key={l} value={l}>
@@ -196,6 +206,7 @@ function ScheduleEditor({ booth, onSaved }: { booth: Booth; onSaved: (booth: Boo
 
 function Figures({ boothId }: { boothId: number }) {
   const t = useT();
+  const th = useHostT(t.locale);
   const [figures, setFigures] = useState<BoothFigures | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [version, setVersion] = useState(0);
@@ -206,7 +217,7 @@ function Figures({ boothId }: { boothId: number }) {
   const number = (n: number) => new Intl.NumberFormat(t.locale).format(n);
   return (
     <section className="card" aria-labelledby="figures-title">
-      <h2 id="figures-title">{t('host.figures')}</h2>
+      <h2 id="figures-title">{th('host.figures')}</h2>
       {error && (
         <p role="alert" className="error">
           {t.error(error)}
@@ -215,24 +226,24 @@ function Figures({ boothId }: { boothId: number }) {
       {figures && (
         <>
           <dl className="facts">
-            <dt>{t('host.visitorsNow')}</dt>
+            <dt>{th('host.visitorsNow')}</dt>
             <dd>{number(figures.visitorsNow)}</dd>
-            <dt>{t('host.visitorsToday')}</dt>
+            <dt>{th('host.visitorsToday')}</dt>
             <dd>{number(figures.visitorsToday)}</dd>
-            <dt>{t('host.peak')}</dt>
+            <dt>{th('host.peak')}</dt>
             <dd>{number(figures.peakConcurrency)}</dd>
-            <dt>{t('host.messages')}</dt>
+            <dt>{th('host.messages')}</dt>
             <dd>{number(figures.messagesToday)}</dd>
-            <dt>{t('host.averageStay')}</dt>
-            <dd>{t('host.duration', { minutes: Math.floor(figures.averageVisitSeconds / 60), seconds: figures.averageVisitSeconds % 60 })}</dd>
+            <dt>{th('host.averageStay')}</dt>
+            <dd>{th('host.duration', { minutes: Math.floor(figures.averageVisitSeconds / 60), seconds: figures.averageVisitSeconds % 60 })}</dd>
           </dl>
-          <h3>{t('host.waiting')}</h3>
+          <h3>{th('host.waiting')}</h3>
           {figures.hostPresent ? (
-            <p>{t('host.hostPresent')}</p>
+            <p>{th('host.hostPresent')}</p>
           ) : figures.waiting.length === 0 ? (
-            <p>{t('host.waitingNone')}</p>
+            <p>{th('host.waitingNone')}</p>
           ) : (
-            <ul aria-label={t('host.waiting')}>
+            <ul aria-label={th('host.waiting')}>
               {figures.waiting.map((person) => (
                 <li key={person.userId}>{waitingName(t, person)}</li>
               ))}
@@ -242,10 +253,10 @@ function Figures({ boothId }: { boothId: number }) {
       )}
       <div className="row">
         <button type="button" className="secondary small" onClick={() => setVersion((v) => v + 1)}>
-          {t('host.refresh')}
+          {th('host.refresh')}
         </button>
         <a href={`/api/booths/${boothId}/figures?format=csv&${query}`} download>
-          {t('host.csv')}
+          {th('host.csv')}
         </a>
       </div>
     </section>
@@ -255,6 +266,7 @@ function Figures({ boothId }: { boothId: number }) {
 /** The host console: booth editor, schedule, chat settings, figures and a booth announcement. */
 export function HostConsolePage({ slug }: { slug: string }) {
   const t = useT();
+  const th = useHostT(t.locale);
   const me = useStore((state) => state.me);
   const [booth, setBooth] = useState<Booth | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -275,23 +287,23 @@ export function HostConsolePage({ slug }: { slug: string }) {
   return (
     <section aria-labelledby="console-title">
       <p>
-        <Link to={`/booths/${booth.slug}`}>{t('host.back')}</Link>
+        <Link to={`/booths/${booth.slug}`}>{th('host.back')}</Link>
       </p>
-      <h1 id="console-title">{t('host.consoleFor', { name: booth.name })}</h1>
+      <h1 id="console-title">{th('host.consoleFor', { name: booth.name })}</h1>
       <div className="panel-grid">
         {can(me, 'booth:figures', scope) && <Figures boothId={booth.id} />}
         {can(me, 'booth:edit-profile', scope) && <ProfileForm booth={booth} onSaved={setBooth} />}
         {can(me, 'booth:configure', scope) && <SettingsForm booth={booth} onSaved={setBooth} />}
         {can(me, 'booth:edit-profile', scope) && (
           <section className="card" aria-labelledby="schedule-title">
-            <h2 id="schedule-title">{t('host.schedule')}</h2>
+            <h2 id="schedule-title">{th('host.schedule')}</h2>
             <ScheduleEditor booth={booth} onSaved={setBooth} />
           </section>
         )}
         {can(me, 'announcement:create', scope) && (
           <CommandForm
-            title={t('host.announce')}
-            submitLabel={t('host.announceSend')}
+            title={th('host.announce')}
+            submitLabel={th('host.announceSend')}
             send={() => command('announcement:create', { text: announcement.trim(), boothId: booth.id })}
             onDone={() => setAnnouncement('')}
           >
