@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { inviteMailSchema } from './invites.js';
-import { LANGUAGES } from './limits.js';
+import { inviteSchema } from './invites.js';
 import { ROLES } from './roles.js';
 
 export const PERSON_STATUSES = ['active', 'deactivated'] as const;
@@ -22,19 +21,11 @@ export const personSchema = z.object({
 });
 export type Person = z.infer<typeof personSchema>;
 
-/** An invitation not yet accepted, with its expiry (the link itself is shown only when made). */
-export const pendingInviteSchema = z.object({
-  id: z.number().int(),
-  email: z.string(),
-  role: z.enum(ROLES),
-  boothSlug: z.string().nullable(),
-  displayName: z.string().nullable(),
-  locale: z.enum(LANGUAGES),
-  expiresAt: z.string(),
-  createdAt: z.string(),
-  /** Whether its email went out: the console shows "not sent: reason" with a resend. */
-  mail: inviteMailSchema,
-});
+/**
+ * An invitation not yet accepted, with its expiry and whether its email went out (the console
+ * shows "not sent: reason" with a resend). The link itself is shown only when it is made.
+ */
+export const pendingInviteSchema = inviteSchema.omit({ link: true }).extend({ createdAt: z.string() });
 export type PendingInvite = z.infer<typeof pendingInviteSchema>;
 
 /** `GET /api/admin/people?q=&role=&status=&booth=`: the people who match, and the pending invitations that do. */

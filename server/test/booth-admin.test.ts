@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AdminBooth, Booth } from '../../shared/booths.js';
-import { createUser, startTestServer, TestClient, type TestServer } from './harness.js';
+import { createUser, TestClient } from './harness.js';
+import { useSignedInFair } from './fair.js';
 import { nextEvent, request, signedInSocket } from './sockets.js';
 
-let server: TestServer;
-let admin: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  admin = new TestClient(server.baseUrl);
-  await admin.login('admin@fair.test');
-});
-afterAll(async () => {
-  await server.close();
-});
+const fair = useSignedInFair('admin@fair.test');
 
 const newBooth = {
   slug: 'defenders-desk',
@@ -28,17 +19,17 @@ const newBooth = {
   capacity: 40,
 };
 
-const patch = (id: number, body: unknown) => admin.request('PATCH', `/api/admin/booths/${id}`, body);
-const adminBooths = async () => ((await admin.get('/api/admin/booths')).body as unknown as { booths: AdminBooth[] }).booths;
+const patch = (id: number, body: unknown) => fair.client.request('PATCH', `/api/admin/booths/${id}`, body);
+const adminBooths = async () => ((await fair.client.get('/api/admin/booths')).body as unknown as { booths: AdminBooth[] }).booths;
 const lobby = async (client: TestClient) => (await client.get('/api/booths')).body as unknown as Booth[];
 
 describe('organisers run booths', () => {
   let boothId: number;
 
   it('create a booth with its Spanish and French text; every open lobby gets it at once', async () => {
-    const watcher = await signedInSocket(server.baseUrl, 'member@fair.test');
+    const watcher = await signedInSocket(fair.server.baseUrl, 'member@fair.test');
     const announced = nextEvent(watcher.socket, 'booth:updated', (booth) => booth.slug === newBooth.slug);
-    const res = await admin.post('/api/admin/booths', newBooth);
+    const res = await fair.client.post('/api/admin/booths', newBooth);
     expect(res.status).toBe(201);
     const booth = res.body.booth as Booth;
     boothId = booth.id;
@@ -47,9 +38,9 @@ describe('organisers run booths', () => {
     expect((await lobby(watcher.client)).map((b) => b.slug)).toContain('defenders-desk');
     watcher.socket.disconnect();
 
-    expect((await admin.post('/api/admin/booths', newBooth)).body.error).toMatchObject({ code: 'CONFLICT', details: { field: 'slug' } });
-    expect((await admin.post('/api/admin/booths', { ...newBooth, slug: 'Bad Slug' })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'slug' } });
-    expect((await admin.post('/api/admin/booths', { ...newBooth, slug: 'x', capacity: 0 })).body.error).toMatchObject({ details: { field: 'capacity' } });
+    expect((await fair.client.post('/api/admin/booths', newBooth)).body.error).toMatchObject({ code: 'CONFLICT', details: { field: 'slug' } });
+    expect((await fair.client.post('/api/admin/booths', { ...newBooth, slug: 'Bad Slug' })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'slug' } });
+    expect((await fair.client.post('/api/admin/booths', { ...newBooth, slug: 'x', capacity: 0 })).body.error).toMatchObject({ details: { field: 'capacity' } });
   });
 
   it('edit every field, and archive a booth: gone from the lobby, closed to members, kept for organisers', async () => {
@@ -61,7 +52,7 @@ describe('organisers run booths', () => {
     expect((await patch(boothId, { slug: 'kujalink' })).body.error).toMatchObject({ code: 'CONFLICT', details: { field: 'slug' } });
     expect((await patch(boothId, {})).body.error?.code).toBe('INVALID_PAYLOAD');
 
-    const member = await signedInSocket(server.baseUrl, 'member@fair.test');
+    const member = await signedInSocket(fair.server.baseUrl, 'member@fair.test');
     expect((await request(member.socket, 'booth:join', { boothId })).ok).toBe(true);
     await request(member.socket, 'booth:leave', { boothId });
 
@@ -75,64 +66,64 @@ describe('organisers run booths', () => {
     expect((await adminBooths()).find((entry) => entry.booth.id === boothId)).toMatchObject({ archived: true });
 
     await patch(boothId, { archived: false, status: 'open' });
-    expect((await lobby(admin)).map((b) => b.slug)).toContain('defenders-desk');
-    const audit = (await admin.get('/api/moderation/audit?limit=10')).body.entries as { action: string }[];
+    expect((await lobby(fair.client)).map((b) => b.slug)).toContain('defenders-desk');
+    const audit = (await fair.client.get('/api/moderation/audit?limit=10')).body.entries as { action: string }[];
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['booth:create', 'booth:edit', 'booth:archive', 'booth:unarchive']));
   });
 
   it('make someone who already has an account a host, invite someone who has none, and remove a host', async () => {
-    const id = await createUser(server.db, { email: 'new.host@example.org', displayName: 'New host', role: 'member' });
-    const before = await signedInSocket(server.baseUrl, 'new.host@example.org');
+    const id = await createUser(fair.server.db, { email: 'new.host@example.org', displayName: 'New host', role: 'member' });
+    const before = await signedInSocket(fair.server.baseUrl, 'new.host@example.org');
     const signedOut = new Promise((resolve) => before.socket.once('disconnect', resolve));
-    const added = await admin.post(`/api/admin/booths/${boothId}/hosts`, { email: 'New.Host@example.org' });
+    const added = await fair.client.post(`/api/admin/booths/${boothId}/hosts`, { email: 'New.Host@example.org' });
     expect(added.status).toBe(200);
     expect(added.body.hosts).toEqual([{ id, displayName: 'New host', email: 'new.host@example.org' }]);
     await signedOut;
-    const host = new TestClient(server.baseUrl);
+    const host = new TestClient(fair.server.baseUrl);
     await host.login('new.host@example.org');
     expect((await host.get('/api/me')).body.user).toMatchObject({ role: 'host', hostedBoothIds: [boothId] });
     expect((await host.get(`/api/booths/${boothId}/figures`)).status).toBe(200);
 
-    const invited = await admin.post(`/api/admin/booths/${boothId}/hosts`, { email: 'not.yet@example.org' });
+    const invited = await fair.client.post(`/api/admin/booths/${boothId}/hosts`, { email: 'not.yet@example.org' });
     expect(invited.status).toBe(201);
     expect(invited.body.invite).toMatchObject({ email: 'not.yet@example.org', role: 'host', boothSlug: 'defenders-desk' });
 
-    expect((await admin.post(`/api/admin/booths/${boothId}/hosts`, { email: 'moderator@fair.test' })).body.error?.code).toBe('CONFLICT');
-    expect((await admin.request('DELETE', `/api/admin/booths/${boothId}/hosts/${id}`)).status).toBe(204);
+    expect((await fair.client.post(`/api/admin/booths/${boothId}/hosts`, { email: 'moderator@fair.test' })).body.error?.code).toBe('CONFLICT');
+    expect((await fair.client.request('DELETE', `/api/admin/booths/${boothId}/hosts/${id}`)).status).toBe(204);
     expect((await host.get(`/api/booths/${boothId}/figures`)).status).toBe(401);
-    const again = new TestClient(server.baseUrl);
+    const again = new TestClient(fair.server.baseUrl);
     await again.login('new.host@example.org');
     expect((await again.get(`/api/booths/${boothId}/figures`)).status).toBe(403);
-    expect((await admin.request('DELETE', `/api/admin/booths/${boothId}/hosts/${id}`)).status).toBe(404);
+    expect((await fair.client.request('DELETE', `/api/admin/booths/${boothId}/hosts/${id}`)).status).toBe(404);
   });
 
   it("export every booth's figures side by side as CSV", async () => {
-    const visitor = await signedInSocket(server.baseUrl, 'member@fair.test');
+    const visitor = await signedInSocket(fair.server.baseUrl, 'member@fair.test');
     expect((await request(visitor.socket, 'booth:join', { boothId })).ok).toBe(true);
     const sent = await request(visitor.socket, 'chat:send', { boothId, clientMsgId: crypto.randomUUID(), body: 'Hello from the figures test' });
     expect(sent.ok).toBe(true);
-    const res = await admin.get('/api/admin/figures?tzOffsetMinutes=0');
+    const res = await fair.client.get('/api/admin/figures?tzOffsetMinutes=0');
     expect(res.headers.get('content-disposition')).toMatch(/booth-figures\.csv/);
     const lines = (res.body as unknown as string).trim().split('\r\n');
     expect(lines[0]).toBe('"booth","since","visitors_now","visitors_today","peak_concurrency","messages_today","average_visit_seconds"');
-    expect(lines.length - 1).toBe((await lobby(admin)).length);
+    expect(lines.length - 1).toBe((await lobby(fair.client)).length);
     const row = lines.find((line) => line.startsWith('"defenders-desk"'))!.split(',');
     expect(row[2]).toBe('"1"');
     expect(row[5]).toBe('"1"');
     visitor.socket.disconnect();
-    const host = new TestClient(server.baseUrl);
+    const host = new TestClient(fair.server.baseUrl);
     await host.login('host@fair.test');
     expect((await host.get('/api/admin/figures')).status).toBe(403);
-    expect((await admin.get('/api/admin/figures?tzOffsetMinutes=9999')).body.error).toMatchObject({ details: { field: 'tzOffsetMinutes' } });
+    expect((await fair.client.get('/api/admin/figures?tzOffsetMinutes=9999')).body.error).toMatchObject({ details: { field: 'tzOffsetMinutes' } });
   });
 
   it('export booths as CSV, and refuse all of it to anyone but organisers', async () => {
-    const csv = await admin.get('/api/admin/booths?format=csv');
+    const csv = await fair.client.get('/api/admin/booths?format=csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (csv.body as unknown as string).trim().split('\r\n');
     expect(lines[0]).toBe('"slug","name","network","languages","capacity","status","archived","hosts","tags","description"');
     expect(lines.some((line) => line.startsWith('"defenders-desk"'))).toBe(true);
-    const moderator = new TestClient(server.baseUrl);
+    const moderator = new TestClient(fair.server.baseUrl);
     await moderator.login('moderator@fair.test');
     expect((await moderator.get('/api/admin/booths')).status).toBe(403);
     expect((await moderator.post('/api/admin/booths', { ...newBooth, slug: 'mod-booth' })).status).toBe(403);

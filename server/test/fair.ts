@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { AppDeps } from '../app.js';
-import { boothIdsBySlug, startTestServer, type TestServer } from './harness.js';
+import { boothIdsBySlug, startTestServer, TestClient, type TestServer } from './harness.js';
 import { joinedSocket, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 /**
@@ -40,6 +40,20 @@ export function useSocketFair(deps: Partial<AppDeps> = {}) {
     for (const socket of open.splice(0)) socket.disconnect();
     fair.server.clock.advance(11_000);
     await sleep(presenceGraceMs + 100);
+  });
+  afterAll(async () => {
+    await fair.server?.close();
+  });
+  return fair;
+}
+
+/** One fair for a test file and a client signed in to it as `email` (an organiser, say). */
+export function useSignedInFair(email: string) {
+  const fair = { server: undefined as unknown as TestServer, client: undefined as unknown as TestClient };
+  beforeAll(async () => {
+    fair.server = await startTestServer();
+    fair.client = new TestClient(fair.server.baseUrl);
+    await fair.client.login(email);
   });
   afterAll(async () => {
     await fair.server?.close();
