@@ -31,6 +31,7 @@ function Header() {
         {me && (
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
+            {can(me, 'booths:manage') && <Link to="/organisers">{t('nav.organisers')}</Link>}
             <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <Link to="/account/data">{t('privacy.nav')}</Link>
@@ -50,6 +51,8 @@ const ModerationPage = lazy(() => import('../features/moderation/ModerationPage.
 const MyDataPage = lazy(() => import('../features/privacy/MyDataSection.js').then((m) => ({ default: m.MyDataPage })));
 // Account & security (passkeys, sessions, password) is its own chunk, as is the WebAuthn code it loads.
 const AccountPage = lazy(() => import('../features/auth/AccountPage.js').then((m) => ({ default: m.AccountPage })));
+// The organisers' console, with its own strings (i18n/parts/organisers.ts): only organisers download it.
+const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.js').then((m) => ({ default: m.OrganisersPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
@@ -74,6 +77,7 @@ function Page() {
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
+  if (path === '/organisers') return <OrganisersPage />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);

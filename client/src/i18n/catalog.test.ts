@@ -4,18 +4,25 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../../shared/limits.js';
 import { CATALOGS } from './catalog.js';
+import { organisers } from './parts/organisers.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-describe('locale catalogues', () => {
-  const keys = Object.keys(CATALOGS.en);
+/** Parts kept out of the entry's catalogue, loaded with their page's chunk (i18n/use-part-t.ts). */
+const LAZY_PARTS = { organisers } as const;
+
+type Catalogues = Record<(typeof LANGUAGES)[number], Record<string, string>>;
+const CATALOGUES: [string, Catalogues][] = [['the entry catalogue', CATALOGS], ...Object.entries(LAZY_PARTS)];
+
+describe.each(CATALOGUES)('locale catalogue: %s', (_name, catalogues) => {
+  const keys = Object.keys(catalogues.en);
 
   it.each(LANGUAGES)('%s has every key, none empty, with the same placeholders as English', (language) => {
-    const catalog = CATALOGS[language] as Record<string, string | undefined>;
+    const catalog = catalogues[language] as Record<string, string | undefined>;
     const missing = keys.filter((key) => !catalog[key]?.trim());
     expect(missing).toEqual([]);
     expect(Object.keys(catalog).sort()).toEqual([...keys].sort());
-    const mismatched = keys.filter((key) => placeholders(catalog[key]!).join() !== placeholders(CATALOGS.en[key as keyof typeof CATALOGS.en]).join());
+    const mismatched = keys.filter((key) => placeholders(catalog[key]!).join() !== placeholders(catalogues.en[key]!).join());
     expect(mismatched).toEqual([]);
   });
 
