@@ -144,6 +144,67 @@ describeBrowser('organiser console in Chromium', () => {
     await context.close();
   });
 
+  it('deactivates after a confirmation and reactivates; bans and unbans someone who is in no booth', async () => {
+    const context = await fair.browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await openConsole(page, fair.server.baseUrl);
+    // The socket is up (bans go over it).
+    await page.getByLabel('Name or email contains').fill('member@fair.test');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.getByRole('heading', { name: /^People found/ }).textContent()).toBe('People found: 1');
+    const canSignIn = async () => (await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email: 'member@fair.test', password: 'fair-demo' })).status;
+
+    await page.getByRole('button', { name: 'Deactivate: Amina (demo member)' }).click();
+    const confirmation = page.getByRole('form', { name: 'Deactivate the account of Amina (demo member)?' });
+    await confirmation.getByRole('button', { name: 'Cancel' }).click();
+    expect(await canSignIn()).toBe(200);
+    await page.getByRole('button', { name: 'Deactivate: Amina (demo member)' }).click();
+    await confirmation.getByRole('button', { name: 'Deactivate', exact: true }).click();
+    await page.getByText('The account of Amina (demo member) is deactivated.').waitFor();
+    expect(await canSignIn()).toBe(403);
+    await page.getByRole('button', { name: 'Reactivate: Amina (demo member)' }).click();
+    await page.getByText('The account of Amina (demo member) is active again.').waitFor();
+    expect(await canSignIn()).toBe(200);
+
+    await page.getByRole('button', { name: 'Ban: Amina (demo member)', exact: true }).click();
+    const ban = page.getByRole('form', { name: 'Ban Amina (demo member) from the fair' });
+    await ban.getByLabel('Reason (recorded in the audit log)').fill('Threats in private messages');
+    await ban.getByRole('button', { name: 'Ban', exact: true }).click();
+    await page.getByText('Amina (demo member) is banned from the fair.').waitFor();
+    const banned = await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email: 'member@fair.test', password: 'fair-demo' });
+    expect(banned.body.error?.code).toBe('BANNED');
+    await page.getByRole('button', { name: 'Unban: Amina (demo member)' }).click();
+    await page.getByText('The ban on Amina (demo member) is lifted.').waitFor();
+    expect(await canSignIn()).toBe(200);
+    await context.close();
+  });
+
+  it('saves the fair’s dates in the fair’s time zone, and shows refusals in the reader’s language', async () => {
+    const page = await signedInPage(fair, 'admin@fair.test', { locale: 'fr', timezoneId: 'Asia/Tokyo' });
+    await page.goto(`${fair.server.baseUrl}/organisers`);
+    await page.getByLabel('Fuseau horaire de la foire').selectOption('America/Bogota');
+    await page.getByLabel('Ouverture').fill('2026-06-01T09:00');
+    await page.getByLabel('Fermeture').fill('2026-06-03T18:00');
+    await page.getByRole('group', { name: 'Nom de la foire' }).getByLabel('En Français').fill('Foire de l’alliance');
+    await page.getByRole('button', { name: 'Enregistrer les réglages de la foire' }).click();
+    await page.getByRole('region', { name: 'Réglages de la foire' }).getByText('Enregistré.').waitFor();
+    const { body } = await new TestClient(fair.server.baseUrl).get('/api/fair');
+    // 09:00 in Bogotá (UTC−5), whatever the organiser's own zone (Tokyo here).
+    expect(body).toMatchObject({ timeZone: 'America/Bogota', startsAt: '2026-06-01T14:00:00.000Z', endsAt: '2026-06-03T23:00:00.000Z', name: { fr: 'Foire de l’alliance' } });
+    await page.reload();
+    expect(await page.getByLabel('Ouverture').inputValue()).toBe('2026-06-01T09:00');
+
+    // A booth whose address is taken: the refusal is in French.
+    await page.getByRole('button', { name: 'Nouveau stand' }).click();
+    const form = page.getByRole('form', { name: 'Nouveau stand' });
+    await form.getByLabel('Adresse web (slug)').fill('peace-direct');
+    await form.getByLabel('Réseau').fill('Copie');
+    await form.getByLabel('Nom en Anglais').fill('Copie');
+    await form.getByRole('button', { name: 'Créer le stand' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('Cela existe déjà');
+    await page.context().close();
+  });
+
   it.each(['en', 'fr'] as const)('has no serious or critical axe violations in %s, at desktop and 360 px, with data in the tables', async (locale) => {
     const page = await signedInPage(fair, 'admin@fair.test', { locale, viewport: { width: 1280, height: 900 } });
     await page.goto(`${fair.server.baseUrl}/organisers`);
