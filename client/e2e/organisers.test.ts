@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { TestClient } from '../../server/test/harness.js';
 import type { AdminBooth } from '../../shared/booths.js';
@@ -12,12 +12,22 @@ const ROSTER_FIXED = ROSTER_WITH_A_BAD_ROW.replace('not-an-email', 'bea@example.
 
 const csvFile = (text: string) => ({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
 
-async function openConsole(page: Page, baseUrl: string): Promise<void> {
+/** Signs in as the organiser in a fresh English context and opens the console from the header. */
+async function openConsole(browser: Browser, baseUrl: string): Promise<Page> {
+  const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
   await signIn(page, baseUrl, 'admin@fair.test');
   await page.getByRole('link', { name: 'Organiser console' }).click();
   await page.getByRole('heading', { level: 1, name: 'Organiser console' }).waitFor();
   // The booths table has loaded.
   await page.getByRole('button', { name: 'Edit Peace Direct' }).waitFor();
+  return page;
+}
+
+/** Narrows the people list with the search box, and waits for it to show just one person. */
+async function findOnePerson(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Name or email contains').fill(text);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect.poll(() => page.getByRole('heading', { name: /^People found/ }).textContent()).toBe('People found: 1');
 }
 
 describeBrowser('organiser console in Chromium', () => {
@@ -40,9 +50,7 @@ describeBrowser('organiser console in Chromium', () => {
   });
 
   it('creates a booth with a Spanish and a French description, which members read in their language', async () => {
-    const context = await fair.browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    await openConsole(page, fair.server.baseUrl);
+    const page = await openConsole(fair.browser, fair.server.baseUrl);
 
     await page.getByRole('button', { name: 'New booth' }).click();
     const form = page.getByRole('form', { name: 'New booth' });
@@ -76,7 +84,7 @@ describeBrowser('organiser console in Chromium', () => {
     const edit = page.getByRole('form', { name: 'Edit booth: Water rights' });
     expect(await edit.getByLabel('Description in Spanish').inputValue()).toBe('El agua limpia es un derecho humano.');
     await edit.getByRole('button', { name: 'Cancel' }).click();
-    await context.close();
+    await page.context().close();
 
     for (const [locale, text] of [
       ['es', 'El agua limpia es un derecho humano.'],
@@ -90,9 +98,7 @@ describeBrowser('organiser console in Chromium', () => {
   });
 
   it('imports a roster: the bad row shows by its line, nothing is written until the corrected file is confirmed', async () => {
-    const context = await fair.browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    await openConsole(page, fair.server.baseUrl);
+    const page = await openConsole(fair.browser, fair.server.baseUrl);
     const roster = page.getByRole('region', { name: 'Roster import' });
 
     await page.getByLabel('Roster file (CSV)').setInputFiles(csvFile(ROSTER_WITH_A_BAD_ROW));
@@ -124,16 +130,12 @@ describeBrowser('organiser console in Chromium', () => {
     expect(await pendingEmails()).toEqual(expect.arrayContaining(['ana@example.org', 'bea@example.org', 'joe@example.org']));
     // The people section lists them as pending.
     await expect.poll(() => page.getByRole('region', { name: /^Pending invitations/ }).textContent()).toContain('bea@example.org');
-    await context.close();
+    await page.context().close();
   });
 
   it('changes someone’s role', async () => {
-    const context = await fair.browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    await openConsole(page, fair.server.baseUrl);
-    await page.getByLabel('Name or email contains').fill('member2');
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await expect.poll(() => page.getByRole('heading', { name: /^People found/ }).textContent()).toBe('People found: 1');
+    const page = await openConsole(fair.browser, fair.server.baseUrl);
+    await findOnePerson(page, 'member2');
 
     await page.getByLabel('Role of Luis (demo member)').selectOption('moderator');
     await page.getByRole('button', { name: 'Change role: Luis (demo member)' }).click();
@@ -141,17 +143,12 @@ describeBrowser('organiser console in Chromium', () => {
 
     const { body } = await (await adminApi()).get('/api/admin/people?q=member2');
     expect((body.people as Person[]).map((person) => person.role)).toEqual(['moderator']);
-    await context.close();
+    await page.context().close();
   });
 
   it('deactivates after a confirmation and reactivates; bans and unbans someone who is in no booth', async () => {
-    const context = await fair.browser.newContext({ locale: 'en-GB' });
-    const page = await context.newPage();
-    await openConsole(page, fair.server.baseUrl);
-    // The socket is up (bans go over it).
-    await page.getByLabel('Name or email contains').fill('member@fair.test');
-    await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await expect.poll(() => page.getByRole('heading', { name: /^People found/ }).textContent()).toBe('People found: 1');
+    const page = await openConsole(fair.browser, fair.server.baseUrl);
+    await findOnePerson(page, 'member@fair.test');
     const canSignIn = async () => (await new TestClient(fair.server.baseUrl).post('/api/auth/login', { email: 'member@fair.test', password: 'fair-demo' })).status;
 
     await page.getByRole('button', { name: 'Deactivate: Amina (demo member)' }).click();
@@ -176,7 +173,7 @@ describeBrowser('organiser console in Chromium', () => {
     await page.getByRole('button', { name: 'Unban: Amina (demo member)' }).click();
     await page.getByText('The ban on Amina (demo member) is lifted.').waitFor();
     expect(await canSignIn()).toBe(200);
-    await context.close();
+    await page.context().close();
   });
 
   it('saves the fair’s dates in the fair’s time zone, and shows refusals in the reader’s language', async () => {

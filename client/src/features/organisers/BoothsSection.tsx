@@ -6,7 +6,8 @@ import { BOOTH_CAPACITY_MAX, BOOTH_DESCRIPTION_MAX_CHARS, BOOTH_NAME_MAX_CHARS, 
 import type { MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
-import { CopyLink } from './CopyLink.js';
+import { InviteLink } from './CopyLink.js';
+import { DataTable } from './DataTable.js';
 import { useOrganiserT, type OrganiserKey, type OrganiserT } from './use-organiser-t.js';
 
 type Texts = Record<Language, { name: string; description: string }>;
@@ -216,12 +217,7 @@ function HostsEditor({ entry, onChanged }: { entry: AdminBooth; onChanged: () =>
         <button type="submit">{t('org.addHost')}</button>
       </form>
       <ApiErrorAlert error={error} />
-      {invite && (
-        <div role="status">
-          <p>{t('org.hostInvited', { email: invite.email })}</p>
-          <CopyLink link={invite.link} label={t('org.inviteLinkFor', { email: invite.email })} />
-        </div>
-      )}
+      {invite && <InviteLink invite={invite} message={t('org.hostInvited', { email: invite.email })} />}
     </section>
   );
 }
@@ -246,38 +242,23 @@ export function BoothsSection({ booths, error, reload }: { booths: AdminBooth[] 
       </h2>
       <ApiErrorAlert error={error} />
       {booths && (
-        <div className="table-scroll" role="region" aria-label={t('org.booths')} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('org.boothName')}</th>
-                <th scope="col">{t('org.slug')}</th>
-                <th scope="col">{t('org.boothLanguages')}</th>
-                <th scope="col">{t('org.capacity')}</th>
-                <th scope="col">{t('org.status')}</th>
-                <th scope="col">{t('org.hosts')}</th>
-                <th scope="col">{t('org.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {booths.map(({ booth, archived, hosts }) => (
-                <tr key={booth.id}>
-                  <td>{booth.name}</td>
-                  <td>{booth.slug}</td>
-                  <td>{booth.languages.map(language).join(', ')}</td>
-                  <td>{booth.capacity}</td>
-                  <td>{archived ? t('org.archived') : statusName(t, booth.status)}</td>
-                  <td>{hosts.map((host) => host.displayName).join(', ')}</td>
-                  <td>
-                    <button type="button" className="secondary small" onClick={() => setEditing(booth.id)}>
-                      {t('org.edit', { name: booth.name })}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label={t('org.booths')} columns={[t('org.boothName'), t('org.slug'), t('org.boothLanguages'), t('org.capacity'), t('org.status'), t('org.hosts'), t('org.actions')]}>
+          {booths.map(({ booth, archived, hosts }) => (
+            <tr key={booth.id}>
+              <td>{booth.name}</td>
+              <td>{booth.slug}</td>
+              <td>{booth.languages.map(language).join(', ')}</td>
+              <td>{booth.capacity}</td>
+              <td>{archived ? t('org.archived') : statusName(t, booth.status)}</td>
+              <td>{hosts.map((host) => host.displayName).join(', ')}</td>
+              <td>
+                <button type="button" className="secondary small" onClick={() => setEditing(booth.id)}>
+                  {t('org.edit', { name: booth.name })}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {created && editing === null && <p role="status">{t('org.saved')}</p>}
       {editing === null ? (

@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react';
+import type { Invite } from '../../../../shared/invites.js';
 import { useOrganiserT } from './use-organiser-t.js';
 
 /**
@@ -29,6 +30,17 @@ export function CopyLink({ link, label }: { link: string; label: string }) {
         </button>
       </div>
       {copied && <p role="status">{copied === 'yes' ? t('org.copied') : t('org.copyByHand')}</p>}
+    </div>
+  );
+}
+
+/** A new invitation's link, with what happened said first when there is something to say. */
+export function InviteLink({ invite, message }: { invite: Invite; message?: string }) {
+  const t = useOrganiserT();
+  return (
+    <div role="status">
+      {message && <p>{message}</p>}
+      <CopyLink link={invite.link} label={t('org.inviteLinkFor', { email: invite.email })} />
     </div>
   );
 }

@@ -10,7 +10,8 @@ import type { MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { command } from '../../lib/socket.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
-import { CopyLink } from './CopyLink.js';
+import { InviteLink } from './CopyLink.js';
+import { DataTable } from './DataTable.js';
 import { useOrganiserT, type OrganiserKey, type OrganiserT } from './use-organiser-t.js';
 
 const NO_ANSWER: ApiError = { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' };
@@ -19,6 +20,25 @@ const ROLE_NAMES: Record<Role, OrganiserKey> = { member: 'org.roleMember', host:
 const STATUS_NAMES: Record<PersonStatus, OrganiserKey> = { active: 'org.active', deactivated: 'org.deactivated' };
 export const roleName = (t: OrganiserT, role: string) => (Object.hasOwn(ROLE_NAMES, role) ? t(ROLE_NAMES[role as Role]) : role);
 const formatDate = (iso: string, locale: Language) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+/** The roles, by their translated names, as a select's options. */
+function RoleOptions() {
+  const t = useOrganiserT();
+  return ROLES.map((role) => (
+    <option key={role} value={role}>
+      {roleName(t, role)}
+    </option>
+  ));
+}
+
+/** The booths, by name, as a select's options (the value is the slug). */
+function BoothOptions({ booths }: { booths: AdminBooth[] }) {
+  return booths.map(({ booth }) => (
+    <option key={booth.id} value={booth.slug}>
+      {booth.name}
+    </option>
+  ));
+}
 
 interface Filters {
   q: string;
@@ -61,20 +81,12 @@ function InviteForm({ booths, onInvited }: { booths: AdminBooth[]; onInvited: ()
       <input id="invite-email" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
       <label htmlFor="invite-role">{t('org.role')}</label>
       <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-        {ROLES.map((r) => (
-          <option key={r} value={r}>
-            {roleName(t, r)}
-          </option>
-        ))}
+        <RoleOptions />
       </select>
       <label htmlFor="invite-booth">{t('org.booth')}</label>
       <select id="invite-booth" value={boothSlug} required={role === 'host'} onChange={(e) => setBoothSlug(e.target.value)} aria-describedby="invite-booth-hint">
         <option value="">{t('org.noBooth')}</option>
-        {booths.map(({ booth }) => (
-          <option key={booth.id} value={booth.slug}>
-            {booth.name}
-          </option>
-        ))}
+        <BoothOptions booths={booths} />
       </select>
       <p id="invite-booth-hint" className="hint">
         {t('org.inviteBoothHint')}
@@ -92,12 +104,7 @@ function InviteForm({ booths, onInvited }: { booths: AdminBooth[]; onInvited: ()
       </select>
       <ApiErrorAlert error={error} />
       <button type="submit">{t('org.sendInvite')}</button>
-      {invite && (
-        <div role="status">
-          <p>{t('org.invited', { email: invite.email })}</p>
-          <CopyLink link={invite.link} label={t('org.inviteLinkFor', { email: invite.email })} />
-        </div>
-      )}
+      {invite && <InviteLink invite={invite} message={t('org.invited', { email: invite.email })} />}
     </form>
   );
 }
@@ -180,11 +187,7 @@ function PersonRow({ person, onChanged, pending, setPending }: { person: Person;
         <td>
           <div className="row">
             <select aria-label={t('org.roleOf', { name })} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {roleName(t, r)}
-                </option>
-              ))}
+              <RoleOptions />
             </select>
             <button
               type="button"
@@ -283,11 +286,7 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
         <label htmlFor="people-role">{t('org.role')}</label>
         <select id="people-role" value={draft.role} onChange={(e) => set({ role: e.target.value })}>
           <option value="">{t('org.any')}</option>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {roleName(t, r)}
-            </option>
-          ))}
+          <RoleOptions />
         </select>
         <label htmlFor="people-status">{t('org.status')}</label>
         <select id="people-status" value={draft.status} onChange={(e) => set({ status: e.target.value })}>
@@ -301,11 +300,7 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
         <label htmlFor="people-booth">{t('org.hostsBooth')}</label>
         <select id="people-booth" value={draft.booth} onChange={(e) => set({ booth: e.target.value })}>
           <option value="">{t('org.any')}</option>
-          {booths.map(({ booth }) => (
-            <option key={booth.id} value={booth.slug}>
-              {booth.name}
-            </option>
-          ))}
+          <BoothOptions booths={booths} />
         </select>
         <button type="submit">{t('org.search')}</button>
       </form>
@@ -314,52 +309,25 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
       {list && (
         <>
           <h3 id="org-people-list">{t('org.peopleCount', { count: list.people.length })}</h3>
-          <div className="table-scroll" role="region" aria-labelledby="org-people-list" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('org.name')}</th>
-                  <th scope="col">{t('org.email')}</th>
-                  <th scope="col">{t('org.role')}</th>
-                  <th scope="col">{t('org.status')}</th>
-                  <th scope="col">{t('org.hostedBooths')}</th>
-                  <th scope="col">{t('org.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {/* Keyed by role too: a changed role starts the row's choice afresh. */}
-                {list.people.map((person) => (
-                  <PersonRow key={`${person.id}:${person.role}`} person={person} onChanged={changed} pending={pending} setPending={setPending} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable labelledBy="org-people-list" columns={[t('org.name'), t('org.email'), t('org.role'), t('org.status'), t('org.hostedBooths'), t('org.actions')]}>
+            {/* Keyed by role too: a changed role starts the row's choice afresh. */}
+            {list.people.map((person) => (
+              <PersonRow key={`${person.id}:${person.role}`} person={person} onChanged={changed} pending={pending} setPending={setPending} />
+            ))}
+          </DataTable>
           <h3 id="org-invites-list">{t('org.pendingInvites', { count: list.invites.length })}</h3>
           {list.invites.length > 0 && (
-            <div className="table-scroll" role="region" aria-labelledby="org-invites-list" tabIndex={0}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('org.email')}</th>
-                    <th scope="col">{t('org.name')}</th>
-                    <th scope="col">{t('org.role')}</th>
-                    <th scope="col">{t('org.booth')}</th>
-                    <th scope="col">{t('org.expires')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.invites.map((invite) => (
-                    <tr key={invite.id}>
-                      <td>{invite.email}</td>
-                      <td>{invite.displayName ?? ''}</td>
-                      <td>{roleName(t, invite.role)}</td>
-                      <td>{invite.boothSlug ?? ''}</td>
-                      <td>{formatDate(invite.expiresAt, t.locale)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable labelledBy="org-invites-list" columns={[t('org.email'), t('org.name'), t('org.role'), t('org.booth'), t('org.expires')]}>
+              {list.invites.map((invite) => (
+                <tr key={invite.id}>
+                  <td>{invite.email}</td>
+                  <td>{invite.displayName ?? ''}</td>
+                  <td>{roleName(t, invite.role)}</td>
+                  <td>{invite.boothSlug ?? ''}</td>
+                  <td>{formatDate(invite.expiresAt, t.locale)}</td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </>
       )}

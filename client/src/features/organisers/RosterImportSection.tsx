@@ -4,7 +4,8 @@ import type { Invite, RosterPreview } from '../../../../shared/invites.js';
 import { isLanguage, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { ApiErrorAlert, fieldName } from './ApiErrorAlert.js';
-import { CopyLink } from './CopyLink.js';
+import { InviteLink } from './CopyLink.js';
+import { DataTable } from './DataTable.js';
 import { roleName } from './PeopleSection.js';
 import { useOrganiserT } from './use-organiser-t.js';
 
@@ -66,44 +67,29 @@ export function RosterImportSection({ onImported }: { onImported: () => void }) 
             {t('org.previewSummary', { valid: preview.valid, invalid: preview.invalid })} {preview.invalid > 0 && t('org.previewFix')}
           </p>
           {preview.ignoredColumns.length > 0 && <p>{t('org.ignoredColumns', { columns: preview.ignoredColumns.join(', ') })}</p>}
-          <div className="table-scroll" role="region" aria-labelledby="roster-preview-title" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('org.line')}</th>
-                  <th scope="col">{t('org.email')}</th>
-                  <th scope="col">{t('org.name')}</th>
-                  <th scope="col">{t('org.role')}</th>
-                  <th scope="col">{t('org.booth')}</th>
-                  <th scope="col">{t('org.locale')}</th>
-                  <th scope="col">{t('org.outcome')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.rows.map((row) => (
-                  <tr key={row.line} className={row.problems.length > 0 ? 'problem' : undefined}>
-                    <th scope="row">{row.line}</th>
-                    <td>{row.email}</td>
-                    <td>{row.displayName ?? ''}</td>
-                    <td>{roleName(t, row.role)}</td>
-                    <td>{row.boothSlug ?? ''}</td>
-                    <td>{language(row.locale)}</td>
-                    <td>
-                      {row.problems.length === 0 ? (
-                        t('org.willInvite')
-                      ) : (
-                        <ul className="error">
-                          {row.problems.map((problem, i) => (
-                            <li key={i}>{t('org.problem', { field: fieldName(t, problem.field), message: problem.message })}</li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable labelledBy="roster-preview-title" columns={[t('org.line'), t('org.email'), t('org.name'), t('org.role'), t('org.booth'), t('org.locale'), t('org.outcome')]}>
+            {preview.rows.map((row) => (
+              <tr key={row.line} className={row.problems.length > 0 ? 'problem' : undefined}>
+                <th scope="row">{row.line}</th>
+                <td>{row.email}</td>
+                <td>{row.displayName ?? ''}</td>
+                <td>{roleName(t, row.role)}</td>
+                <td>{row.boothSlug ?? ''}</td>
+                <td>{language(row.locale)}</td>
+                <td>
+                  {row.problems.length === 0 ? (
+                    t('org.willInvite')
+                  ) : (
+                    <ul className="error">
+                      {row.problems.map((problem, i) => (
+                        <li key={i}>{t('org.problem', { field: fieldName(t, problem.field), message: problem.message })}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <button type="button" disabled={busy || preview.invalid > 0 || preview.valid === 0} onClick={() => void confirm()}>
             {t('org.importConfirm', { count: preview.valid })}
           </button>
@@ -115,7 +101,7 @@ export function RosterImportSection({ onImported }: { onImported: () => void }) 
           <ul className="stack" aria-labelledby="roster-created-title">
             {created.map((invite) => (
               <li key={invite.id}>
-                <CopyLink link={invite.link} label={t('org.inviteLinkFor', { email: invite.email })} />
+                <InviteLink invite={invite} />
               </li>
             ))}
           </ul>
