@@ -97,6 +97,41 @@ describeBrowser('organiser console in Chromium', () => {
     }
   });
 
+  it('adds a host who has an account at once, invites one who has none (copy link), removes a host, archives a booth', async () => {
+    const page = await openConsole(fair.browser, fair.server.baseUrl);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fair.server.baseUrl });
+    await page.getByRole('button', { name: 'Edit Water rights' }).click();
+    const hosts = page.getByRole('region', { name: 'Hosts of Water rights' });
+    const boothRow = page.getByRole('row').filter({ has: page.getByRole('button', { name: 'Edit Water rights' }) });
+    expect(await hosts.textContent()).toContain('No hosts yet.');
+
+    // By keyboard: type the address and press Enter.
+    await hosts.getByLabel('Email of the new host').fill('member@fair.test');
+    await hosts.getByLabel('Email of the new host').press('Enter');
+    await hosts.getByRole('button', { name: 'Remove Amina (demo member) as host' }).waitFor();
+    await expect.poll(() => boothRow.textContent()).toContain('Amina (demo member)');
+
+    await hosts.getByLabel('Email of the new host').fill('newhost@example.org');
+    await hosts.getByRole('button', { name: 'Add host' }).click();
+    await hosts.getByText('newhost@example.org has no account yet: send them this invitation link.').waitFor();
+    const link = await hosts.getByLabel('Invitation link for newhost@example.org', { exact: true }).inputValue();
+    expect(link).toMatch(/\/invite\/[\w-]+$/);
+    await hosts.getByRole('button', { name: 'Copy link: Invitation link for newhost@example.org' }).click();
+    await hosts.getByText('Link copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+
+    await hosts.getByRole('button', { name: 'Remove Amina (demo member) as host' }).click();
+    await hosts.getByText('No hosts yet.').waitFor();
+    const { body } = await (await adminApi()).get('/api/admin/booths');
+    expect((body.booths as AdminBooth[]).find((entry) => entry.booth.slug === 'water-rights')!.hosts).toEqual([]);
+
+    const edit = page.getByRole('form', { name: 'Edit booth: Water rights' });
+    await edit.getByLabel('Archived: out of the fair (its records stay)').check();
+    await edit.getByRole('button', { name: 'Save booth' }).click();
+    await expect.poll(() => boothRow.textContent()).toContain('Archived');
+    await page.context().close();
+  });
+
   it('imports a roster: the bad row shows by its line, nothing is written until the corrected file is confirmed', async () => {
     const page = await openConsole(fair.browser, fair.server.baseUrl);
     const roster = page.getByRole('region', { name: 'Roster import' });
