@@ -67,15 +67,10 @@ export function RosterImportSection({ onImported }: { onImported: () => void }) 
             {t('org.previewSummary', { valid: preview.valid, invalid: preview.invalid })} {preview.invalid > 0 && t('org.previewFix')}
           </p>
           {preview.ignoredColumns.length > 0 && <p>{t('org.ignoredColumns', { columns: preview.ignoredColumns.join(', ') })}</p>}
-          <DataTable labelledBy="roster-preview-title" columns={[t('org.line'), t('org.email'), t('org.name'), t('org.role'), t('org.booth'), t('org.locale'), t('org.outcome')]}>
+          <DataTable labelledBy="roster-preview-title" columns={[t('org.line'), t('org.outcome'), t('org.email'), t('org.name'), t('org.role'), t('org.booth'), t('org.locale')]}>
             {preview.rows.map((row) => (
-              <tr key={row.line} className={row.problems.length > 0 ? 'problem' : undefined}>
+              <tr key={row.line}>
                 <th scope="row">{row.line}</th>
-                <td>{row.email}</td>
-                <td>{row.displayName ?? ''}</td>
-                <td>{roleName(t, row.role)}</td>
-                <td>{row.boothSlug ?? ''}</td>
-                <td>{language(row.locale)}</td>
                 <td>
                   {row.problems.length === 0 ? (
                     t('org.willInvite')
@@ -87,6 +82,11 @@ export function RosterImportSection({ onImported }: { onImported: () => void }) 
                     </ul>
                   )}
                 </td>
+                <td>{row.email}</td>
+                <td>{row.displayName ?? ''}</td>
+                <td>{roleName(t, row.role)}</td>
+                <td>{row.boothSlug ?? ''}</td>
+                <td>{language(row.locale)}</td>
               </tr>
             ))}
           </DataTable>
