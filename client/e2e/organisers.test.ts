@@ -232,12 +232,17 @@ describeBrowser('organiser console in Chromium', () => {
     await form.getByLabel('Adresse web (slug)').fill('peace-direct');
     await form.getByLabel('Réseau').fill('Copie');
     await form.getByLabel('Nom en Anglais').fill('Copie');
+    // A refused field is named as the form labels it, in French (not `links.0.url`).
+    await form.getByLabel('Liens').fill('Site ftp://exemple.org');
+    await form.getByRole('button', { name: 'Créer le stand' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('Un champ du formulaire n’est pas correct : Liens');
+    await form.getByLabel('Liens').fill('');
     await form.getByRole('button', { name: 'Créer le stand' }).click();
     await expect.poll(() => form.getByRole('alert').textContent()).toContain('Cela existe déjà');
     await page.context().close();
   });
 
-  it.each(['en', 'fr'] as const)('has no serious or critical axe violations in %s, at desktop and 360 px, with data in the tables', async (locale) => {
+  it.each(['en', 'es', 'fr'] as const)('has no serious or critical axe violations in %s, at desktop and 360 px, with data in the tables', async (locale) => {
     const page = await signedInPage(fair, 'admin@fair.test', { locale, viewport: { width: 1280, height: 900 } });
     await page.goto(`${fair.server.baseUrl}/organisers`);
     await page.locator('#org-people-list').waitFor();

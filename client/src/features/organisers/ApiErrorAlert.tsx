@@ -1,14 +1,20 @@
 import type { ApiError } from '../../../../shared/errors.js';
 import { useOrganiserT } from './use-organiser-t.js';
 
-/** An API error in the reader's language; a refused import lists its problems by line. */
-export function ApiErrorAlert({ error }: { error: ApiError | null }) {
+/**
+ * An API error in the reader's language; a refused import lists its problems by line. The
+ * server names a refused field by its path (`links.0.url`): `fieldLabel` turns that into the
+ * form's own label for it, so the sentence names the field as the reader sees it.
+ */
+export function ApiErrorAlert({ error, fieldLabel }: { error: ApiError | null; fieldLabel?: (path: string) => string }) {
   const t = useOrganiserT();
   if (!error) return null;
   const lines = error.details?.lines ?? [];
+  const path = error.code === 'INVALID_PAYLOAD' ? error.details?.field : undefined;
+  const shown = path && fieldLabel ? { ...error, details: { ...error.details, field: fieldLabel(path) } } : error;
   return (
     <div role="alert" className="error">
-      <p>{t.app.error(error)}</p>
+      <p>{t.app.error(shown)}</p>
       {lines.length > 0 && (
         <ul>
           {lines.map((problem, i) => (

@@ -5,7 +5,7 @@ import type { Invite } from '../../../../shared/invites.js';
 import { BOOTH_CAPACITY_MAX, BOOTH_DESCRIPTION_MAX_CHARS, BOOTH_NAME_MAX_CHARS, LANGUAGES, type Language } from '../../../../shared/limits.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
-import { ApiErrorAlert } from './ApiErrorAlert.js';
+import { ApiErrorAlert, fieldName } from './ApiErrorAlert.js';
 import { InviteLink } from './CopyLink.js';
 import { DataTable } from './DataTable.js';
 import { useOrganiserT, type OrganiserKey, type OrganiserT } from './use-organiser-t.js';
@@ -59,6 +59,17 @@ function BoothForm({ entry, onSaved, onCancel }: { entry: AdminBooth | null; onS
   const [error, setError] = useState<ApiError | null>(null);
   const language = (l: Language) => t.app(`language.${l}` as MessageKey);
   const setText = (l: Language, change: Partial<Texts[Language]>) => setTexts((held) => ({ ...held, [l]: { ...held[l], ...change } }));
+
+  /** The label of the field the server refused (`translations.es.name`, `links.0.url`, …). */
+  function fieldLabel(path: string): string {
+    const [head, second, third] = path.split('.');
+    const textLanguage = head === 'translations' ? (second as Language) : first;
+    const part = head === 'translations' ? third : head;
+    if (part === 'name') return t('org.boothNameIn', { language: language(textLanguage) });
+    if (part === 'description') return t('org.descriptionIn', { language: language(textLanguage) });
+    const labels: Record<string, OrganiserKey> = { slug: 'org.slug', network: 'org.network', languages: 'org.boothLanguages', tags: 'org.tags', links: 'org.links', capacity: 'org.capacity', status: 'org.status' };
+    return head && Object.hasOwn(labels, head) ? t(labels[head]!) : path;
+  }
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -153,7 +164,7 @@ function BoothForm({ entry, onSaved, onCancel }: { entry: AdminBooth | null; onS
           <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} /> {t('org.archivedChoice')}
         </label>
       )}
-      <ApiErrorAlert error={error} />
+      <ApiErrorAlert error={error} fieldLabel={fieldLabel} />
       <div className="row">
         <button type="submit">{booth ? t('org.saveBooth') : t('org.createBooth')}</button>
         <button type="button" className="secondary" onClick={onCancel}>
@@ -216,7 +227,7 @@ function HostsEditor({ entry, onChanged }: { entry: AdminBooth; onChanged: () =>
         </p>
         <button type="submit">{t('org.addHost')}</button>
       </form>
-      <ApiErrorAlert error={error} />
+      <ApiErrorAlert error={error} fieldLabel={(path) => fieldName(t, path)} />
       {invite && <InviteLink invite={invite} message={t('org.hostInvited', { email: invite.email })} />}
     </section>
   );

@@ -2,10 +2,10 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
 import type { FairSettings } from '../../../../shared/fair.js';
 import { FAIR_NAME_MAX_CHARS, FAIR_WELCOME_MAX_CHARS, LANGUAGES, type Language } from '../../../../shared/limits.js';
-import type { MessageKey } from '../../i18n/index.js';
+import { isLanguage, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
-import { useOrganiserT } from './use-organiser-t.js';
+import { useOrganiserT, type OrganiserKey } from './use-organiser-t.js';
 import { instantToZonedInput, zonedInputToInstant } from './zoned-time.js';
 
 type PerLanguage = Record<Language, string>;
@@ -30,6 +30,15 @@ function SettingsForm({ fair, onSaved }: { fair: FairSettings; onSaved: (fair: F
   const [state, setState] = useState<{ error: ApiError | null; saved: boolean }>({ error: null, saved: false });
   const zones = useMemo(() => timeZones(fair.timeZone), [fair.timeZone]);
   const language = (l: Language) => t.app(`language.${l}` as MessageKey);
+
+  /** The label of the field the server refused (`name.fr`, `contactEmail`, …). */
+  function fieldLabel(path: string): string {
+    const [head, second] = path.split('.');
+    const labels: Record<string, OrganiserKey> = { name: 'org.fairName', welcome: 'org.welcome', startsAt: 'org.startsAt', endsAt: 'org.endsAt', timeZone: 'org.timeZone', contactEmail: 'org.contactEmail' };
+    if (!head || !Object.hasOwn(labels, head)) return path;
+    const label = t(labels[head]!);
+    return second && isLanguage(second) ? `${label}, ${t('org.inLanguage', { language: language(second) })}` : label;
+  }
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -85,7 +94,7 @@ function SettingsForm({ fair, onSaved }: { fair: FairSettings; onSaved: (fair: F
       </p>
       <label htmlFor="fair-contact">{t('org.contactEmail')}</label>
       <input id="fair-contact" type="email" autoComplete="off" value={contact} onChange={(e) => setContact(e.target.value)} />
-      <ApiErrorAlert error={state.error} />
+      <ApiErrorAlert error={state.error} fieldLabel={fieldLabel} />
       {state.saved && <p role="status">{t('org.saved')}</p>}
       <button type="submit">{t('org.saveFair')}</button>
     </form>

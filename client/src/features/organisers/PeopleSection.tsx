@@ -9,7 +9,7 @@ import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { command } from '../../lib/socket.js';
-import { ApiErrorAlert } from './ApiErrorAlert.js';
+import { ApiErrorAlert, fieldName } from './ApiErrorAlert.js';
 import { InviteLink } from './CopyLink.js';
 import { DataTable } from './DataTable.js';
 import { useOrganiserT, type OrganiserKey, type OrganiserT } from './use-organiser-t.js';
@@ -102,7 +102,7 @@ function InviteForm({ booths, onInvited }: { booths: AdminBooth[]; onInvited: ()
           </option>
         ))}
       </select>
-      <ApiErrorAlert error={error} />
+      <ApiErrorAlert error={error} fieldLabel={(path) => fieldName(t, path)} />
       <button type="submit">{t('org.sendInvite')}</button>
       {invite && <InviteLink invite={invite} message={t('org.invited', { email: invite.email })} />}
     </form>
