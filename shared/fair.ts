@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { LANGUAGES } from './limits.js';
-
-export const FAIR_NAME_MAX_CHARS = 120;
-export const FAIR_WELCOME_MAX_CHARS = 2_000;
+import { FAIR_NAME_MAX_CHARS, FAIR_WELCOME_MAX_CHARS, LANGUAGES } from './limits.js';
 
 /** Text per language; a reader sees theirs, else the first language that has one (`inLanguage`). */
 const perLanguage = (maxChars: number) => z.partialRecord(z.enum(LANGUAGES), z.string().trim().min(1).max(maxChars));

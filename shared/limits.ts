@@ -8,6 +8,9 @@ export const BOOTH_DESCRIPTION_MAX_CHARS = 600;
 export const BOOTH_TAGS_MAX = 12;
 export const BOOTH_CAPACITY_MAX = 10_000;
 export const BOOTH_NAME_MAX_CHARS = 120;
+/** The fair's name and welcome text, per language (shared/fair.ts). */
+export const FAIR_NAME_MAX_CHARS = 120;
+export const FAIR_WELCOME_MAX_CHARS = 2_000;
 export const ROSTER_MAX_ROWS = 5_000;
 export const ROSTER_MAX_BYTES = 1_000_000;
 export const LANGUAGES = ['en', 'es', 'fr'] as const;

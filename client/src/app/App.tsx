@@ -31,6 +31,7 @@ function Header() {
         {me && (
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
+            {can(me, 'booths:manage') && <Link to="/organisers">{t('nav.organisers')}</Link>}
             <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <Link to="/account/data">{t('privacy.nav')}</Link>
@@ -53,6 +54,8 @@ const AccountPage = lazy(() => import('../features/auth/AccountPage.js').then((m
 // "Forgot your password?" and the page its emailed link opens: rare, so their own chunk.
 const ForgotPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ForgotPasswordPage })));
 const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ResetPasswordPage })));
+// The organisers' console, with its own strings (i18n/parts/organisers.ts): only organisers download it.
+const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.js').then((m) => ({ default: m.OrganisersPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
@@ -80,6 +83,7 @@ function Page() {
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
+  if (path === '/organisers') return <OrganisersPage />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);

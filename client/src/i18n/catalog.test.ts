@@ -6,18 +6,25 @@ import { LANGUAGES } from '../../../shared/limits.js';
 import { CATALOGS } from './catalog.js';
 import { hostConsole } from './parts/host-console.js';
 import { reset } from './parts/reset.js';
+import { organisers } from './parts/organisers.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
-describe('locale catalogues', () => {
-  const keys = Object.keys(CATALOGS.en);
+/** Parts kept out of the entry's catalogue, shipped with their lazily loaded page's chunk. */
+const LAZY_PARTS = { reset, hostConsole, organisers } as const;
+
+type Catalogues = Record<(typeof LANGUAGES)[number], Record<string, string>>;
+const CATALOGUES: [string, Catalogues][] = [['the entry catalogue', CATALOGS], ...Object.entries(LAZY_PARTS)];
+
+describe.each(CATALOGUES)('locale catalogue: %s', (_name, catalogues) => {
+  const keys = Object.keys(catalogues.en);
 
   it.each(LANGUAGES)('%s has every key, none empty, with the same placeholders as English', (language) => {
-    const catalog = CATALOGS[language] as Record<string, string | undefined>;
+    const catalog = catalogues[language] as Record<string, string | undefined>;
     const missing = keys.filter((key) => !catalog[key]?.trim());
     expect(missing).toEqual([]);
     expect(Object.keys(catalog).sort()).toEqual([...keys].sort());
-    const mismatched = keys.filter((key) => placeholders(catalog[key]!).join() !== placeholders(CATALOGS.en[key as keyof typeof CATALOGS.en]).join());
+    const mismatched = keys.filter((key) => placeholders(catalog[key]!).join() !== placeholders(catalogues.en[key]!).join());
     expect(mismatched).toEqual([]);
   });
 
@@ -26,21 +33,9 @@ describe('locale catalogues', () => {
   });
 });
 
-/** Parts kept out of CATALOGS, shipped with their lazily loaded feature (partTranslator). */
-const LAZY_PARTS = { reset, hostConsole } as const;
-
 describe.each(Object.entries(LAZY_PARTS))('lazily loaded part %s', (_name, part) => {
-  const keys = Object.keys(part.en);
-
-  it.each(LANGUAGES)('%s has every key, none empty, with the same placeholders as English', (language) => {
-    const catalog = part[language] as Record<string, string | undefined>;
-    expect(keys.filter((key) => !catalog[key]?.trim())).toEqual([]);
-    expect(Object.keys(catalog).sort()).toEqual([...keys].sort());
-    expect(keys.filter((key) => placeholders(catalog[key]!).join() !== placeholders(part.en[key as keyof typeof part.en]).join())).toEqual([]);
-  });
-
   it('shares no key with the entry catalogue', () => {
-    expect(keys.filter((key) => Object.hasOwn(CATALOGS.en, key))).toEqual([]);
+    expect(Object.keys(part.en).filter((key) => Object.hasOwn(CATALOGS.en, key))).toEqual([]);
   });
 });
 

@@ -34,7 +34,8 @@ export function initialLanguage(): Language {
   return 'en';
 }
 
-function interpolate(template: string, params: Params | undefined, locale: Language): string {
+/** Fills `{name}` placeholders; numbers are formatted for the language. */
+export function interpolate(template: string, params: Params | undefined, locale: Language): string {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];

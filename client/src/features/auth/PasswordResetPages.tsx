@@ -1,18 +1,15 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
 import { PASSWORD_MIN_CHARS } from '../../../../shared/limits.js';
 import { useStore } from '../../app/store.js';
-import { partTranslator } from '../../i18n/index.js';
 import { reset } from '../../i18n/parts/reset.js';
+import { usePartT } from '../../i18n/use-part-t.js';
 import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
 import { Link } from '../../lib/router.js';
 
 /** The pages' own strings, in the member's language (they ship in this chunk, not the entry). */
-function useResetWords() {
-  const t = useT();
-  return useMemo(() => partTranslator(reset, t.locale), [t.locale]);
-}
+const useResetWords = () => usePartT(reset);
 
 /** Moves keyboard focus to an outcome that replaces the form, so it is read out and the form's focus is not lost. */
 function useFocusWhen(shown: boolean) {

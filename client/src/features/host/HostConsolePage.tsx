@@ -1,21 +1,17 @@
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import type { Booth, BoothFigures, BoothLink } from '../../../../shared/booths.js';
 import type { ApiError, Result } from '../../../../shared/errors.js';
 import { ANNOUNCEMENT_MAX_CHARS, BOOTH_DESCRIPTION_MAX_CHARS, BOOTH_LINKS_MAX, LANGUAGES, SLOW_MODE_MAX_SECONDS, type Language } from '../../../../shared/limits.js';
 import { privateVisitorNumber } from '../../../../shared/private-visit.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
-import { partTranslator, type MessageKey } from '../../i18n/index.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { hostConsole } from '../../i18n/parts/host-console.js';
+import { usePartT } from '../../i18n/use-part-t.js';
 import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
 import { Link } from '../../lib/router.js';
 import { command } from '../../lib/socket.js';
-
-/** The console's own strings, which ship in its lazily loaded chunk. */
-function useHostT(locale: Language) {
-  return useMemo(() => partTranslator(hostConsole, locale), [locale]);
-}
 import { formatTimeRange } from '../../lib/time.js';
 
 const NO_ANSWER: ApiError = { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' };
@@ -29,7 +25,7 @@ function waitingName(t: ReturnType<typeof useT>, person: { userId: string; displ
 /** A form section that sends one command and shows "Saved." or the error in the member's language. */
 function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title: string; submitLabel: string; send: () => Promise<Result<T> | null>; onDone?: (data: T) => void; children: ReactNode }) {
   const t = useT();
-  const th = useHostT(t.locale);
+  const th = usePartT(hostConsole);
   const headingId = useId();
   const [state, setState] = useState<{ error: ApiError | null; saved: boolean }>({ error: null, saved: false });
   async function submit(event: FormEvent) {
@@ -59,7 +55,7 @@ function CommandForm<T>({ title, submitLabel, send, onDone, children }: { title:
 
 function ProfileForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth) => void }) {
   const t = useT();
-  const th = useHostT(t.locale);
+  const th = usePartT(hostConsole);
   const [description, setDescription] = useState(booth.description);
   const [languages, setLanguages] = useState<Language[]>(booth.languages);
   const [tags, setTags] = useState(booth.tags.join(', '));
@@ -119,8 +115,7 @@ function ProfileForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth)
 }
 
 function SettingsForm({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth) => void }) {
-  const t = useT();
-  const th = useHostT(t.locale);
+  const th = usePartT(hostConsole);
   const [slowMode, setSlowMode] = useState(String(booth.slowModeSeconds));
   const [locked, setLocked] = useState(booth.locked);
   return (
@@ -144,7 +139,7 @@ const toInstant = (local: string) => (local ? new Date(local).toISOString() : ''
 
 function ScheduleEditor({ booth, onSaved }: { booth: Booth; onSaved: (booth: Booth) => void }) {
   const t = useT();
-  const th = useHostT(t.locale);
+  const th = usePartT(hostConsole);
   const [title, setTitle] = useState('');
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
@@ -206,7 +201,7 @@ function ScheduleEditor({ booth, onSaved }: { booth: Booth; onSaved: (booth: Boo
 
 function Figures({ boothId }: { boothId: number }) {
   const t = useT();
-  const th = useHostT(t.locale);
+  const th = usePartT(hostConsole);
   const [figures, setFigures] = useState<BoothFigures | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [version, setVersion] = useState(0);
@@ -266,7 +261,7 @@ function Figures({ boothId }: { boothId: number }) {
 /** The host console: booth editor, schedule, chat settings, figures and a booth announcement. */
 export function HostConsolePage({ slug }: { slug: string }) {
   const t = useT();
-  const th = useHostT(t.locale);
+  const th = usePartT(hostConsole);
   const me = useStore((state) => state.me);
   const [booth, setBooth] = useState<Booth | null>(null);
   const [error, setError] = useState<ApiError | null>(null);

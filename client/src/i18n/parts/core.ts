@@ -12,6 +12,7 @@ export const core = defineMessages({
     'nav.lobby': 'Lobby',
     'nav.signOut': 'Sign out',
     'nav.signedInAs': 'Signed in as {name}',
+    'nav.organisers': 'Organiser console',
 
     'signIn.title': 'Sign in',
     'signIn.intro': 'The fair is open to verified members of the alliance. Use the email your invitation was sent to.',
@@ -123,6 +124,7 @@ export const core = defineMessages({
     'nav.lobby': 'Vestíbulo',
     'nav.signOut': 'Cerrar sesión',
     'nav.signedInAs': 'Sesión iniciada como {name}',
+    'nav.organisers': 'Consola de organización',
 
     'signIn.title': 'Iniciar sesión',
     'signIn.intro': 'La feria está abierta a miembros verificados de la alianza. Usa el correo al que se envió tu invitación.',
@@ -234,6 +236,7 @@ export const core = defineMessages({
     'nav.lobby': 'Hall d’accueil',
     'nav.signOut': 'Se déconnecter',
     'nav.signedInAs': 'Connecté·e en tant que {name}',
+    'nav.organisers': 'Console d’organisation',
 
     'signIn.title': 'Se connecter',
     'signIn.intro': 'La foire est ouverte aux membres vérifiés de l’alliance. Utilisez l’adresse à laquelle votre invitation a été envoyée.',
