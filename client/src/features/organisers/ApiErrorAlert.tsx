@@ -11,10 +11,11 @@ export function ApiErrorAlert({ error, fieldLabel }: { error: ApiError | null; f
   if (!error) return null;
   const lines = error.details?.lines ?? [];
   const path = error.code === 'INVALID_PAYLOAD' ? error.details?.field : undefined;
-  const shown = path && fieldLabel ? { ...error, details: { ...error.details, field: fieldLabel(path) } } : error;
+  // The form's own label for the field, where the form knows it; else the app's field names.
+  const sentence = path && fieldLabel ? t.app('error.INVALID_PAYLOAD', { detail: fieldLabel(path) }) : t.app.error(error);
   return (
     <div role="alert" className="error">
-      <p>{t.app.error(shown)}</p>
+      <p>{sentence}</p>
       {lines.length > 0 && (
         <ul>
           {lines.map((problem, i) => (

@@ -242,6 +242,49 @@ function PersonRow({ person, onChanged, pending, setPending }: { person: Person;
   );
 }
 
+/** One pending invitation: whether its email went out ("not sent: reason"), and a resend (a new link, the old one dead) or a revoke. */
+function PendingInviteRow({ invite, onResent, onChanged }: { invite: PendingInvite; onResent: (invite: Invite) => void; onChanged: (message: string) => void }) {
+  const t = useOrganiserT();
+  const [error, setError] = useState<ApiError | null>(null);
+  const mail = invite.mail.state === 'failed' ? t('org.mail.failed', { reason: invite.mail.reason ?? '' }) : t(`org.mail.${invite.mail.state}`);
+  async function resend() {
+    const result = await api<{ invite: Invite }>(`/api/admin/invites/${invite.id}/resend`, { method: 'POST' });
+    if (!result.ok) return setError(result.error);
+    onResent(result.data.invite);
+    onChanged(t('org.resent', { email: invite.email }));
+  }
+  async function revoke() {
+    const result = await api(`/api/admin/invites/${invite.id}`, { method: 'DELETE' });
+    if (!result.ok) return setError(result.error);
+    onChanged(t('org.revoked', { email: invite.email }));
+  }
+  return (
+    <tr>
+      <td>{invite.email}</td>
+      <td>{invite.displayName ?? ''}</td>
+      <td>{roleName(t, invite.role)}</td>
+      <td>{invite.boothSlug ?? ''}</td>
+      <td>{formatDate(invite.expiresAt, t.locale)}</td>
+      <td>{mail}</td>
+      <td>
+        <ul className="row">
+          <li>
+            <button type="button" className="secondary small" aria-label={t('org.resendFor', { email: invite.email })} onClick={() => void resend()}>
+              {t('org.resend')}
+            </button>
+          </li>
+          <li>
+            <button type="button" className="secondary small" aria-label={t('org.revokeFor', { email: invite.email })} onClick={() => void revoke()}>
+              {t('org.revoke')}
+            </button>
+          </li>
+        </ul>
+        <ApiErrorAlert error={error} />
+      </td>
+    </tr>
+  );
+}
+
 /** Everyone with an account and the pending invitations, with search and filters; roles, deactivation, bans; invite one person. */
 export function PeopleSection({ booths, version }: { booths: AdminBooth[]; version: number }) {
   const t = useOrganiserT();
@@ -252,6 +295,7 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
   const [message, setMessage] = useState('');
   const [pending, setPending] = useState<Pending>(null);
   const [reloads, setReloads] = useState(0);
+  const [resent, setResent] = useState<Invite | null>(null);
   const reload = useCallback(() => setReloads((n) => n + 1), []);
 
   useEffect(() => {
@@ -317,18 +361,16 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
           </DataTable>
           <h3 id="org-invites-list">{t('org.pendingInvites', { count: list.invites.length })}</h3>
           {list.invites.length > 0 && (
-            <DataTable labelledBy="org-invites-list" columns={[t('org.email'), t('org.name'), t('org.role'), t('org.booth'), t('org.expires')]}>
+            <DataTable
+              labelledBy="org-invites-list"
+              columns={[t('org.email'), t('org.name'), t('org.role'), t('org.booth'), t('org.expires'), t('org.emailState'), t('org.actions')]}
+            >
               {list.invites.map((invite) => (
-                <tr key={invite.id}>
-                  <td>{invite.email}</td>
-                  <td>{invite.displayName ?? ''}</td>
-                  <td>{roleName(t, invite.role)}</td>
-                  <td>{invite.boothSlug ?? ''}</td>
-                  <td>{formatDate(invite.expiresAt, t.locale)}</td>
-                </tr>
+                <PendingInviteRow key={invite.id} invite={invite} onResent={setResent} onChanged={changed} />
               ))}
             </DataTable>
           )}
+          {resent && <InviteLink invite={resent} message={t('org.resent', { email: resent.email })} />}
         </>
       )}
       <InviteForm booths={booths} onInvited={reload} />
