@@ -28,6 +28,7 @@ function Header() {
       </Link>
       <div className="header-tools">
         <LanguageSwitcher />
+        <Link to="/conduct">{t('nav.conduct')}</Link>
         {me && (
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
@@ -56,6 +57,8 @@ const ForgotPasswordPage = lazy(() => import('../features/auth/PasswordResetPage
 const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ResetPasswordPage })));
 // The organisers' console, with its own strings (i18n/parts/organisers.ts): only organisers download it.
 const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.js').then((m) => ({ default: m.OrganisersPage })));
+// The code of conduct: read at /conduct, and shown in place of the fair until its current version is accepted.
+const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then((m) => ({ default: m.ConductPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 
 function Page() {
@@ -76,7 +79,11 @@ function Page() {
       </p>
     );
   }
+  if (path === '/conduct') return <ConductPage />;
   if (me === null) return <SignInPage />;
+  // Not accepted the code of conduct's current version yet: that comes before any booth.
+  // Their account pages stay open (to sign out elsewhere, or to erase their data).
+  if (me?.conductPending && !path.startsWith('/account')) return <ConductPage />;
   // A booth starts loading while we still ask who the member is: on a slow link every
   // round trip saved is seconds saved.
   const booth = matchPath('/booths/:slug', path);

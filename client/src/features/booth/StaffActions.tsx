@@ -1,3 +1,4 @@
+import { ConductLink } from '../../lib/ConductLink.js';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ApiError, Result } from '../../../../shared/errors.js';
 import { MODERATION_REASON_MAX_CHARS, REPORT_REASONS, RESTRICTION_MAX_MINUTES } from '../../../../shared/limits.js';
@@ -167,6 +168,9 @@ export function MessageActions({ message, boothId }: { message: ChatMessage; boo
             ))}
           </fieldset>
           <ReasonField value={reason} onChange={setReason} required={false} />
+          <p className="hint">
+            <ConductLink />
+          </p>
         </ActionForm>
       )}
     </div>

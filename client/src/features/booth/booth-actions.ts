@@ -164,6 +164,13 @@ export async function joinCurrentBooth(): Promise<void> {
       retryJoinLater(view.boothId, code === 'UNAVAILABLE' ? details?.retryAfterMs : (details?.retryAfterSeconds ?? 0) * 1000);
       return;
     }
+    // The code of conduct changed (or was never accepted): the app shows it in place of the
+    // booth; once accepted, the booth's page opens again and joins.
+    if (code === 'CONDUCT_NOT_ACCEPTED') {
+      const me = get().me;
+      if (me) set({ me: { ...me, conductPending: details?.version ?? null } });
+      return;
+    }
     // Refused (full, locked, closed, barred): the page says why and offers to try again.
     updateView(view.boothId, () => ({ refusal: ack.error, joined: false }));
     set({ boothError: null });

@@ -1,6 +1,7 @@
 import { useStore } from '../../app/store.js';
 import { formatInstant } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
+import { ConductLink } from '../../lib/ConductLink.js';
 import { RoleBadge } from '../../lib/RoleBadge.js';
 import type { Notice } from './moderation-slice.js';
 
@@ -44,6 +45,11 @@ export function Notices() {
           <span>
             <NoticeText notice={notice} />
           </span>{' '}
+          {notice.type !== 'announcement' && (
+            <>
+              <ConductLink />{' '}
+            </>
+          )}
           <button type="button" className="secondary small" onClick={() => dismiss(notice.id)}>
             {t('notice.dismiss')}
           </button>

@@ -5,6 +5,7 @@ import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { BoothsSection } from './BoothsSection.js';
+import { ConductSection } from './ConductSection.js';
 import { FairSettingsSection } from './FairSettingsSection.js';
 import { PeopleSection } from './PeopleSection.js';
 import { RosterImportSection } from './RosterImportSection.js';
@@ -12,6 +13,7 @@ import { useOrganiserT } from './use-organiser-t.js';
 
 const SECTIONS = [
   ['org-fair', 'org.fair'],
+  ['org-conduct', 'org.conduct'],
   ['org-booths', 'org.booths'],
   ['org-people', 'org.people'],
   ['org-roster', 'org.roster'],
@@ -85,6 +87,9 @@ export function OrganisersPage() {
       </nav>
       <div id="org-fair">
         <FairSettingsSection />
+      </div>
+      <div id="org-conduct">
+        <ConductSection />
       </div>
       <div id="org-booths">
         <BoothsSection booths={booths} error={boothsError} reload={boothsChanged} />

@@ -13,6 +13,8 @@ export const core = defineMessages({
     'nav.signOut': 'Sign out',
     'nav.signedInAs': 'Signed in as {name}',
     'nav.organisers': 'Organiser console',
+    'nav.conduct': 'Code of conduct',
+    'nav.newTab': '(opens in a new tab)',
 
     'signIn.title': 'Sign in',
     'signIn.intro': 'The fair is open to verified members of the alliance. Use the email your invitation was sent to.',
@@ -125,6 +127,8 @@ export const core = defineMessages({
     'nav.signOut': 'Cerrar sesión',
     'nav.signedInAs': 'Sesión iniciada como {name}',
     'nav.organisers': 'Consola de organización',
+    'nav.conduct': 'Código de conducta',
+    'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
     'signIn.intro': 'La feria está abierta a miembros verificados de la alianza. Usa el correo al que se envió tu invitación.',
@@ -237,6 +241,8 @@ export const core = defineMessages({
     'nav.signOut': 'Se déconnecter',
     'nav.signedInAs': 'Connecté·e en tant que {name}',
     'nav.organisers': 'Console d’organisation',
+    'nav.conduct': 'Code de conduite',
+    'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',
     'signIn.intro': 'La foire est ouverte aux membres vérifiés de l’alliance. Utilisez l’adresse à laquelle votre invitation a été envoyée.',
