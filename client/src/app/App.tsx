@@ -57,6 +57,8 @@ const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages
 // The organisers' console, with its own strings (i18n/parts/organisers.ts): only organisers download it.
 const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.js').then((m) => ({ default: m.OrganisersPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
+// What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
+const StaffLanding = lazy(() => import('../features/staff/StaffLanding.js').then((m) => ({ default: m.StaffLanding })));
 
 function Page() {
   const t = useT();
@@ -88,7 +90,15 @@ function Page() {
   if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
-  return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;
+  const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');
+  const guide = staff ? (
+    <Suspense fallback={null}>
+      <StaffLanding />
+    </Suspense>
+  ) : (
+    <FirstVisitGuide />
+  );
+  return <LobbyPage before={guide} settings={<DataSaverToggle />} />;
 }
 
 function Loading() {
