@@ -3,7 +3,8 @@ import { defineMessages } from '../define.js';
 /**
  * What the lobby shows staff: their booths, the open reports, and a first-visit guide for
  * hosts and one for moderators. Not in the entry's catalogue: only staff download it, with
- * the staff landing's chunk (features/staff/StaffLanding.tsx).
+ * the staff landing's chunk (features/staff/StaffLanding.tsx). French puts a no-break space
+ * (U+00A0) before “:” and “?” and inside « », so a narrow screen never starts a line with them.
  */
 export const staff = defineMessages({
   en: {
@@ -12,7 +13,7 @@ export const staff = defineMessages({
     'staff.goToBooth': 'Go to {name}',
     'staff.console': 'Host console for {name}',
     'staff.openReports': 'Open reports: {count}',
-    'staff.openPanel': 'Open the moderation panel',
+    'staff.openPanel': 'Review the reports',
     'staff.hostGuide.title': 'New to hosting? Your first steps',
     'staff.hostGuide.booth': 'Your booth: open it from “Your booth” above. You can enter it even when it is full, locked or closed, and visitors see your role next to your name.',
     'staff.hostGuide.console': 'Host console: keep the description, topics, links and schedule up to date, set slow mode or lock the booth, and follow today’s visitor figures.',
@@ -34,7 +35,7 @@ export const staff = defineMessages({
     'staff.goToBooth': 'Ir a {name}',
     'staff.console': 'Consola del stand {name}',
     'staff.openReports': 'Denuncias abiertas: {count}',
-    'staff.openPanel': 'Abrir el panel de moderación',
+    'staff.openPanel': 'Revisar las denuncias',
     'staff.hostGuide.title': '¿Es tu primera vez como anfitrión/a? Primeros pasos',
     'staff.hostGuide.booth': 'Tu stand: ábrelo desde «Tu stand», aquí arriba. Puedes entrar aunque esté lleno, cerrado a nuevas visitas o cerrado del todo, y las visitas ven tu función junto a tu nombre.',
     'staff.hostGuide.console': 'Consola del stand: mantén al día la descripción, los temas, los enlaces y el programa, activa el modo lento o cierra el stand a nuevas visitas, y sigue las cifras de visitas del día.',
@@ -55,21 +56,21 @@ export const staff = defineMessages({
     'staff.yourBooths': 'Vos stands',
     'staff.goToBooth': 'Aller à {name}',
     'staff.console': 'Console du stand {name}',
-    'staff.openReports': 'Signalements ouverts : {count}',
-    'staff.openPanel': 'Ouvrir l’espace de modération',
-    'staff.hostGuide.title': 'Vous animez un stand pour la première fois ? Premiers pas',
-    'staff.hostGuide.booth': 'Votre stand : ouvrez-le depuis « Votre stand », ci-dessus. Vous pouvez y entrer même s’il est plein, verrouillé ou fermé, et les visiteurs voient votre rôle à côté de votre nom.',
-    'staff.hostGuide.console': 'Console du stand : tenez à jour la description, les thèmes, les liens et le programme, activez le mode lent ou verrouillez le stand, et suivez les chiffres de fréquentation du jour.',
-    'staff.hostGuide.chat': 'Discussion : publiez des annonces pour vos visiteurs et épinglez un message au-dessus de la discussion. Supprimez les messages contraires au code de conduite et, s’il le faut, retirez quelqu’un du stand pour un moment.',
-    'staff.hostGuide.video': 'Vidéo : activez votre caméra ou votre micro pour présenter. Les visiteurs lèvent la main pour parler : donnez-leur la parole depuis « Mains levées », puis retirez-la quand ils ont fini.',
-    'staff.hostGuide.privacy': 'Confidentialité : vous voyez les membres qui visitent en privé. Gardez leur identité pour vous. Pour tout problème grave, signalez le message : les modérateur·rices l’examineront.',
+    'staff.openReports': 'Signalements ouverts : {count}',
+    'staff.openPanel': 'Examiner les signalements',
+    'staff.hostGuide.title': 'Vous animez un stand pour la première fois ? Premiers pas',
+    'staff.hostGuide.booth': 'Votre stand : ouvrez-le depuis « Votre stand », ci-dessus. Vous pouvez y entrer même s’il est plein, verrouillé ou fermé, et les visiteurs voient votre rôle à côté de votre nom.',
+    'staff.hostGuide.console': 'Console du stand : tenez à jour la description, les thèmes, les liens et le programme, activez le mode lent ou verrouillez le stand, et suivez les chiffres de fréquentation du jour.',
+    'staff.hostGuide.chat': 'Discussion : publiez des annonces pour vos visiteurs et épinglez un message au-dessus de la discussion. Supprimez les messages contraires au code de conduite et, s’il le faut, retirez quelqu’un du stand pour un moment.',
+    'staff.hostGuide.video': 'Vidéo : activez votre caméra ou votre micro pour présenter. Les visiteurs lèvent la main pour parler : donnez-leur la parole depuis « Mains levées », puis retirez-la quand ils ont fini.',
+    'staff.hostGuide.privacy': 'Confidentialité : vous voyez les membres qui visitent en privé. Gardez leur identité pour vous. Pour tout problème grave, signalez le message : les modérateur·rices l’examineront.',
     'staff.hostGuide.open': 'Comment animer un stand',
-    'staff.modGuide.title': 'Vous modérez pour la première fois ? Premiers pas',
-    'staff.modGuide.reports': 'Signalements : leur nombre s’affiche ici. Dans l’espace de modération, lisez chacun d’eux, puis traitez-le ou classez-le sans suite avec une note : la personne qui l’a fait est informée du résultat.',
-    'staff.modGuide.actions': 'Dans un stand : à côté de chaque message et de chaque personne, vous pouvez supprimer, imposer le silence, retirer du stand ou exclure de la foire. Donnez toujours un motif : la personne concernée le verra.',
-    'staff.modGuide.booths': 'Stands : quand une conversation dérape, ralentissez la discussion, verrouillez le stand aux nouveaux visiteurs ou fermez-le.',
-    'staff.modGuide.announce': 'Annonces : depuis l’espace de modération, écrivez à un stand ou à toute la foire.',
-    'staff.modGuide.record': 'Traçabilité : chaque action est inscrite au journal d’audit (qui, quoi, qui est visé, pourquoi et quand). Les silences, retraits et exclusions en cours sont listés dans l’espace de modération, où vous pouvez les lever.',
+    'staff.modGuide.title': 'Vous modérez pour la première fois ? Premiers pas',
+    'staff.modGuide.reports': 'Signalements : leur nombre s’affiche ici. Dans l’espace de modération, lisez chacun d’eux, puis traitez-le ou classez-le sans suite avec une note : la personne qui l’a fait est informée du résultat.',
+    'staff.modGuide.actions': 'Dans un stand : à côté de chaque message et de chaque personne, vous pouvez supprimer, imposer le silence, retirer du stand ou exclure de la foire. Donnez toujours un motif : la personne concernée le verra.',
+    'staff.modGuide.booths': 'Stands : quand une conversation dérape, ralentissez la discussion, verrouillez le stand aux nouveaux visiteurs ou fermez-le.',
+    'staff.modGuide.announce': 'Annonces : depuis l’espace de modération, écrivez à un stand ou à toute la foire.',
+    'staff.modGuide.record': 'Traçabilité : chaque action est inscrite au journal d’audit (qui, quoi, qui est visé, pourquoi et quand). Les silences, retraits et exclusions en cours sont listés dans l’espace de modération, où vous pouvez les lever.',
     'staff.modGuide.open': 'Comment modérer',
   },
 });
