@@ -65,6 +65,10 @@ describeBrowser('staff land where their work is (lobby, Chromium)', () => {
     await page.reload();
     await page.getByRole('button', { name: 'How hosting works' }).waitFor();
     expect(await guide.count()).toBe(0);
+    // Brought back, it takes focus to its heading.
+    await page.getByRole('button', { name: 'How hosting works' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focusedText(page)).toBe('New to hosting? Your first steps');
     await page.context().close();
   });
 

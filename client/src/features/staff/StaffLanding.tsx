@@ -10,7 +10,8 @@ import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { Link } from '../../lib/router.js';
 import { getSocket } from '../../lib/socket.js';
 
-type StaffT = PartTranslator<keyof typeof staff.en>;
+type StaffKey = keyof typeof staff.en;
+type StaffT = PartTranslator<StaffKey>;
 
 /** The booths this person hosts, each with a link in and a link to its console. */
 function YourBooths({ t, hostedBoothIds }: { t: StaffT; hostedBoothIds: readonly number[] }) {
@@ -84,13 +85,28 @@ function ModerationDesk({ t }: { t: StaffT }) {
   );
 }
 
+/** Each staff role's first-visit guide: about five short steps, and the button that reopens it. */
+const GUIDES = {
+  host: {
+    title: 'staff.hostGuide.title',
+    steps: ['staff.hostGuide.booth', 'staff.hostGuide.console', 'staff.hostGuide.chat', 'staff.hostGuide.video', 'staff.hostGuide.privacy'],
+    reopen: 'staff.hostGuide.open',
+  },
+  moderator: {
+    title: 'staff.modGuide.title',
+    steps: ['staff.modGuide.reports', 'staff.modGuide.actions', 'staff.modGuide.booths', 'staff.modGuide.announce', 'staff.modGuide.record'],
+    reopen: 'staff.modGuide.open',
+  },
+} as const satisfies Record<string, { title: StaffKey; steps: readonly StaffKey[]; reopen: StaffKey }>;
+
 /**
  * A first-visit guide for one staff role, dismissed for good on this device. Focus follows the
  * change (to the button that brings it back, or to the guide's heading), so a keyboard user is
  * not sent back to the top of the page.
  */
-function RoleGuide({ id, t, title, steps, reopen }: { id: string; t: StaffT; title: string; steps: string[]; reopen: string }) {
-  const storageKey = `fair.guideDismissed.${id}`;
+function RoleGuide({ role, t }: { role: keyof typeof GUIDES; t: StaffT }) {
+  const guide = GUIDES[role];
+  const storageKey = `fair.guideDismissed.${role}`;
   const [dismissed, setDismissed] = useState(() => readSetting(storageKey) === 'true');
   const toggled = useRef(false);
   const focusTarget = useRef<HTMLElement | null>(null);
@@ -105,18 +121,18 @@ function RoleGuide({ id, t, title, steps, reopen }: { id: string; t: StaffT; tit
   if (dismissed) {
     return (
       <button type="button" className="secondary small" ref={(node) => void (focusTarget.current = node)} onClick={() => choose(false)}>
-        {reopen}
+        {t(guide.reopen)}
       </button>
     );
   }
   return (
-    <section className="guide card" aria-labelledby={`${id}-guide-title`}>
-      <h2 id={`${id}-guide-title`} tabIndex={-1} ref={(node) => void (focusTarget.current = node)}>
-        {title}
+    <section className="guide card" aria-labelledby={`${role}-guide-title`}>
+      <h2 id={`${role}-guide-title`} tabIndex={-1} ref={(node) => void (focusTarget.current = node)}>
+        {t(guide.title)}
       </h2>
       <ol>
-        {steps.map((step) => (
-          <li key={step}>{step}</li>
+        {guide.steps.map((step) => (
+          <li key={step}>{t(step)}</li>
         ))}
       </ol>
       <button type="button" onClick={() => choose(true)}>
@@ -141,24 +157,8 @@ export function StaffLanding() {
     <>
       {hosts && <YourBooths t={t} hostedBoothIds={me.hostedBoothIds} />}
       {moderates && <ModerationDesk t={t} />}
-      {hosts && (
-        <RoleGuide
-          id="host"
-          t={t}
-          title={t('staff.hostGuide.title')}
-          steps={[t('staff.hostGuide.booth'), t('staff.hostGuide.console'), t('staff.hostGuide.chat'), t('staff.hostGuide.video'), t('staff.hostGuide.privacy')]}
-          reopen={t('staff.hostGuide.open')}
-        />
-      )}
-      {moderates && (
-        <RoleGuide
-          id="moderator"
-          t={t}
-          title={t('staff.modGuide.title')}
-          steps={[t('staff.modGuide.reports'), t('staff.modGuide.actions'), t('staff.modGuide.booths'), t('staff.modGuide.announce'), t('staff.modGuide.record')]}
-          reopen={t('staff.modGuide.open')}
-        />
-      )}
+      {hosts && <RoleGuide role="host" t={t} />}
+      {moderates && <RoleGuide role="moderator" t={t} />}
     </>
   );
 }
