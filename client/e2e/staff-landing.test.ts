@@ -86,6 +86,21 @@ describeBrowser('staff land where their work is (lobby, Chromium)', () => {
     await page.context().close();
   });
 
+  it('still opens the lobby, with the members’ guide, when the staff chunk cannot be fetched', async () => {
+    const page = await signedInPage(fair, 'host@fair.test', { locale: 'en-GB', serviceWorkers: 'block' });
+    let blocked = 0;
+    await page.route(/\/assets\/StaffLanding-[^/]*\.js$/, (route) => {
+      blocked += 1;
+      return route.abort('internetdisconnected');
+    });
+    await page.goto(fair.server.baseUrl);
+    await page.getByRole('heading', { name: 'New here? How the fair works' }).waitFor();
+    await page.locator('.booth-card').first().waitFor();
+    expect(await page.getByRole('heading', { name: 'Your booth' }).count()).toBe(0);
+    expect(blocked).toBe(1);
+    await page.context().close();
+  });
+
   it('shows a moderator the open reports, kept current, the panel link and the moderator guide, in Spanish at 360 px without axe violations', async () => {
     await fileReport();
     const page = await signedInPage(fair, 'moderator@fair.test', { locale: 'es-ES', viewport: { width: 360, height: 740 } });
