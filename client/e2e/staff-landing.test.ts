@@ -135,7 +135,7 @@ describeBrowser('staff land where their work is (lobby, Chromium)', () => {
     const page = await signedInPage(fair, 'host@fair.test', { locale: 'fr-FR', viewport: { width: 360, height: 740 } });
     await page.goto(fair.server.baseUrl);
     const yours = page.getByRole('region', { name: 'Votre stand' });
-    await yours.getByRole('link', { name: 'Aller à Peace Direct' }).waitFor();
+    await yours.getByRole('link', { name: 'Aller au stand Peace Direct' }).waitFor();
     await yours.getByRole('link', { name: 'Console du stand Peace Direct' }).waitFor();
     await page.getByRole('heading', { name: 'Vous animez un stand pour la première fois\u00a0? Premiers pas' }).waitFor();
     await page.locator('.booth-card').first().waitFor();

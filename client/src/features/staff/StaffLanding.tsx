@@ -71,13 +71,12 @@ function ModerationDesk({ t }: { t: StaffT }) {
   return (
     <section className="card" aria-labelledby="moderation-desk-title">
       <h2 id="moderation-desk-title">{t.app('mod.title')}</h2>
-      {open === undefined && <p role="status">{t.app('app.loading')}</p>}
-      {open === 'failed' && <p className="error">{t.app('mod.loadFailed')}</p>}
-      {typeof open === 'number' && (
-        <p>
-          <strong>{t('staff.openReports', { count: open })}</strong>
-        </p>
-      )}
+      {/* One live region from the start, so a new count is read out as reports come and go. */}
+      <p role="status">
+        {open === undefined && t.app('app.loading')}
+        {open === 'failed' && <span className="error">{t.app('mod.loadFailed')}</span>}
+        {typeof open === 'number' && <strong>{t('staff.openReports', { count: open })}</strong>}
+      </p>
       <Link className="button" to="/moderation">
         {t('staff.openPanel')}
       </Link>
