@@ -52,6 +52,7 @@ import { createVisitLog, recordingVisits } from './host/visits.js';
 import { createAuditLog } from './moderation/audit.js';
 import { createEnforcer, type VideoRooms } from './moderation/enforcement.js';
 import { moderationCommands } from './moderation/handlers.js';
+import { reportSummaryRoute } from './moderation/report-summary.js';
 import { createReportStore } from './moderation/reports.js';
 import { createRestrictionStore } from './moderation/restrictions.js';
 import { moderationRoutes } from './moderation/routes.js';
@@ -426,6 +427,8 @@ export function createApplication(deps: AppDeps): Application {
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));
+  // The open-report count the lobby shows moderators (the queue itself is in moderationRoutes).
+  app.use(reportSummaryRoute(auth, db));
   app.use(hostRoutes(auth, { booths, presence, visits, aliases, clock }));
   app.use(moderationRoutes(auth, { audit, restrictions, reports }));
   app.use(

@@ -209,6 +209,7 @@ const ROWS: Row[] = [
   },
   { capability: 'moderation:review', surface: 'GET /api/moderation/reports', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/reports') },
   { capability: 'moderation:review', surface: 'GET /api/moderation/restrictions', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/restrictions') },
+  { capability: 'moderation:review', surface: 'GET /api/moderation/reports/summary', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/reports/summary') },
   { capability: 'audit:read', surface: 'GET /api/moderation/audit', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/audit') },
   { capability: 'audit:read', surface: 'GET /api/moderation/audit?format=csv', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/audit?format=csv') },
   { capability: 'booth:figures', surface: 'GET /api/booths/:id/figures', scope: 'booth', allowed: staffOfBooth, attempt: (a) => viaHttp(a, 'GET', `/api/booths/${boothId}/figures`) },

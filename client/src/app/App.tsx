@@ -60,6 +60,9 @@ const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.
 // The code of conduct: read at /conduct, and shown in place of the fair until its current version is accepted.
 const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then((m) => ({ default: m.ConductPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
+// What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
+// If it cannot be fetched (offline), the lobby still opens, with the members' guide.
+const StaffLanding = lazy(() => import('../features/staff/StaffLanding.js').then((m) => ({ default: m.StaffLanding }), () => ({ default: FirstVisitGuide })));
 
 function Page() {
   const t = useT();
@@ -95,7 +98,15 @@ function Page() {
   if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
-  return <LobbyPage before={<FirstVisitGuide />} settings={<DataSaverToggle />} />;
+  const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');
+  const guide = staff ? (
+    <Suspense fallback={null}>
+      <StaffLanding />
+    </Suspense>
+  ) : (
+    <FirstVisitGuide />
+  );
+  return <LobbyPage before={guide} settings={<DataSaverToggle />} />;
 }
 
 function Loading() {
