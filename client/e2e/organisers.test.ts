@@ -1,27 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { TestClient } from '../../server/test/harness.js';
 import type { AdminBooth } from '../../shared/booths.js';
 import type { PendingInvite, Person } from '../../shared/people.js';
 import { seriousViolations } from './axe.js';
-import { describeBrowser, signedInPage, signIn, useBrowserFair } from './browser.js';
+import { describeBrowser, signedInPage, useBrowserFair } from './browser.js';
+import { createWaterRightsBooth, csvFile, openConsole, ROSTER_WITH_A_BAD_ROW } from './console-steps.js';
 
-/** A roster as a spreadsheet in French exports it: `;`, French headers, a French role name. */
-const ROSTER_WITH_A_BAD_ROW = ['email;rôle;nom;stand;langue', 'ana@example.org;membre;Ana Pérez;;es', 'not-an-email;member;Bad Row;;', 'joe@example.org;host;Joe Bloggs;peace-direct;en'].join('\n');
 const ROSTER_FIXED = ROSTER_WITH_A_BAD_ROW.replace('not-an-email', 'bea@example.org');
-
-const csvFile = (text: string) => ({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
-
-/** Signs in as the organiser in a fresh English context and opens the console from the header. */
-async function openConsole(browser: Browser, baseUrl: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
-  await signIn(page, baseUrl, 'admin@fair.test');
-  await page.getByRole('link', { name: 'Organiser console' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Organiser console' }).waitFor();
-  // The booths table has loaded.
-  await page.getByRole('button', { name: 'Edit Peace Direct' }).waitFor();
-  return page;
-}
 
 /** Narrows the people list with the search box, and waits for it to show just one person. */
 async function findOnePerson(page: Page, text: string): Promise<void> {
@@ -52,23 +38,11 @@ describeBrowser('organiser console in Chromium', () => {
   it('creates a booth with a Spanish and a French description, which members read in their language', async () => {
     const page = await openConsole(fair.browser, fair.server.baseUrl);
 
-    await page.getByRole('button', { name: 'New booth' }).click();
-    const form = page.getByRole('form', { name: 'New booth' });
     // Focus moves to the form's heading, so a keyboard user continues from there.
+    await page.getByRole('button', { name: 'New booth' }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('New booth');
-    await form.getByLabel('Web address (slug)').fill('water-rights');
-    await form.getByLabel('Network').fill('Water Alliance');
-    const languages = form.getByRole('group', { name: 'Languages' });
-    await languages.getByLabel('Spanish').check();
-    await languages.getByLabel('French').check();
-    await form.getByLabel('Name in English').fill('Water rights');
-    await form.getByLabel('Description in English').fill('Clean water is a human right.');
-    await form.getByLabel('Name in Spanish').fill('Derecho al agua');
-    await form.getByLabel('Description in Spanish').fill('El agua limpia es un derecho humano.');
-    await form.getByLabel('Description in French').fill('L’eau potable est un droit humain.');
-    await form.getByLabel('Capacity').fill('80');
-    await form.getByRole('button', { name: 'Create booth' }).click();
-    await page.getByRole('button', { name: 'Edit Water rights' }).waitFor();
+    await page.getByRole('form', { name: 'New booth' }).getByRole('button', { name: 'Cancel' }).click();
+    await createWaterRightsBooth(page);
 
     const { body } = await (await adminApi()).get('/api/admin/booths');
     const created = (body.booths as AdminBooth[]).find((entry) => entry.booth.slug === 'water-rights')!.booth;

@@ -1,5 +1,6 @@
 import { useStore } from '../../app/store.js';
 import { useT } from '../../i18n/use-t.js';
+import { Link } from '../../lib/router.js';
 
 /**
  * A short guide for a first visit, in the member's language. It sits above the lobby rather
@@ -25,6 +26,9 @@ export function FirstVisitGuide() {
         <li>{t('guide.video')}</li>
         <li>{t('guide.report')}</li>
       </ul>
+      <p>
+        <Link to="/conduct">{t('nav.conduct')}</Link>
+      </p>
       <button type="button" onClick={() => setDismissed(true)}>
         {t('guide.dismiss')}
       </button>

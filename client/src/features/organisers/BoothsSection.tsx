@@ -228,7 +228,7 @@ function HostsEditor({ entry, onChanged }: { entry: AdminBooth; onChanged: () =>
         <button type="submit">{t('org.addHost')}</button>
       </form>
       <ApiErrorAlert error={error} fieldLabel={(path) => fieldName(t, path)} />
-      {invite && <InviteLink invite={invite} message={t('org.hostInvited', { email: invite.email })} />}
+      {invite && <InviteLink invite={invite} message={t(invite.mail.state === 'sent' ? 'org.hostInvitedEmailed' : 'org.hostInvited', { email: invite.email })} />}
     </section>
   );
 }

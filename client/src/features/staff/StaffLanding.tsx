@@ -134,6 +134,9 @@ function RoleGuide({ role, t }: { role: keyof typeof GUIDES; t: StaffT }) {
           <li key={step}>{t(step)}</li>
         ))}
       </ol>
+      <p>
+        <Link to="/conduct">{t.app('nav.conduct')}</Link>
+      </p>
       <button type="button" onClick={() => choose(true)}>
         {t.app('guide.dismiss')}
       </button>
