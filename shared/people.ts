@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { inviteSchema } from './invites.js';
+import { LANGUAGES } from './limits.js';
 import { ROLES } from './roles.js';
 
 export const PERSON_STATUSES = ['active', 'deactivated'] as const;
@@ -17,6 +18,8 @@ export const personSchema = z.object({
   status: z.enum(PERSON_STATUSES),
   /** Slugs of the booths this person hosts. */
   hostedBooths: z.array(z.string()),
+  /** The language of the emails the fair sends them (from their invitation). */
+  language: z.enum(LANGUAGES),
   createdAt: z.string(),
 });
 export type Person = z.infer<typeof personSchema>;
@@ -28,12 +31,14 @@ export type Person = z.infer<typeof personSchema>;
 export const pendingInviteSchema = inviteSchema.omit({ link: true }).extend({ createdAt: z.string() });
 export type PendingInvite = z.infer<typeof pendingInviteSchema>;
 
-/** `GET /api/admin/people?q=&role=&status=&booth=`: the people who match, and the pending invitations that do. */
+/** `GET /api/admin/people?q=&role=&status=&language=&booth=`: the people who match, and the pending invitations that do. */
 export const peopleQuerySchema = z.strictObject({
   /** Part of an email, a fair name or a verified name, in any case. */
   q: z.string().trim().max(200).optional(),
   role: z.enum(ROLES).optional(),
   status: z.enum(PERSON_STATUSES).optional(),
+  /** The language of their emails (an invitation's: the language it was sent in). */
+  language: z.enum(LANGUAGES).optional(),
   /** A booth's slug: its hosts (and invitations to host it). */
   booth: z.string().max(100).optional(),
 });

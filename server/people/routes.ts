@@ -26,8 +26,8 @@ export function peopleRoutes(auth: AuthService, people: PeopleService): Router {
       // Personal data leaves the fair: the export is in the audit log.
       await people.exported(currentUser(res), list.people.length);
       const csv = toCsv(
-        ['email', 'display_name', 'verified_name', 'role', 'status', 'booths', 'created_at'],
-        list.people.map((p) => [p.email, p.displayName, p.verifiedName, p.role, p.status, p.hostedBooths.join(' '), p.createdAt]),
+        ['email', 'display_name', 'verified_name', 'role', 'status', 'language', 'booths', 'created_at'],
+        list.people.map((p) => [p.email, p.displayName, p.verifiedName, p.role, p.status, p.language, p.hostedBooths.join(' '), p.createdAt]),
       );
       sendCsv(res, 'people.csv', csv);
     }),

@@ -34,7 +34,7 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
     async list(query: PeopleQuery): Promise<{ people: Person[]; invites: PendingInvite[] }> {
       const [rows, hosting, pending] = await Promise.all([
         db
-          .select({ id: users.id, email: users.email, displayName: users.displayName, verifiedName: users.verifiedName, role: users.role, deactivatedAt: users.deactivatedAt, createdAt: users.createdAt })
+          .select({ id: users.id, email: users.email, displayName: users.displayName, verifiedName: users.verifiedName, role: users.role, deactivatedAt: users.deactivatedAt, locale: users.locale, createdAt: users.createdAt })
           .from(users)
           .where(isNull(users.deletedAt))
           .orderBy(asc(users.displayName)),
@@ -71,6 +71,7 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
           role: row.role,
           status: row.deactivatedAt ? 'deactivated' : 'active',
           hostedBooths: (hosted.get(row.id) ?? []).sort(),
+          language: row.locale ?? DEFAULT_INVITE_LOCALE,
           createdAt: row.createdAt.toISOString(),
         }))
         .filter(
@@ -78,12 +79,19 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
             matches(person.email, person.displayName, person.verifiedName) &&
             (!query.role || person.role === query.role) &&
             (!query.status || person.status === query.status) &&
+            (!query.language || person.language === query.language) &&
             (!query.booth || person.hostedBooths.includes(query.booth)),
         );
       const invitations: PendingInvite[] = query.status === 'deactivated'
         ? []
         : pending
-            .filter((invite) => matches(invite.email, invite.displayName) && (!query.role || invite.role === query.role) && (!query.booth || invite.boothSlug === query.booth))
+            .filter(
+              (invite) =>
+                matches(invite.email, invite.displayName) &&
+                (!query.role || invite.role === query.role) &&
+                (!query.language || (invite.locale ?? DEFAULT_INVITE_LOCALE) === query.language) &&
+                (!query.booth || invite.boothSlug === query.booth),
+            )
             .map(({ mailState, mailAt, mailError, ...invite }) => ({
               ...invite,
               boothSlug: invite.boothSlug ?? null,

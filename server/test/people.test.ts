@@ -41,6 +41,19 @@ describe('GET /api/admin/people', () => {
     expect(hostsHere.invites.map((i) => i.email)).toEqual(['pending.host@example.org']);
     expect((await list('?role=moderator')).people.every((p) => p.role === 'moderator')).toBe(true);
     expect((await fair.client.get('/api/admin/people?role=wizard')).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'role' } });
+
+    // By the language of their emails: an account's (from its invitation), an invitation's own.
+    await fair.server.sql("UPDATE users SET locale = 'fr' WHERE email = 'jose.nunez@example.org'");
+    expect((await fair.client.post('/api/admin/invites', { email: 'ines@example.org', role: 'member', locale: 'es' })).status).toBe(201);
+    const french = await list('?language=fr');
+    expect(french.people.map((p) => p.email)).toEqual(['jose.nunez@example.org']);
+    expect(french.people[0]).toMatchObject({ language: 'fr' });
+    expect(french.invites).toEqual([]);
+    const spanish = await list('?language=es');
+    expect(spanish.people).toEqual([]);
+    expect(spanish.invites.map((i) => i.email)).toEqual(['ines@example.org']);
+    expect((await list('?language=en')).people.map((p) => p.email)).toContain('admin@fair.test');
+    expect((await fair.client.get('/api/admin/people?language=de')).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'language' } });
   });
 });
 
@@ -49,7 +62,7 @@ describe('GET /api/admin/people?format=csv', () => {
     const res = await fair.client.get('/api/admin/people?format=csv&role=moderator');
     expect(res.headers.get('content-disposition')).toMatch(/people\.csv/);
     const lines = (res.body as unknown as string).trim().split('\r\n');
-    expect(lines[0]).toBe('"email","display_name","verified_name","role","status","booths","created_at"');
+    expect(lines[0]).toBe('"email","display_name","verified_name","role","status","language","booths","created_at"');
     expect(lines.slice(1).every((line) => line.includes('"moderator"'))).toBe(true);
     expect(lines.some((line) => line.startsWith('"moderator@fair.test"'))).toBe(true);
     expect((res.body as unknown as string)).not.toMatch(/\$argon|\$scrypt|password/i);

@@ -44,6 +44,7 @@ interface Filters {
   q: string;
   role: string;
   status: string;
+  language: string;
   booth: string;
 }
 
@@ -201,6 +202,7 @@ function PersonRow({ person, onChanged, pending, setPending }: { person: Person;
           </div>
         </td>
         <td>{t(STATUS_NAMES[person.status])}</td>
+        <td>{t.app(`language.${person.language}` as MessageKey)}</td>
         <td>{person.hostedBooths.join(', ')}</td>
         <td>
           <div className="person-actions">
@@ -288,7 +290,7 @@ function PendingInviteRow({ invite, onResent, onChanged }: { invite: PendingInvi
 /** Everyone with an account and the pending invitations, with search and filters; roles, deactivation, bans; invite one person. */
 export function PeopleSection({ booths, version }: { booths: AdminBooth[]; version: number }) {
   const t = useOrganiserT();
-  const [draft, setDraft] = useState<Filters>({ q: '', role: '', status: '', booth: '' });
+  const [draft, setDraft] = useState<Filters>({ q: '', role: '', status: '', language: '', booth: '' });
   const [filters, setFilters] = useState<Filters>(draft);
   const [list, setList] = useState<{ people: Person[]; invites: PendingInvite[] } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -341,6 +343,15 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
             </option>
           ))}
         </select>
+        <label htmlFor="people-language">{t('org.locale')}</label>
+        <select id="people-language" value={draft.language} onChange={(e) => set({ language: e.target.value })}>
+          <option value="">{t('org.any')}</option>
+          {LANGUAGES.map((l) => (
+            <option key={l} value={l}>
+              {t.app(`language.${l}` as MessageKey)}
+            </option>
+          ))}
+        </select>
         <label htmlFor="people-booth">{t('org.hostsBooth')}</label>
         <select id="people-booth" value={draft.booth} onChange={(e) => set({ booth: e.target.value })}>
           <option value="">{t('org.any')}</option>
@@ -353,7 +364,7 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
       {list && (
         <>
           <h3 id="org-people-list">{t('org.peopleCount', { count: list.people.length })}</h3>
-          <DataTable labelledBy="org-people-list" columns={[t('org.name'), t('org.email'), t('org.role'), t('org.status'), t('org.hostedBooths'), t('org.actions')]}>
+          <DataTable labelledBy="org-people-list" columns={[t('org.name'), t('org.email'), t('org.role'), t('org.status'), t('org.locale'), t('org.hostedBooths'), t('org.actions')]}>
             {/* Keyed by role too: a changed role starts the row's choice afresh. */}
             {list.people.map((person) => (
               <PersonRow key={`${person.id}:${person.role}`} person={person} onChanged={changed} pending={pending} setPending={setPending} />
