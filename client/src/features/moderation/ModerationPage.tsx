@@ -38,7 +38,10 @@ function ErrorLine({ error }: { error: ApiError | null }) {
 /** The booth a report's message was written in: a link to it, and one to the message in context. */
 function ReportPlace({ report }: { report: Report }) {
   const tp = usePanelT();
-  const booth = useStore((state) => state.booths?.find((b) => b.id === report.boothId));
+  const booths = useStore((state) => state.booths);
+  if (!booths) return null;
+  const booth = booths.find((b) => b.id === report.boothId);
+  // Archived booths are out of the lobby's list, and out of reach of a link.
   if (!booth) return <>{tp('panel.noBooth')}</>;
   return (
     <>

@@ -56,7 +56,7 @@ export const moderationPanel = defineMessages({
     'panel.isUnlocked': 'not locked',
     'panel.isClosed': 'closed',
     'panel.inContext': 'Show the message in its booth',
-    'panel.noBooth': 'a booth that no longer exists',
+    'panel.noBooth': 'a booth no longer in the fair',
     'mod.auditDetail': 'What changed',
 
     'audit.action.chat:delete': 'Message deleted',
@@ -178,7 +178,7 @@ export const moderationPanel = defineMessages({
     'panel.isUnlocked': 'abierto a nuevas visitas',
     'panel.isClosed': 'cerrado',
     'panel.inContext': 'Ver el mensaje en su stand',
-    'panel.noBooth': 'un stand que ya no existe',
+    'panel.noBooth': 'un stand que ya no está en la feria',
     'mod.auditDetail': 'Qué cambió',
 
     'audit.action.chat:delete': 'Mensaje eliminado',
@@ -300,7 +300,7 @@ export const moderationPanel = defineMessages({
     'panel.isUnlocked': 'non verrouillé',
     'panel.isClosed': 'fermé',
     'panel.inContext': 'Voir le message dans son stand',
-    'panel.noBooth': 'un stand qui n’existe plus',
+    'panel.noBooth': 'un stand qui n’est plus dans la foire',
     'mod.auditDetail': 'Ce qui a changé',
 
     'audit.action.chat:delete': 'Message supprimé',
