@@ -325,7 +325,8 @@ describe('booth:update', () => {
 
   it('lets a moderator who is in no booth set any booth’s slow mode and lock from the panel: members inside see it live, and the audit line says what changed', async () => {
     const boothId = fair.boothIds['kujalink']!;
-    const inside = await join('member@fair.test', 'kujalink');
+    // A new member: earlier tests mute and restrict the demo ones.
+    const inside = await join((await newMember('Nia')).email, 'kujalink');
     const moderator = await connect('moderator@fair.test');
     const insideSees = nextEvent(inside.socket, 'booth:updated', (b) => b.id === boothId && b.slowModeSeconds === 20);
 
