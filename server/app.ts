@@ -16,6 +16,7 @@ import { boothCommands, dropFromBooths } from './booths/handlers.js';
 import { boothRoutes } from './booths/routes.js';
 import { boothAdminRoutes } from './booths/admin-routes.js';
 import { createFairSettings, fairRoutes } from './fair/settings.js';
+import { conductRoutes, createConductStore } from './conduct/service.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -309,7 +310,8 @@ export function createApplication(deps: AppDeps): Application {
     clustered: deps.redis !== undefined,
   });
   // One command table for the whole server, built once: every socket shares it.
-  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video };
+  const conduct = createConductStore(db, clock, audit);
+  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),
     ...chatCommands(commandDeps),
@@ -420,6 +422,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(authRoutes(auth, invites, createNameClaims(db), resets, notices, config.sessionTtlMs));
   app.use(inviteRoutes(auth, invites));
   app.use(fairRoutes(auth, createFairSettings(db, clock, audit)));
+  app.use(conductRoutes(auth, conduct));
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));

@@ -72,5 +72,7 @@ export const meSchema = z.object({
   verifiedName: z.string().nullable().optional(),
   role: z.enum(ROLES),
   hostedBoothIds: z.array(z.number().int()),
+  /** The code of conduct's version this person must read and accept before entering a booth; null when none is pending. */
+  conductPending: z.number().int().nullable().optional(),
 });
 export type Me = z.infer<typeof meSchema>;

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   INVITE_INVALID: 'INVITE_INVALID',
   /** A password-reset link that has expired or was already used: ask for a new one. */
   RESET_INVALID: 'RESET_INVALID',
+  /** The person has not accepted the code of conduct's current version (`details.version`): `GET /api/conduct`, then `POST /api/conduct/accept`. */
+  CONDUCT_NOT_ACCEPTED: 'CONDUCT_NOT_ACCEPTED',
   BOOTH_FULL: 'BOOTH_FULL',
   BOOTH_CLOSED: 'BOOTH_CLOSED',
   NOT_IN_BOOTH: 'NOT_IN_BOOTH',
@@ -59,6 +61,8 @@ export interface ErrorDetails {
   locked?: boolean;
   /** Milliseconds to wait before retrying, for UNAVAILABLE and SERVER_BUSY (nothing was stored; the same request may be sent again). */
   retryAfterMs?: number;
+  /** For CONDUCT_NOT_ACCEPTED, and CONFLICT on accepting an old one: the code of conduct's current version. */
+  version?: number;
   /** For INVALID_PAYLOAD on a display name: why (a DisplayNameRefusal, shared/display-name.ts). */
   reason?: string;
 }

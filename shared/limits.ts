@@ -11,6 +11,8 @@ export const BOOTH_NAME_MAX_CHARS = 120;
 /** The fair's name and welcome text, per language (shared/fair.ts). */
 export const FAIR_NAME_MAX_CHARS = 120;
 export const FAIR_WELCOME_MAX_CHARS = 2_000;
+/** The code of conduct, per language: long enough for a real one, short enough to read. */
+export const CONDUCT_TEXT_MAX_CHARS = 12_000;
 export const ROSTER_MAX_ROWS = 5_000;
 export const ROSTER_MAX_BYTES = 1_000_000;
 export const LANGUAGES = ['en', 'es', 'fr'] as const;

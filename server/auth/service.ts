@@ -1,9 +1,10 @@
-import { and, eq, gt, inArray, isNull, lte, min, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, inArray, isNull, lte, min, ne, sql } from 'drizzle-orm';
 import type { SignInMethod } from '../../shared/account.js';
 import type { Me } from '../../shared/auth.js';
 import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { boothHosts, sessions, users } from '../db/tables.js';
+import { conductPending, currentConductVersion } from '../conduct/version.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createLoginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
 import type { LimiterFactory } from '../rate-limit/limiters.js';
@@ -73,7 +74,11 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
   const throttle = createLoginThrottle(loginThrottle, loginLimiters);
 
   // Prepared once: every socket handshake and every signed-in request runs these.
-  const userById = db.select().from(users).where(eq(users.id, sql.placeholder('userId'))).prepare();
+  const userById = db
+    .select({ ...getTableColumns(users), currentConduct: currentConductVersion() })
+    .from(users)
+    .where(eq(users.id, sql.placeholder('userId')))
+    .prepare();
   const hostedBy = db.select({ boothId: boothHosts.boothId }).from(boothHosts).where(eq(boothHosts.userId, sql.placeholder('userId'))).prepare();
   // Every handshake and request runs this: the session and its user in one read.
   const liveSession = db
@@ -85,6 +90,8 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
       displayName: users.displayName,
       verifiedName: users.verifiedName,
       role: users.role,
+      conductVersion: users.conductVersion,
+      currentConduct: currentConductVersion(),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -99,7 +106,9 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     .prepare();
 
   /** The user as authorisation sees them; only a host's booths are looked up (can() reads them for hosts only). */
-  async function toAuthUser(row: Pick<typeof users.$inferSelect, 'id' | 'email' | 'displayName' | 'verifiedName' | 'role'>): Promise<AuthUser> {
+  async function toAuthUser(
+    row: Pick<typeof users.$inferSelect, 'id' | 'email' | 'displayName' | 'verifiedName' | 'role' | 'conductVersion'> & { currentConduct: number | null },
+  ): Promise<AuthUser> {
     return {
       id: row.id,
       email: row.email,
@@ -107,6 +116,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
       verifiedName: row.verifiedName,
       role: row.role,
       hostedBoothIds: row.role === 'host' ? (await hostedBy.execute({ userId: row.id })).map((h) => h.boothId) : [],
+      conductPending: conductPending(row.currentConduct, row.conductVersion),
     };
   }
 

@@ -44,7 +44,7 @@ export function placeMembers(count: number, boothIds: number[]): (number | null)
  * A fresh fair for one bench run (a SQLite file, or an empty PostgreSQL database): the demo fair, booth capacities raised to the maximum (the
  * demo's 100–200 seats would turn a big run into BOOTH_FULL), and `count` members each with a
  * live session, written straight into the database so the run needs no scrypt logins. The
- * members have no usable password.
+ * members have no usable password, and have accepted the demo's code of conduct.
  */
 export async function prepareBenchFair(target: string | { databaseUrl: string }, count: number): Promise<BenchMember[]> {
   // A SQLite file (one node, embedded), or a PostgreSQL database, migrated here (the scaled mode's nodes).
@@ -63,7 +63,7 @@ export async function prepareBenchFair(target: string | { databaseUrl: string },
         const ids = chunk.map(() => crypto.randomUUID());
         await db
           .insert(users)
-          .values(chunk.map((m, i) => ({ id: ids[i]!, email: `bench-${m.index}@fair.test`, displayName: `Bench member ${m.index}`, role: 'member' as const, passwordHash: '!' })));
+          .values(chunk.map((m, i) => ({ id: ids[i]!, email: `bench-${m.index}@fair.test`, displayName: `Bench member ${m.index}`, role: 'member' as const, passwordHash: '!', conductVersion: 1 })));
         await db
           .insert(sessions)
           .values(chunk.map((m, i) => ({ tokenHash: hashSecret(m.token), userId: ids[i]!, expiresAt: new Date(now + SESSION_TTL_MS), createdAt: new Date(now) })));

@@ -4,6 +4,7 @@ import type { PrivateAliasStore } from '../chat/private-aliases.js';
 import { viewFor, type ChatService } from '../chat/service.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import type { RestrictionStore } from '../moderation/restrictions.js';
+import { conductNotAccepted, type ConductStore } from '../conduct/service.js';
 import { fail, ok } from '../http/errors.js';
 import type { PresenceStore } from '../presence/presence-store.js';
 import type { RecordingPresence } from '../host/visits.js';
@@ -18,10 +19,11 @@ export interface BoothHandlerDeps {
   chat: ChatService;
   aliases: PrivateAliasStore;
   restrictions: RestrictionStore;
+  conduct: ConductStore;
 }
 
 /** Entering and leaving booths, and who is there. */
-export function boothCommands({ booths, presence, chat, aliases, restrictions }: BoothHandlerDeps): Pick<CommandTable, 'booth:join' | 'booth:leave' | 'presence:list'> {
+export function boothCommands({ booths, presence, chat, aliases, restrictions, conduct }: BoothHandlerDeps): Pick<CommandTable, 'booth:join' | 'booth:leave' | 'presence:list'> {
   return {
     'booth:join': {
       capability: 'booth:visit',
@@ -30,6 +32,9 @@ export function boothCommands({ booths, presence, chat, aliases, restrictions }:
         // Its occupancy comes from the join itself, below.
         const booth = await booths.recentById(boothId, { occupancy: false });
         if (!booth) return fail('NOT_FOUND', 'There is no such booth.');
+        // Everyone, staff too, has accepted the code of conduct's current version before entering.
+        const pending = await conduct.pendingFor(user.id);
+        if (pending !== null) return conductNotAccepted(pending);
         const restrictionsBefore = restrictions.addedCount();
         const barred = await restrictions.barredFrom(user.id, boothId);
         if (barred) return barred;

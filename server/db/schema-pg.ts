@@ -32,6 +32,8 @@ export const users = pgTable('users', {
   deactivatedAt: timestampMs('deactivated_at'),
   createdAt: createdAt(),
   locale: text('locale').$type<Language>(),
+  conductVersion: integer('conduct_version'),
+  conductAcceptedAt: timestampMs('conduct_accepted_at'),
 });
 
 export const sessions = pgTable(
@@ -298,4 +300,11 @@ export const fairSettings = pgTable('fair_settings', {
   timeZone: text('time_zone').notNull(),
   contactEmail: text('contact_email'),
   updatedAt: timestampMs('updated_at').notNull(),
+});
+
+export const conductVersions = pgTable('conduct_versions', {
+  version: integer('version').primaryKey().default(1),
+  text: jsonb('text').$type<Partial<Record<Language, string>>>().notNull(),
+  publishedBy: text('published_by').references(() => users.id, { onDelete: 'set null' }),
+  publishedAt: timestampMs('published_at').notNull(),
 });

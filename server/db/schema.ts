@@ -30,6 +30,9 @@ export const users = sqliteTable('users', {
   createdAt: createdAt(),
   /** The language of the emails the fair sends this person (from their invitation); null: English. */
   locale: text('locale').$type<Language>(),
+  /** The code of conduct's version this person last accepted; null: none yet. */
+  conductVersion: integer('conduct_version'),
+  conductAcceptedAt: integer('conduct_accepted_at', { mode: 'timestamp_ms' }),
 });
 
 export const sessions = sqliteTable(
@@ -346,4 +349,16 @@ export const fairSettings = sqliteTable('fair_settings', {
   timeZone: text('time_zone').notNull(),
   contactEmail: text('contact_email'),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * The code of conduct, one row per published version: organisers edit the text (per language)
+ * and each change is a new version that every member accepts again before entering a booth.
+ */
+export const conductVersions = sqliteTable('conduct_versions', {
+  version: integer('version').primaryKey().default(1),
+  text: text('text', { mode: 'json' }).$type<Partial<Record<Language, string>>>().notNull(),
+  /** The organiser who published it; null for the demo's, or once that account is erased. */
+  publishedBy: text('published_by').references(() => users.id, { onDelete: 'set null' }),
+  publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull(),
 });

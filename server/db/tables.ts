@@ -30,6 +30,7 @@ export let auditLog = sqlite.auditLog;
 export let privateAliases = sqlite.privateAliases;
 export let boothVisits = sqlite.boothVisits;
 export let fairSettings = sqlite.fairSettings;
+export let conductVersions = sqlite.conductVersions;
 
 /** Which database this process runs on. */
 export function dialect(): Dialect {
@@ -60,4 +61,5 @@ export function useDialect(next: Dialect): void {
   privateAliases = chosen.privateAliases;
   boothVisits = chosen.boothVisits;
   fairSettings = chosen.fairSettings;
+  conductVersions = chosen.conductVersions;
 }

@@ -3,7 +3,8 @@ import type { Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/open.js';
-import { boothHosts, booths, dialect, users } from '../db/tables.js';
+import { boothHosts, booths, conductVersions, dialect, users } from '../db/tables.js';
+import { DEMO_CONDUCT } from './demo-conduct.js';
 import { writeDurably } from '../db/storage-errors.js';
 
 export const DEMO_PASSWORD = 'fair-demo';
@@ -72,7 +73,7 @@ export async function hasDemoAccounts(db: Db): Promise<boolean> {
  */
 export const SEED_LOCK_KEY = 0x73656564;
 
-/** Seeds the demo fair: the 11 booths and the five demo accounts. */
+/** Seeds the demo fair: the 11 booths, the five demo accounts and a code of conduct (which they have yet to accept). */
 export async function seedDemo(db: Db): Promise<void> {
   const hashes = await demoPasswordHashes();
   await writeDurably(db, () => insertDemo(db, hashes));
@@ -101,6 +102,7 @@ function demoPasswordHashes(): Promise<string[]> {
 }
 
 async function insertDemo(db: Db, hashes: string[]): Promise<void> {
+  await db.insert(conductVersions).values({ version: 1, text: DEMO_CONDUCT, publishedAt: new Date() });
   const inserted = await db.insert(booths).values(DEMO_BOOTHS.map((booth) => ({ ...booth }))).returning({ id: booths.id, slug: booths.slug });
   const boothIdBySlug = new Map(inserted.map((row) => [row.slug, row.id]));
   for (const [i, account] of DEMO_ACCOUNTS.entries()) {

@@ -27,7 +27,7 @@ const open: ClientSocket[] = [];
 async function crowd(count: number, prefix: string): Promise<{ cookie: string; userId: string }[]> {
   const now = server.clock.now();
   const members = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), token: newSecret(), i }));
-  await server.db.insert(users).values(members.map(({ id, i }) => ({ id, email: `${prefix}${i}@fair.test`, displayName: `${prefix} ${i}`, role: 'member' as const, passwordHash: '!' })));
+  await server.db.insert(users).values(members.map(({ id, i }) => ({ id, email: `${prefix}${i}@fair.test`, displayName: `${prefix} ${i}`, role: 'member' as const, passwordHash: '!', conductVersion: 1 })));
   await server.db
     .insert(sessions)
     .values(members.map(({ id, token }) => ({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(now + 3_600_000), createdAt: new Date(now) })));

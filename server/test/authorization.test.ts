@@ -3,6 +3,7 @@
  * against a running fair by each role, with the outcome the table expects. A capability or a
  * command without a row fails the completeness tests below.
  */
+import { DEMO_CONDUCT } from '../seed/demo-conduct.js';
 import { randomUUID } from 'node:crypto';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -332,6 +333,21 @@ const ROWS: Row[] = [
     scope: 'fair',
     allowed: ['admin'],
     attempt: (a) => viaHttp(a, 'PUT', '/api/admin/fair', { name: { en: 'Fair' }, welcome: {}, startsAt: null, endsAt: null, timeZone: 'UTC', contactEmail: null }),
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'GET /api/admin/conduct',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'GET', '/api/admin/conduct'),
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'PUT /api/admin/conduct',
+    scope: 'fair',
+    allowed: ['admin'],
+    // The text already published: allowed, yet no new version that everyone would have to accept.
+    attempt: (a) => viaHttp(a, 'PUT', '/api/admin/conduct', { text: DEMO_CONDUCT }),
   },
   {
     capability: 'booths:manage',

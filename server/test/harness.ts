@@ -12,8 +12,9 @@ import { dropRedisKeys, TEST_REDIS_URL, testRedisPrefix } from './redis-test.js'
 import { createLogger } from '../logger.js';
 import { seedDemo, DEMO_PASSWORD } from '../seed/demo.js';
 import { hashPassword } from '../auth/passwords.js';
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { boothHosts, users } from '../db/tables.js';
+import { currentConductVersion } from '../conduct/version.js';
 import type { Role } from '../../shared/roles.js';
 
 /** A clock tests can move forward (invite expiry, throttle windows, bans). */
@@ -77,7 +78,17 @@ export async function createSharedState(): Promise<SharedState & { drop(): Promi
  * database and Redis prefix (another node of the same fair: not seeded again, not dropped on close).
  */
 export async function startTestServer(
-  options: { seed?: boolean; env?: Record<string, string>; deps?: Partial<AppDeps>; shared?: SharedState } = {},
+  options: {
+    seed?: boolean;
+    /**
+     * The seeded accounts have accepted the demo's code of conduct (default), so tests about
+     * something else enter booths at once; false leaves it pending, as on a fresh fair.
+     */
+    conductAccepted?: boolean;
+    env?: Record<string, string>;
+    deps?: Partial<AppDeps>;
+    shared?: SharedState;
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'fair-test-'));
   const dbPath = join(dir, 'fair.db');
@@ -96,7 +107,10 @@ export async function startTestServer(
   const store = await openStore(config);
   const { db } = store;
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, createLogger('silent')) : undefined;
-  if (options.seed ?? !options.shared) await seedDemo(db);
+  if (options.seed ?? !options.shared) {
+    await seedDemo(db);
+    if (options.conductAccepted ?? true) await acceptConduct(db);
+  }
   const clock = createTestClock();
   const app = createApplication({ config, db, logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'), clock, redis, ...options.deps });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
@@ -162,9 +176,18 @@ export class TestClient {
     return this.request('POST', path, body, contentType);
   }
 
-  async login(email: string, password = 'fair-demo') {
+  /**
+   * Signs in. A code of conduct still to accept is then accepted (a person who has read it),
+   * unless `conduct: 'pending'`; the answer returned is the sign-in's.
+   */
+  async login(email: string, password = 'fair-demo', options: { conduct?: 'accept' | 'pending' } = {}) {
     const response = await this.post('/api/auth/login', { email, password });
     if (response.status !== 200) throw new Error(`login ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    const pending = (response.body.user as { conductPending?: number | null } | undefined)?.conductPending;
+    if (pending && options.conduct !== 'pending') {
+      const accepted = await this.post('/api/conduct/accept', { version: pending });
+      if (accepted.status !== 200) throw new Error(`accepting the code of conduct failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+    }
     return response;
   }
 }
@@ -174,8 +197,17 @@ export async function createUser(db: Db, account: { email: string; displayName: 
   const id = crypto.randomUUID();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.insert(users).values({ id, email: account.email, displayName: account.displayName, role: account.role, passwordHash });
+  await acceptConduct(db, id);
   if (account.hostsBoothId !== undefined) await db.insert(boothHosts).values({ boothId: account.hostsBoothId, userId: id });
   return id;
+}
+
+/** Marks the code of conduct's current version accepted: by one account, or by every account. */
+export async function acceptConduct(db: Db, userId?: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ conductVersion: sql`${currentConductVersion()}`, conductAcceptedAt: new Date() })
+    .where(userId === undefined ? undefined : eq(users.id, userId));
 }
 
 /** Booth ids by slug, read through the API as any member would. */

@@ -57,10 +57,14 @@ export function cut(socket: ClientSocket, withinMs = 1000): Promise<string> {
   });
 }
 
-/** Signs in over HTTP, then opens a connected socket with that session. */
-export async function signedInSocket(baseUrl: string, email: string): Promise<{ socket: ClientSocket; client: TestClient; userId: string }> {
+/** Signs in over HTTP (accepting a pending code of conduct unless `conduct: 'pending'`), then opens a connected socket with that session. */
+export async function signedInSocket(
+  baseUrl: string,
+  email: string,
+  options: { conduct?: 'accept' | 'pending' } = {},
+): Promise<{ socket: ClientSocket; client: TestClient; userId: string }> {
   const client = new TestClient(baseUrl);
-  const login = await client.login(email);
+  const login = await client.login(email, undefined, options);
   const socket = openSocket(baseUrl, client.cookie);
   await connected(socket);
   return { socket, client, userId: (login.body.user as { id: string }).id };
