@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'people:deactivate',
   'people:reactivate',
   'people:export',
+  'conduct:publish',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

@@ -77,6 +77,8 @@ describe('audit details', () => {
     expect(auditDetail(en, entry('people:export', { people: 1200 }))).toBe('people in the export: 1,200');
     expect(auditDetail(en, entry('account:erased', { messagesBlanked: 4, messagesHeld: 1 }))).toBe('messages blanked: 4; kept for open reports: 1');
     expect(auditDetail(en, entry('schedule:remove', { sessionId: 9 }))).toBe('session no. 9');
+    expect(auditDetail(translator('es'), entry('conduct:publish', { version: 2, languages: ['en', 'fr'] }))).toBe('versión 2, en inglés y francés');
+    expect(auditDetail(en, entry('conduct:publish', { version: 3, languages: ['es'] }))).toBe('version 3, in Spanish');
     expect(auditDetail(en, entry('schedule:add', { title: 'Open hour', startsAt: '2026-06-01T10:00:00Z', endsAt: '2026-06-01T11:00:00Z', language: 'en' }))).toMatch(/^session: Open hour \(.+\)$/);
   });
 

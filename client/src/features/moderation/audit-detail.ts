@@ -1,7 +1,7 @@
 import { isAuditAction, type AuditAction } from '../../../../shared/audit-actions.js';
 import { REPORT_REASONS } from '../../../../shared/limits.js';
 import type { AuditEntry } from '../../../../shared/moderation.js';
-import { fieldKey, type MessageKey } from '../../i18n/index.js';
+import { CATALOGS, fieldKey, type MessageKey } from '../../i18n/index.js';
 import { moderationPanel } from '../../i18n/parts/moderation-panel.js';
 import { formatTimeRange } from '../../lib/time.js';
 import type { PanelKey, PanelT } from './use-panel-t.js';
@@ -30,6 +30,15 @@ function fieldName(t: PanelT, name: string): string {
   if (has(own)) return t(own);
   const shared = fieldKey(name);
   return shared ? t.app(shared) : name;
+}
+
+/** A language code ('es') by its name in the reader's language, within a sentence. */
+function languageName(t: PanelT, code: string): string {
+  const key = `language.${code}`;
+  if (!Object.hasOwn(CATALOGS.en, key)) return code;
+  // Labels start with a capital; inside a Spanish or French sentence a language's name does not.
+  const name = t.app(key as MessageKey);
+  return t.locale === 'en' ? name : name.toLocaleLowerCase(t.locale);
 }
 
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
@@ -85,6 +94,11 @@ const DESCRIBE: Partial<Record<AuditAction, Describe>> = {
   'people:export': (d, t) => [number(d.people) !== null ? t('audit.exported', { count: number(d.people)! }) : null],
   'account:deleted': erased,
   'account:erased': erased,
+  'conduct:publish': (d, t) => [
+    number(d.version) !== null && Array.isArray(d.languages)
+      ? t('audit.conduct', { version: number(d.version)!, languages: new Intl.ListFormat(t.locale).format(d.languages.map((l) => languageName(t, String(l)))) })
+      : null,
+  ],
 };
 
 /** What an audit line changed, in the reader's language ("slow mode: 10 s; locked"), or ''. */

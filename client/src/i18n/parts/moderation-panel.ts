@@ -86,6 +86,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:export': 'List of people exported',
     'audit.action.account:deleted': 'Account deleted by its owner',
     'audit.action.account:erased': 'Account erased by an organiser',
+    'audit.action.conduct:publish': 'Code of conduct published',
 
     'audit.slowMode': 'slow mode: {seconds} s',
     'audit.slowModeOff': 'slow mode: off',
@@ -107,6 +108,7 @@ export const moderationPanel = defineMessages({
     'audit.change': '{field}: {from} → {to}',
     'audit.exported': 'people in the export: {count}',
     'audit.erased': 'messages blanked: {blanked}; kept for open reports: {held}',
+    'audit.conduct': 'version {version}, in {languages}',
 
     'audit.value.open': 'open',
     'audit.value.closed': 'closed',
@@ -208,6 +210,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:export': 'Lista de personas exportada',
     'audit.action.account:deleted': 'Cuenta eliminada por su titular',
     'audit.action.account:erased': 'Cuenta borrada por el equipo organizador',
+    'audit.action.conduct:publish': 'Código de conducta publicado',
 
     'audit.slowMode': 'modo lento: {seconds} s',
     'audit.slowModeOff': 'modo lento: desactivado',
@@ -229,6 +232,7 @@ export const moderationPanel = defineMessages({
     'audit.change': '{field}: {from} → {to}',
     'audit.exported': 'personas en la exportación: {count}',
     'audit.erased': 'mensajes vaciados: {blanked}; conservados por denuncias abiertas: {held}',
+    'audit.conduct': 'versión {version}, en {languages}',
 
     'audit.value.open': 'abierto',
     'audit.value.closed': 'cerrado',
@@ -330,6 +334,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:export': 'Liste des personnes exportée',
     'audit.action.account:deleted': 'Compte supprimé par son titulaire',
     'audit.action.account:erased': 'Compte effacé par l’équipe organisatrice',
+    'audit.action.conduct:publish': 'Code de conduite publié',
 
     'audit.slowMode': 'mode lent : {seconds} s',
     'audit.slowModeOff': 'mode lent : désactivé',
@@ -351,6 +356,7 @@ export const moderationPanel = defineMessages({
     'audit.change': '{field} : {from} → {to}',
     'audit.exported': 'personnes dans l’export : {count}',
     'audit.erased': 'messages vidés : {blanked} ; conservés pour des signalements ouverts : {held}',
+    'audit.conduct': 'version {version}, en {languages}',
 
     'audit.value.open': 'ouvert',
     'audit.value.closed': 'fermé',
