@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { seriousViolations } from './axe.js';
 import { describeBrowser, signedInPage, signIn, useBrowserFair } from './browser.js';
 
 async function openBooth(browser: Browser, baseUrl: string, email: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -134,7 +135,7 @@ describeBrowser('moderation in Chromium', () => {
         await kofi.getByRole('button', { name: 'Refresh', exact: true }).click();
         return kofi.getByRole('table').textContent();
       })
-      .toContain('announcement:create');
+      .toContain('Announcement sent');
 
     const hostContext = await fair.browser.newContext({ locale: 'en-GB' });
     const host = await hostContext.newPage();
@@ -146,4 +147,100 @@ describeBrowser('moderation in Chromium', () => {
 
     for (const context of [amina.context, kofiContext, hostContext]) await context.close();
   });
+
+  it('a moderator sets a booth’s slow mode and lock from the panel with the keyboard, and members inside see it at once', async () => {
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const kofi = await signedInPage(fair, 'moderator@fair.test', { locale: 'en-GB', viewport: { width: 360, height: 740 } });
+    await kofi.goto(`${fair.server.baseUrl}/moderation`);
+    const booth = kofi.getByRole('form', { name: 'Peace Direct' });
+    await expect.poll(() => booth.textContent()).toContain('Now: no slow mode, not locked');
+
+    // Keyboard only: type the seconds, Tab to the lock, Space, Tab to Apply, Enter.
+    await booth.getByLabel('Slow mode: seconds between messages (0 = off)').focus();
+    await kofi.keyboard.press('Control+A');
+    await kofi.keyboard.type('10');
+    await kofi.keyboard.press('Tab');
+    await kofi.keyboard.press('Space');
+    await kofi.keyboard.press('Tab');
+    expect(await kofi.evaluate(() => document.activeElement?.textContent)).toBe('Apply');
+    await kofi.keyboard.press('Enter');
+    await expect.poll(() => booth.getByRole('status').textContent()).toBe('Saved.');
+    await expect.poll(() => booth.textContent()).toContain('Now: slow mode 10 s, locked');
+
+    await expect.poll(() => amina.page.getByText('Slow mode is on: one message every 10 seconds.').count()).toBe(1);
+    await amina.page.getByLabel('Message', { exact: true }).fill('Under slow mode');
+    await amina.page.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(() => messagesWith(amina.page, 'Under slow mode').count()).toBe(1);
+
+    // The audit log names the action and says what changed, in words.
+    const row = kofi.getByRole('row').filter({ hasText: 'Booth settings changed' }).first();
+    await expect.poll(async () => {
+      await kofi.getByRole('button', { name: 'Refresh', exact: true }).click();
+      return row.textContent();
+    }).toContain('slow mode: 10 s; locked');
+    expect(await kofi.getByRole('table').textContent()).not.toContain('booth:update');
+
+    // Back as it was, for the tests that follow.
+    await booth.getByLabel('Slow mode: seconds between messages (0 = off)').fill('0');
+    await booth.getByLabel('Locked (no new visitors)').uncheck();
+    await booth.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => amina.page.getByText('Slow mode is on: one message every 10 seconds.').count()).toBe(0);
+    await amina.context.close();
+    await kofi.context().close();
+  });
+
+  it('a report links to the message in its booth, which the booth page shows in context; axe finds nothing serious on the panel in Spanish at 360 px', async () => {
+    const amina = await openBooth(fair.browser, fair.server.baseUrl, 'member@fair.test');
+    const claire = await openBooth(fair.browser, fair.server.baseUrl, 'host@fair.test');
+    await amina.page.getByLabel('Message', { exact: true }).fill('A message to look at in context');
+    await amina.page.getByLabel('Message', { exact: true }).press('Enter');
+    await expect.poll(() => messagesWith(claire.page, 'A message to look at in context').count()).toBe(1);
+    // Later messages push it up: the link must bring it back into view.
+    for (let i = 1; i <= 12; i++) {
+      await claire.page.getByLabel('Message', { exact: true }).fill(`Later message ${i}`);
+      await claire.page.getByLabel('Message', { exact: true }).press('Enter');
+    }
+    await expect.poll(() => messagesWith(claire.page, 'Later message 12').count()).toBe(1);
+    await messagesWith(claire.page, 'A message to look at in context').getByRole('button', { name: /^Report the message from Amina/ }).click();
+    const form = claire.page.getByRole('form', { name: /^Report the message from Amina/ });
+    await form.getByLabel('Note (optional)').fill('Please look');
+    await form.getByRole('button', { name: 'Send report' }).click();
+    await expect.poll(() => claire.page.getByText('Thank you. The moderators will review your report.').count()).toBe(1);
+
+    const kofi = await signedInPage(fair, 'moderator@fair.test', { locale: 'es-ES', viewport: { width: 360, height: 740 } });
+    await kofi.goto(`${fair.server.baseUrl}/moderation`);
+    const report = kofi.getByRole('list', { name: 'Denuncias pendientes' }).getByRole('listitem').filter({ hasText: 'A message to look at in context' });
+    await report.waitFor();
+    // Booths, reports and audit entries are all on screen for axe.
+    await kofi.getByRole('form', { name: 'Peace Direct' }).waitFor();
+    await kofi.locator('.table-scroll tbody tr').first().waitFor();
+    expect(await seriousViolations(kofi), 'moderator panel in Spanish at 360 px').toEqual([]);
+
+    await report.getByRole('link', { name: 'Ver el mensaje en su stand' }).click();
+    await expect.poll(() => new URL(kofi.url()).pathname).toBe('/booths/peace-direct');
+    expect(new URL(kofi.url()).hash).toMatch(/^#message-\d+$/);
+    const linked = kofi.locator('.chat-log li.linked');
+    await expect.poll(() => linked.textContent()).toContain('A message to look at in context');
+    // Focused for keyboard and screen reader users, and scrolled into the chat's view.
+    await expect.poll(() => kofi.evaluate(() => document.activeElement?.classList.contains('linked'))).toBe(true);
+    const inView = () =>
+      linked.evaluate((element) => {
+        const box = element.getBoundingClientRect();
+        const scroller = element.closest('.chat-scroller')!.getBoundingClientRect();
+        return box.top >= scroller.top - 1 && box.bottom <= scroller.bottom + 1;
+      });
+    await expect.poll(inView).toBe(true);
+    expect(await seriousViolations(kofi), 'booth with a linked message in Spanish at 360 px').toEqual([]);
+
+    // Removed: the report says so, and its link still lands on the message's place.
+    await linked.getByRole('button', { name: /^Eliminar el mensaje de Amina/ }).click();
+    await kofi.getByRole('form', { name: /^Eliminar el mensaje de Amina/ }).getByRole('button', { name: 'Eliminar', exact: true }).click();
+    await expect.poll(() => linked.textContent()).toContain('Este mensaje fue eliminado por el equipo de moderación.');
+    await kofi.goBack();
+    await expect.poll(() => report.textContent()).toContain('(eliminado)');
+    await report.getByRole('link', { name: 'Ver el mensaje en su stand' }).click();
+    await expect.poll(() => linked.textContent()).toContain('Este mensaje fue eliminado por el equipo de moderación.');
+
+    for (const context of [amina.context, claire.context, kofi.context()]) await context.close();
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
+import type { AuditAction } from '../../shared/audit-actions.js';
 import { AUDIT_PAGE_DEFAULT } from '../../shared/limits.js';
 import type { AuditEntry, AuditQuery } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
@@ -13,7 +14,8 @@ export type AuditLog = ReturnType<typeof createAuditLog>;
 /** What one action records; the actor and time are always there. */
 export interface AuditRecord {
   actorId: string;
-  action: string;
+  /** One of AUDIT_ACTIONS: the moderator panel translates each. */
+  action: AuditAction;
   targetUserId?: string | null;
   boothId?: number | null;
   messageId?: number | null;

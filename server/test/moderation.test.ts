@@ -322,6 +322,30 @@ describe('booth:update', () => {
     expect((await request(moderator.socket, 'booth:update', { boothId, status: 'open' })).ok).toBe(true);
     expect((await request(newcomer.socket, 'booth:join', { boothId })).ok).toBe(true);
   });
+
+  it('lets a moderator who is in no booth set any booth’s slow mode and lock from the panel: members inside see it live, and the audit line says what changed', async () => {
+    const boothId = fair.boothIds['kujalink']!;
+    // A new member: earlier tests mute and restrict the demo ones.
+    const inside = await join((await newMember('Nia')).email, 'kujalink');
+    const moderator = await connect('moderator@fair.test');
+    const insideSees = nextEvent(inside.socket, 'booth:updated', (b) => b.id === boothId && b.slowModeSeconds === 20);
+
+    const ack = await request(moderator.socket, 'booth:update', { boothId, slowModeSeconds: 20, locked: true });
+    expect(ack.ok && ack.data).toMatchObject({ id: boothId, slowModeSeconds: 20, locked: true });
+    expect(await insideSees).toMatchObject({ slowModeSeconds: 20, locked: true });
+    expect((await say(inside.socket, boothId, 'first')).ok).toBe(true);
+    const second = await say(inside.socket, boothId, 'second');
+    expect(second.ok || second.error.code).toBe('RATE_LIMITED');
+
+    const client = new TestClient(fair.server.baseUrl);
+    await client.login('moderator@fair.test');
+    const audit = await client.get(`/api/moderation/audit?action=booth:update&boothId=${boothId}`);
+    expect((audit.body.entries as { actor: { id: string }; details: unknown }[])[0]).toMatchObject({
+      actor: { id: moderator.userId },
+      details: { slowModeSeconds: 20, locked: true },
+    });
+    expect((await request(moderator.socket, 'booth:update', { boothId, slowModeSeconds: 0, locked: false })).ok).toBe(true);
+  });
 });
 
 describe('reports', () => {

@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { DELETED_AUTHOR } from '../../../../shared/deleted-account.js';
 import type { ChatMessage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
 import { useT } from '../../i18n/use-t.js';
+import { linkedMessageId, messageAnchor } from '../../lib/message-anchor.js';
 import { RoleBadge } from '../../lib/RoleBadge.js';
 import { discardMessage, loadEarlier } from './booth-actions.js';
 import type { OutboxItem } from './booth-slice.js';
@@ -19,12 +20,15 @@ function formatTime(iso: string, locale: string): string {
   return format.format(new Date(iso));
 }
 
-function Message({ message, boothId }: { message: ChatMessage; boothId: number }) {
+/** Earlier pages fetched at most to reach a linked message (a link to an old one stops there). */
+const LINKED_MESSAGE_MAX_PAGES = 10;
+
+function Message({ message, boothId, linked }: { message: ChatMessage; boothId: number; linked: boolean }) {
   const t = useT();
   // The server sends a stable marker for deleted accounts; the words are ours to translate.
   const accountDeleted = message.author.id === DELETED_AUTHOR.id;
   return (
-    <li className={message.deleted ? 'message deleted' : 'message'}>
+    <li id={messageAnchor(message.id)} className={`message${message.deleted ? ' deleted' : ''}${linked ? ' linked' : ''}`} tabIndex={linked ? -1 : undefined}>
       <p className="meta">
         <span className="author">{authorName(t, message.author)}</span>
         <RoleBadge role={message.author.role} />{' '}
@@ -68,14 +72,28 @@ export function ChatLog({ boothId }: { boothId: number }) {
   const pending = outbox.filter((item) => item.boothId === boothId);
   const scroller = useRef<HTMLDivElement>(null);
   const count = (messages?.length ?? 0) + pending.length;
+  // A link to one message (a report in the moderator panel): shown in context, not at the bottom.
+  const [linked] = useState(() => linkedMessageId(window.location.hash));
+  const landed = useRef(false);
+  const pagesFetched = useRef(0);
 
   // Follow new messages only when the reader is already at the bottom.
   useEffect(() => {
     const element = scroller.current;
     if (!element) return;
     const nearBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 120;
-    if (nearBottom || count <= 50) element.scrollTop = element.scrollHeight;
+    if (nearBottom || (count <= 50 && !landed.current)) element.scrollTop = element.scrollHeight;
   }, [count]);
+
+  useEffect(() => {
+    if (linked === null || landed.current || !messages) return;
+    const target = document.getElementById(messageAnchor(linked));
+    if (target) {
+      landed.current = true;
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: 'center' });
+    } else if (hasEarlier && !loadingEarlier && (messages[0]?.id ?? 0) > linked && pagesFetched.current++ < LINKED_MESSAGE_MAX_PAGES) void loadEarlier();
+  }, [linked, messages, hasEarlier, loadingEarlier]);
 
   return (
     <div className="chat-scroller" ref={scroller}>
@@ -89,7 +107,7 @@ export function ChatLog({ boothId }: { boothId: number }) {
       {/* The log role sits on a wrapper: on the <ol> itself it would replace the list's semantics. */}
       <div role="log" aria-live="polite" aria-relevant="additions" aria-label={t('chat.log')}>
         <ol className="chat-log">
-          {messages?.map((message) => <Message key={message.seq} message={message} boothId={boothId} />)}
+          {messages?.map((message) => <Message key={message.seq} message={message} boothId={boothId} linked={message.id === linked} />)}
           {pending.map((item) => (
             <Pending key={item.clientMsgId} item={item} online={online} />
           ))}

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { ACCOUNT_AUDIT_ACTIONS } from '../../../../shared/deleted-account.js';
+import { AUDIT_ACTIONS } from '../../../../shared/audit-actions.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { ANNOUNCEMENT_MAX_CHARS, MODERATION_REASON_MAX_CHARS } from '../../../../shared/limits.js';
 import type { AuditEntry, Report, Restriction } from '../../../../shared/moderation.js';
@@ -8,31 +8,18 @@ import { useStore } from '../../app/store.js';
 import { formatInstant, type MessageKey } from '../../i18n/index.js';
 import { useT } from '../../i18n/use-t.js';
 import { api } from '../../lib/api.js';
+import { messageAnchor } from '../../lib/message-anchor.js';
+import { Link } from '../../lib/router.js';
 import { command } from '../../lib/socket.js';
 import { formatTimeLeft } from '../../lib/time.js';
 import { RoleBadge } from '../../lib/RoleBadge.js';
 import { useNow } from '../../lib/use-now.js';
+import { auditActionName, auditDetail } from './audit-detail.js';
+import { BoothControls } from './BoothControls.js';
+import { usePanelT } from './use-panel-t.js';
 
 /** Stands for a name inside a translated sentence, so the name can carry its badge. */
 const NAME_SLOT = '\u{E000}';
-
-const AUDIT_ACTIONS = [
-  'chat:delete',
-  'chat:pin',
-  'moderation:mute',
-  'moderation:unmute',
-  'moderation:kick',
-  'moderation:ban',
-  'moderation:unban',
-  'booth:update',
-  'booth:edit',
-  'schedule:add',
-  'schedule:remove',
-  'report:resolve',
-  'announcement:create',
-  ACCOUNT_AUDIT_ACTIONS.deleted,
-  ACCOUNT_AUDIT_ACTIONS.erased,
-] as const;
 
 function useBoothName(): (boothId: number | null) => string {
   const booths = useStore((state) => state.booths);
@@ -48,10 +35,25 @@ function ErrorLine({ error }: { error: ApiError | null }) {
   ) : null;
 }
 
+/** The booth a report's message was written in: a link to it, and one to the message in context. */
+function ReportPlace({ report }: { report: Report }) {
+  const tp = usePanelT();
+  const booths = useStore((state) => state.booths);
+  if (!booths) return null;
+  const booth = booths.find((b) => b.id === report.boothId);
+  // Archived booths are out of the lobby's list, and out of reach of a link.
+  if (!booth) return <>{tp('panel.noBooth')}</>;
+  return (
+    <>
+      <Link to={`/booths/${booth.slug}`}>{booth.name}</Link> · <Link to={`/booths/${booth.slug}#${messageAnchor(report.messageId)}`}>{tp('panel.inContext')}</Link>
+    </>
+  );
+}
+
 function ReportItem({ report }: { report: Report }) {
   const t = useT();
+  const tp = usePanelT();
   const id = useId();
-  const boothName = useBoothName();
   const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   async function close(outcome: 'resolved' | 'dismissed') {
@@ -60,15 +62,15 @@ function ReportItem({ report }: { report: Report }) {
     if (ack?.ok) useStore.setState((state) => ({ reportQueue: state.reportQueue?.filter((r) => r.id !== report.id) }));
   }
   const onSubmit = (event: FormEvent) => event.preventDefault();
-  const reportedBy = t('mod.reportedBy', { name: NAME_SLOT, reason: t(`mod.reason.${report.reason}` as MessageKey) }).split(NAME_SLOT);
+  const reportedBy = tp('mod.reportedBy', { name: NAME_SLOT, reason: t(`mod.reason.${report.reason}` as MessageKey) }).split(NAME_SLOT);
   return (
     <li className="card">
       <p className="meta">
-        {t('mod.messageBy', { name: report.message.author.displayName })}
-        <RoleBadge role={report.message.author.role} /> · {boothName(report.boothId)} · <time dateTime={report.createdAt}>{formatInstant(report.createdAt, t.locale)}</time>
+        {tp('mod.messageBy', { name: report.message.author.displayName })}
+        <RoleBadge role={report.message.author.role} /> · <ReportPlace report={report} /> · <time dateTime={report.createdAt}>{formatInstant(report.createdAt, t.locale)}</time>
       </p>
       <blockquote className="body">
-        {report.message.body} {report.message.deleted && <span className="muted">{t('mod.messageRemoved')}</span>}
+        {report.message.body} {report.message.deleted && <span className="muted">{tp('mod.messageRemoved')}</span>}
       </blockquote>
       <p>
         {/* The sentence is translated whole; the reporter's name and badge go where {name} stands. */}
@@ -79,15 +81,15 @@ function ReportItem({ report }: { report: Report }) {
       </p>
       {report.note && <p className="muted">{report.note}</p>}
       <form onSubmit={onSubmit}>
-        <label htmlFor={id}>{t('mod.resolutionNote')}</label>
+        <label htmlFor={id}>{tp('mod.resolutionNote')}</label>
         <textarea id={id} rows={2} maxLength={MODERATION_REASON_MAX_CHARS} value={note} onChange={(e) => setNote(e.target.value)} />
         <ErrorLine error={error} />
         <div className="row">
           <button type="button" className="small" disabled={!note.trim()} onClick={() => void close('resolved')}>
-            {t('mod.resolve')}
+            {tp('mod.resolve')}
           </button>
           <button type="button" className="secondary small" disabled={!note.trim()} onClick={() => void close('dismissed')}>
-            {t('mod.dismiss')}
+            {tp('mod.dismiss')}
           </button>
         </div>
       </form>
@@ -96,7 +98,7 @@ function ReportItem({ report }: { report: Report }) {
 }
 
 function ReportQueue() {
-  const t = useT();
+  const tp = usePanelT();
   const queue = useStore((state) => state.reportQueue);
   const [error, setError] = useState<ApiError | null>(null);
   useEffect(() => {
@@ -107,10 +109,10 @@ function ReportQueue() {
   }, []);
   return (
     <section aria-labelledby="reports-title">
-      <h2 id="reports-title">{t('mod.reports')}</h2>
+      <h2 id="reports-title">{tp('mod.reports')}</h2>
       <ErrorLine error={error} />
-      {queue?.length === 0 && <p>{t('mod.reportsEmpty')}</p>}
-      <ul className="stack" aria-label={t('mod.reports')}>
+      {queue?.length === 0 && <p>{tp('mod.reportsEmpty')}</p>}
+      <ul className="stack" aria-label={tp('mod.reports')}>
         {queue?.map((report) => <ReportItem key={report.id} report={report} />)}
       </ul>
     </section>
@@ -119,6 +121,7 @@ function ReportQueue() {
 
 function Restrictions() {
   const t = useT();
+  const tp = usePanelT();
   const version = useStore((state) => state.restrictionsVersion);
   const boothName = useBoothName();
   const [list, setList] = useState<Restriction[] | null>(null);
@@ -140,20 +143,20 @@ function Restrictions() {
   const visible = list?.filter((r) => r.expiresAt === null || Date.parse(r.expiresAt) > now);
   return (
     <section aria-labelledby="restrictions-title">
-      <h2 id="restrictions-title">{t('mod.restrictions')}</h2>
+      <h2 id="restrictions-title">{tp('mod.restrictions')}</h2>
       <ErrorLine error={error} />
-      {visible?.length === 0 && <p>{t('mod.restrictionsEmpty')}</p>}
-      <ul className="stack" aria-label={t('mod.restrictions')}>
+      {visible?.length === 0 && <p>{tp('mod.restrictionsEmpty')}</p>}
+      <ul className="stack" aria-label={tp('mod.restrictions')}>
         {visible?.map((r) => {
-          const kind = t(`mod.kind.${r.kind}`);
+          const kind = tp(`mod.kind.${r.kind}`);
           return (
             <li key={r.id} className="card">
               <strong>{r.user.displayName}</strong> · {kind} {r.boothId !== null && `· ${boothName(r.boothId)}`} ·{' '}
-              {r.expiresAt ? t('mod.timeLeft', { time: formatTimeLeft(Date.parse(r.expiresAt) - now, t.locale) }) : t('mod.untilLifted')}
+              {r.expiresAt ? tp('mod.timeLeft', { time: formatTimeLeft(Date.parse(r.expiresAt) - now, t.locale) }) : tp('mod.untilLifted')}
               <p className="muted">{r.reason}</p>
               {r.kind !== 'kick' && (
-                <button type="button" className="secondary small" aria-label={t('mod.liftLabel', { kind, name: r.user.displayName })} onClick={() => void lift(r)}>
-                  {t('mod.lift')}
+                <button type="button" className="secondary small" aria-label={tp('mod.liftLabel', { kind, name: r.user.displayName })} onClick={() => void lift(r)}>
+                  {tp('mod.lift')}
                 </button>
               )}
             </li>
@@ -171,6 +174,7 @@ function fetchAudit(filter: string, beforeId?: number) {
 
 function AuditLog() {
   const t = useT();
+  const tp = usePanelT();
   const boothName = useBoothName();
   const [action, setAction] = useState('');
   const [entries, setEntries] = useState<AuditEntry[]>([]);
@@ -193,21 +197,21 @@ function AuditLog() {
   const id = useId();
   return (
     <section aria-labelledby="audit-title">
-      <h2 id="audit-title">{t('mod.audit')}</h2>
-      <label htmlFor={id}>{t('mod.auditAction')}</label>{' '}
+      <h2 id="audit-title">{tp('mod.audit')}</h2>
+      <label htmlFor={id}>{tp('mod.auditAction')}</label>{' '}
       <select id={id} value={action} onChange={(e) => setAction(e.target.value)}>
-        <option value="">{t('mod.auditAll')}</option>
+        <option value="">{tp('mod.auditAll')}</option>
         {AUDIT_ACTIONS.map((name) => (
           <option key={name} value={name}>
-            {name}
+            {auditActionName(tp, name)}
           </option>
         ))}
       </select>{' '}
       <button type="button" className="secondary small" onClick={() => setVersion((v) => v + 1)}>
-        {t('mod.refresh')}
+        {tp('mod.refresh')}
       </button>{' '}
       <a href={`/api/moderation/audit?format=csv${filter ? `&${filter}` : ''}`} download>
-        {t('mod.auditCsv')}
+        {tp('mod.auditCsv')}
       </a>
       <ErrorLine error={error} />
       {/* Scrolls sideways on a narrow screen: focusable, so the keyboard can scroll it too. */}
@@ -215,13 +219,14 @@ function AuditLog() {
         <table>
           <thead>
             <tr>
-              <th scope="col">{t('mod.auditWhen')}</th>
-              <th scope="col">{t('mod.auditAction')}</th>
-              <th scope="col">{t('mod.auditWho')}</th>
-              <th scope="col">{t('mod.auditTarget')}</th>
-              <th scope="col">{t('mod.auditBooth')}</th>
-              <th scope="col">{t('mod.auditReason')}</th>
-              <th scope="col">{t('mod.auditUntil')}</th>
+              <th scope="col">{tp('mod.auditWhen')}</th>
+              <th scope="col">{tp('mod.auditAction')}</th>
+              <th scope="col">{tp('mod.auditDetail')}</th>
+              <th scope="col">{tp('mod.auditWho')}</th>
+              <th scope="col">{tp('mod.auditTarget')}</th>
+              <th scope="col">{tp('mod.auditBooth')}</th>
+              <th scope="col">{tp('mod.auditReason')}</th>
+              <th scope="col">{tp('mod.auditUntil')}</th>
             </tr>
           </thead>
           <tbody>
@@ -230,11 +235,12 @@ function AuditLog() {
                 <td>
                   <time dateTime={e.createdAt}>{formatInstant(e.createdAt, t.locale)}</time>
                 </td>
-                <td>{e.action}</td>
+                <td>{auditActionName(tp, e.action)}</td>
+                <td>{auditDetail(tp, e)}</td>
                 <td>{e.actor?.displayName}</td>
                 <td>{e.target?.displayName}</td>
                 <td>{boothName(e.boothId)}</td>
-                <td>{e.reason ?? (typeof e.details?.text === 'string' ? e.details.text : '')}</td>
+                <td>{e.reason}</td>
                 <td>{e.expiresAt && formatInstant(e.expiresAt, t.locale)}</td>
               </tr>
             ))}
@@ -243,7 +249,7 @@ function AuditLog() {
       </div>
       {next !== null && (
         <button type="button" className="secondary small" onClick={() => void fetchAudit(filter, next).then((result) => show(result, true))}>
-          {t('mod.auditOlder')}
+          {tp('mod.auditOlder')}
         </button>
       )}
     </section>
@@ -252,6 +258,7 @@ function AuditLog() {
 
 function AnnouncementForm() {
   const t = useT();
+  const tp = usePanelT();
   const booths = useStore((state) => state.booths);
   const [text, setText] = useState('');
   const [target, setTarget] = useState('');
@@ -269,13 +276,13 @@ function AnnouncementForm() {
   }
   return (
     <section aria-labelledby="announce-title">
-      <h2 id="announce-title">{t('mod.announce')}</h2>
+      <h2 id="announce-title">{tp('mod.announce')}</h2>
       <form onSubmit={(e) => void submit(e)}>
         <label htmlFor="announce-text">{t('mod.announceText')}</label>
         <textarea id="announce-text" rows={3} required maxLength={ANNOUNCEMENT_MAX_CHARS} value={text} onChange={(e) => setText(e.target.value)} />
-        <label htmlFor="announce-to">{t('mod.announceTo')}</label>
+        <label htmlFor="announce-to">{tp('mod.announceTo')}</label>
         <select id="announce-to" value={target} onChange={(e) => setTarget(e.target.value)}>
-          <option value="">{t('mod.announceFair')}</option>
+          <option value="">{tp('mod.announceFair')}</option>
           {booths?.map((booth) => (
             <option key={booth.id} value={booth.id}>
               {booth.name}
@@ -283,18 +290,19 @@ function AnnouncementForm() {
           ))}
         </select>
         <ErrorLine error={error} />
-        {sent && <p role="status">{t('mod.sent')}</p>}
+        {sent && <p role="status">{tp('mod.sent')}</p>}
         <button type="submit" disabled={!text.trim()}>
-          {t('mod.announceSend')}
+          {tp('mod.announceSend')}
         </button>
       </form>
     </section>
   );
 }
 
-/** The moderator panel: report queue, active restrictions with time left, audit log, announcements. */
+/** The moderator panel: report queue, active restrictions with time left, every booth's slow mode and lock, audit log, announcements. */
 export function ModerationPage() {
   const t = useT();
+  const tp = usePanelT();
   const me = useStore((state) => state.me);
   const loadBooths = useStore((state) => state.loadBooths);
   useEffect(() => {
@@ -303,12 +311,13 @@ export function ModerationPage() {
   if (!me || !can(me, 'moderation:review')) return <p role="alert">{t('error.FORBIDDEN')}</p>;
   return (
     <section className="moderation" aria-labelledby="moderation-title">
-      <h1 id="moderation-title">{t('mod.title')}</h1>
+      <h1 id="moderation-title">{tp('mod.title')}</h1>
       <div className="panel-grid">
         <ReportQueue />
         <Restrictions />
         <AnnouncementForm />
       </div>
+      {can(me, 'booth:configure') && <BoothControls />}
       {can(me, 'audit:read') && <AuditLog />}
     </section>
   );

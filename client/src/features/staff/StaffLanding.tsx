@@ -70,11 +70,11 @@ function ModerationDesk({ t }: { t: StaffT }) {
   const open = useOpenReports();
   return (
     <section className="card" aria-labelledby="moderation-desk-title">
-      <h2 id="moderation-desk-title">{t.app('mod.title')}</h2>
+      <h2 id="moderation-desk-title">{t('staff.moderation')}</h2>
       {/* One live region from the start, so a new count is read out as reports come and go. */}
       <p role="status">
         {open === undefined && t.app('app.loading')}
-        {open === 'failed' && <span className="error">{t.app('mod.loadFailed')}</span>}
+        {open === 'failed' && <span className="error">{t('staff.loadFailed')}</span>}
         {typeof open === 'number' && <strong>{t('staff.openReports', { count: open })}</strong>}
       </p>
       <Link className="button" to="/moderation">
