@@ -153,7 +153,7 @@ describeBrowser('reflow at 320 CSS pixels (WCAG 1.4.10)', () => {
 describeBrowser('keyboard only', () => {
   const fair = useBrowserFair(() => livekit.current.env);
 
-  it('accepts an invite, enters a booth, sends a message, raises a hand and leaves, with a visible focus throughout', async () => {
+  it('accepts an invite and the code of conduct, enters a booth, sends a message, raises a hand and leaves, with a visible focus throughout', async () => {
     const admin = new TestClient(fair.server.baseUrl);
     await admin.login('admin@fair.test');
     const invite = (await admin.post('/api/admin/invites', { email: 'keys@example.org', role: 'member' })).body.invite as { link: string };
@@ -168,6 +168,10 @@ describeBrowser('keyboard only', () => {
     await page.keyboard.type('Keyboard Kim');
     await tabTo(page, 'Choose a password');
     await page.keyboard.type('a-long-password');
+    await page.keyboard.press('Enter');
+    // The code of conduct comes first, and is accepted by keyboard too.
+    await page.getByRole('heading', { level: 1, name: 'Code of conduct' }).waitFor();
+    await tabTo(page, 'I have read it and I accept it');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Lobby' }).waitFor();
 
