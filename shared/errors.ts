@@ -63,7 +63,7 @@ export interface ErrorDetails {
   retryAfterMs?: number;
   /** For CONDUCT_NOT_ACCEPTED, and CONFLICT on accepting an old one: the code of conduct's current version. */
   version?: number;
-  /** For INVALID_PAYLOAD on a display name: why (a DisplayNameRefusal, shared/display-name.ts). */
+  /** For INVALID_PAYLOAD: why (on a display name, a DisplayNameRefusal, shared/display-name.ts; on an invitation's booth, boothUnknown or boothNotHost). */
   reason?: string;
 }
 

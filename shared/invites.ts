@@ -92,6 +92,13 @@ export const ROSTER_LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], readonly 
 };
 
 /** One roster row as the preview shows it: what would be created, or what is wrong with it. */
+/**
+ * What is wrong with a roster row, for the console to say in the organiser's language (the
+ * `message` is the server's English, shown for `invalid`).
+ */
+export const ROSTER_PROBLEM_CODES = ['columns', 'roleMissing', 'roleUnknown', 'languageUnknown', 'emailInvalid', 'emailTwice', 'accountExists', 'boothMissing', 'boothUnknown', 'boothNotHost', 'invalid'] as const;
+export type RosterProblemCode = (typeof ROSTER_PROBLEM_CODES)[number];
+
 export const rosterPreviewRowSchema = z.object({
   line: z.number().int(),
   email: z.string(),
@@ -100,7 +107,7 @@ export const rosterPreviewRowSchema = z.object({
   boothSlug: z.string().nullable(),
   locale: z.string().nullable(),
   /** Empty when the row would be invited as shown. */
-  problems: z.array(z.object({ field: z.string(), message: z.string() })),
+  problems: z.array(z.object({ field: z.string(), message: z.string(), code: z.enum(ROSTER_PROBLEM_CODES) })),
 });
 export type RosterPreviewRow = z.infer<typeof rosterPreviewRowSchema>;
 

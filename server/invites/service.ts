@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { AcceptInviteBody } from '../../shared/auth.js';
-import { inviteBodySchema, type Invite, type InviteBody, type InviteMail, type RosterPreview, type RosterPreviewRow } from '../../shared/invites.js';
+import { inviteBodySchema, type Invite, type InviteBody, type InviteMail, type RosterPreview, type RosterPreviewRow, type RosterProblemCode } from '../../shared/invites.js';
+import type { ApiError } from '../../shared/errors.js';
 import type { Language } from '../../shared/limits.js';
 import { createNameClaims, type NameClaims } from '../auth/name-claims.js';
 import type { Clock, AuthService, AuthUser } from '../auth/service.js';
@@ -79,12 +80,12 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
   async function checkInvite(body: InviteBody, skeletons?: ReadonlySet<string>): Promise<Result<number | null>> {
     if (await emailTaken(body.email)) return fail('CONFLICT', `${body.email} already has an account.`, { field: 'email' });
     if (body.role !== 'host' && body.boothSlug !== undefined) {
-      return fail('INVALID_PAYLOAD', 'boothSlug: only hosts are invited to a booth', { field: 'boothSlug' });
+      return fail('INVALID_PAYLOAD', 'boothSlug: only hosts are invited to a booth', { field: 'boothSlug', reason: 'boothNotHost' });
     }
     const refused = await nameRefused(body.displayName, body.role, skeletons);
     if (refused) return refused;
     const boothId = await boothIdForSlug(body.boothSlug);
-    if (boothId === undefined) return fail('INVALID_PAYLOAD', `boothSlug: no booth "${body.boothSlug}"`, { field: 'boothSlug' });
+    if (boothId === undefined) return fail('INVALID_PAYLOAD', `boothSlug: no booth "${body.boothSlug}"`, { field: 'boothSlug', reason: 'boothUnknown' });
     return ok(boothId);
   }
 
@@ -233,20 +234,21 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
         problems: [],
       };
       preview.push(shown);
-      const problem = (field: string, message: string) => void shown.problems.push({ field, message });
+      const problem = (field: string, message: string, code: RosterProblemCode = 'invalid') => void shown.problems.push({ field, message, code });
       if (shape) {
-        problem('row', shape);
+        problem('row', shape, 'columns');
         continue;
       }
       const role = rosterRole(values.role);
       if (!role) {
-        problem('role', values.role === '' ? 'the role is missing' : `"${values.role}" is not a role: member, host, moderator or admin`);
+        if (values.role === '') problem('role', 'the role is missing', 'roleMissing');
+        else problem('role', `"${values.role}" is not a role: member, host, moderator or admin`, 'roleUnknown');
         continue;
       }
       shown.role = role;
       const locale = values.locale === '' ? undefined : rosterLanguage(values.locale);
       if (locale === null) {
-        problem('locale', `"${values.locale}" is not a language of the fair: en, es or fr`);
+        problem('locale', `"${values.locale}" is not a language of the fair: en, es or fr`, 'languageUnknown');
         continue;
       }
       shown.locale = locale ?? null;
@@ -259,23 +261,33 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
       });
       if (!body.success) {
         const issue = body.error.issues[0]!;
-        problem(rosterField(String(issue.path[0])), issue.message.replace(/^(boothSlug|displayName): /, ''));
+        const field = String(issue.path[0]);
+        // A host without a booth is the schema's one refinement; other booth values are the slug's shape.
+        const code = field === 'email' ? 'emailInvalid' : field === 'boothSlug' && values.booth_slug === '' ? 'boothMissing' : 'invalid';
+        problem(rosterField(field), issue.message.replace(/^(boothSlug|displayName): /, ''), code);
         continue;
       }
       shown.email = body.data.email;
       if (seen.has(body.data.email)) {
-        problem('email', 'this email appears twice in the roster');
+        problem('email', 'this email appears twice in the roster', 'emailTwice');
         continue;
       }
       seen.add(body.data.email);
       const checked = await checkInvite(body.data, skeletons);
       if (!checked.ok) {
-        problem(rosterField(checked.error.details?.field ?? 'row'), checked.error.message.replace(/^(boothSlug|displayName): /, ''));
+        problem(rosterField(checked.error.details?.field ?? 'row'), checked.error.message.replace(/^(boothSlug|displayName): /, ''), inviteRefusal(checked.error));
         continue;
       }
       accepted.push({ body: body.data, boothId: checked.data });
     }
     return { rows: preview, accepted };
+  }
+
+  /** Which roster problem a refused invitation is (checkInvite's refusals). */
+  function inviteRefusal(error: ApiError): RosterProblemCode {
+    if (error.code === 'CONFLICT') return 'accountExists';
+    const reason = error.details?.reason;
+    return reason === 'boothNotHost' || reason === 'boothUnknown' ? reason : 'invalid';
   }
 
   const inviteGone = () =>

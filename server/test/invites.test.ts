@@ -181,13 +181,15 @@ describe('POST /api/admin/invites/import?dryRun=1 (the preview)', () => {
     const res = await admin.post('/api/admin/invites/import?dryRun=1', spanishRoster, 'text/csv');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ valid: 2, invalid: 2, ignoredColumns: ['Notas'] });
-    const rows = res.body.rows as { line: number; email: string; displayName: string | null; role: string; boothSlug: string | null; locale: string | null; problems: { field: string }[] }[];
+    const rows = res.body.rows as { line: number; email: string; displayName: string | null; role: string; boothSlug: string | null; locale: string | null; problems: { field: string; code: string }[] }[];
     expect(rows.map((r) => [r.line, r.email, r.displayName, r.role, r.boothSlug, r.locale, r.problems.map((p) => p.field)])).toEqual([
       [2, 'lucia@example.org', 'Lucía, de Quito', 'member', null, 'es', []],
       [3, 'marc@example.org', 'Marc; Lyon', 'host', 'peace-direct', 'fr', []],
       [4, 'no-es-un-correo', 'Pat', 'member', null, null, ['email']],
       [5, 'ana@example.org', 'Ana', 'hechicera', null, null, ['role']],
     ]);
+    // Each problem has a code, so the console says it in the organiser's language.
+    expect(rows.flatMap((r) => r.problems.map((p) => p.code))).toEqual(['emailInvalid', 'roleUnknown']);
     // Nothing was written: the same roster, mended, imports every row.
     const mended = spanishRoster.replace('no-es-un-correo', 'pat@example.org').replace('hechicera', 'moderadora');
     const imported = await admin.post('/api/admin/invites/import', mended, 'text/csv');
@@ -212,6 +214,7 @@ describe('POST /api/admin/invites/import?dryRun=1 (the preview)', () => {
       [5, 'membre', ['row']],
     ]);
     expect(rows[2]!.problems[0]!.message).toMatch(/twice/);
+    expect(rows.flatMap((r) => r.problems.map((p) => (p as { code?: string }).code))).toEqual(['boothMissing', 'emailTwice', 'columns']);
   });
 
   it('refuses, by line 1, a header without the email or role column', async () => {

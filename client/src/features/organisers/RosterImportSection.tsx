@@ -1,13 +1,20 @@
 import { useState, type ChangeEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
-import type { Invite, RosterPreview } from '../../../../shared/invites.js';
+import type { Invite, RosterPreview, RosterPreviewRow } from '../../../../shared/invites.js';
 import { isLanguage, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { ApiErrorAlert, fieldName } from './ApiErrorAlert.js';
 import { InviteLink } from './CopyLink.js';
 import { DataTable } from './DataTable.js';
 import { roleName } from './PeopleSection.js';
-import { useOrganiserT } from './use-organiser-t.js';
+import { useOrganiserT, type OrganiserT } from './use-organiser-t.js';
+
+/** A row's problem in the organiser's language; the server's own words only for what has no code. */
+function problemText(t: OrganiserT, row: RosterPreviewRow, problem: RosterPreviewRow['problems'][number]): string {
+  if (problem.code === 'invalid') return problem.message;
+  const value = problem.code === 'roleUnknown' ? row.role : problem.code === 'languageUnknown' ? (row.locale ?? '') : (row.boothSlug ?? '');
+  return t(`org.problem.${problem.code}`, { value });
+}
 
 /**
  * A CSV roster: first a preview of every row (nothing written), then, once no row has a
@@ -77,7 +84,7 @@ export function RosterImportSection({ onImported }: { onImported: () => void }) 
                   ) : (
                     <ul className="error">
                       {row.problems.map((problem, i) => (
-                        <li key={i}>{t('org.problem', { field: fieldName(t, problem.field), message: problem.message })}</li>
+                        <li key={i}>{t('org.problem', { field: fieldName(t, problem.field), message: problemText(t, row, problem) })}</li>
                       ))}
                     </ul>
                   )}
