@@ -3,6 +3,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { TestClient, type TestServer } from '../../server/test/harness.js';
 import { startTwirpStandIn, type TwirpStandIn } from '../../server/test/livekit-stand-in.js';
+import { startMailServer, type TestMailServer } from '../../server/test/mail-server.js';
 import { CHROMIUM_PATH, launchBrowser, startFairForBrowser } from './chromium.js';
 
 export { CHROMIUM_PATH, CLIENT_DIR, launchBrowser, startFairForBrowser } from './chromium.js';
@@ -38,6 +39,31 @@ export function useBrowserFair(env: () => Record<string, string> = () => ({})): 
     await fair.server?.close();
   });
   return fair;
+}
+
+/**
+ * The fair and Chromium for a describe block, sending email through a real SMTP server started
+ * first (`mail`), with emailed links pointing where the browser can open them.
+ */
+export function mailingBrowserFair(): { fair: { server: TestServer; browser: Browser }; mail: { readonly current: TestMailServer } } {
+  const mail = {} as { current: TestMailServer };
+  beforeAll(async () => {
+    mail.current = await startMailServer();
+  });
+  afterAll(async () => {
+    await mail.current?.close();
+  });
+  const fair = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    fair.server = await startFairForBrowser(mail.current.env);
+    fair.server.config.publicUrl = fair.server.baseUrl;
+    fair.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await fair.browser?.close();
+    await fair.server?.close();
+  });
+  return { fair, mail };
 }
 
 /** A local stand-in for LiveKit's RoomService for the whole file (video on, no LiveKit server). */

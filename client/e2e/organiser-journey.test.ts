@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startMailServer, type TestMailServer } from '../../server/test/mail-server.js';
+import { expect, it } from 'vitest';
 import { seriousViolations } from './axe.js';
-import { describeBrowser, signedInPage, useBrowserFair } from './browser.js';
+import { describeBrowser, signedInPage, mailingBrowserFair } from './browser.js';
 import { createWaterRightsBooth, csvFile, openConsole, ROSTER_WITH_A_BAD_ROW } from './console-steps.js';
 
 describeBrowser('an organiser sets up a booth and its host, from nothing, in Chromium', () => {
-  // A real SMTP server, started before the fair so the fair sends through it.
-  let mail: TestMailServer;
-  beforeAll(async () => {
-    mail = await startMailServer();
-  });
-  afterAll(async () => {
-    await mail?.close();
-  });
-  const fair = useBrowserFair(() => mail.env);
-  beforeAll(() => {
-    // The emailed link points where the browser can open it.
-    fair.server.config.publicUrl = fair.server.baseUrl;
-  });
+  const { fair, mail } = mailingBrowserFair();
 
   it('creates a booth in three languages, previews a roster with a bad row, and invites a host who accepts the code of conduct and lands on their booth', async () => {
     const page = await openConsole(fair.browser, fair.server.baseUrl);
@@ -38,7 +25,7 @@ describeBrowser('an organiser sets up a booth and its host, from nothing, in Chr
     await hosts.getByText('rosa@example.org has no account yet: we have emailed them an invitation. The link is here too.').waitFor();
     await page.context().close();
 
-    const email = await mail.waitFor('rosa@example.org');
+    const email = await mail.current.waitFor('rosa@example.org');
     const link = email.links.find((href) => href.includes('/invite/'));
     expect(link).toBeDefined();
     expect(email.text).toContain('Water rights');

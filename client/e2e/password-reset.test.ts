@@ -1,21 +1,13 @@
-import { beforeAll, afterAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createUser, TestClient } from '../../server/test/harness.js';
-import { startMailServer, type TestMailServer } from '../../server/test/mail-server.js';
-import { describeBrowser, useBrowserFair } from './browser.js';
+import type { TestMailServer } from '../../server/test/mail-server.js';
+import { describeBrowser, mailingBrowserFair } from './browser.js';
 
 describeBrowser('forgotten password in Chromium', () => {
-  // A real SMTP server, started before the fair so the fair sends through it.
+  const { fair, mail: inbox } = mailingBrowserFair();
   let mail: TestMailServer;
   beforeAll(async () => {
-    mail = await startMailServer();
-  });
-  afterAll(async () => {
-    await mail?.close();
-  });
-  const fair = useBrowserFair(() => mail.env);
-  beforeAll(async () => {
-    // The emailed link points where the browser can open it.
-    fair.server.config.publicUrl = fair.server.baseUrl;
+    mail = inbox.current;
     await createUser(fair.server.db, { email: 'forgetful@fair.test', displayName: 'Forgetful', role: 'member' });
   });
 
