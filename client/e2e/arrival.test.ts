@@ -48,7 +48,7 @@ describeBrowser('arriving at the fair in Chromium', () => {
   async function crowd(count: number): Promise<{ cookie: string; displayName: string }[]> {
     const now = fair.server.clock.now();
     const members = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), token: newSecret(), i, displayName: `Crowd visitor ${String(i + 1).padStart(3, '0')}` }));
-    await fair.server.db.insert(users).values(members.map(({ id, i, displayName }) => ({ id, email: `crowd${i}@fair.test`, displayName, role: 'member' as const, passwordHash: '!' })));
+    await fair.server.db.insert(users).values(members.map(({ id, i, displayName }) => ({ id, email: `crowd${i}@fair.test`, displayName, role: 'member' as const, passwordHash: '!', conductVersion: 1 })));
     await fair.server.db
       .insert(sessions)
       .values(members.map(({ id, token }) => ({ tokenHash: hashSecret(token), userId: id, expiresAt: new Date(now + 3_600_000), createdAt: new Date(now) })));

@@ -123,7 +123,18 @@ describeBrowser('moderation in Chromium', () => {
     await expect.poll(() => kofi.getByRole('heading', { level: 1, name: 'Moderation' }).count()).toBe(1);
     await expect.poll(() => kofi.getByRole('heading', { name: 'Audit log' }).count()).toBe(1);
     await kofi.getByLabel('Text').fill('The closing plenary starts in ten minutes.');
-    await kofi.getByRole('button', { name: 'Send announcement' }).click();
+    const send = kofi.getByRole('button', { name: 'Send announcement' });
+    await send.click();
+    // A click before the panel's connection is up is refused with an error (no answer), and a
+    // moderator clicks again: so does this test, until the panel says it was sent.
+    const form = kofi.locator('form').filter({ has: kofi.getByLabel('Text') });
+    await expect
+      .poll(async () => {
+        if ((await form.getByText('Sent.', { exact: true }).count()) > 0) return 'sent';
+        if ((await form.getByRole('alert').count()) > 0) await send.click();
+        return 'waiting';
+      })
+      .toBe('sent');
     const notices = amina.page.getByRole('region', { name: 'Notices' });
     // The name is the person's own; the role is a badge in the reader's language.
     await expect.poll(() => notices.textContent()).toContain('Announcement from Kofi Moderator: The closing plenary starts in ten minutes.');
