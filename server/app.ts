@@ -17,6 +17,7 @@ import { boothRoutes } from './booths/routes.js';
 import { boothAdminRoutes } from './booths/admin-routes.js';
 import { createFairSettings, fairRoutes } from './fair/settings.js';
 import { conductRoutes, createConductStore } from './conduct/service.js';
+import { createInbox, inboxRoutes } from './inbox/service.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -312,7 +313,8 @@ export function createApplication(deps: AppDeps): Application {
   });
   // One command table for the whole server, built once: every socket shares it.
   const conduct = createConductStore(db, clock, audit);
-  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct };
+  const inbox = createInbox(db, io);
+  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),
     ...chatCommands(commandDeps),
@@ -424,6 +426,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(inviteRoutes(auth, invites));
   app.use(fairRoutes(auth, createFairSettings(db, clock, audit)));
   app.use(conductRoutes(auth, conduct));
+  app.use(inboxRoutes(auth, inbox));
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));

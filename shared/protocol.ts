@@ -2,6 +2,7 @@
  * The realtime wire protocol: every Socket.IO event, its payload schema and its ack.
  * Human-readable reference: docs/PROTOCOL.md. Bump PROTOCOL_VERSION on any breaking change.
  */
+import { inboxNoticeSchema } from './inbox.js';
 import { z } from 'zod';
 import type { Result } from './errors.js';
 import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './booths.js';
@@ -296,6 +297,8 @@ export const SERVER_EVENTS = {
   'moderation:notice': moderationNoticeSchema,
   /** To the `moderators` room: a restriction was set or lifted, so panels refresh. */
   'moderation:changed': moderationChangedSchema,
+  /** A notice stored in the inbox: to its person (all their tabs), or to everyone connected for a notice to all. */
+  'inbox:notice': inboxNoticeSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

@@ -308,3 +308,154 @@ export const conductVersions = pgTable('conduct_versions', {
   publishedBy: text('published_by').references(() => users.id, { onDelete: 'set null' }),
   publishedAt: timestampMs('published_at').notNull(),
 });
+
+/**
+ * A member's inbox (issue 15): every notice, stored, so nothing is lost while they are offline.
+ * `userId` null: a notice for everyone (a fair-wide announcement, a survey opening, a "You
+ * said, we did" response), shown to accounts that existed when it was made.
+ */
+export const inboxNotices = pgTable(
+  'inbox_notices',
+  {
+    id: id(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** What the client needs to say it in the reader's language (no free text beyond what the notice carries). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index('inbox_notices_user_idx').on(table.userId, table.id)],
+);
+
+/** Which notices each person has read (those for everyone too). */
+export const inboxReads = pgTable(
+  'inbox_reads',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    noticeId: integer('notice_id')
+      .notNull()
+      .references(() => inboxNotices.id, { onDelete: 'cascade' }),
+    readAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.noticeId] })],
+);
+
+/**
+ * A complaint to the organisers. Anonymous: `filerId` is null and nothing else (no session, no
+ * address) links it to the filer, who follows it with a tracking code (only its hash is here).
+ */
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: id(),
+    category: text('category').notNull(),
+    body: text('body').notNull(),
+    /** What it is about, if the filer said: a booth, a message, a person. */
+    aboutBoothId: integer('about_booth_id').references(() => booths.id, { onDelete: 'set null' }),
+    aboutMessageId: integer('about_message_id').references(() => messages.id, { onDelete: 'set null' }),
+    aboutUserId: text('about_user_id').references(() => users.id, { onDelete: 'set null' }),
+    filerId: text('filer_id').references(() => users.id, { onDelete: 'set null' }),
+    trackingHash: text('tracking_hash').unique(),
+    /** received → acknowledged → in_progress → resolved | declined */
+    status: text('status').notNull().default('received'),
+    locale: text('locale').$type<Language>(),
+    acknowledgedAt: timestampMs('acknowledged_at'),
+    closedAt: timestampMs('closed_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('complaints_status_idx').on(table.status, table.createdAt)],
+);
+
+/** Each step of a complaint: its status, when, and the reply the filer sees (who took it stays with handlers). */
+export const complaintSteps = pgTable(
+  'complaint_steps',
+  {
+    id: id(),
+    complaintId: integer('complaint_id')
+      .notNull()
+      .references(() => complaints.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    reply: text('reply'),
+    actorId: text('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('complaint_steps_complaint_idx').on(table.complaintId, table.id)],
+);
+
+/** Capabilities organisers grant to named people beyond their role (such as `complaints:handle`). */
+export const capabilityGrants = pgTable(
+  'capability_grants',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    capability: text('capability').notNull(),
+    grantedBy: text('granted_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.capability] })],
+);
+
+/** A member's rating of a booth after a visit: once per booth and person; hosts see it without names. */
+export const boothFeedback = pgTable(
+  'booth_feedback',
+  {
+    id: id(),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('booth_feedback_booth_user_idx').on(table.boothId, table.userId)],
+);
+
+/** A survey of the fair (the built-in NPS one, or organisers' own questions per language). */
+export const surveys = pgTable('surveys', {
+  id: id(),
+  template: text('template').notNull(),
+  /** The questions, per language. */
+  questions: jsonb('questions').$type<unknown>().notNull(),
+  /** draft → open → closed (and open again) */
+  status: text('status').notNull().default('draft'),
+  createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  openedAt: timestampMs('opened_at'),
+  closedAt: timestampMs('closed_at'),
+  createdAt: createdAt(),
+});
+
+/** One answer per person and survey, changeable until it closes; `locale` and `role` are for the breakdowns. */
+export const surveyResponses = pgTable(
+  'survey_responses',
+  {
+    surveyId: integer('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    answers: jsonb('answers').$type<Record<string, unknown>>().notNull(),
+    locale: text('locale').$type<Language>().notNull(),
+    role: text('role').$type<Role>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestampMs('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.surveyId, table.userId] })],
+);
+
+/** "You said, we did": what organisers changed, per language, linked to what members said. */
+export const responses = pgTable('responses', {
+  id: id(),
+  title: jsonb('title').$type<Partial<Record<Language, string>>>().notNull(),
+  body: jsonb('body').$type<Partial<Record<Language, string>>>().notNull(),
+  /** Complaint categories, feedback themes, a survey: what it answers. */
+  links: jsonb('links').$type<Record<string, unknown>>().notNull(),
+  publishedBy: text('published_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+});

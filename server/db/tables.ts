@@ -31,6 +31,15 @@ export let privateAliases = sqlite.privateAliases;
 export let boothVisits = sqlite.boothVisits;
 export let fairSettings = sqlite.fairSettings;
 export let conductVersions = sqlite.conductVersions;
+export let inboxNotices = sqlite.inboxNotices;
+export let inboxReads = sqlite.inboxReads;
+export let complaints = sqlite.complaints;
+export let complaintSteps = sqlite.complaintSteps;
+export let capabilityGrants = sqlite.capabilityGrants;
+export let boothFeedback = sqlite.boothFeedback;
+export let surveys = sqlite.surveys;
+export let surveyResponses = sqlite.surveyResponses;
+export let responses = sqlite.responses;
 
 /** Which database this process runs on. */
 export function dialect(): Dialect {
@@ -62,4 +71,13 @@ export function useDialect(next: Dialect): void {
   boothVisits = chosen.boothVisits;
   fairSettings = chosen.fairSettings;
   conductVersions = chosen.conductVersions;
+  inboxNotices = chosen.inboxNotices;
+  inboxReads = chosen.inboxReads;
+  complaints = chosen.complaints;
+  complaintSteps = chosen.complaintSteps;
+  capabilityGrants = chosen.capabilityGrants;
+  boothFeedback = chosen.boothFeedback;
+  surveys = chosen.surveys;
+  surveyResponses = chosen.surveyResponses;
+  responses = chosen.responses;
 }

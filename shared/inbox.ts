@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * What lands in a member's inbox (issue 15). Each kind's `payload` carries what the client
+ * needs to say it in the reader's language; the texts are the client's.
+ */
+export const INBOX_KINDS = ['report_outcome', 'complaint_reply', 'announcement', 'survey_open', 'moderation', 'response'] as const;
+export type InboxKind = (typeof INBOX_KINDS)[number];
+
+/** One notice as the inbox shows it (`GET /api/inbox`, the `inbox:notice` event). */
+export const inboxNoticeSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(INBOX_KINDS),
+  payload: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  read: z.boolean(),
+});
+export type InboxNotice = z.infer<typeof inboxNoticeSchema>;
+
+/** `GET /api/inbox?beforeId=&limit=`: newest first, with how many are unread in all. */
+export const inboxQuerySchema = z.strictObject({
+  beforeId: z.coerce.number().int().positive().max(2 ** 31 - 1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** `POST /api/inbox/read`: these notices, or every one (`all: true`), are read. */
+export const inboxReadSchema = z.union([
+  z.strictObject({ ids: z.array(z.number().int().positive().max(2 ** 31 - 1)).min(1).max(200) }),
+  z.strictObject({ all: z.literal(true) }),
+]);
+
+export interface InboxPage {
+  notices: InboxNotice[];
+  unread: number;
+  /** The next page: `beforeId` = the last id of this one; null when there is none. */
+  nextBeforeId: number | null;
+}
