@@ -18,6 +18,8 @@ import { boothAdminRoutes } from './booths/admin-routes.js';
 import { createFairSettings, fairRoutes } from './fair/settings.js';
 import { conductRoutes, createConductStore } from './conduct/service.js';
 import { createInbox, inboxRoutes } from './inbox/service.js';
+import { boothFeedbackRoutes, createBoothFeedback } from './feedback/service.js';
+import { accountabilityRoutes, createAccountabilityReport } from './accountability/report.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -449,6 +451,10 @@ export function createApplication(deps: AppDeps): Application {
   app.use(peopleRoutes(auth, createPeopleService({ db, clock, auth, audit })));
   app.use(sessionRoutes(auth, sessions));
   app.use(passkeyRoutes({ auth, passkeys, sessions, sessionTtlMs: config.sessionTtlMs, notices }));
+  // Booth ratings (issue 15) and the accountability report that gathers them with complaints and the NPS.
+  const boothFeedback = createBoothFeedback(db, clock);
+  app.use(boothFeedbackRoutes(auth, { booths, feedback: boothFeedback }));
+  app.use(accountabilityRoutes(auth, createAccountabilityReport(db, clock, boothFeedback)));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });

@@ -39,6 +39,8 @@ export const accountExportSchema = z.object({
   ),
   visits: z.array(z.object({ boothId: z.number().int(), booth: z.string(), joinedAt: time, leftAt: nullableTime, private: z.boolean() })),
   privateAliases: z.array(z.object({ boothId: z.number().int(), number: z.number().int() })),
+  /** Their ratings of booths (hosts see them without names). */
+  boothFeedback: z.array(z.object({ boothId: z.number().int(), booth: z.string(), rating: z.number().int(), comment: z.string().nullable(), createdAt: time })),
   reportsFiled: z.array(
     z.object({
       messageId: z.number().int(),

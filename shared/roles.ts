@@ -69,6 +69,10 @@ export const CAPABILITIES = {
   'people:read': { roles: ['admin'] },
   /** Change someone's role, deactivate or reactivate their account (their sessions end at once). */
   'people:manage': { roles: ['admin'] },
+  /** A booth's ratings and comments (without names). */
+  'booth:feedback': { roles: ['admin'], hostsOwnBooth: true },
+  /** Every booth's ratings side by side, and the accountability report (complaints, NPS, ratings). */
+  'accountability:read': { roles: ['admin'] },
   /** Erase a member's account on their request (tombstone, messages blanked, sessions ended). */
   'people:erase': { roles: ['admin'] },
 } as const satisfies Record<string, CapabilityRule>;

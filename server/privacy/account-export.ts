@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, users } from '../db/tables.js';
+import { auditLog, boothFeedback, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -65,6 +65,12 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .innerJoin(booths, eq(booths.id, boothVisits.boothId))
       .where(eq(boothVisits.userId, userId))
       .orderBy(asc(boothVisits.id));
+    const feedbackRows = await db
+      .select({ boothId: boothFeedback.boothId, booth: booths.slug, rating: boothFeedback.rating, comment: boothFeedback.comment, createdAt: boothFeedback.createdAt })
+      .from(boothFeedback)
+      .innerJoin(booths, eq(booths.id, boothFeedback.boothId))
+      .where(eq(boothFeedback.userId, userId))
+      .orderBy(asc(boothFeedback.id));
     const aliasRows = await db
       .select({ boothId: privateAliases.boothId, number: privateAliases.number })
       .from(privateAliases)
@@ -128,6 +134,7 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       messages: messageRows.map(({ deletedAt, ...m }) => ({ ...m, createdAt: iso(m.createdAt), deleted: deletedAt !== null })),
       visits: visitRows.map((v) => ({ ...v, joinedAt: iso(v.joinedAt), leftAt: isoOrNull(v.leftAt) })),
       privateAliases: aliasRows,
+      boothFeedback: feedbackRows.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
       reportsFiled: reportRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), resolvedAt: isoOrNull(r.resolvedAt) })),
       restrictions: restrictionRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
       actionsOnMe: actionRows.map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),

@@ -371,6 +371,16 @@ const ROWS: Row[] = [
     allowed: ['admin'],
     attempt: (a) => viaHttp(a, 'GET', '/api/admin/booths'),
   },
+  { capability: 'booth:feedback', surface: 'GET /api/booths/:slug/feedback', scope: 'booth', allowed: ['hostHere', 'admin'], attempt: (a) => viaHttp(a, 'GET', '/api/booths/peace-direct/feedback') },
+  { capability: 'accountability:read', surface: 'GET /api/admin/feedback', scope: 'fair', allowed: ['admin'], attempt: (a) => viaHttp(a, 'GET', '/api/admin/feedback') },
+  { capability: 'accountability:read', surface: 'GET /api/accountability/report', scope: 'fair', allowed: ['admin'], attempt: (a) => viaHttp(a, 'GET', '/api/accountability/report') },
+  {
+    capability: 'accountability:read',
+    surface: 'GET /api/accountability/report?format=csv',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'GET', '/api/accountability/report?format=csv'),
+  },
   {
     capability: 'people:erase',
     surface: 'DELETE /api/admin/users/:id',
