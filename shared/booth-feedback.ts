@@ -2,8 +2,6 @@ import { z } from 'zod';
 
 /** Longest comment a member may leave with a booth rating. */
 export const BOOTH_FEEDBACK_COMMENT_MAX_CHARS = 1000;
-/** How long a member stays in a booth before leaving it asks for a rating. */
-export const BOOTH_FEEDBACK_MIN_STAY_MS = 120_000;
 /** The scale of a booth rating: 1 (poor) to 5 (excellent). */
 export const BOOTH_RATINGS = [1, 2, 3, 4, 5] as const;
 

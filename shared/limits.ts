@@ -45,6 +45,8 @@ export const CHAT_RATE_MAX_MESSAGES = 8;
 export const CHAT_RATE_WINDOW_MS = 10_000;
 /** How long a kicked person stays out of the booth they were removed from. */
 export const KICK_COOLDOWN_MS = 10 * 60_000;
+/** How long a member stays in a booth before leaving it asks them, once, to rate it. */
+export const BOOTH_FEEDBACK_MIN_STAY_MS = 120_000;
 /** Longest mute or timed ban one action may set (30 days); a ban without minutes lasts until lifted. */
 export const RESTRICTION_MAX_MINUTES = 30 * 24 * 60;
 export const MODERATION_REASON_MAX_CHARS = 500;

@@ -4,7 +4,7 @@
  * reads and writes the store with getState/setState.
  */
 import type { Booth } from '../../../../shared/booths.js';
-import { CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE, CHAT_HISTORY_SAVER_PAGE } from '../../../../shared/limits.js';
+import { BOOTH_FEEDBACK_MIN_STAY_MS, CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE, CHAT_HISTORY_SAVER_PAGE } from '../../../../shared/limits.js';
 import type { ChatMessage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
@@ -183,7 +183,7 @@ export async function joinCurrentBooth(): Promise<void> {
     // Messages removed while we were away lose their bodies here, as on chat:deleted.
     const held = removed.size === 0 ? current.messages : current.messages.map((m) => (removed.has(m.seq) ? { ...m, body: '', deleted: true as const } : m));
     const merged = mergeMessages(held, messages);
-    return { booth, ...presenceFromSnapshot(presence, presenceTotal, get().me?.id), messages: merged, joined: true, entered: true, refusal: null, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
+    return { booth, ...presenceFromSnapshot(presence, presenceTotal, get().me?.id), messages: merged, joined: true, entered: current.entered || Date.now(), refusal: null, hasEarlier: (merged[0]?.seq ?? 1) > 1, privateAlias };
   });
   set({ boothError: null });
 
@@ -215,7 +215,7 @@ export async function enterBooth(slug: string): Promise<void> {
     return;
   }
   set({
-    boothView: { boothId: result.data.id, booth: result.data, presence: [], presenceTotal: 0, messages: [], joined: false, entered: false, refusal: null, hasEarlier: false, loadingEarlier: false, privateAlias: null },
+    boothView: { boothId: result.data.id, booth: result.data, presence: [], presenceTotal: 0, messages: [], joined: false, entered: 0, refusal: null, hasEarlier: false, loadingEarlier: false, privateAlias: null },
   });
   await joinCurrentBooth();
 }
@@ -226,6 +226,8 @@ export function leaveBooth(): void {
   const view = get().boothView;
   if (view) void command('booth:leave', { boothId: view.boothId });
   set({ boothView: null, boothError: null });
+  // A real stay: the rating prompt (its own chunk) asks once in the lobby.
+  if (view?.entered && Date.now() - view.entered >= BOOTH_FEEDBACK_MIN_STAY_MS) void import('../feedback/rate-booth.js').then((m) => m.default(view.booth));
 }
 
 export async function loadEarlier(): Promise<void> {

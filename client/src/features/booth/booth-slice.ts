@@ -32,8 +32,8 @@ export interface BoothView {
   messages: ChatMessage[];
   /** The server has acknowledged our booth:join on the current connection. */
   joined: boolean;
-  /** A booth:join succeeded on this page at least once: only then may messages be queued here. */
-  entered: boolean;
+  /** When a booth:join first succeeded on this page (Date.now()), else 0: only then may messages be queued here, and leaving after a real stay asks for a rating. */
+  entered: number;
   /** The last booth:join was refused for a reason retrying alone does not cure (full, locked, closed, banned…). */
   refusal: ApiError | null;
   hasEarlier: boolean;

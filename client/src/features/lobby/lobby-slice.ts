@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { StateCreator } from 'zustand';
 import type { Booth } from '../../../../shared/booths.js';
 import type { ApiError } from '../../../../shared/errors.js';
@@ -8,6 +9,8 @@ export interface LobbySlice {
   booths: Booth[] | undefined;
   boothsError: ApiError | null;
   loadBooths: () => Promise<void>;
+  /** A lazily loaded prompt the lobby shows above the booths (the booth rating after a visit), or nothing. */
+  lobbyPrompt?: ReactNode;
 }
 
 export const createLobbySlice: StateCreator<StoreState, [], [], LobbySlice> = (set) => ({
