@@ -1,4 +1,5 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { Fragment, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import type { BoothFeedbackView } from '../../../../shared/booth-feedback.js';
 import type { Booth, BoothFigures, BoothLink } from '../../../../shared/booths.js';
 import type { ApiError, Result } from '../../../../shared/errors.js';
 import { ANNOUNCEMENT_MAX_CHARS, BOOTH_DESCRIPTION_MAX_CHARS, BOOTH_LINKS_MAX, LANGUAGES, SLOW_MODE_MAX_SECONDS, type Language } from '../../../../shared/limits.js';
@@ -258,6 +259,58 @@ function Figures({ boothId }: { boothId: number }) {
   );
 }
 
+/** The booth's ratings as visitors left them: average, how many gave each, and comments, never names. */
+function Ratings({ slug }: { slug: string }) {
+  const t = useT();
+  const th = usePartT(hostConsole);
+  const [ratings, setRatings] = useState<BoothFeedbackView | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    void api<BoothFeedbackView>(`/api/booths/${encodeURIComponent(slug)}/feedback`).then((result) => (result.ok ? setRatings(result.data) : setError(result.error)));
+  }, [slug]);
+  const number = (n: number) => new Intl.NumberFormat(t.locale).format(n);
+  return (
+    <section className="card" aria-labelledby="ratings-title">
+      <h2 id="ratings-title">{th('host.ratings')}</h2>
+      <p className="hint">{th('host.ratingsHint')}</p>
+      {error && (
+        <p role="alert" className="error">
+          {t.error(error)}
+        </p>
+      )}
+      {ratings && ratings.count === 0 && <p>{th('host.ratingsNone')}</p>}
+      {ratings && ratings.count > 0 && (
+        <>
+          <dl className="facts">
+            <dt>{th('host.ratingsCount')}</dt>
+            <dd>{number(ratings.count)}</dd>
+            <dt>{th('host.ratingsAverage')}</dt>
+            <dd>{ratings.average === null ? '' : number(ratings.average)}</dd>
+            {ratings.distribution.map((n, i) => (
+              <Fragment key={i}>
+                <dt>{th('host.ratingOf', { rating: i + 1 })}</dt>
+                <dd>{number(n)}</dd>
+              </Fragment>
+            ))}
+          </dl>
+          <h3>{th('host.ratingsComments')}</h3>
+          {ratings.comments.length === 0 ? (
+            <p>{th('host.ratingsNoComments')}</p>
+          ) : (
+            <ul aria-label={th('host.ratingsComments')}>
+              {ratings.comments.map((comment, i) => (
+                <li key={i}>
+                  <strong>{th('host.ratingOf', { rating: comment.rating })}</strong> {comment.comment}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
 /** The host console: booth editor, schedule, chat settings, figures and a booth announcement. */
 export function HostConsolePage({ slug }: { slug: string }) {
   const t = useT();
@@ -287,6 +340,7 @@ export function HostConsolePage({ slug }: { slug: string }) {
       <h1 id="console-title">{th('host.consoleFor', { name: booth.name })}</h1>
       <div className="panel-grid">
         {can(me, 'booth:figures', scope) && <Figures boothId={booth.id} />}
+        {can(me, 'booth:feedback', scope) && <Ratings slug={booth.slug} />}
         {can(me, 'booth:edit-profile', scope) && <ProfileForm booth={booth} onSaved={setBooth} />}
         {can(me, 'booth:configure', scope) && <SettingsForm booth={booth} onSaved={setBooth} />}
         {can(me, 'booth:edit-profile', scope) && (
