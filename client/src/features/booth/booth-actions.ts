@@ -227,7 +227,7 @@ export function leaveBooth(): void {
   if (view) void command('booth:leave', { boothId: view.boothId });
   set({ boothView: null, boothError: null });
   // A real stay: the rating prompt (its own chunk) asks once in the lobby.
-  if (view?.entered && Date.now() - view.entered >= BOOTH_FEEDBACK_MIN_STAY_MS) void import('../feedback/rate-booth.js').then((m) => m.default(view.booth));
+  if (view?.entered && Date.now() - view.entered >= BOOTH_FEEDBACK_MIN_STAY_MS) void import('../feedback/rate-booth.js').then((m) => m.default(view));
 }
 
 export async function loadEarlier(): Promise<void> {

@@ -17,11 +17,11 @@ const askedKey = (userId: string, boothId: number) => `${ASKED_KEY_PREFIX}${user
 const close = () => useStore.setState({ lobbyPrompt: null });
 
 /**
- * Offers the rating prompt for a booth just left after a real stay (booth-actions.ts decides
+ * Offers the rating prompt for the booth of a view just left after a real stay (booth-actions.ts decides
  * that), unless this person was asked about this booth before on this device. Asking is
  * remembered at once: whether they rate, dismiss or reload, it is not asked again.
  */
-export default function offerFeedback(booth: Booth): void {
+export default function offerFeedback({ booth }: { booth: Booth }): void {
   const me = useStore.getState().me;
   if (!me || readSetting(askedKey(me.id, booth.id))) return;
   writeSetting(askedKey(me.id, booth.id), new Date().toISOString());

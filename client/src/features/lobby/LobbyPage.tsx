@@ -128,7 +128,6 @@ export function LobbyPage({ before, settings }: { before?: ReactNode; settings?:
   const booths = useStore((state) => state.booths);
   const error = useStore((state) => state.boothsError);
   const loadBooths = useStore((state) => state.loadBooths);
-  const prompt = useStore((state) => state.lobbyPrompt);
 
   useEffect(() => {
     void loadBooths();
@@ -139,7 +138,7 @@ export function LobbyPage({ before, settings }: { before?: ReactNode; settings?:
     <section aria-labelledby="lobby-title">
       <h1 id="lobby-title">{t('lobby.title')}</h1>
       <FairIntro />
-      {prompt}
+      {useStore((state) => state.lobbyPrompt)}
       {before}
       <div className="lobby-settings">
         <PrivateVisitToggle />
