@@ -75,5 +75,16 @@ describeBrowser('a member rates a booth on leaving it (Chromium, French, 360 px)
     expect(text).not.toMatch(/Amina|member@/);
     expect(await seriousViolations(host), 'host console with ratings at 360 px').toEqual([]);
     await host.context().close();
+
+    // Organisers see every booth side by side.
+    const organiser = await signedInPage(fair, 'admin@fair.test', NARROW_FRENCH);
+    await organiser.goto(`${fair.server.baseUrl}/organisers`);
+    const table = organiser.getByRole('region', { name: 'Notes des stands' }).getByRole('table');
+    const row = table.getByRole('row').filter({ has: organiser.getByRole('rowheader', { name: 'Peace Direct' }) });
+    await row.waitFor();
+    // Ratings, average, then how many gave 1 … 5.
+    expect(await row.getByRole('cell').allInnerTexts()).toEqual(['1', '5', '0', '0', '0', '0', '1']);
+    expect(await seriousViolations(organiser), 'organisers’ console with the ratings at 360 px').toEqual([]);
+    await organiser.context().close();
   });
 });

@@ -8,6 +8,7 @@ import { BoothsSection } from './BoothsSection.js';
 import { ConductSection } from './ConductSection.js';
 import { FairSettingsSection } from './FairSettingsSection.js';
 import { PeopleSection } from './PeopleSection.js';
+import { RatingsSection } from './RatingsSection.js';
 import { RosterImportSection } from './RosterImportSection.js';
 import { useOrganiserT } from './use-organiser-t.js';
 
@@ -17,6 +18,7 @@ const SECTIONS = [
   ['org-booths', 'org.booths'],
   ['org-people', 'org.people'],
   ['org-roster', 'org.roster'],
+  ['org-ratings', 'org.ratings'],
   ['org-exports', 'org.exports'],
 ] as const;
 
@@ -40,6 +42,11 @@ function Exports() {
         <li>
           <a href={`/api/admin/figures?tzOffsetMinutes=${offset}`} download>
             {t('org.exportFigures')}
+          </a>
+        </li>
+        <li>
+          <a href="/api/accountability/report?format=csv" download>
+            {t('org.exportAccountability')}
           </a>
         </li>
       </ul>
@@ -99,6 +106,9 @@ export function OrganisersPage() {
       </div>
       <div id="org-roster">
         <RosterImportSection onImported={() => setPeopleVersion((v) => v + 1)} />
+      </div>
+      <div id="org-ratings">
+        <RatingsSection />
       </div>
       <Exports />
     </div>
