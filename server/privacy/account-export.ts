@@ -119,6 +119,8 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
         role: user.role,
         locale: user.locale,
         createdAt: iso(user.createdAt),
+        conductVersionAccepted: user.conductVersion,
+        conductAcceptedAt: isoOrNull(user.conductAcceptedAt),
       },
       hostedBooths,
       sessions: sessionRows.map((s) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt), expiresAt: iso(s.expiresAt) })),

@@ -348,7 +348,7 @@ const ROWS: Row[] = [
     scope: 'fair',
     allowed: ['admin'],
     // The text already published: allowed, yet no new version that everyone would have to accept.
-    attempt: (a) => viaHttp(a, 'PUT', '/api/admin/conduct', { text: DEMO_CONDUCT }),
+    attempt: (a) => viaHttp(a, 'PUT', '/api/admin/conduct', { baseVersion: 1, text: DEMO_CONDUCT }),
   },
   {
     capability: 'booths:manage',
