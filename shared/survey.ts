@@ -18,12 +18,12 @@ export type NpsQuestion = (typeof NPS_QUESTIONS)[number];
 export const NPS_TEMPLATE_TEXT: Record<NpsQuestion, Record<Language, string>> = {
   recommend: {
     en: 'How likely are you to recommend the Digital Fair to a colleague?',
-    es: '¿Qué probabilidad hay de que recomiende la Feria Digital a un colega?',
+    es: '¿Qué probabilidad hay de que recomiendes la Feria Digital a un colega?',
     fr: 'Quelle est la probabilité que vous recommandiez la Foire numérique à un ou une collègue ?',
   },
   reason: {
     en: 'What is the main reason for your score?',
-    es: '¿Cuál es la razón principal de su puntuación?',
+    es: '¿Cuál es la razón principal de tu puntuación?',
     fr: 'Quelle est la raison principale de votre note ?',
   },
   change: {

@@ -43,7 +43,7 @@ describe('the fair survey', () => {
 
     expect((await patch(admin, surveyId, 'open')).body).toMatchObject({ id: surveyId, status: 'open' });
     const current = (await amina.get('/api/surveys/current')).body as unknown as CurrentSurvey;
-    expect(current.survey).toMatchObject({ id: surveyId, language: 'es', questions: { recommend: '¿Qué probabilidad hay de que recomiende la Feria Digital a un colega?' } });
+    expect(current.survey).toMatchObject({ id: surveyId, language: 'es', questions: { recommend: '¿Qué probabilidad hay de que recomiendes la Feria Digital a un colega?' } });
     expect((await amina.get('/api/surveys/current?lang=fr')).body.survey).toMatchObject({ language: 'fr', questions: { change: 'Quelle chose devrions-nous changer ?' } });
     expect(current.answer).toBeNull();
 

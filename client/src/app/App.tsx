@@ -62,6 +62,11 @@ const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
+// The fair survey and "You said, we did" (issue 15): their pages, and the lobby's prompt and link,
+// are lazy chunks fetched after the lobby shows; the entry holds only these lines.
+const SurveyPage = lazy(() => import('../features/survey/SurveyPage.js').then((m) => ({ default: m.SurveyPage })));
+const YouSaidPage = lazy(() => import('../features/survey/YouSaidPage.js').then((m) => ({ default: m.YouSaidPage })));
+const SurveyPrompt = lazy(() => import('../features/survey/SurveyPrompt.js').then((m) => ({ default: m.SurveyPrompt }), () => ({ default: () => <></> })));
 const StaffLanding = lazy(() => import('../features/staff/StaffLanding.js').then((m) => ({ default: m.StaffLanding }), () => ({ default: FirstVisitGuide })));
 
 function Page() {
@@ -96,6 +101,8 @@ function Page() {
   if (path === '/organisers') return <OrganisersPage />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
+  if (path === '/survey') return <SurveyPage />;
+  if (path === '/you-said') return <YouSaidPage />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');
@@ -106,7 +113,19 @@ function Page() {
   ) : (
     <FirstVisitGuide />
   );
-  return <LobbyPage before={guide} settings={<DataSaverToggle />} />;
+  return (
+    <LobbyPage
+      before={
+        <>
+          {guide}
+          <Suspense fallback={null}>
+            <SurveyPrompt />
+          </Suspense>
+        </>
+      }
+      settings={<DataSaverToggle />}
+    />
+  );
 }
 
 function Loading() {
