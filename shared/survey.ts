@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { LANGUAGES, type Language } from './limits.js';
+import { LANGUAGES, SURVEY_ANSWER_MAX_CHARS, type Language } from './limits.js';
 
-/** Longest free-text answer to a survey question, in characters. */
-export const SURVEY_ANSWER_MAX_CHARS = 2_000;
 /** A breakdown group (a language, hosts or members) with fewer answers than this shows no figures. */
 export const SURVEY_MIN_GROUP = 5;
 

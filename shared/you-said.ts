@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { LANGUAGES } from './limits.js';
-
-export const RESPONSE_TITLE_MAX_CHARS = 200;
-export const RESPONSE_BODY_MAX_CHARS = 5_000;
+import { LANGUAGES, RESPONSE_BODY_MAX_CHARS, RESPONSE_TITLE_MAX_CHARS } from './limits.js';
 
 const perLanguage = (max: number) =>
   z

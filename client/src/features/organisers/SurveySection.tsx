@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
-import { LANGUAGES, type Language } from '../../../../shared/limits.js';
+import { LANGUAGES, RESPONSE_BODY_MAX_CHARS, RESPONSE_TITLE_MAX_CHARS, type Language } from '../../../../shared/limits.js';
 import type { SurveyGroup, SurveyResults, SurveySummary } from '../../../../shared/survey.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { survey as surveyPart } from '../../i18n/parts/survey.js';
@@ -136,11 +136,11 @@ function ResponseForm({ surveyId }: { surveyId: number | null }) {
           <legend>{language(l)}</legend>
           <div className="field">
             <label htmlFor={`response-title-${l}`}>{t('orgSurvey.responseTitle')}</label>
-            <input id={`response-title-${l}`} value={title[l]} maxLength={200} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} />
+            <input id={`response-title-${l}`} value={title[l]} maxLength={RESPONSE_TITLE_MAX_CHARS} onChange={(e) => setTitle({ ...title, [l]: e.target.value })} />
           </div>
           <div className="field">
             <label htmlFor={`response-body-${l}`}>{t('orgSurvey.responseBody')}</label>
-            <textarea id={`response-body-${l}`} rows={4} value={body[l]} maxLength={5000} onChange={(e) => setBody({ ...body, [l]: e.target.value })} />
+            <textarea id={`response-body-${l}`} rows={4} value={body[l]} maxLength={RESPONSE_BODY_MAX_CHARS} onChange={(e) => setBody({ ...body, [l]: e.target.value })} />
           </div>
         </fieldset>
       ))}

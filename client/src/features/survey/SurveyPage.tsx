@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
-import { SURVEY_ANSWER_MAX_CHARS, type CurrentSurvey, type SurveyAnswers } from '../../../../shared/survey.js';
+import { SURVEY_ANSWER_MAX_CHARS } from '../../../../shared/limits.js';
+import type { CurrentSurvey, SurveyAnswers } from '../../../../shared/survey.js';
 import { api } from '../../lib/api.js';
 import { Link } from '../../lib/router.js';
 import { useSurveyT } from './use-survey-t.js';
