@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
@@ -62,11 +62,9 @@ const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
-// The fair survey and "You said, we did" (issue 15): their pages, and the lobby's prompt and link,
-// are lazy chunks fetched after the lobby shows; the entry holds only these lines.
-const SurveyPage = lazy(() => import('../features/survey/SurveyPage.js').then((m) => ({ default: m.SurveyPage })));
-const YouSaidPage = lazy(() => import('../features/survey/YouSaidPage.js').then((m) => ({ default: m.YouSaidPage })));
-const SurveyPrompt = lazy(() => import('../features/survey/SurveyPrompt.js').then((m) => ({ default: m.SurveyPrompt }), () => ({ default: () => <></> })));
+// The fair survey and "You said, we did" (issue 15): their pages, and the lobby's prompt and link, are
+// one lazy chunk fetched once the lobby shows. Offline, the lobby opens without them.
+const SurveyViews = lazy<(props: { path: string }) => ReactNode>(() => import('../features/survey/SurveyViews.js').then((m) => ({ default: m.SurveyViews }), () => ({ default: () => null })));
 const StaffLanding = lazy(() => import('../features/staff/StaffLanding.js').then((m) => ({ default: m.StaffLanding }), () => ({ default: FirstVisitGuide })));
 
 function Page() {
@@ -101,8 +99,7 @@ function Page() {
   if (path === '/organisers') return <OrganisersPage />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
-  if (path === '/survey') return <SurveyPage />;
-  if (path === '/you-said') return <YouSaidPage />;
+  if (path === '/survey' || path === '/you-said') return <SurveyViews path={path} />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');
@@ -119,7 +116,7 @@ function Page() {
         <>
           {guide}
           <Suspense fallback={null}>
-            <SurveyPrompt />
+            <SurveyViews path={path} />
           </Suspense>
         </>
       }

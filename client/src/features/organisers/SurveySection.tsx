@@ -3,7 +3,7 @@ import type { ApiError } from '../../../../shared/errors.js';
 import { LANGUAGES, RESPONSE_BODY_MAX_CHARS, RESPONSE_TITLE_MAX_CHARS, type Language } from '../../../../shared/limits.js';
 import type { SurveyGroup, SurveyResults, SurveySummary } from '../../../../shared/survey.js';
 import type { MessageKey } from '../../i18n/index.js';
-import { survey as surveyPart } from '../../i18n/parts/survey.js';
+import { surveyConsole as surveyPart } from '../../i18n/parts/survey-console.js';
 import { usePartT, type PartTranslator } from '../../i18n/use-part-t.js';
 import { api } from '../../lib/api.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
