@@ -67,24 +67,25 @@ export function SurveyPage() {
             <div className="row">
               {SCORES.map((value) => (
                 <label key={value} className="choice">
-                  <input type="radio" name="recommend" value={value} checked={score === value} onChange={() => setScore(value)}/>{' '}
+                  <input type="radio" name="recommend" value={value} checked={score === value} onChange={() => setScore(value)} />{' '}
                   {value}
                 </label>
               ))}
             </div>
           </fieldset>
-          <div className="field">
-            <label htmlFor="survey-reason">
-              {survey.questions.reason} {t('nps.optional')}
-            </label>
-            <textarea id="survey-reason" rows={3} maxLength={SURVEY_ANSWER_MAX_CHARS} value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="survey-change">
-              {survey.questions.change} {t('nps.optional')}
-            </label>
-            <textarea id="survey-change" rows={3} maxLength={SURVEY_ANSWER_MAX_CHARS} value={change} onChange={(e) => setChange(e.target.value)} />
-          </div>
+          {(
+            [
+              ['reason', reason, setReason],
+              ['change', change, setChange],
+            ] as const
+          ).map(([key, value, set]) => (
+            <div key={key} className="field">
+              <label htmlFor={`survey-${key}`}>
+                {survey.questions[key]} {t('nps.optional')}
+              </label>
+              <textarea id={`survey-${key}`} rows={3} maxLength={SURVEY_ANSWER_MAX_CHARS} value={value} onChange={(e) => set(e.target.value)} />
+            </div>
+          ))}
           <button type="submit" disabled={busy}>
             {answered ? t('nps.update') : t('nps.send')}
           </button>
