@@ -59,5 +59,7 @@ export const accountExportSchema = z.object({
   actionsOnMe: z.array(
     z.object({ action: z.string(), byRole: z.enum(ROLES).nullable(), boothId: z.number().int().nullable(), reason: z.string().nullable(), expiresAt: nullableTime, createdAt: time }),
   ),
+  /** Their answers to the fair's surveys (issue 15). */
+  surveyAnswers: z.array(z.object({ surveyId: z.number().int(), answers: z.record(z.string(), z.unknown()), language: z.string(), answeredAt: time, changedAt: time })),
 });
 export type AccountExport = z.infer<typeof accountExportSchema>;

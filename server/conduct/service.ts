@@ -121,7 +121,7 @@ function sameText(a: ConductText, b: ConductText): boolean {
 }
 
 /** The reader's language: asked for (`?lang=`), else their browser's, else English. */
-function readerLanguage(req: Request): Language {
+export function readerLanguage(req: Request): Language {
   const asked = req.query.lang;
   if (typeof asked === 'string' && (LANGUAGES as readonly string[]).includes(asked)) return asked as Language;
   return (req.acceptsLanguages(...LANGUAGES) || 'en') as Language;

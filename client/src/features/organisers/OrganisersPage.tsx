@@ -9,6 +9,7 @@ import { ConductSection } from './ConductSection.js';
 import { FairSettingsSection } from './FairSettingsSection.js';
 import { PeopleSection } from './PeopleSection.js';
 import { RosterImportSection } from './RosterImportSection.js';
+import { SurveySection } from './SurveySection.js';
 import { useOrganiserT } from './use-organiser-t.js';
 
 const SECTIONS = [
@@ -101,6 +102,9 @@ export function OrganisersPage() {
         <RosterImportSection onImported={() => setPeopleVersion((v) => v + 1)} />
       </div>
       <Exports />
+      <div id="org-survey">
+        <SurveySection />
+      </div>
     </div>
   );
 }
