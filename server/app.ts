@@ -18,6 +18,8 @@ import { boothAdminRoutes } from './booths/admin-routes.js';
 import { createFairSettings, fairRoutes } from './fair/settings.js';
 import { conductRoutes, createConductStore } from './conduct/service.js';
 import { createInbox, inboxRoutes } from './inbox/service.js';
+import { createSurveyService, surveyRoutes } from './survey/service.js';
+import { createYouSaid, youSaidRoutes } from './you-said/service.js';
 import { boothFeedbackRoutes, createBoothFeedback } from './feedback/service.js';
 import { accountabilityRoutes, createAccountabilityReport } from './accountability/report.js';
 import { chatCommands } from './chat/handlers.js';
@@ -429,6 +431,8 @@ export function createApplication(deps: AppDeps): Application {
   app.use(fairRoutes(auth, createFairSettings(db, clock, audit)));
   app.use(conductRoutes(auth, conduct));
   app.use(inboxRoutes(auth, inbox));
+  app.use(surveyRoutes(auth, createSurveyService(db, clock, audit, inbox)));
+  app.use(youSaidRoutes(auth, createYouSaid(db, audit, inbox)));
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));

@@ -32,6 +32,9 @@ export const AUDIT_ACTIONS = [
   'people:reactivate',
   'people:export',
   'conduct:publish',
+  'survey:open',
+  'survey:close',
+  'response:publish',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

@@ -6,6 +6,8 @@ import { CONDUCT_TEXT_MAX_CHARS, LANGUAGES, type Language } from './limits.js';
  * version, which every member accepts again before entering a booth.
  */
 export const conductInputSchema = z.strictObject({
+  /** The version the organiser was editing (0: none yet): another published meanwhile is a CONFLICT, not a silent overwrite. */
+  baseVersion: z.number().int().min(0).max(2 ** 31 - 1),
   text: z
     .partialRecord(z.enum(LANGUAGES), z.string().trim().min(1).max(CONDUCT_TEXT_MAX_CHARS))
     .refine((text) => Object.keys(text).length > 0, 'the code of conduct needs its text in at least one language'),

@@ -91,7 +91,6 @@ export const ROSTER_LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], readonly 
   fr: ['french', 'francés', 'français'],
 };
 
-/** One roster row as the preview shows it: what would be created, or what is wrong with it. */
 /**
  * What is wrong with a roster row, for the console to say in the organiser's language (the
  * `message` is the server's English, shown for `invalid`).
@@ -99,6 +98,7 @@ export const ROSTER_LANGUAGE_NAMES: Record<(typeof LANGUAGES)[number], readonly 
 export const ROSTER_PROBLEM_CODES = ['columns', 'roleMissing', 'roleUnknown', 'languageUnknown', 'emailInvalid', 'emailTwice', 'accountExists', 'boothMissing', 'boothUnknown', 'boothNotHost', 'invalid'] as const;
 export type RosterProblemCode = (typeof ROSTER_PROBLEM_CODES)[number];
 
+/** One roster row as the preview shows it: what would be created, or what is wrong with it. */
 export const rosterPreviewRowSchema = z.object({
   line: z.number().int(),
   email: z.string(),

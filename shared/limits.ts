@@ -13,6 +13,11 @@ export const FAIR_NAME_MAX_CHARS = 120;
 export const FAIR_WELCOME_MAX_CHARS = 2_000;
 /** The code of conduct, per language: long enough for a real one, short enough to read. */
 export const CONDUCT_TEXT_MAX_CHARS = 12_000;
+/** Longest free-text answer to a survey question, in characters. */
+export const SURVEY_ANSWER_MAX_CHARS = 2_000;
+/** "You said, we did": longest title and text, per language, in characters. */
+export const RESPONSE_TITLE_MAX_CHARS = 200;
+export const RESPONSE_BODY_MAX_CHARS = 5_000;
 export const ROSTER_MAX_ROWS = 5_000;
 export const ROSTER_MAX_BYTES = 1_000_000;
 export const LANGUAGES = ['en', 'es', 'fr'] as const;

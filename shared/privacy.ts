@@ -29,6 +29,9 @@ export const accountExportSchema = z.object({
     /** The language of the fair's emails to this person; null: English. */
     locale: z.enum(LANGUAGES).nullable(),
     createdAt: time,
+    /** The code of conduct's version they accepted, and when; null: none yet. */
+    conductVersionAccepted: z.number().int().nullable(),
+    conductAcceptedAt: nullableTime,
   }),
   hostedBooths: z.array(z.object({ id: z.number().int(), slug: z.string(), name: z.string() })),
   sessions: z.array(z.object({ createdAt: time, lastSeenAt: nullableTime, expiresAt: time, browser: z.string().nullable(), method: z.string().nullable() })),
@@ -58,5 +61,7 @@ export const accountExportSchema = z.object({
   actionsOnMe: z.array(
     z.object({ action: z.string(), byRole: z.enum(ROLES).nullable(), boothId: z.number().int().nullable(), reason: z.string().nullable(), expiresAt: nullableTime, createdAt: time }),
   ),
+  /** Their answers to the fair's surveys (issue 15). */
+  surveyAnswers: z.array(z.object({ surveyId: z.number().int(), answers: z.record(z.string(), z.unknown()), language: z.string(), answeredAt: time, changedAt: time })),
 });
 export type AccountExport = z.infer<typeof accountExportSchema>;

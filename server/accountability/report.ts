@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { asc, desc, eq, isNotNull } from 'drizzle-orm';
 import type { AccountabilityReport } from '../../shared/booth-feedback.js';
+import { npsOf } from '../../shared/survey.js';
 import type { AuthService, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { complaints, complaintSteps, surveyResponses, surveys } from '../db/tables.js';
@@ -16,16 +17,6 @@ export function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** Promoters 9–10, passives 7–8, detractors 0–6; NPS = % promoters − % detractors, rounded. */
-export function netPromoterScore(scores: readonly number[]) {
-  const promoters = scores.filter((score) => score >= 9).length;
-  const passives = scores.filter((score) => score >= 7 && score <= 8).length;
-  const detractors = scores.filter((score) => score <= 6).length;
-  const responses = scores.length;
-  const nps = responses === 0 ? null : Math.round(((promoters - detractors) / responses) * 100) + 0;
-  return { responses, promoters, passives, detractors, nps };
 }
 
 /**
@@ -72,7 +63,7 @@ export function createAccountabilityReport(db: Db, clock: Clock, feedback: Booth
       const score = answers.recommend;
       return typeof score === 'number' && Number.isInteger(score) && score >= 0 && score <= 10 ? [score] : [];
     });
-    return { surveyId: latest.id, ...netPromoterScore(scores) };
+    return { surveyId: latest.id, responses: scores.length, ...npsOf(scores) };
   }
 
   return {

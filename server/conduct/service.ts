@@ -39,14 +39,27 @@ export function createConductStore(db: Db, clock: Clock, audit: AuditLog) {
     return row ?? null;
   }
 
+  /** The version this person must accept before entering a booth, or null. */
+  async function pendingFor(userId: string): Promise<number | null> {
+    const [row] = await standing.execute({ userId });
+    return conductPending(row?.current, row?.accepted);
+  }
+
+  async function adminView(): Promise<ConductAdminView> {
+    const row = await current();
+    return { version: row?.version ?? 0, text: row?.text ?? {}, publishedAt: row?.publishedAt.toISOString() ?? null };
+  }
+
+  const acceptAs = (userId: string, version: number) =>
+    db
+      .update(users)
+      .set({ conductVersion: version, conductAcceptedAt: new Date(clock.now()) })
+      .where(eq(users.id, userId));
+
   return {
     current,
-
-    /** The version this person must accept before entering a booth, or null. */
-    async pendingFor(userId: string): Promise<number | null> {
-      const [row] = await standing.execute({ userId });
-      return conductPending(row?.current, row?.accepted);
-    },
+    pendingFor,
+    adminView,
 
     /** What the reader sees: the current version in their language. */
     async view(language: Language, userId: string | null): Promise<ConductView> {
@@ -54,13 +67,8 @@ export function createConductStore(db: Db, clock: Clock, audit: AuditLog) {
       if (!row) return { version: 0, text: '', language: null, accepted: false };
       const text = inLanguage(row.text, language) ?? '';
       const shown = (row.text[language] ? language : LANGUAGES.find((other) => row.text[other])) ?? null;
-      const accepted = userId ? (await this.pendingFor(userId)) === null : false;
+      const accepted = userId ? (await pendingFor(userId)) === null : false;
       return { version: row.version, text, language: shown, accepted };
-    },
-
-    async adminView(): Promise<ConductAdminView> {
-      const row = await current();
-      return { version: row?.version ?? 0, text: row?.text ?? {}, publishedAt: row?.publishedAt.toISOString() ?? null };
     },
 
     /** Accepting is only of the version the person read: an older one is refused with the current one's number. */
@@ -69,22 +77,22 @@ export function createConductStore(db: Db, clock: Clock, audit: AuditLog) {
         const row = await current();
         if (!row) return fail('NOT_FOUND', 'The organisers have not published a code of conduct.');
         if (row.version !== version) return fail('CONFLICT', 'The code of conduct has changed since you opened it: read the new version.', { version: row.version });
-        await db
-          .update(users)
-          .set({ conductVersion: version, conductAcceptedAt: new Date(clock.now()) })
-          .where(eq(users.id, userId));
+        await acceptAs(userId, version);
         return ok({ version });
       });
     },
 
     /**
      * Publishes `text` as a new version, unless it is the current text (then nothing changes
-     * and nobody is asked again). Audited with the version and its languages.
+     * and nobody is asked again). `baseVersion` is the version the organiser edited: another
+     * published since is a CONFLICT, not overwritten unseen. The organiser who wrote it has
+     * accepted it. Audited with the version and its languages.
      */
-    async publish(actorId: string, text: ConductText): Promise<Result<ConductAdminView>> {
+    async publish(actorId: string, baseVersion: number, text: ConductText): Promise<Result<ConductAdminView>> {
       const result = await audit.together(
         async () => {
           const row = await current();
+          if ((row?.version ?? 0) !== baseVersion) return { published: false as const, taken: true };
           if (row && sameText(row.text, text)) return { published: false as const };
           const version = (row?.version ?? 0) + 1;
           // Two organisers publishing at once: the second finds the number taken.
@@ -93,12 +101,17 @@ export function createConductStore(db: Db, clock: Clock, audit: AuditLog) {
             .values({ version, text, publishedBy: actorId, publishedAt: new Date(clock.now()) })
             .onConflictDoNothing()
             .returning({ version: conductVersions.version });
-          return inserted.length > 0 ? { published: true as const, version } : { published: false as const, taken: true };
+          if (inserted.length === 0) return { published: false as const, taken: true };
+          await acceptAs(actorId, version);
+          return { published: true as const, version };
         },
         (done) => (done.published ? { actorId, action: 'conduct:publish', details: { version: done.version, languages: Object.keys(text) } } : null),
       );
-      if ('taken' in result) return fail('CONFLICT', 'Another organiser published a new version just now: reload it and try again.');
-      return ok(await this.adminView());
+      if ('taken' in result) {
+        const now = await adminView();
+        return fail('CONFLICT', `Another organiser published version ${now.version} while you were editing: review it, then publish again.`, { version: now.version });
+      }
+      return ok(await adminView());
     },
   };
 }
@@ -108,7 +121,7 @@ function sameText(a: ConductText, b: ConductText): boolean {
 }
 
 /** The reader's language: asked for (`?lang=`), else their browser's, else English. */
-function readerLanguage(req: Request): Language {
+export function readerLanguage(req: Request): Language {
   const asked = req.query.lang;
   if (typeof asked === 'string' && (LANGUAGES as readonly string[]).includes(asked)) return asked as Language;
   return (req.acceptsLanguages(...LANGUAGES) || 'en') as Language;
@@ -152,7 +165,7 @@ export function conductRoutes(auth: AuthService, conduct: ConductStore): Router 
     asyncHandler(async (req, res) => {
       const body = parseBody(conductInputSchema, req, res);
       if (!body) return;
-      const result = await conduct.publish(currentUser(res).id, body.text);
+      const result = await conduct.publish(currentUser(res).id, body.baseVersion, body.text);
       if (!result.ok) return sendError(res, result.error);
       res.json(result.data);
     }),

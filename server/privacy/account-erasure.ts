@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -103,6 +103,7 @@ export function createAccountEraser(deps: {
         await db.delete(passwordResets).where(eq(passwordResets.userId, userId));
         await db.delete(privateAliases).where(eq(privateAliases.userId, userId));
         await db.delete(boothVisits).where(eq(boothVisits.userId, userId));
+        await db.delete(surveyResponses).where(eq(surveyResponses.userId, userId));
         // A rating stays linked to its giver (once per person): it goes with them.
         await db.delete(boothFeedback).where(eq(boothFeedback.userId, userId));
         await db.delete(boothHosts).where(eq(boothHosts.userId, userId));

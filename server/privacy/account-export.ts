@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothFeedback, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, users } from '../db/tables.js';
+import { auditLog, boothFeedback, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -115,6 +115,11 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .leftJoin(actor, eq(actor.id, auditLog.actorId))
       .where(eq(auditLog.targetUserId, userId))
       .orderBy(asc(auditLog.id));
+    const surveyRows = await db
+      .select({ surveyId: surveyResponses.surveyId, answers: surveyResponses.answers, language: surveyResponses.locale, answeredAt: surveyResponses.createdAt, changedAt: surveyResponses.updatedAt })
+      .from(surveyResponses)
+      .where(eq(surveyResponses.userId, userId))
+      .orderBy(asc(surveyResponses.surveyId));
     return {
       exportedAt: iso(now),
       account: {
@@ -125,6 +130,8 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
         role: user.role,
         locale: user.locale,
         createdAt: iso(user.createdAt),
+        conductVersionAccepted: user.conductVersion,
+        conductAcceptedAt: isoOrNull(user.conductAcceptedAt),
       },
       hostedBooths,
       sessions: sessionRows.map((s) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt), expiresAt: iso(s.expiresAt) })),
@@ -138,6 +145,7 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       reportsFiled: reportRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), resolvedAt: isoOrNull(r.resolvedAt) })),
       restrictions: restrictionRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
       actionsOnMe: actionRows.map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),
+      surveyAnswers: surveyRows.map((a) => ({ ...a, answeredAt: iso(a.answeredAt), changedAt: iso(a.changedAt) })),
     };
   });
 }

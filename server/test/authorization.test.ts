@@ -49,6 +49,14 @@ let reporter: Actor;
 let targetId: string;
 let invites = 0;
 
+let draftSurveyId: number | undefined;
+
+/** A survey in draft, made by the organiser once, for the rows about one survey. */
+async function draftSurvey(): Promise<number> {
+  draftSurveyId ??= (await actors.admin.client.post('/api/surveys', { template: 'nps' })).body.id as number;
+  return draftSurveyId;
+}
+
 async function viaSocket(actor: Actor, command: string, payload: unknown): Promise<Outcome> {
   const ack = await rawRequest(actor.socket, command, payload);
   return ack.ok ? 'allowed' : ack.error.code;
@@ -348,7 +356,43 @@ const ROWS: Row[] = [
     scope: 'fair',
     allowed: ['admin'],
     // The text already published: allowed, yet no new version that everyone would have to accept.
-    attempt: (a) => viaHttp(a, 'PUT', '/api/admin/conduct', { text: DEMO_CONDUCT }),
+    attempt: (a) => viaHttp(a, 'PUT', '/api/admin/conduct', { baseVersion: 1, text: DEMO_CONDUCT }),
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'POST /api/surveys',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'POST', '/api/surveys', { template: 'nps' }),
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'GET /api/surveys',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'GET', '/api/surveys'),
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'PATCH /api/surveys/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    // Closing a survey that was never opened: allowed, and nothing changes.
+    attempt: async (a) => viaHttp(a, 'PATCH', `/api/surveys/${await draftSurvey()}`, { status: 'closed' }),
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'GET /api/surveys/:id/results',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => viaHttp(a, 'GET', `/api/surveys/${await draftSurvey()}/results?format=csv`),
+  },
+  {
+    capability: 'fair:settings',
+    surface: 'POST /api/responses',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'POST', '/api/responses', { title: { en: 'Heard' }, body: { en: 'Done.' } }),
   },
   {
     capability: 'booths:manage',

@@ -87,13 +87,19 @@ describe('the code of conduct', () => {
     expect((await request(amina.socket, 'booth:join', { boothId })).ok).toBe(true);
 
     expect((await sam.client.get('/api/admin/conduct')).body).toMatchObject({ version: 1, text: DEMO_CONDUCT });
-    const unchanged = await sam.client.request('PUT', '/api/admin/conduct', { text: DEMO_CONDUCT });
+    const unchanged = await sam.client.request('PUT', '/api/admin/conduct', { baseVersion: 1, text: DEMO_CONDUCT });
     expect(unchanged.body).toMatchObject({ version: 1 });
 
     const text = { ...DEMO_CONDUCT, en: `${DEMO_CONDUCT.en}\n\n- Be patient with people on slow connections.` };
-    const published = await sam.client.request('PUT', '/api/admin/conduct', { text });
+    const published = await sam.client.request('PUT', '/api/admin/conduct', { baseVersion: 1, text });
     expect(published.status).toBe(200);
     expect(published.body).toMatchObject({ version: 2, text });
+    // Its author has accepted it; an organiser still editing version 1 is told, not overwritten.
+    expect((await sam.client.get('/api/me')).body.user).toMatchObject({ conductPending: null });
+    const stale = await sam.client.request('PUT', '/api/admin/conduct', { baseVersion: 1, text: { en: 'An older draft.' } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: 'CONFLICT', details: { version: 2 } });
+    expect((await sam.client.get('/api/admin/conduct')).body).toMatchObject({ version: 2, text });
     const audit = (await sam.client.get('/api/moderation/audit?limit=1')).body.entries as { action: string; details: unknown }[];
     expect(audit[0]).toMatchObject({ action: 'conduct:publish', details: { version: 2, languages: ['en', 'es', 'fr'] } });
 
@@ -109,12 +115,13 @@ describe('the code of conduct', () => {
   it('refuses an empty text, an unknown language and anyone but organisers', async () => {
     const sam = new TestClient(server.baseUrl);
     await sam.login('admin@fair.test', undefined, { conduct: 'pending' });
-    expect((await sam.request('PUT', '/api/admin/conduct', { text: {} })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'text' } });
-    expect((await sam.request('PUT', '/api/admin/conduct', { text: { en: '   ' } })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD' });
-    expect((await sam.request('PUT', '/api/admin/conduct', { text: { de: 'Seid nett.' } })).body.error?.code).toBe('INVALID_PAYLOAD');
+    expect((await sam.request('PUT', '/api/admin/conduct', { baseVersion: 2, text: {} })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'text' } });
+    expect((await sam.request('PUT', '/api/admin/conduct', { baseVersion: 2, text: { en: '   ' } })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD' });
+    expect((await sam.request('PUT', '/api/admin/conduct', { baseVersion: 2, text: { de: 'Seid nett.' } })).body.error?.code).toBe('INVALID_PAYLOAD');
+    expect((await sam.request('PUT', '/api/admin/conduct', { text: { en: 'No base.' } })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'baseVersion' } });
     const kofi = new TestClient(server.baseUrl);
     await kofi.login('moderator@fair.test', undefined, { conduct: 'pending' });
-    expect((await kofi.request('PUT', '/api/admin/conduct', { text: { en: 'Mine now.' } })).status).toBe(403);
+    expect((await kofi.request('PUT', '/api/admin/conduct', { baseVersion: 2, text: { en: 'Mine now.' } })).status).toBe(403);
     expect((await kofi.get('/api/admin/conduct')).status).toBe(403);
     expect((await sam.get('/api/admin/conduct')).body).toMatchObject({ version: 2 });
   });

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { BoothPage } from '../features/booth/BoothPage.js';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage.js';
 import { SignInPage } from '../features/auth/SignInPage.js';
@@ -62,6 +62,9 @@ const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
+// The fair survey and "You said, we did" (issue 15): their pages, and the lobby's prompt and link, are
+// one lazy chunk fetched once the lobby shows. Offline, the lobby opens without them.
+const SurveyViews = lazy<(props: { path: string }) => ReactNode>(() => import('../features/survey/SurveyViews.js').then((m) => ({ default: m.SurveyViews }), () => ({ default: () => null })));
 const StaffLanding = lazy(() => import('../features/staff/StaffLanding.js').then((m) => ({ default: m.StaffLanding }), () => ({ default: FirstVisitGuide })));
 
 function Page() {
@@ -96,6 +99,7 @@ function Page() {
   if (path === '/organisers') return <OrganisersPage />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
+  if (path === '/survey' || path === '/you-said') return <SurveyViews path={path} />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');
@@ -106,7 +110,19 @@ function Page() {
   ) : (
     <FirstVisitGuide />
   );
-  return <LobbyPage before={guide} settings={<DataSaverToggle />} />;
+  return (
+    <LobbyPage
+      before={
+        <>
+          {guide}
+          <Suspense fallback={null}>
+            <SurveyViews path={path} />
+          </Suspense>
+        </>
+      }
+      settings={<DataSaverToggle />}
+    />
+  );
 }
 
 function Loading() {

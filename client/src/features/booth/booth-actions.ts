@@ -166,9 +166,9 @@ export async function joinCurrentBooth(): Promise<void> {
     }
     // The code of conduct changed (or was never accepted): the app shows it in place of the
     // booth; once accepted, the booth's page opens again and joins.
-    if (code === 'CONDUCT_NOT_ACCEPTED') {
-      const me = get().me;
-      if (me) set({ me: { ...me, conductPending: details?.version ?? null } });
+    const me = get().me;
+    if (code === 'CONDUCT_NOT_ACCEPTED' && me && details?.version) {
+      set({ me: { ...me, conductPending: details.version } });
       return;
     }
     // Refused (full, locked, closed, barred): the page says why and offers to try again.

@@ -50,24 +50,31 @@ export function ConductPage() {
   const [changed, setChanged] = useState(false);
   const [busy, setBusy] = useState(false);
   const titleRef = useRef<HTMLHeadingElement>(null);
-  const pending = me?.conductPending ?? null;
+  /** Only the latest request's answer is shown (a quick change of language must not show the older one). */
+  const latest = useRef(0);
 
   const show = useCallback(
-    (result: Result<ConductView>) => {
+    (request: number, result: Result<ConductView>) => {
+      if (request !== latest.current) return;
       if (!result.ok) return setError(result.error);
       setError(null);
       setView(result.data);
-      // Accepted meanwhile on another device: nothing is pending here either.
+      // What is pending follows the server: accepted on another device, a newer version
+      // published since the page loaded, or none published at all.
       const current = useStore.getState().me;
-      if (result.data.accepted && current?.conductPending) setMe({ ...current, conductPending: null });
+      const pendingNow = result.data.accepted || result.data.version === 0 ? null : result.data.version;
+      if (current && (current.conductPending ?? null) !== pendingNow) setMe({ ...current, conductPending: pendingNow });
     },
     [setMe],
   );
-  const load = useCallback(() => api<ConductView>(`/api/conduct?lang=${c.locale}`).then(show), [c.locale, show]);
+  const load = useCallback(() => {
+    const request = ++latest.current;
+    return api<ConductView>(`/api/conduct?lang=${c.locale}`).then((result) => show(request, result));
+  }, [c.locale, show]);
 
   useEffect(() => {
-    void api<ConductView>(`/api/conduct?lang=${c.locale}`).then(show);
-  }, [c.locale, show]);
+    void load();
+  }, [load]);
 
   async function accept() {
     if (!view || !me) return;
@@ -90,7 +97,7 @@ export function ConductPage() {
     setError(result.error);
   }
 
-  const mustAccept = pending !== null && view !== null && view.version > 0 && !view.accepted;
+  const mustAccept = me != null && view !== null && view.version > 0 && !view.accepted;
   return (
     <section className="card conduct" aria-labelledby="conduct-title">
       <h1 id="conduct-title" tabIndex={-1} ref={titleRef}>

@@ -94,6 +94,13 @@ const DESCRIBE: Partial<Record<AuditAction, Describe>> = {
   'people:export': (d, t) => [number(d.people) !== null ? t('audit.exported', { count: number(d.people)! }) : null],
   'account:deleted': erased,
   'account:erased': erased,
+  'survey:open': (d, t) => [number(d.surveyId) !== null ? t('audit.survey', { id: number(d.surveyId)! }) : null],
+  'survey:close': (d, t) => [number(d.surveyId) !== null ? t('audit.survey', { id: number(d.surveyId)! }) : null],
+  'response:publish': (d, t) => [
+    number(d.responseId) !== null && Array.isArray(d.languages)
+      ? t('audit.response', { id: number(d.responseId)!, languages: new Intl.ListFormat(t.locale).format(d.languages.map((l) => languageName(t, String(l)))) })
+      : null,
+  ],
   'conduct:publish': (d, t) => [
     number(d.version) !== null && Array.isArray(d.languages)
       ? t('audit.conduct', { version: number(d.version)!, languages: new Intl.ListFormat(t.locale).format(d.languages.map((l) => languageName(t, String(l)))) })

@@ -9,19 +9,43 @@ import { useOrganiserT } from './use-organiser-t.js';
 
 type PerLanguage = Record<Language, string>;
 
-function ConductForm({ current, onPublished }: { current: ConductAdminView; onPublished: (next: ConductAdminView) => void }) {
+function ConductForm({
+  current,
+  onPublished,
+  onOvertaken,
+}: {
+  current: ConductAdminView;
+  onPublished: (next: ConductAdminView) => void;
+  /** Another organiser published meanwhile: the section shows that version; this form keeps the draft. */
+  onOvertaken: () => void;
+}) {
   const t = useOrganiserT();
   const [text, setText] = useState<PerLanguage>({ en: current.text.en ?? '', es: current.text.es ?? '', fr: current.text.fr ?? '' });
+  /** The version this draft was written over: publishing over another is refused, then allowed once the organiser has been told. */
+  const [base, setBase] = useState(current.version);
+  const [overtaken, setOvertaken] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
   const language = (l: Language) => t.app(`language.${l}` as MessageKey);
 
   async function publish(event: FormEvent) {
     event.preventDefault();
-    const body = { text: Object.fromEntries(LANGUAGES.flatMap((l) => (text[l].trim() ? [[l, text[l].trim()]] : []))) };
+    setBusy(true);
+    const body = { baseVersion: base, text: Object.fromEntries(LANGUAGES.flatMap((l) => (text[l].trim() ? [[l, text[l].trim()]] : []))) };
     const result = await api<ConductAdminView>('/api/admin/conduct', { method: 'PUT', body });
-    if (!result.ok) return setError(result.error);
-    setError(null);
-    onPublished(result.data);
+    setBusy(false);
+    if (result.ok) {
+      setError(null);
+      return onPublished(result.data);
+    }
+    const newer = result.error.details?.version;
+    if (result.error.code === 'CONFLICT' && newer !== undefined) {
+      setError(null);
+      setOvertaken(newer);
+      setBase(newer);
+      return onOvertaken();
+    }
+    setError(result.error);
   }
 
   /** `text.fr` → "Code of conduct, in French"; `text` (none written) → the section's name. */
@@ -53,7 +77,14 @@ function ConductForm({ current, onPublished }: { current: ConductAdminView; onPu
         ))}
       </fieldset>
       <ApiErrorAlert error={error} fieldLabel={fieldLabel} />
-      <button type="submit">{t('org.conductPublish')}</button>
+      {overtaken !== null && (
+        <p role="alert" className="error">
+          {t('org.conductOvertaken', { version: String(overtaken) })}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {t('org.conductPublish')}
+      </button>
     </form>
   );
 }
@@ -68,10 +99,14 @@ export function ConductSection() {
   const published = (next: ConductAdminView) => {
     setOutcome(next.version === current?.version ? 'unchanged' : 'published');
     setCurrent(next);
+    setEdition((n) => n + 1);
   };
+  /** Bumped on each publish: the form starts again from what was published. */
+  const [edition, setEdition] = useState(0);
+  const [reloads, setReloads] = useState(0);
   useEffect(() => {
     void api<ConductAdminView>('/api/admin/conduct').then((result) => (result.ok ? setCurrent(result.data) : setError(result.error)));
-  }, []);
+  }, [reloads]);
   return (
     <section className="card" aria-labelledby="org-conduct-title">
       <h2 id="org-conduct-title">{t('org.conduct')}</h2>
@@ -87,7 +122,7 @@ export function ConductSection() {
         </p>
       )}
       {outcome && current && <p role="status">{t(outcome === 'published' ? 'org.conductPublished' : 'org.conductUnchanged', { version: String(current.version) })}</p>}
-      {current ? <ConductForm key={current.version} current={current} onPublished={published} /> : !error && <p role="status">{t.app('app.loading')}</p>}
+      {current ? <ConductForm key={edition} current={current} onPublished={published} onOvertaken={() => setReloads((n) => n + 1)} /> : !error && <p role="status">{t.app('app.loading')}</p>}
     </section>
   );
 }

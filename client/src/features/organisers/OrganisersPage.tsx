@@ -10,6 +10,7 @@ import { FairSettingsSection } from './FairSettingsSection.js';
 import { PeopleSection } from './PeopleSection.js';
 import { RatingsSection } from './RatingsSection.js';
 import { RosterImportSection } from './RosterImportSection.js';
+import { SurveySection } from './SurveySection.js';
 import { useOrganiserT } from './use-organiser-t.js';
 
 const SECTIONS = [
@@ -111,6 +112,9 @@ export function OrganisersPage() {
         <RatingsSection />
       </div>
       <Exports />
+      <div id="org-survey">
+        <SurveySection />
+      </div>
     </div>
   );
 }

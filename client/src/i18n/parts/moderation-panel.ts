@@ -87,6 +87,9 @@ export const moderationPanel = defineMessages({
     'audit.action.account:deleted': 'Account deleted by its owner',
     'audit.action.account:erased': 'Account erased by an organiser',
     'audit.action.conduct:publish': 'Code of conduct published',
+    'audit.action.survey:open': 'Survey opened',
+    'audit.action.survey:close': 'Survey closed',
+    'audit.action.response:publish': '“You said, we did” response published',
 
     'audit.slowMode': 'slow mode: {seconds} s',
     'audit.slowModeOff': 'slow mode: off',
@@ -109,6 +112,8 @@ export const moderationPanel = defineMessages({
     'audit.exported': 'people in the export: {count}',
     'audit.erased': 'messages blanked: {blanked}; kept for open reports: {held}',
     'audit.conduct': 'version {version}, in {languages}',
+    'audit.survey': 'survey no. {id}',
+    'audit.response': 'response no. {id}, in {languages}',
 
     'audit.value.open': 'open',
     'audit.value.closed': 'closed',
@@ -211,6 +216,9 @@ export const moderationPanel = defineMessages({
     'audit.action.account:deleted': 'Cuenta eliminada por su titular',
     'audit.action.account:erased': 'Cuenta borrada por el equipo organizador',
     'audit.action.conduct:publish': 'Código de conducta publicado',
+    'audit.action.survey:open': 'Encuesta abierta',
+    'audit.action.survey:close': 'Encuesta cerrada',
+    'audit.action.response:publish': 'Respuesta «Ustedes dijeron, nosotros actuamos» publicada',
 
     'audit.slowMode': 'modo lento: {seconds} s',
     'audit.slowModeOff': 'modo lento: desactivado',
@@ -233,6 +241,8 @@ export const moderationPanel = defineMessages({
     'audit.exported': 'personas en la exportación: {count}',
     'audit.erased': 'mensajes vaciados: {blanked}; conservados por denuncias abiertas: {held}',
     'audit.conduct': 'versión {version}, en {languages}',
+    'audit.survey': 'encuesta n.º {id}',
+    'audit.response': 'respuesta n.º {id}, en {languages}',
 
     'audit.value.open': 'abierto',
     'audit.value.closed': 'cerrado',
@@ -335,6 +345,9 @@ export const moderationPanel = defineMessages({
     'audit.action.account:deleted': 'Compte supprimé par son titulaire',
     'audit.action.account:erased': 'Compte effacé par l’équipe organisatrice',
     'audit.action.conduct:publish': 'Code de conduite publié',
+    'audit.action.survey:open': 'Enquête ouverte',
+    'audit.action.survey:close': 'Enquête fermée',
+    'audit.action.response:publish': 'Réponse « Vous avez dit, nous avons agi » publiée',
 
     'audit.slowMode': 'mode lent : {seconds} s',
     'audit.slowModeOff': 'mode lent : désactivé',
@@ -357,6 +370,8 @@ export const moderationPanel = defineMessages({
     'audit.exported': 'personnes dans l’export : {count}',
     'audit.erased': 'messages vidés : {blanked} ; conservés pour des signalements ouverts : {held}',
     'audit.conduct': 'version {version}, en {languages}',
+    'audit.survey': 'enquête n° {id}',
+    'audit.response': 'réponse n° {id}, en {languages}',
 
     'audit.value.open': 'ouvert',
     'audit.value.closed': 'fermé',
