@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { InboxNotice, InboxPage } from '../../shared/inbox.js';
+import { inboxNotices } from '../db/tables.js';
+import { createUser, TestClient } from './harness.js';
+import { useSocketFair } from './fair.js';
+import { collect, connected, nextEvent, openSocket, request, sleep, type ClientSocket } from './sockets.js';
+
+const fair = useSocketFair();
+const { join, connect, track } = fair;
+
+let accounts = 0;
+/** A new member (accounts made now see only the notices for everyone made from now on). */
+async function newMember(name: string) {
+  accounts += 1;
+  const email = `${name.toLowerCase()}.inbox${accounts}@fair.test`;
+  const id = await createUser(fair.server.db, { email, displayName: `${name} ${accounts}`, role: 'member' });
+  return { email, id };
+}
+
+async function signedIn(email: string): Promise<TestClient> {
+  const client = new TestClient(fair.server.baseUrl);
+  await client.login(email);
+  return client;
+}
+
+async function inboxOf(client: TestClient, query = ''): Promise<InboxPage> {
+  const res = await client.get(`/api/inbox${query}`);
+  expect(res.status).toBe(200);
+  return res.body as unknown as InboxPage;
+}
+
+/** A message by `author` in the booth, reported by `reporter`: the report's id. */
+async function reportedMessage(author: ClientSocket, reporter: ClientSocket, boothId: number): Promise<{ reportId: number; messageId: number }> {
+  const sent = await request(author, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'you are all worthless' });
+  if (!sent.ok) throw new Error('send failed');
+  const report = await request(reporter, 'report:create', { messageId: sent.data.id, reason: 'harassment', note: 'Insults' });
+  if (!report.ok) throw new Error(`report failed: ${report.error.code}`);
+  return { reportId: report.data.reportId, messageId: sent.data.id };
+}
+
+/** Stores notices for one person straight in the database (the paging tests need many). */
+async function storeNotices(userId: string, count: number): Promise<void> {
+  await fair.server.db.insert(inboxNotices).values(Array.from({ length: count }, (_, n) => ({ userId, kind: 'announcement', payload: { text: `notice ${n + 1}` } })));
+}
+
+describe('the inbox: delivery to a member who was offline', () => {
+  it('keeps a report outcome, a mute and a fair-wide announcement made while they were away, unread', async () => {
+    const boothId = fair.boothIds['fair-share']!;
+    const amina = await newMember('Amina');
+    const author = await newMember('Troll');
+    const reporter = await join(amina.email, 'fair-share');
+    const writer = await join(author.email, 'fair-share');
+    const moderator = await connect('moderator@fair.test');
+    const { reportId, messageId } = await reportedMessage(writer.socket, reporter.socket, boothId);
+
+    // Amina goes offline: no connection of hers is open when the moderator acts.
+    reporter.socket.disconnect();
+    await sleep(100);
+    const resolved = await request(moderator.socket, 'report:resolve', { reportId, outcome: 'resolved', note: 'Message removed.' });
+    expect(resolved.ok).toBe(true);
+    const muted = await request(moderator.socket, 'moderation:mute', { userId: amina.id, minutes: 5, reason: 'Shouting' });
+    expect(muted.ok).toBe(true);
+    const announced = await request(moderator.socket, 'announcement:create', { text: 'Plenary at 3 pm.' });
+    expect(announced.ok).toBe(true);
+
+    // She signs in again, on another device.
+    const client = await signedIn(amina.email);
+    const page = await inboxOf(client);
+    expect(page.unread).toBe(3);
+    expect(page.nextBeforeId).toBeNull();
+    expect(page.notices.map((n) => [n.kind, n.read])).toEqual([
+      ['announcement', false],
+      ['moderation', false],
+      ['report_outcome', false],
+    ]);
+    const [announcement, mute, outcome] = page.notices as [InboxNotice, InboxNotice, InboxNotice];
+    expect(announcement.payload).toMatchObject({ text: 'Plenary at 3 pm.', boothId: null, author: { displayName: 'Kofi', role: 'moderator' } });
+    expect(mute.payload).toMatchObject({ kind: 'muted', boothId: null, reason: 'Shouting', until: expect.any(String) as unknown });
+    expect(outcome.payload).toMatchObject({ reportId, messageId, outcome: 'resolved', note: 'Message removed.', reason: 'harassment', boothId, boothName: expect.any(String) as unknown });
+    // The author of the reported message is told nothing about the report.
+    const authorInbox = await inboxOf(await signedIn(author.email));
+    expect(authorInbox.notices.map((n) => n.kind)).toEqual(['announcement']);
+  });
+
+  it('sends a connected member each notice live, on every tab, beside the live banner', async () => {
+    const luis = await newMember('Luis');
+    const firstTab = await connect(luis.email);
+    const secondTab = openSocket(fair.server.baseUrl, firstTab.client.cookie);
+    track(secondTab);
+    await connected(secondTab);
+    const moderator = await connect('moderator@fair.test');
+
+    const onBoth = [nextEvent(firstTab.socket, 'inbox:notice'), nextEvent(secondTab, 'inbox:notice')];
+    const banner = nextEvent(firstTab.socket, 'moderation:notice');
+    expect((await request(moderator.socket, 'moderation:mute', { userId: luis.id, minutes: 1, reason: 'Cool off' })).ok).toBe(true);
+    expect(await banner).toMatchObject({ kind: 'muted', reason: 'Cool off' });
+    const [first, second] = await Promise.all(onBoth);
+    expect(first).toMatchObject({ kind: 'moderation', read: false, payload: { kind: 'muted', reason: 'Cool off' } });
+    expect(second).toEqual(first);
+
+    const unmuted = [nextEvent(firstTab.socket, 'inbox:notice'), nextEvent(secondTab, 'inbox:notice')];
+    expect((await request(moderator.socket, 'moderation:unmute', { userId: luis.id })).ok).toBe(true);
+    for (const notice of await Promise.all(unmuted)) expect(notice.payload).toMatchObject({ kind: 'unmuted' });
+    expect((await inboxOf(firstTab.client)).unread).toBe(2);
+  });
+
+  it('gives a booth’s announcement to those in the booth at the time, and nobody else', async () => {
+    const inside = await newMember('Inside');
+    const outside = await newMember('Outside');
+    const present = await join(inside.email, 'unmute');
+    const away = await connect(outside.email);
+    const host = await join('moderator@fair.test', 'unmute');
+    const awaySees = collect(away.socket, 'inbox:notice');
+    const live = nextEvent(present.socket, 'inbox:notice');
+    expect((await request(host.socket, 'announcement:create', { text: 'Q&A now', boothId: fair.boothIds.unmute })).ok).toBe(true);
+    expect(await live).toMatchObject({ kind: 'announcement', payload: { text: 'Q&A now', boothId: fair.boothIds.unmute, boothName: expect.any(String) as unknown } });
+    // Those who were there keep it, even after they leave.
+    present.socket.disconnect();
+    expect((await inboxOf(await signedIn(inside.email))).notices[0]).toMatchObject({ kind: 'announcement', payload: { text: 'Q&A now' } });
+    await sleep(150);
+    expect(awaySees).toHaveLength(0);
+    expect((await inboxOf(away.client)).notices).toEqual([]);
+  });
+
+  it('shows a notice for everyone only to accounts that existed when it was made', async () => {
+    const moderator = await connect('moderator@fair.test');
+    const before = await newMember('Before');
+    expect((await request(moderator.socket, 'announcement:create', { text: 'Welcome, everyone.' })).ok).toBe(true);
+    await sleep(20);
+    const after = await newMember('After');
+    expect((await inboxOf(await signedIn(before.email))).notices.map((n) => n.payload.text)).toEqual(['Welcome, everyone.']);
+    expect(await inboxOf(await signedIn(after.email))).toEqual({ notices: [], unread: 0, nextBeforeId: null });
+  });
+});
+
+describe('the inbox: reading it', () => {
+  it('pages newest first', async () => {
+    const reader = await newMember('Pager');
+    await storeNotices(reader.id, 5);
+    const client = await signedIn(reader.email);
+    const first = await inboxOf(client, '?limit=2');
+    expect(first.notices.map((n) => n.payload.text)).toEqual(['notice 5', 'notice 4']);
+    expect(first.unread).toBe(5);
+    expect(first.nextBeforeId).toBe(first.notices[1]!.id);
+    const second = await inboxOf(client, `?limit=2&beforeId=${first.nextBeforeId}`);
+    expect(second.notices.map((n) => n.payload.text)).toEqual(['notice 3', 'notice 2']);
+    const last = await inboxOf(client, `?limit=2&beforeId=${second.nextBeforeId}`);
+    expect(last.notices.map((n) => n.payload.text)).toEqual(['notice 1']);
+    expect(last.nextBeforeId).toBeNull();
+    // Thirty at a time by default.
+    await storeNotices(reader.id, 30);
+    const full = await inboxOf(client);
+    expect(full.notices).toHaveLength(30);
+    expect(full.nextBeforeId).not.toBeNull();
+  });
+
+  it('marks chosen notices read, then all of them, and counts what is left', async () => {
+    const reader = await newMember('Reader');
+    await storeNotices(reader.id, 4);
+    const client = await signedIn(reader.email);
+    const page = await inboxOf(client);
+    const [newest, second] = page.notices as [InboxNotice, InboxNotice];
+    const some = await client.post('/api/inbox/read', { ids: [newest.id, second.id] });
+    expect(some.status).toBe(200);
+    expect(some.body).toEqual({ unread: 2 });
+    // Twice is harmless.
+    expect((await client.post('/api/inbox/read', { ids: [newest.id] })).body).toEqual({ unread: 2 });
+    const after = await inboxOf(client);
+    expect(after.notices.map((n) => n.read)).toEqual([true, true, false, false]);
+    expect(after.unread).toBe(2);
+    expect((await client.post('/api/inbox/read', { all: true })).body).toEqual({ unread: 0 });
+    expect((await inboxOf(client)).notices.every((n) => n.read)).toBe(true);
+  });
+
+  it('never shows or marks another person’s notices; a notice for everyone is read by each person apart', async () => {
+    const owner = await newMember('Owner');
+    const other = await newMember('Other');
+    await storeNotices(owner.id, 1);
+    const moderator = await connect('moderator@fair.test');
+    expect((await request(moderator.socket, 'announcement:create', { text: 'For all of you' })).ok).toBe(true);
+    const ownerClient = await signedIn(owner.email);
+    const otherClient = await signedIn(other.email);
+    const mine = await inboxOf(ownerClient);
+    const personal = mine.notices.find((n) => n.payload.text === 'notice 1')!;
+    const forAll = mine.notices.find((n) => n.payload.text === 'For all of you')!;
+
+    const theirs = await inboxOf(otherClient);
+    expect(theirs.notices.map((n) => n.id)).toEqual([forAll.id]);
+    expect((await otherClient.post('/api/inbox/read', { ids: [personal.id, forAll.id] })).body).toEqual({ unread: 0 });
+    // Marking someone else's notice did nothing; the shared one is read by the other person only.
+    expect(await inboxOf(ownerClient)).toMatchObject({ unread: 2 });
+    const rows = await fair.server.sql<{ user_id: string }>('select user_id from inbox_reads where notice_id = ?', [personal.id]);
+    expect(rows).toEqual([]);
+  });
+
+  it('refuses bad input, naming the field', async () => {
+    const client = await signedIn((await newMember('Careless')).email);
+    for (const [query, field] of [
+      ['?limit=0', 'limit'],
+      ['?limit=101', 'limit'],
+      ['?beforeId=abc', 'beforeId'],
+      ['?beforeId=-1', 'beforeId'],
+    ] as const) {
+      const res = await client.get(`/api/inbox${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error, query).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field } });
+    }
+    const unknown = await client.get('/api/inbox?colour=red');
+    expect(unknown.status).toBe(400);
+    for (const [body, field] of [
+      [{ ids: [] }, 'ids'],
+      [{ ids: ['one'] }, 'ids.0'],
+      [{ ids: [0] }, 'ids.0'],
+      [{ all: false }, 'all'],
+      [{}, 'ids'],
+      [{ ids: [1], all: true }, 'ids'],
+    ] as const) {
+      const res = await client.post('/api/inbox/read', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.error, JSON.stringify(body)).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field } });
+    }
+    const tooMany = await client.post('/api/inbox/read', { ids: Array.from({ length: 201 }, (_, n) => n + 1) });
+    expect(tooMany.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'ids' } });
+  });
+
+  it('answers 401 to someone signed out', async () => {
+    const anyone = new TestClient(fair.server.baseUrl);
+    expect((await anyone.get('/api/inbox')).status).toBe(401);
+    expect((await anyone.post('/api/inbox/read', { all: true })).status).toBe(401);
+  });
+});
