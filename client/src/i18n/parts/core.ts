@@ -14,6 +14,8 @@ export const core = defineMessages({
     'nav.signedInAs': 'Signed in as {name}',
     'nav.organisers': 'Organiser console',
     'nav.conduct': 'Code of conduct',
+    'nav.inbox': 'Inbox',
+    'nav.inboxUnread': 'Inbox, {count} unread',
     'nav.newTab': '(opens in a new tab)',
 
     'signIn.title': 'Sign in',
@@ -128,6 +130,8 @@ export const core = defineMessages({
     'nav.signedInAs': 'Sesión iniciada como {name}',
     'nav.organisers': 'Consola de organización',
     'nav.conduct': 'Código de conducta',
+    'nav.inbox': 'Avisos',
+    'nav.inboxUnread': 'Avisos, {count} sin leer',
     'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
@@ -242,6 +246,8 @@ export const core = defineMessages({
     'nav.signedInAs': 'Connecté·e en tant que {name}',
     'nav.organisers': 'Console d’organisation',
     'nav.conduct': 'Code de conduite',
+    'nav.inbox': 'Notifications',
+    'nav.inboxUnread': 'Notifications, {count} non lues',
     'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',
