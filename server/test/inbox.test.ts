@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { InboxNotice, InboxPage } from '../../shared/inbox.js';
+import type { AccountExport } from '../../shared/privacy.js';
 import { inboxNotices } from '../db/tables.js';
 import { createUser, TestClient } from './harness.js';
 import { useSocketFair } from './fair.js';
@@ -228,5 +229,41 @@ describe('the inbox: reading it', () => {
     const anyone = new TestClient(fair.server.baseUrl);
     expect((await anyone.get('/api/inbox')).status).toBe(401);
     expect((await anyone.post('/api/inbox/read', { all: true })).status).toBe(401);
+  });
+});
+
+describe('the inbox: the member’s data', () => {
+  it('is in their export: their notices and those for everyone they could see, with when they read them', async () => {
+    const member = await newMember('Exported');
+    const moderator = await connect('moderator@fair.test');
+    await storeNotices(member.id, 2);
+    expect((await request(moderator.socket, 'announcement:create', { text: 'Lunch is served.' })).ok).toBe(true);
+    const client = await signedIn(member.email);
+    const [latestPersonal] = (await inboxOf(client)).notices.filter((n) => n.payload.text === 'notice 2');
+    await client.post('/api/inbox/read', { ids: [latestPersonal!.id] });
+
+    const data = (await client.get('/api/me/export')).body as unknown as AccountExport;
+    expect(data.inbox).toEqual([
+      { kind: 'announcement', payload: { text: 'notice 1' }, forEveryone: false, createdAt: expect.any(String) as unknown, readAt: null },
+      { kind: 'announcement', payload: { text: 'notice 2' }, forEveryone: false, createdAt: expect.any(String) as unknown, readAt: expect.any(String) as unknown },
+      expect.objectContaining({ kind: 'announcement', payload: expect.objectContaining({ text: 'Lunch is served.' }) as unknown, forEveryone: true, readAt: null }),
+    ]);
+    const other = (await (await signedIn((await newMember('Stranger')).email)).get('/api/me/export')).body as unknown as AccountExport;
+    expect(other.inbox).toEqual([]);
+  });
+
+  it('goes when they erase their account: their notices and read marks, not the notices for everyone', async () => {
+    const member = await newMember('Leaving');
+    const moderator = await connect('moderator@fair.test');
+    await storeNotices(member.id, 2);
+    expect((await request(moderator.socket, 'announcement:create', { text: 'Goodbye party.' })).ok).toBe(true);
+    const client = await signedIn(member.email);
+    expect((await client.post('/api/inbox/read', { all: true })).body).toEqual({ unread: 0 });
+    const [forAll] = await fair.server.sql<{ id: number }>('select id from inbox_notices where user_id is null order by id desc limit 1');
+
+    expect((await client.request('DELETE', '/api/me', { password: 'fair-demo' })).status).toBe(204);
+    expect(await fair.server.sql('select id from inbox_notices where user_id = ?', [member.id])).toEqual([]);
+    expect(await fair.server.sql('select notice_id from inbox_reads where user_id = ?', [member.id])).toEqual([]);
+    expect(await fair.server.sql('select id from inbox_notices where id = ?', [forAll!.id])).toHaveLength(1);
   });
 });
