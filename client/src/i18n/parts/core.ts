@@ -130,8 +130,8 @@ export const core = defineMessages({
     'nav.signedInAs': 'Sesión iniciada como {name}',
     'nav.organisers': 'Consola de organización',
     'nav.conduct': 'Código de conducta',
-    'nav.inbox': 'Avisos',
-    'nav.inboxUnread': 'Avisos, {count} sin leer',
+    'nav.inbox': 'Buzón',
+    'nav.inboxUnread': 'Buzón, {count} sin leer',
     'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
@@ -247,7 +247,7 @@ export const core = defineMessages({
     'nav.organisers': 'Console d’organisation',
     'nav.conduct': 'Code de conduite',
     'nav.inbox': 'Notifications',
-    'nav.inboxUnread': 'Notifications, {count} non lues',
+    'nav.inboxUnread': 'Notifications, {count} à lire',
     'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',

@@ -35,7 +35,7 @@ export const inbox = defineMessages({
     'inbox.unknown': 'You have a notice that this version of the fair cannot show. Reload the page to see it.',
   },
   es: {
-    'inbox.title': 'Avisos',
+    'inbox.title': 'Buzón',
     'inbox.intro': 'Avisos para ti: qué pasó con tus denuncias y quejas, anuncios, encuestas y avisos de moderación. Te esperan aquí mientras no estás.',
     'inbox.loading': 'Cargando tus avisos…',
     'inbox.empty': 'Todavía no hay nada.',
