@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxNotice, InboxPage } from '../../shared/inbox.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import { inboxNotices } from '../db/tables.js';
-import { createUser, TestClient } from './harness.js';
+import { createLogger } from '../logger.js';
+import { atCommitOf } from './pg-faults.js';
+import { boothIdsBySlug, createUser, startTestServer, TestClient, testDialect, type TestServer } from './harness.js';
 import { useSocketFair } from './fair.js';
-import { collect, connected, nextEvent, openSocket, request, sleep, type ClientSocket } from './sockets.js';
+import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 const fair = useSocketFair();
 const { join, connect, track } = fair;
@@ -265,5 +267,52 @@ describe('the inbox: the member’s data', () => {
     expect(await fair.server.sql('select id from inbox_notices where user_id = ?', [member.id])).toEqual([]);
     expect(await fair.server.sql('select notice_id from inbox_reads where user_id = ?', [member.id])).toEqual([]);
     expect(await fair.server.sql('select id from inbox_notices where id = ?', [forAll!.id])).toHaveLength(1);
+  });
+});
+
+/** Makes every commit that stored an inbox notice fail, as a full disk would: at COMMIT, after the insert went through. */
+async function failInboxCommits(server: TestServer): Promise<() => Promise<void>> {
+  if (testDialect === 'postgres') return atCommitOf(server, 'inbox_notices', "RAISE EXCEPTION 'injected commit failure' USING ERRCODE = '53100';");
+  await server.sql('CREATE TABLE IF NOT EXISTS commit_blocker_parent (id INTEGER PRIMARY KEY)');
+  await server.sql('CREATE TABLE IF NOT EXISTS commit_blocker (ref INTEGER REFERENCES commit_blocker_parent(id) DEFERRABLE INITIALLY DEFERRED)');
+  await server.sql('CREATE TRIGGER fail_inbox_commit AFTER INSERT ON inbox_notices BEGIN INSERT INTO commit_blocker (ref) VALUES (-1); END');
+  return async () => {
+    await server.sql('DROP TRIGGER fail_inbox_commit');
+  };
+}
+
+describe('the inbox when its write fails', () => {
+  const lines: string[] = [];
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ deps: { logger: createLogger('error', { write: (line: string) => void lines.push(line) }) } });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('logs it, and the command that sent the notice still did its work and says so', async () => {
+    const boothId = (await boothIdsBySlug(server.baseUrl))['peace-direct']!;
+    const member = await joinedSocket(server.baseUrl, 'member@fair.test', boothId);
+    const moderator = await signedInSocket(server.baseUrl, 'moderator@fair.test');
+    const heal = await failInboxCommits(server);
+    try {
+      const banner = nextEvent(member.socket, 'moderation:notice');
+      const muted = await request(moderator.socket, 'moderation:mute', { userId: member.userId, minutes: 5, reason: 'Flooding' });
+      expect(muted.ok).toBe(true);
+      expect(await banner).toMatchObject({ kind: 'muted', reason: 'Flooding' });
+      const announced = await request(moderator.socket, 'announcement:create', { text: 'Still heard live.', boothId });
+      expect(announced.ok).toBe(true);
+    } finally {
+      await heal();
+    }
+    // The mute holds; nothing half-written is in the inbox; the log says what was lost.
+    const refused = await request(member.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body: 'hello?' });
+    expect(refused.ok || refused.error.code).toBe('MUTED');
+    expect((await inboxOf(member.client)).notices).toEqual([]);
+    const logged = lines.map((line) => JSON.parse(line) as { msg: string; kind?: string });
+    expect(logged.filter((line) => line.msg === 'inbox: a notice could not be stored').map((line) => line.kind)).toEqual(['moderation', 'announcement']);
+    member.socket.disconnect();
+    moderator.socket.disconnect();
   });
 });
