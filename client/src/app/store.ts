@@ -7,7 +7,7 @@ import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice
 import { createVideoSlice, type VideoSlice } from '../features/video/video-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
 import { createModerationSlice, type ModerationSlice } from '../features/moderation/moderation-slice.js';
-import { createInboxSlice, type InboxSlice } from '../features/inbox/inbox-slice.js';
+import type { InboxSlice } from '../features/inbox/inbox-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
 export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice & ModerationSlice & InboxSlice;
@@ -21,5 +21,4 @@ export const useStore = create<StoreState>()((...args) => ({
   ...createPreferencesSlice(...args),
   ...createVideoSlice(...args),
   ...createModerationSlice(...args),
-  ...createInboxSlice(...args),
 }));

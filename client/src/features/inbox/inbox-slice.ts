@@ -1,8 +1,7 @@
-import type { StateCreator } from 'zustand';
-
-/** The header's unread count: null until the server said (or signed out). The inbox page itself is lazy. */
+/**
+ * The header's unread count: absent until the server said. No creator: the entry carries only
+ * the count, set by inbox-listeners.ts and the (lazy) inbox page; the page keeps its own list.
+ */
 export interface InboxSlice {
-  inboxUnread: number | null;
+  inboxUnread?: number;
 }
-
-export const createInboxSlice: StateCreator<InboxSlice, [], [], InboxSlice> = () => ({ inboxUnread: null });
