@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { inboxNotices, users } from '../../server/db/tables.js';
+import { eq } from 'drizzle-orm';
 import { boothIdsBySlug } from '../../server/test/harness.js';
 import { joinedSocket, request, signedInSocket } from '../../server/test/sockets.js';
 import { seriousViolations } from './axe.js';
@@ -73,6 +75,39 @@ describeBrowser('the inbox in Chromium', () => {
       }, { timeout: 10_000 })
       .toBe('counted');
     moderator.socket.disconnect();
+    await page.context().close();
+  });
+
+  it('says every kind in Spanish, with its link, a generic line for a kind it does not know, and pages back', async () => {
+    const [luis] = await fair.server.db.select({ id: users.id }).from(users).where(eq(users.email, 'member2@fair.test'));
+    const userId = luis!.id;
+    // Thirty older notices, then one of each kind the other parts of the fair send.
+    await fair.server.db.insert(inboxNotices).values(Array.from({ length: 30 }, (_, n) => ({ userId, kind: 'announcement', payload: { text: `Aviso antiguo ${n + 1}`, author: { displayName: 'Kofi', role: 'moderator' } } })));
+    await fair.server.db.insert(inboxNotices).values([
+      { userId, kind: 'complaint_reply', payload: { complaintId: 7, status: 'resolved', reply: 'Hemos añadido subtítulos.' } },
+      { userId: null, kind: 'survey_open', payload: { surveyId: 1 } },
+      { userId, kind: 'response', payload: { responseId: 3, title: { en: 'Captions everywhere', es: 'Subtítulos en todas partes' } } },
+      { userId, kind: 'a_kind_from_the_future', payload: {} },
+    ]);
+    const page = await signedInPage(fair, 'member2@fair.test', { locale: 'es-ES', viewport: { width: 360, height: 740 } });
+    await page.goto(`${fair.server.baseUrl}/inbox`);
+    await page.getByRole('heading', { level: 1, name: 'Buzón' }).waitFor();
+    const notices = page.getByRole('list', { name: 'Tus avisos, del más reciente al más antiguo' }).getByRole('listitem');
+    await expect.poll(() => notices.count()).toBe(30);
+    expect(await notices.nth(0).textContent()).toContain('Tienes un aviso que esta versión de la feria no puede mostrar.');
+    expect(await notices.nth(1).textContent()).toContain('La organización publicó una respuesta a lo que dijeron los miembros: Subtítulos en todas partes');
+    expect(await notices.nth(1).getByRole('link', { name: 'Lo que dijiste, lo que hicimos' }).getAttribute('href')).toBe('/you-said');
+    expect(await notices.nth(2).textContent()).toContain('La encuesta de la feria está abierta');
+    expect(await notices.nth(2).getByRole('link', { name: 'Responder la encuesta' }).getAttribute('href')).toBe('/survey');
+    expect(await notices.nth(3).textContent()).toContain('Tu queja se ha resuelto.Su respuesta: Hemos añadido subtítulos.');
+    expect(await notices.nth(3).getByRole('link', { name: 'Tus quejas' }).getAttribute('href')).toBe('/complaints/mine');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Avisos anteriores' }).click();
+    // The rest: the oldest of these (and any older announcement to everyone).
+    await expect.poll(() => notices.count()).toBeGreaterThan(30);
+    await expect.poll(() => page.getByRole('button', { name: 'Avisos anteriores' }).count()).toBe(0);
+    expect(await notices.filter({ hasText: /Aviso antiguo 1$/ }).count()).toBe(1);
     await page.context().close();
   });
 });
