@@ -317,7 +317,7 @@ export function createApplication(deps: AppDeps): Application {
   });
   // One command table for the whole server, built once: every socket shares it.
   const conduct = createConductStore(db, clock, audit);
-  const inbox = createInbox(db, io);
+  const inbox = createInbox(db, io, logger.child({ feature: 'inbox' }));
   const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),

@@ -23,11 +23,17 @@ export const inboxQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
-/** `POST /api/inbox/read`: these notices, or every one (`all: true`), are read. */
-export const inboxReadSchema = z.union([
-  z.strictObject({ ids: z.array(z.number().int().positive().max(2 ** 31 - 1)).min(1).max(200) }),
-  z.strictObject({ all: z.literal(true) }),
-]);
+/**
+ * `POST /api/inbox/read`: these notices (`ids`), or every one (`all: true`), are read. One
+ * object rather than a union, so a bad body names its field.
+ */
+export const inboxReadSchema = z
+  .strictObject({
+    ids: z.array(z.number().int().positive().max(2 ** 31 - 1)).min(1).max(200).optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((body) => (body.ids === undefined) !== (body.all === undefined), { message: 'give either ids or all: true', path: ['ids'] })
+  .transform((body): { ids: number[] } | { all: true } => (body.ids ? { ids: body.ids } : { all: true }));
 
 export interface InboxPage {
   notices: InboxNotice[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES, PASSWORD_MAX_CHARS, REPORT_REASONS } from './limits.js';
+import { INBOX_KINDS } from './inbox.js';
 import { REPORT_STATUSES, RESTRICTION_KINDS } from './moderation.js';
 import { ROLES } from './roles.js';
 
@@ -63,5 +64,9 @@ export const accountExportSchema = z.object({
   ),
   /** Their answers to the fair's surveys (issue 15). */
   surveyAnswers: z.array(z.object({ surveyId: z.number().int(), answers: z.record(z.string(), z.unknown()), language: z.string(), answeredAt: time, changedAt: time })),
+  /** Their inbox: the notices for them, and those for everyone they could see, each with when they read it. */
+  inbox: z.array(
+    z.object({ kind: z.enum(INBOX_KINDS), payload: z.record(z.string(), z.unknown()), forEveryone: z.boolean(), createdAt: time, readAt: nullableTime }),
+  ),
 });
 export type AccountExport = z.infer<typeof accountExportSchema>;

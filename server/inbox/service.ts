@@ -5,8 +5,9 @@ import type { AuthService } from '../auth/service.js';
 import { invalidPayload, sendError } from '../http/errors.js';
 import { asyncHandler, currentUser, parseBody, requireUser } from '../http/middleware.js';
 import type { Db } from '../db/open.js';
-import { writeDurably } from '../db/storage-errors.js';
+import { storageErrorCode, writeDurably } from '../db/storage-errors.js';
 import { inboxNotices, inboxReads, users } from '../db/tables.js';
+import type { Logger } from '../logger.js';
 import type { FairServer } from '../realtime/types.js';
 import { rooms } from '../realtime/types.js';
 
@@ -21,7 +22,7 @@ const READ_CHUNK = 500;
  * connections at once (`inbox:notice`); one for everyone (`userId` null) to every connection,
  * and only accounts that existed when it was made see it.
  */
-export function createInbox(db: Db, io: FairServer) {
+export function createInbox(db: Db, io: FairServer, logger: Logger) {
   /** Notices this person may see: theirs, and those for everyone made since their account was. */
   async function visibleTo(userId: string): Promise<SQL | undefined> {
     const [me] = await db.select({ createdAt: users.createdAt }).from(users).where(eq(users.id, userId)).limit(1);
@@ -40,16 +41,49 @@ export function createInbox(db: Db, io: FairServer) {
     return row?.count ?? 0;
   }
 
-  return {
-    /**
-     * Stores a notice (durably: it is there after a reload even if nobody was online) and sends
-     * it to the open connections of the person it is for, or of everyone.
-     */
-    async deliver(userId: string | null, kind: InboxKind, payload: Record<string, unknown>): Promise<InboxNotice> {
-      const [row] = await writeDurably(db, () => db.insert(inboxNotices).values({ userId, kind, payload }).returning());
-      const notice: InboxNotice = { id: row!.id, kind, payload, createdAt: row!.createdAt.toISOString(), read: false };
-      io.to(userId === null ? rooms.lobby : rooms.user(userId)).emit('inbox:notice', notice);
+  /**
+   * Stores a notice (durably: it is there after a reload even if nobody was online) and sends
+   * it to the open connections of the person it is for, or of everyone.
+   */
+  async function deliver(userId: string | null, kind: InboxKind, payload: Record<string, unknown>): Promise<InboxNotice> {
+    const [row] = await writeDurably(db, () => db.insert(inboxNotices).values({ userId, kind, payload }).returning());
+    const notice: InboxNotice = { id: row!.id, kind, payload, createdAt: row!.createdAt.toISOString(), read: false };
+    io.to(userId === null ? rooms.lobby : rooms.user(userId)).emit('inbox:notice', notice);
+    return notice;
+  }
+
+  /**
+   * The same notice for each of these people (those present in a booth, say), stored in one
+   * statement, then sent to each one's open connections.
+   */
+  async function deliverToEach(userIds: readonly string[], kind: InboxKind, payload: Record<string, unknown>): Promise<InboxNotice[]> {
+    const unique = [...new Set(userIds)];
+    if (unique.length === 0) return [];
+    const rows = await writeDurably(db, () => db.insert(inboxNotices).values(unique.map((userId) => ({ userId, kind, payload }))).returning());
+    return rows.map((row) => {
+      const notice: InboxNotice = { id: row.id, kind, payload, createdAt: row.createdAt.toISOString(), read: false };
+      io.to(rooms.user(row.userId!)).emit('inbox:notice', notice);
       return notice;
+    });
+  }
+
+  return {
+    deliver,
+    deliverToEach,
+    /**
+     * For a notice that follows an action already done (a mute, a resolved report, an
+     * announcement already sent live): works out who it is for and what it says (`build`),
+     * stores it and sends it, and never rejects. A failure is logged; the action it follows
+     * stands, and so does its answer.
+     */
+    async deliverAfter(kind: InboxKind, build: () => Promise<{ to: string | null | readonly string[]; payload: Record<string, unknown> }>): Promise<void> {
+      try {
+        const { to, payload } = await build();
+        if (typeof to === 'string' || to === null) await deliver(to, kind, payload);
+        else await deliverToEach(to, kind, payload);
+      } catch (err) {
+        logger.error({ err, kind, storage: storageErrorCode(err) }, 'inbox: a notice could not be stored');
+      }
     },
 
     /** One page, newest first, and how many are unread in all. */

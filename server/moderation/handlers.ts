@@ -1,10 +1,12 @@
 import { KICK_COOLDOWN_MS } from '../../shared/limits.js';
-import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
+import type { ModerationNotice as LiveNotice, Restriction, RestrictionKind } from '../../shared/moderation.js';
 import { mayActOn } from '../../shared/roles.js';
 import type { AuthService, AuthUser, Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { ChatService } from '../chat/service.js';
 import { fail, ok, type Result } from '../http/errors.js';
+import type { Inbox } from '../inbox/service.js';
+import type { PresenceStore } from '../presence/presence-store.js';
 import type { CommandTable } from '../realtime/commands.js';
 import { rooms, type FairServer } from '../realtime/types.js';
 import type { AuditLog } from './audit.js';
@@ -22,6 +24,8 @@ export interface ModerationDeps {
   audit: AuditLog;
   enforcer: Enforcer;
   clock: Clock;
+  presence: PresenceStore;
+  inbox: Inbox;
 }
 
 export const forbidden = () => fail('FORBIDDEN', 'You do not have permission to do that.');
@@ -39,6 +43,11 @@ async function targetOf(actor: AuthUser, userId: string, auth: AuthService): Pro
   return ok(target);
 }
 
+interface ModerationNotice {
+  userId: string;
+  live: LiveNotice;
+}
+
 type ModerationCommands =
   | 'chat:delete'
   | 'moderation:mute'
@@ -51,8 +60,18 @@ type ModerationCommands =
   | 'announcement:create';
 
 export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, ModerationCommands> {
-  const { io, auth, booths, chat, restrictions, reports, audit, enforcer, clock } = deps;
+  const { io, auth, booths, chat, restrictions, reports, audit, enforcer, clock, presence, inbox } = deps;
   const minutesFromNow = (minutes: number) => new Date(clock.now() + minutes * 60_000);
+  const boothName = async (boothId: number | null | undefined) => (boothId == null ? null : ((await booths.byId(boothId))?.name ?? null));
+
+  /**
+   * Every notice also lands in the person's inbox. Order: the action and its audit line are
+   * committed, the live event has gone out, then the inbox write; it never rejects (a storage
+   * failure is logged), so the command's answer stays the truth about what it did.
+   */
+  async function toInbox(notice: ModerationNotice): Promise<void> {
+    await inbox.deliverAfter('moderation', async () => ({ to: notice.userId, payload: { ...notice.live, boothName: await boothName(notice.live.boothId) } }));
+  }
 
   /** Records a new restriction and its audit line, tells moderators' panels, and answers it. */
   async function restrict(actor: AuthUser, kind: RestrictionKind, target: AuthUser, boothId: number | null, reason: string, expiresAt: Date | null): Promise<Restriction> {
@@ -102,7 +121,9 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
         if (!target.ok) return target;
         if (boothId !== undefined && !(await booths.byId(boothId))) return fail('NOT_FOUND', 'There is no such booth.');
         const restriction = await restrict(actor, 'mute', target.data, boothId ?? null, reason, minutesFromNow(minutes));
-        io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'muted', boothId: boothId ?? null, until: restriction.expiresAt, reason });
+        const live: LiveNotice = { kind: 'muted', boothId: boothId ?? null, until: restriction.expiresAt, reason };
+        io.to(rooms.user(userId)).emit('moderation:notice', live);
+        await toInbox({ userId, live });
         return ok(restriction);
       },
     },
@@ -114,7 +135,11 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
         const target = await targetOf(actor, userId, auth);
         if (!target.ok) return target;
         const result = await lift(actor, 'mute', userId, boothId);
-        if (result.lifted > 0) io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'unmuted', boothId: boothId ?? null, until: null, reason: null });
+        if (result.lifted > 0) {
+          const live: LiveNotice = { kind: 'unmuted', boothId: boothId ?? null, until: null, reason: null };
+          io.to(rooms.user(userId)).emit('moderation:notice', live);
+          await toInbox({ userId, live });
+        }
         return ok(result);
       },
     },
@@ -128,8 +153,10 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
         if (!(await booths.byId(boothId))) return fail('NOT_FOUND', 'There is no such booth.');
         const restriction = await restrict(actor, 'kick', target.data, boothId, reason, new Date(clock.now() + KICK_COOLDOWN_MS));
         // Tell them before their sockets leave the booth room, so every tab gets it.
-        io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'kicked', boothId, until: restriction.expiresAt, reason });
+        const live: LiveNotice = { kind: 'kicked', boothId, until: restriction.expiresAt, reason };
+        io.to(rooms.user(userId)).emit('moderation:notice', live);
         await enforcer.removeFromBooth(userId, boothId);
+        await toInbox({ userId, live });
         return ok(restriction);
       },
     },
@@ -141,9 +168,12 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
         const target = await targetOf(actor, userId, auth);
         if (!target.ok) return target;
         const restriction = await restrict(actor, 'ban', target.data, null, reason, minutes === undefined ? null : minutesFromNow(minutes));
-        io.to(rooms.user(userId)).emit('moderation:notice', { kind: 'banned', boothId: null, until: restriction.expiresAt, reason });
+        const live: LiveNotice = { kind: 'banned', boothId: null, until: restriction.expiresAt, reason };
+        io.to(rooms.user(userId)).emit('moderation:notice', live);
         await auth.endAllSessions(userId);
         await enforcer.removeFromFair(userId);
+        // Read when the ban ends and they sign in again.
+        await toInbox({ userId, live });
         return ok(restriction);
       },
     },
@@ -195,6 +225,10 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
         const report = result.data;
         io.to(rooms.moderators).emit('report:updated', report);
         io.to(rooms.user(report.reporter.id)).emit('report:outcome', { reportId, messageId: report.messageId, outcome, note });
+        await inbox.deliverAfter('report_outcome', async () => ({
+          to: report.reporter.id,
+          payload: { reportId, messageId: report.messageId, reason: report.reason, outcome, note, boothId: report.boothId, boothName: await boothName(report.boothId) },
+        }));
         return ok(report);
       },
     },
@@ -208,6 +242,11 @@ export function moderationCommands(deps: ModerationDeps): Pick<CommandTable, Mod
         const { id, createdAt } = await audit.record({ actorId: actor.id, action: 'announcement:create', boothId: boothId ?? null, details: { text } });
         const announcement = { id, text, boothId: boothId ?? null, author: { id: actor.id, displayName: actor.displayName, role: actor.role }, createdAt: createdAt.toISOString() };
         io.to(boothId === undefined ? rooms.lobby : rooms.booth(boothId)).emit('announcement:created', announcement);
+        // A booth's announcement is for those in it at the time: each of them gets it in their inbox.
+        await inbox.deliverAfter('announcement', async () => ({
+          to: boothId === undefined ? null : (await presence.list(boothId)).map((entry) => entry.userId),
+          payload: { announcementId: id, text, boothId: boothId ?? null, boothName: await boothName(boothId), author: { displayName: actor.displayName, role: actor.role } },
+        }));
         return ok(announcement);
       },
     },

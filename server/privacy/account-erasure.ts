@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -108,6 +108,9 @@ export function createAccountEraser(deps: {
         await db.delete(boothFeedback).where(eq(boothFeedback.userId, userId));
         await db.delete(boothHosts).where(eq(boothHosts.userId, userId));
         await db.delete(invites).where(eq(invites.email, user.email));
+        // Their notices and what they read (the account's row stays, so nothing cascades).
+        await db.delete(inboxReads).where(eq(inboxReads.userId, userId));
+        await db.delete(inboxNotices).where(eq(inboxNotices.userId, userId));
         await db.update(auditLog).set({ details: null }).where(eq(auditLog.targetUserId, userId));
         await db
           .update(users)

@@ -1,9 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
+import type { InboxKind } from '../../shared/inbox.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothFeedback, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, boothFeedback, boothHosts, booths, boothVisits, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -120,6 +121,13 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .from(surveyResponses)
       .where(eq(surveyResponses.userId, userId))
       .orderBy(asc(surveyResponses.surveyId));
+    // What their inbox shows: their own notices, and those for everyone since their account was made.
+    const inboxRows = await db
+      .select({ kind: inboxNotices.kind, payload: inboxNotices.payload, userId: inboxNotices.userId, createdAt: inboxNotices.createdAt, readAt: inboxReads.readAt })
+      .from(inboxNotices)
+      .leftJoin(inboxReads, and(eq(inboxReads.noticeId, inboxNotices.id), eq(inboxReads.userId, userId)))
+      .where(or(eq(inboxNotices.userId, userId), and(isNull(inboxNotices.userId), gte(inboxNotices.createdAt, user.createdAt))))
+      .orderBy(asc(inboxNotices.id));
     return {
       exportedAt: iso(now),
       account: {
@@ -146,6 +154,7 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       restrictions: restrictionRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
       actionsOnMe: actionRows.map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),
       surveyAnswers: surveyRows.map((a) => ({ ...a, answeredAt: iso(a.answeredAt), changedAt: iso(a.changedAt) })),
+      inbox: inboxRows.map((n) => ({ kind: n.kind as InboxKind, payload: n.payload, forEveryone: n.userId === null, createdAt: iso(n.createdAt), readAt: isoOrNull(n.readAt) })),
     };
   });
 }

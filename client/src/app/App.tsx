@@ -7,6 +7,7 @@ import { LobbyPage } from '../features/lobby/LobbyPage.js';
 import { DataSaverToggle } from '../features/preferences/DataSaverToggle.js';
 import { Notices } from '../features/moderation/Notices.js';
 import { UpdateNotice } from '../features/connection/UpdateNotice.js';
+import { InboxLink } from '../features/inbox/InboxLink.js';
 import { can } from '../../../shared/roles.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { useT } from '../i18n/use-t.js';
@@ -33,6 +34,7 @@ function Header() {
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             {can(me, 'booths:manage') && <Link to="/organisers">{t('nav.organisers')}</Link>}
+            <InboxLink />
             <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <Link to="/account/data">{t('privacy.nav')}</Link>
@@ -59,6 +61,8 @@ const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages
 const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.js').then((m) => ({ default: m.OrganisersPage })));
 // The code of conduct: read at /conduct, and shown in place of the fair until its current version is accepted.
 const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then((m) => ({ default: m.ConductPage })));
+// The inbox (its own strings, i18n/parts/inbox.ts): the header's count is all the entry holds.
+const InboxPage = lazy(() => import('../features/inbox/InboxPage.js').then((m) => ({ default: m.InboxPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
@@ -100,6 +104,7 @@ function Page() {
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/survey' || path === '/you-said') return <SurveyViews path={path} />;
+  if (path === '/inbox') return <InboxPage />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');

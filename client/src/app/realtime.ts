@@ -2,6 +2,7 @@ import { loadOutbox, persistOutbox, joinCurrentBooth, registerBoothListeners } f
 import { registerLobbyListeners } from '../features/lobby/lobby-listeners.js';
 import { registerVideoListeners } from '../features/video/video-actions.js';
 import { registerModerationListeners } from '../features/moderation/moderation-listeners.js';
+import { registerInboxListeners } from '../features/inbox/inbox-listeners.js';
 import { classifyHandshakeRefusal } from '../features/connection/handshake-refusal.js';
 import { outdatedAction, reloadIntoNewBuild } from '../features/connection/reload-into-new-build.js';
 import { closeSocket, createSocket } from '../lib/socket.js';
@@ -29,6 +30,7 @@ export function startRealtime(): () => void {
   registerLobbyListeners(socket);
   registerVideoListeners(socket);
   registerModerationListeners(socket);
+  registerInboxListeners(socket);
   const unsubscribeMe = useStore.subscribe((state, previous) => {
     const userId = state.me?.id;
     if (userId === previous.me?.id) return;

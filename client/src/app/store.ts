@@ -7,9 +7,10 @@ import { createLobbySlice, type LobbySlice } from '../features/lobby/lobby-slice
 import { createVideoSlice, type VideoSlice } from '../features/video/video-slice.js';
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
 import { createModerationSlice, type ModerationSlice } from '../features/moderation/moderation-slice.js';
+import type { InboxSlice } from '../features/inbox/inbox-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice & ModerationSlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice & ModerationSlice & InboxSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),

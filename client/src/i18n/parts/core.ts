@@ -14,6 +14,8 @@ export const core = defineMessages({
     'nav.signedInAs': 'Signed in as {name}',
     'nav.organisers': 'Organiser console',
     'nav.conduct': 'Code of conduct',
+    'nav.inbox': 'Inbox',
+    'nav.inboxUnread': 'Inbox, {count} unread',
     'nav.newTab': '(opens in a new tab)',
 
     'signIn.title': 'Sign in',
@@ -129,6 +131,8 @@ export const core = defineMessages({
     'nav.signedInAs': 'Sesión iniciada como {name}',
     'nav.organisers': 'Consola de organización',
     'nav.conduct': 'Código de conducta',
+    'nav.inbox': 'Buzón',
+    'nav.inboxUnread': 'Buzón, {count} sin leer',
     'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
@@ -244,6 +248,8 @@ export const core = defineMessages({
     'nav.signedInAs': 'Connecté·e en tant que {name}',
     'nav.organisers': 'Console d’organisation',
     'nav.conduct': 'Code de conduite',
+    'nav.inbox': 'Notifications',
+    'nav.inboxUnread': 'Notifications, {count} à lire',
     'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',
