@@ -18,6 +18,9 @@ import { boothAdminRoutes } from './booths/admin-routes.js';
 import { createFairSettings, fairRoutes } from './fair/settings.js';
 import { conductRoutes, createConductStore } from './conduct/service.js';
 import { createInbox, inboxRoutes } from './inbox/service.js';
+import { createComplaintStore } from './complaints/service.js';
+import { createCapabilityGrants } from './complaints/grants.js';
+import { complaintRoutes } from './complaints/routes.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -427,6 +430,9 @@ export function createApplication(deps: AppDeps): Application {
   app.use(fairRoutes(auth, createFairSettings(db, clock, audit)));
   app.use(conductRoutes(auth, conduct));
   app.use(inboxRoutes(auth, inbox));
+  // Complaints to the organisers (issue 15): `complaints:handle` by role or grant, checked on these routes only.
+  const complaints = createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs: config.complaintAckTargetMs });
+  app.use(complaintRoutes(auth, complaints, createCapabilityGrants(db, clock, audit), limiters));
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));

@@ -32,6 +32,10 @@ export const AUDIT_ACTIONS = [
   'people:reactivate',
   'people:export',
   'conduct:publish',
+  'complaint:file',
+  'complaint:step',
+  'people:grant',
+  'people:revoke',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

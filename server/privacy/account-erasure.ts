@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothHosts, booths, boothVisits, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothHosts, booths, boothVisits, capabilityGrants, complaints, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -105,6 +105,11 @@ export function createAccountEraser(deps: {
         await db.delete(boothVisits).where(eq(boothVisits.userId, userId));
         await db.delete(boothHosts).where(eq(boothHosts.userId, userId));
         await db.delete(invites).where(eq(invites.email, user.email));
+        // Complaints filed under their name are their words: erased with them (steps go too). A
+        // complaint about them stays for the organisers' record, no longer naming them.
+        await db.delete(complaints).where(eq(complaints.filerId, userId));
+        await db.update(complaints).set({ aboutUserId: null }).where(eq(complaints.aboutUserId, userId));
+        await db.delete(capabilityGrants).where(eq(capabilityGrants.userId, userId));
         await db.update(auditLog).set({ details: null }).where(eq(auditLog.targetUserId, userId));
         await db
           .update(users)

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothHosts, booths, boothVisits, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, users } from '../db/tables.js';
+import { auditLog, boothHosts, booths, boothVisits, capabilityGrants, complaints, complaintSteps, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -109,6 +109,21 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .leftJoin(actor, eq(actor.id, auditLog.actorId))
       .where(eq(auditLog.targetUserId, userId))
       .orderBy(asc(auditLog.id));
+    const complaintRows = await db
+      .select({ id: complaints.id, category: complaints.category, body: complaints.body, status: complaints.status, createdAt: complaints.createdAt })
+      .from(complaints)
+      .where(eq(complaints.filerId, userId))
+      .orderBy(asc(complaints.id));
+    const stepRows = await db
+      .select({ complaintId: complaintSteps.complaintId, status: complaintSteps.status, reply: complaintSteps.reply, at: complaintSteps.createdAt })
+      .from(complaintSteps)
+      .innerJoin(complaints, eq(complaints.id, complaintSteps.complaintId))
+      .where(eq(complaints.filerId, userId))
+      .orderBy(asc(complaintSteps.id));
+    const grantRows = await db
+      .select({ capability: capabilityGrants.capability, createdAt: capabilityGrants.createdAt })
+      .from(capabilityGrants)
+      .where(eq(capabilityGrants.userId, userId));
     return {
       exportedAt: iso(now),
       account: {
@@ -130,6 +145,12 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       privateAliases: aliasRows,
       reportsFiled: reportRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), resolvedAt: isoOrNull(r.resolvedAt) })),
       restrictions: restrictionRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
+      complaintsFiled: complaintRows.map((c) => ({
+        ...c,
+        createdAt: iso(c.createdAt),
+        steps: stepRows.filter((step) => step.complaintId === c.id).map((step) => ({ status: step.status, reply: step.reply, at: iso(step.at) })),
+      })),
+      grants: grantRows.map((g) => ({ capability: g.capability, createdAt: iso(g.createdAt) })),
       actionsOnMe: actionRows.map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),
     };
   });
