@@ -33,6 +33,7 @@ function Header() {
           <>
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             {can(me, 'booths:manage') && <Link to="/organisers">{t('nav.organisers')}</Link>}
+            <Link to="/complaints">{t('nav.complaints')}</Link>
             <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <Link to="/account/data">{t('privacy.nav')}</Link>
@@ -59,6 +60,9 @@ const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages
 const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.js').then((m) => ({ default: m.OrganisersPage })));
 // The code of conduct: read at /conduct, and shown in place of the fair until its current version is accepted.
 const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then((m) => ({ default: m.ConductPage })));
+// Complaints to the organisers (form, tracking by code, the member's own): one chunk, with its strings.
+const ComplaintsPage = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPage })));
+const TrackComplaintPage = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.TrackComplaintPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
@@ -83,6 +87,8 @@ function Page() {
     );
   }
   if (path === '/conduct') return <ConductPage />;
+  // The code is the key: an anonymous filer may follow their complaint signed out too.
+  if (path === '/complaints/track') return <TrackComplaintPage />;
   if (me === null) return <SignInPage />;
   // Not accepted the code of conduct's current version yet: that comes before any booth.
   // Their account pages stay open (to sign out elsewhere, or to erase their data).
@@ -94,6 +100,7 @@ function Page() {
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
   if (path === '/organisers') return <OrganisersPage />;
+  if (path === '/complaints') return <ComplaintsPage />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);

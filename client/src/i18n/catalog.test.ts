@@ -9,12 +9,13 @@ import { reset } from './parts/reset.js';
 import { organisers } from './parts/organisers.js';
 import { conduct } from './parts/conduct.js';
 import { moderationPanel } from './parts/moderation-panel.js';
+import { complaints } from './parts/complaints.js';
 import { staff } from './parts/staff.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** Parts kept out of the entry's catalogue, shipped with their lazily loaded page's chunk. */
-const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel } as const;
+const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel, complaints } as const;
 
 type Catalogues = Record<(typeof LANGUAGES)[number], Record<string, string>>;
 const CATALOGUES: [string, Catalogues][] = [['the entry catalogue', CATALOGS], ...Object.entries(LAZY_PARTS)];

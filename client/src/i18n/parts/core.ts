@@ -14,6 +14,7 @@ export const core = defineMessages({
     'nav.signedInAs': 'Signed in as {name}',
     'nav.organisers': 'Organiser console',
     'nav.conduct': 'Code of conduct',
+    'nav.complaints': 'Complaints',
     'nav.newTab': '(opens in a new tab)',
 
     'signIn.title': 'Sign in',
@@ -128,6 +129,7 @@ export const core = defineMessages({
     'nav.signedInAs': 'Sesión iniciada como {name}',
     'nav.organisers': 'Consola de organización',
     'nav.conduct': 'Código de conducta',
+    'nav.complaints': 'Quejas',
     'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
@@ -242,6 +244,7 @@ export const core = defineMessages({
     'nav.signedInAs': 'Connecté·e en tant que {name}',
     'nav.organisers': 'Console d’organisation',
     'nav.conduct': 'Code de conduite',
+    'nav.complaints': 'Plaintes',
     'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',
