@@ -63,6 +63,8 @@ const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then
 // Complaints to the organisers (form, tracking by code, the member's own): one chunk, with its strings.
 const ComplaintsPage = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPage })));
 const TrackComplaintPage = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.TrackComplaintPage })));
+// The handlers' complaints list alone, for people granted complaints:handle who are not organisers.
+const ComplaintsConsolePage = lazy(() => import('../features/organisers/ComplaintsSection.js').then((m) => ({ default: m.ComplaintsConsolePage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
@@ -101,6 +103,7 @@ function Page() {
   if (path === '/moderation') return <ModerationPage />;
   if (path === '/organisers') return <OrganisersPage />;
   if (path === '/complaints') return <ComplaintsPage />;
+  if (path === '/organisers/complaints') return <ComplaintsConsolePage />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);

@@ -185,10 +185,19 @@ export function ComplaintsPage() {
   const t = useComplaintsT();
   const [filed, setFiled] = useState<ComplaintCreated | null>(null);
   const [version, setVersion] = useState(0);
+  const [handles, setHandles] = useState(false);
+  useEffect(() => {
+    void api<{ handle: boolean }>('/api/complaints/access').then((result) => setHandles(result.ok && result.data.handle));
+  }, []);
   return (
     <div className="complaints">
       <h1 id="cx-title">{t('cx.title')}</h1>
       <p>{t('cx.intro')}</p>
+      {handles && (
+        <p>
+          <Link to="/organisers/complaints">{t('cx.handleLink')}</Link>
+        </p>
+      )}
       {filed ? (
         <>
           <p role="status">{t('cx.sent', { id: filed.id })}</p>

@@ -5,6 +5,7 @@ import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { BoothsSection } from './BoothsSection.js';
+import { ComplaintsSection, useComplaintsT } from './ComplaintsSection.js';
 import { ConductSection } from './ConductSection.js';
 import { FairSettingsSection } from './FairSettingsSection.js';
 import { PeopleSection } from './PeopleSection.js';
@@ -50,6 +51,7 @@ function Exports() {
 /** The organisers' console: fair settings, booths and their hosts, people, roster import, exports. */
 export function OrganisersPage() {
   const t = useOrganiserT();
+  const cx = useComplaintsT();
   const me = useStore((state) => state.me);
   const allowed = me ? can(me, 'booths:manage') : false;
   const [booths, setBooths] = useState<AdminBooth[] | null>(null);
@@ -83,6 +85,9 @@ export function OrganisersPage() {
               <a href={`#${id}`}>{t(key)}</a>
             </li>
           ))}
+          <li>
+            <a href="#org-complaints">{cx('cx.handleTitle')}</a>
+          </li>
         </ul>
       </nav>
       <div id="org-fair">
@@ -101,6 +106,9 @@ export function OrganisersPage() {
         <RosterImportSection onImported={() => setPeopleVersion((v) => v + 1)} />
       </div>
       <Exports />
+      <div id="org-complaints">
+        <ComplaintsSection />
+      </div>
     </div>
   );
 }

@@ -69,6 +69,7 @@ export const complaints = defineMessages({
     'cx.closed': 'Closed: nothing more to do.',
     'cx.moved': 'Saved.',
     'cx.handlers': 'Handle complaints',
+    'cx.handleLink': 'Handle the complaints you are given',
     'cx.grant': 'Let {name} handle complaints',
   },
   es: {
@@ -135,6 +136,7 @@ export const complaints = defineMessages({
     'cx.closed': 'Cerrada: no queda nada por hacer.',
     'cx.moved': 'Guardado.',
     'cx.handlers': 'Gestiona quejas',
+    'cx.handleLink': 'Gestionar las quejas que te corresponden',
     'cx.grant': 'Permitir que {name} gestione quejas',
   },
   fr: {
@@ -201,6 +203,7 @@ export const complaints = defineMessages({
     'cx.closed': 'Close : plus rien à faire.',
     'cx.moved': 'Enregistré.',
     'cx.handlers': 'Traite les plaintes',
+    'cx.handleLink': 'Traiter les plaintes qui vous sont confiées',
     'cx.grant': 'Autoriser {name} à traiter les plaintes',
   },
 });
