@@ -61,10 +61,7 @@ const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.
 // The code of conduct: read at /conduct, and shown in place of the fair until its current version is accepted.
 const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then((m) => ({ default: m.ConductPage })));
 // Complaints to the organisers (form, tracking by code, the member's own): one chunk, with its strings.
-const ComplaintsPage = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPage })));
-const TrackComplaintPage = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.TrackComplaintPage })));
-// The handlers' complaints list alone, for people granted complaints:handle who are not organisers.
-const ComplaintsConsolePage = lazy(() => import('../features/organisers/ComplaintsSection.js').then((m) => ({ default: m.ComplaintsConsolePage })));
+const ComplaintsPages = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPages })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
@@ -90,7 +87,7 @@ function Page() {
   }
   if (path === '/conduct') return <ConductPage />;
   // The code is the key: an anonymous filer may follow their complaint signed out too.
-  if (path === '/complaints/track') return <TrackComplaintPage />;
+  if (path === '/complaints/track') return <ComplaintsPages />;
   if (me === null) return <SignInPage />;
   // Not accepted the code of conduct's current version yet: that comes before any booth.
   // Their account pages stay open (to sign out elsewhere, or to erase their data).
@@ -101,9 +98,9 @@ function Page() {
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
-  if (path === '/organisers') return <OrganisersPage />;
-  if (path === '/complaints') return <ComplaintsPage />;
-  if (path === '/organisers/complaints') return <ComplaintsConsolePage />;
+  // `/organisers/complaints`: the complaints alone, for people granted complaints:handle.
+  if (path.startsWith('/organisers')) return <OrganisersPage />;
+  if (path === '/complaints') return <ComplaintsPages />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
   const console = matchPath('/booths/:slug/console', path);

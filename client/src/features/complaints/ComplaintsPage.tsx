@@ -7,7 +7,7 @@ import { useStore } from '../../app/store.js';
 import { complaints } from '../../i18n/parts/complaints.js';
 import { usePartT, type PartTranslator } from '../../i18n/use-part-t.js';
 import { api } from '../../lib/api.js';
-import { Link } from '../../lib/router.js';
+import { Link, usePath } from '../../lib/router.js';
 import { forgetCode, saveCode, savedCodes } from './tracking-codes.js';
 
 type ComplaintsT = PartTranslator<keyof typeof complaints.en>;
@@ -288,4 +288,9 @@ export function TrackComplaintPage() {
       )}
     </div>
   );
+}
+
+/** `/complaints` and `/complaints/track` (one lazy chunk for both). */
+export function ComplaintsPages() {
+  return usePath() === '/complaints/track' ? <TrackComplaintPage /> : <ComplaintsPage />;
 }

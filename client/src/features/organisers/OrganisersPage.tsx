@@ -4,8 +4,9 @@ import type { ApiError } from '../../../../shared/errors.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
+import { usePath } from '../../lib/router.js';
 import { BoothsSection } from './BoothsSection.js';
-import { ComplaintsSection, useComplaintsT } from './ComplaintsSection.js';
+import { ComplaintsConsolePage, ComplaintsSection, useComplaintsT } from './ComplaintsSection.js';
 import { ConductSection } from './ConductSection.js';
 import { FairSettingsSection } from './FairSettingsSection.js';
 import { PeopleSection } from './PeopleSection.js';
@@ -54,6 +55,7 @@ export function OrganisersPage() {
   const cx = useComplaintsT();
   const me = useStore((state) => state.me);
   const allowed = me ? can(me, 'booths:manage') : false;
+  const complaintsOnly = usePath() === '/organisers/complaints';
   const [booths, setBooths] = useState<AdminBooth[] | null>(null);
   const [boothsError, setBoothsError] = useState<ApiError | null>(null);
   // Bumped when something elsewhere changes who is listed (a roster import, a host added).
@@ -74,6 +76,8 @@ export function OrganisersPage() {
     setPeopleVersion((v) => v + 1);
   }, [loadBooths]);
 
+  // People granted complaints:handle (the server checks it) open the complaints alone.
+  if (complaintsOnly) return <ComplaintsConsolePage />;
   if (!allowed) return <p role="alert">{t.app('error.FORBIDDEN')}</p>;
   return (
     <div className="organisers" aria-labelledby="org-title" role="region">
