@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComplaintTracking, ComplaintView } from '../../shared/complaints.js';
 import { TRACKING_MISSES_MAX } from '../complaints/routes.js';
-import { boothIdsBySlug, startTestServer, TestClient, type TestServer } from './harness.js';
+import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { collect, nextEvent, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 let server: TestServer;
@@ -231,6 +231,27 @@ describe('complaints', () => {
     await file(amina.client, { category: 'technical', body: 'Slow.' });
     await sleep(200);
     expect(kofiAlerts.map((a) => a.id)).toEqual([id]);
+  });
+
+  it('puts named complaints and grants in the filer’s export, and erases them with the account', async () => {
+    const admin = await signIn('admin@fair.test');
+    const id = await createUser(server.db, { email: 'leaving@fair.test', displayName: 'Leaving', role: 'member' });
+    const leaving = await signIn('leaving@fair.test');
+    const named = (await file(leaving.client, { category: 'other', body: 'Mine, by name.' })).body.id as number;
+    const anonymous = (await file(leaving.client, { category: 'other', body: 'Mine, anonymously.', anonymous: true })).body.id as number;
+    await admin.client.request('PATCH', `/api/complaints/${named}`, { status: 'acknowledged', reply: 'Seen.' });
+    await admin.client.request('PUT', `/api/admin/people/${id}/grants/complaints:handle`);
+    const data = (await leaving.client.get('/api/me/export')).body as { complaintsFiled: { id: number; steps: { reply: string | null }[] }[]; grants: { capability: string }[] };
+    expect(data.complaintsFiled.map((c) => c.id)).toEqual([named]);
+    expect(data.complaintsFiled[0]!.steps.map((s) => s.reply)).toEqual([null, 'Seen.']);
+    expect(data.grants).toEqual([{ capability: 'complaints:handle', createdAt: expect.any(String) as unknown }]);
+
+    expect((await admin.client.request('DELETE', `/api/admin/users/${id}`)).status).toBeLessThan(300);
+    expect(await server.sql('select id from complaints where id = ?', [named])).toEqual([]);
+    expect(await server.sql('select id from complaint_steps where complaint_id = ?', [named])).toEqual([]);
+    expect(await server.sql('select user_id from capability_grants where user_id = ?', [id])).toEqual([]);
+    // The anonymous one was never theirs as far as the fair knows: it stays.
+    expect(await server.sql('select id from complaints where id = ?', [anonymous])).toHaveLength(1);
   });
 
   it('slows down guessing tracking codes, counting only wrong ones', async () => {
