@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { LANGUAGES } from '../../shared/limits.js';
 import { seriousViolations } from './axe.js';
 import { describeBrowser, signedInPage, useBrowserFair } from './browser.js';
 
@@ -58,5 +59,22 @@ describeBrowser('complaints to the organisers, in Spanish', () => {
     await elsewhere.getByText('Ninguna queja tiene este código. Revísalo e inténtalo de nuevo.').waitFor();
 
     for (const page of [member, organiser, elsewhere]) await page.context().close();
+  });
+
+  it.each(LANGUAGES)('the complaint pages and the handlers’ list have no serious or critical axe violations in %s, at 360 px too', async (language) => {
+    const member = await signedInPage(fair, 'member2@fair.test', { locale: language, viewport: { width: 360, height: 740 } });
+    await member.goto(`${fair.server.baseUrl}/complaints`);
+    await member.locator('#cx-body').waitFor();
+    expect(await seriousViolations(member), `form (${language})`).toEqual([]);
+    expect(await member.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await member.goto(`${fair.server.baseUrl}/complaints/track`);
+    await member.locator('#cx-code').waitFor();
+    expect(await seriousViolations(member), `tracking (${language})`).toEqual([]);
+    const organiser = await signedInPage(fair, 'admin@fair.test', { locale: language });
+    await organiser.goto(`${fair.server.baseUrl}/organisers/complaints`);
+    await organiser.locator('#org-complaints-title').waitFor();
+    await organiser.locator('article.complaint').first().waitFor();
+    expect(await seriousViolations(organiser), `handlers (${language})`).toEqual([]);
+    for (const page of [member, organiser]) await page.context().close();
   });
 });
