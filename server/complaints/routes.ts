@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { complaintCreateSchema, complaintListQuerySchema, complaintUpdateSchema, GRANTABLE_CAPABILITIES, normaliseTrackingCode } from '../../shared/complaints.js';
 import type { AuthService } from '../auth/service.js';
@@ -14,9 +14,13 @@ export const TRACKING_MISSES_WINDOW_MS = 15 * 60_000;
 
 const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);
 
-function complaintId(req: Request): number | null {
-  const parsed = idParam.safeParse(req.params.id);
-  return parsed.success ? parsed.data : null;
+/** A handler of `/api/complaints/:id` given the parsed id; a bad one answers NOT_FOUND. */
+function byId(handler: (req: Request, res: Response, id: number) => Promise<void>) {
+  return asyncHandler(async (req, res) => {
+    const parsed = idParam.safeParse(req.params.id);
+    if (!parsed.success) return sendError(res, { code: 'NOT_FOUND', message: 'No such complaint.' });
+    await handler(req, res, parsed.data);
+  });
 }
 
 /**
@@ -95,30 +99,16 @@ export function complaintRoutes(auth: AuthService, complaints: ComplaintStore, g
     }),
   );
 
-  router.get(
-    '/api/complaints/:id',
-    requireUser(auth),
-    handlers,
-    asyncHandler(async (req, res) => {
-      const id = complaintId(req);
-      if (id === null) return sendError(res, { code: 'NOT_FOUND', message: 'No such complaint.' });
-      res.setHeader('Cache-Control', 'no-store');
-      sendResult(res, await complaints.get(currentUser(res).id, id));
-    }),
-  );
-
-  router.patch(
-    '/api/complaints/:id',
-    requireUser(auth),
-    handlers,
-    asyncHandler(async (req, res) => {
-      const id = complaintId(req);
-      if (id === null) return sendError(res, { code: 'NOT_FOUND', message: 'No such complaint.' });
-      const body = parseBody(complaintUpdateSchema, req, res);
-      if (!body) return;
-      sendResult(res, await complaints.move(currentUser(res).id, id, body));
-    }),
-  );
+  // One complaint, for handlers: read it, or move it on. A bad id is as unknown as a missing one.
+  router.get('/api/complaints/:id', requireUser(auth), handlers, byId(async (req, res, id) => {
+    res.setHeader('Cache-Control', 'no-store');
+    sendResult(res, await complaints.get(currentUser(res).id, id));
+  }));
+  router.patch('/api/complaints/:id', requireUser(auth), handlers, byId(async (req, res, id) => {
+    const body = parseBody(complaintUpdateSchema, req, res);
+    if (!body) return;
+    sendResult(res, await complaints.move(currentUser(res).id, id, body));
+  }));
 
   // ── organisers' grants ──
   const capabilityParam = z.enum(GRANTABLE_CAPABILITIES);

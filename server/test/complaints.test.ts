@@ -21,7 +21,14 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** Signed in over HTTP only (sockets count against per-account limits: only tests that listen open one). */
 async function signIn(email: string) {
+  const client = new TestClient(server.baseUrl);
+  const login = await client.login(email);
+  return { client, userId: (login.body.user as { id: string }).id };
+}
+
+async function connectedAs(email: string) {
   const session = await signedInSocket(server.baseUrl, email);
   sockets.push(session.socket);
   return session;
@@ -106,7 +113,7 @@ describe('complaints', () => {
   });
 
   it('runs the workflow for a named complaint, followed from the member’s list and inbox', async () => {
-    const luis = await signIn('member2@fair.test');
+    const luis = await connectedAs('member2@fair.test');
     const admin = await signIn('admin@fair.test');
     const filed = await file(luis.client, { category: 'technical', body: 'The lobby does not load on my phone.', language: 'fr' });
     expect(filed.status).toBe(201);
@@ -207,9 +214,9 @@ describe('complaints', () => {
   });
 
   it('alerts online moderators at once of a safety complaint, never the person it is about', async () => {
-    const amina = await signIn('member@fair.test');
-    const kofi = await signIn('moderator@fair.test');
-    const admin = await signIn('admin@fair.test');
+    const amina = await connectedAs('member@fair.test');
+    const kofi = await connectedAs('moderator@fair.test');
+    const admin = await connectedAs('admin@fair.test');
     const kofiAlerts = collect(kofi.socket, 'complaint:safety');
     const aminaAlerts = collect(amina.socket, 'complaint:safety');
 
