@@ -71,9 +71,6 @@ function CodeShown({ code }: { code: string }) {
         {t('cx.copy')}
       </button>
       {copied && <p role="status">{t(copied === 'yes' ? 'cx.copied' : 'cx.copyByHand')}</p>}
-      <p>
-        <Link to="/complaints/track">{t('cx.trackLink')}</Link>
-      </p>
     </section>
   );
 }
@@ -108,7 +105,7 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
 
   return (
     <form onSubmit={(e) => void submit(e)} className="card" aria-labelledby="cx-title">
-      <div className="field">
+      <>
         <label htmlFor="cx-category">{t('cx.category')}</label>
         <select id="cx-category" value={category} onChange={(e) => setCategory(e.target.value as ComplaintCategory)} aria-describedby="cx-category-hint">
           {COMPLAINT_CATEGORIES.map((c) => (
@@ -120,8 +117,8 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
         <p id="cx-category-hint" className="hint">
           {category === 'conduct_safety' ? t('cx.safetyHint') : ''}
         </p>
-      </div>
-      <div className="field">
+      </>
+      <>
         <label htmlFor="cx-body">{t('cx.body')}</label>
         <textarea
           id="cx-body"
@@ -135,8 +132,8 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
         <p id="cx-body-hint" className="hint">
           {t('cx.bodyHint', { max: COMPLAINT_BODY_MAX_CHARS })}
         </p>
-      </div>
-      <div className="field">
+      </>
+      <>
         <label htmlFor="cx-booth">{t('cx.booth')}</label>
         <select id="cx-booth" value={boothId} onChange={(e) => setBoothId(e.target.value)}>
           <option value="">{t('cx.noBooth')}</option>
@@ -146,15 +143,15 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
+      </>
+      <>
         <label>
           <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} aria-describedby="cx-anonymous-hint" /> {t('cx.anonymous')}
         </label>
         <p id="cx-anonymous-hint" className="hint">
           {t('cx.anonymousHint')}
         </p>
-      </div>
+      </>
       <ErrorAlert error={error} />
       <button type="submit" disabled={busy}>
         {t('cx.submit')}
@@ -254,10 +251,10 @@ export function TrackComplaintPage() {
     <div className="complaints">
       <h1>{t('cx.trackTitle')}</h1>
       <form onSubmit={(e) => void show(e)} className="card row">
-        <div className="field">
+        <>
           <label htmlFor="cx-code">{t('cx.trackCode')}</label>
           <input id="cx-code" autoComplete="off" spellCheck={false} required value={typed} onChange={(e) => setTyped(e.target.value)} />
-        </div>
+        </>
         <button type="submit">{t('cx.trackShow')}</button>
       </form>
       {typedResult?.error && (

@@ -37,7 +37,7 @@ function MoveForm({ complaint, onMoved }: { complaint: ComplaintView; onMoved: (
   }
   return (
     <form onSubmit={(e) => void save(e)} aria-label={t('cx.complaintNo', { id: complaint.id, category: t(`cx.category.${complaint.category}`) })}>
-      <div className="field">
+      <>
         <label htmlFor={`${id}-status`}>{t('cx.moveTo')}</label>
         <select id={`${id}-status`} value={status} onChange={(e) => setStatus(e.target.value as ComplaintStatus)}>
           {next.map((s) => (
@@ -46,11 +46,11 @@ function MoveForm({ complaint, onMoved }: { complaint: ComplaintView; onMoved: (
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
+      </>
+      <>
         <label htmlFor={`${id}-reply`}>{t('cx.replyLabel')}</label>
         <textarea id={`${id}-reply`} rows={3} maxLength={COMPLAINT_REPLY_MAX_CHARS} value={reply} onChange={(e) => setReply(e.target.value)} />
-      </div>
+      </>
       <ApiErrorAlert error={error} />
       <button type="submit">{t('cx.moveSubmit')}</button>
     </form>
