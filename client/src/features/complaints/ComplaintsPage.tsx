@@ -7,6 +7,7 @@ import { useStore } from '../../app/store.js';
 import { complaints } from '../../i18n/parts/complaints.js';
 import { usePartT, type PartTranslator } from '../../i18n/use-part-t.js';
 import { api } from '../../lib/api.js';
+import { ComplaintStepList } from '../../lib/ComplaintStepList.js';
 import { Link, usePath } from '../../lib/router.js';
 import { forgetCode, saveCode, savedCodes } from './tracking-codes.js';
 
@@ -28,7 +29,6 @@ function ErrorAlert({ error }: { error: ApiError | null }) {
 /** One complaint as its filer follows it: status, each step with its time and reply. */
 export function ComplaintSteps({ complaint }: { complaint: ComplaintTracking }) {
   const t = useComplaintsT();
-  const time = new Intl.DateTimeFormat(t.locale, { dateStyle: 'medium', timeStyle: 'short' });
   const headingId = useId();
   return (
     <article className="card complaint" aria-labelledby={headingId}>
@@ -36,14 +36,7 @@ export function ComplaintSteps({ complaint }: { complaint: ComplaintTracking }) 
       <p>
         <strong>{t('cx.statusNow', { status: t(`cx.status.${complaint.status}`) })}</strong>
       </p>
-      <ol aria-label={t('cx.steps')}>
-        {complaint.steps.map((step, i) => (
-          <li key={i}>
-            <time dateTime={step.at}>{time.format(new Date(step.at))}</time> — {t(`cx.status.${step.status}`)}
-            {step.reply && <p className="reply">{t('cx.reply', { reply: step.reply })}</p>}
-          </li>
-        ))}
-      </ol>
+      <ComplaintStepList steps={complaint.steps} t={t} />
     </article>
   );
 }

@@ -7,6 +7,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { complaints as complaintsPart } from '../../i18n/parts/complaints.js';
 import { usePartT, type PartTranslator } from '../../i18n/use-part-t.js';
 import { api } from '../../lib/api.js';
+import { ComplaintStepList } from '../../lib/ComplaintStepList.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
 
 export type ComplaintsT = PartTranslator<keyof typeof complaintsPart.en>;
@@ -80,14 +81,7 @@ function ComplaintCard({ complaint, onMoved }: { complaint: ComplaintView; onMov
       {about.messageId !== null && <p>{t('cx.aboutMessage', { id: about.messageId })}</p>}
       {complaint.language && <p>{t('cx.inLanguage', { language: t.app(`language.${complaint.language}` as MessageKey) })}</p>}
       <blockquote lang={complaint.language ?? undefined}>{complaint.body}</blockquote>
-      <ol aria-label={t('cx.steps')}>
-        {complaint.steps.map((step, i) => (
-          <li key={i}>
-            <time dateTime={step.at}>{time.format(new Date(step.at))}</time> — {t(`cx.status.${step.status}`)}
-            {step.reply && <p className="reply">{t('cx.reply', { reply: step.reply })}</p>}
-          </li>
-        ))}
-      </ol>
+      <ComplaintStepList steps={complaint.steps} t={t} />
       <MoveForm key={complaint.status} complaint={complaint} onMoved={onMoved} />
     </article>
   );
