@@ -22,6 +22,9 @@ import { createSurveyService, surveyRoutes } from './survey/service.js';
 import { createYouSaid, youSaidRoutes } from './you-said/service.js';
 import { boothFeedbackRoutes, createBoothFeedback } from './feedback/service.js';
 import { accountabilityRoutes, createAccountabilityReport } from './accountability/report.js';
+import { createComplaintStore } from './complaints/service.js';
+import { createCapabilityGrants } from './complaints/grants.js';
+import { complaintRoutes } from './complaints/routes.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
@@ -433,6 +436,9 @@ export function createApplication(deps: AppDeps): Application {
   app.use(inboxRoutes(auth, inbox));
   app.use(surveyRoutes(auth, createSurveyService(db, clock, audit, inbox)));
   app.use(youSaidRoutes(auth, createYouSaid(db, audit, inbox)));
+  // Complaints to the organisers (issue 15): `complaints:handle` by role or grant, checked on these routes only.
+  const complaints = createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs: config.complaintAckTargetMs });
+  app.use(complaintRoutes(auth, complaints, createCapabilityGrants(db, clock, audit), limiters));
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));
   app.use(videoTokenRoute(auth, booths, video));

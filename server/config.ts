@@ -93,6 +93,13 @@ export const envSchema = z
       .describe('bearer token for GET /metrics on the public port; /metrics answers 404 there when unset'),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().describe('internal port serving /metrics and /healthz without a token; off when unset'),
     METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('interface of METRICS_PORT; loopback unless a scraper on another host needs it'),
+    COMPLAINT_ACK_TARGET_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .default(48)
+      .describe('hours within which a complaint should be acknowledged; later ones are flagged overdue in the organisers\' list'),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
@@ -138,6 +145,8 @@ export interface Config {
   trustProxy: TrustProxy;
   sessionTtlMs: number;
   inviteTtlMs: number;
+  /** A complaint still unacknowledged this long after it came in is overdue (COMPLAINT_ACK_TARGET_HOURS). */
+  complaintAckTargetMs: number;
   presenceGraceMs: number;
   /** Scaled mode: a node silent in Redis this long is dead; its connections go to the grace period. */
   presenceNodeTimeoutMs: number;
@@ -199,6 +208,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       trustProxy: env.TRUST_PROXY,
       sessionTtlMs: env.SESSION_TTL_HOURS * HOUR_MS,
       inviteTtlMs: env.INVITE_TTL_HOURS * HOUR_MS,
+      complaintAckTargetMs: env.COMPLAINT_ACK_TARGET_HOURS * HOUR_MS,
       presenceGraceMs: env.PRESENCE_GRACE_MS,
       presenceNodeTimeoutMs: env.PRESENCE_NODE_TIMEOUT_MS,
       passkeysRequiredForStaff: env.PASSKEYS_REQUIRED_FOR_STAFF,

@@ -35,6 +35,10 @@ export const AUDIT_ACTIONS = [
   'survey:open',
   'survey:close',
   'response:publish',
+  'complaint:file',
+  'complaint:step',
+  'people:grant',
+  'people:revoke',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

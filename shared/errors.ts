@@ -57,6 +57,8 @@ export interface ErrorDetails {
   retryAfterSeconds?: number;
   /** ISO time a restriction ends (mute, kick cool-down, ban); absent means until lifted. */
   until?: string | null;
+  /** For CONFLICT on a complaint: the status it has now. */
+  status?: string;
   /** For BOOTH_CLOSED: the booth is open but locked (no new entrants). */
   locked?: boolean;
   /** Milliseconds to wait before retrying, for UNAVAILABLE and SERVER_BUSY (nothing was stored; the same request may be sent again). */

@@ -59,6 +59,12 @@ export const accountExportSchema = z.object({
   restrictions: z.array(
     z.object({ kind: z.enum(RESTRICTION_KINDS), boothId: z.number().int().nullable(), reason: z.string(), createdAt: time, expiresAt: nullableTime, liftedAt: nullableTime }),
   ),
+  /** Complaints filed under their name (anonymous ones hold nothing that links them to anyone). */
+  complaintsFiled: z.array(
+    z.object({ id: z.number().int(), category: z.string(), body: z.string(), status: z.string(), createdAt: time, steps: z.array(z.object({ status: z.string(), reply: z.string().nullable(), at: time })) }),
+  ),
+  /** Permissions granted to them beyond their role (such as handling complaints). */
+  grants: z.array(z.object({ capability: z.string(), createdAt: time })),
   actionsOnMe: z.array(
     z.object({ action: z.string(), byRole: z.enum(ROLES).nullable(), boothId: z.number().int().nullable(), reason: z.string().nullable(), expiresAt: nullableTime, createdAt: time }),
   ),

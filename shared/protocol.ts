@@ -3,6 +3,7 @@
  * Human-readable reference: docs/PROTOCOL.md. Bump PROTOCOL_VERSION on any breaking change.
  */
 import { inboxNoticeSchema } from './inbox.js';
+import { complaintSafetySchema } from './complaints.js';
 import { z } from 'zod';
 import type { Result } from './errors.js';
 import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './booths.js';
@@ -299,6 +300,8 @@ export const SERVER_EVENTS = {
   'moderation:changed': moderationChangedSchema,
   /** A notice stored in the inbox: to its person (all their tabs), or to everyone connected for a notice to all. */
   'inbox:notice': inboxNoticeSchema,
+  /** To the `moderators` room (never to the person it is about): a conduct or safety complaint came in. */
+  'complaint:safety': complaintSafetySchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

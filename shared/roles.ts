@@ -75,6 +75,11 @@ export const CAPABILITIES = {
   'accountability:read': { roles: ['admin'] },
   /** Erase a member's account on their request (tombstone, messages blanked, sessions ended). */
   'people:erase': { roles: ['admin'] },
+  /**
+   * Complaints to the organisers: list them, move them on, reply. Organisers may also grant it
+   * to named people (capability_grants), checked on the complaint routes only.
+   */
+  'complaints:handle': { roles: ['admin'] },
 } as const satisfies Record<string, CapabilityRule>;
 
 export type Capability = keyof typeof CAPABILITIES;

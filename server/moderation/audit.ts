@@ -13,7 +13,8 @@ export type AuditLog = ReturnType<typeof createAuditLog>;
 
 /** What one action records; the actor and time are always there. */
 export interface AuditRecord {
-  actorId: string;
+  /** Null only where naming the actor would undo a promise (an anonymous complaint's filing). */
+  actorId: string | null;
   /** One of AUDIT_ACTIONS: the moderator panel translates each. */
   action: AuditAction;
   targetUserId?: string | null;

@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, capabilityGrants, complaints, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -111,6 +111,11 @@ export function createAccountEraser(deps: {
         // Their notices and what they read (the account's row stays, so nothing cascades).
         await db.delete(inboxReads).where(eq(inboxReads.userId, userId));
         await db.delete(inboxNotices).where(eq(inboxNotices.userId, userId));
+        // Complaints filed under their name are their words: erased with them (steps go too). A
+        // complaint about them stays for the organisers' record, no longer naming them.
+        await db.delete(complaints).where(eq(complaints.filerId, userId));
+        await db.update(complaints).set({ aboutUserId: null }).where(eq(complaints.aboutUserId, userId));
+        await db.delete(capabilityGrants).where(eq(capabilityGrants.userId, userId));
         await db.update(auditLog).set({ details: null }).where(eq(auditLog.targetUserId, userId));
         await db
           .update(users)

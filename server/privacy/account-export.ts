@@ -4,7 +4,7 @@ import type { InboxKind } from '../../shared/inbox.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothFeedback, boothHosts, booths, boothVisits, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, boothFeedback, boothHosts, booths, boothVisits, capabilityGrants, complaints, complaintSteps, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -128,6 +128,21 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .leftJoin(inboxReads, and(eq(inboxReads.noticeId, inboxNotices.id), eq(inboxReads.userId, userId)))
       .where(or(eq(inboxNotices.userId, userId), and(isNull(inboxNotices.userId), gte(inboxNotices.createdAt, user.createdAt))))
       .orderBy(asc(inboxNotices.id));
+    const complaintRows = await db
+      .select({ id: complaints.id, category: complaints.category, body: complaints.body, status: complaints.status, createdAt: complaints.createdAt })
+      .from(complaints)
+      .where(eq(complaints.filerId, userId))
+      .orderBy(asc(complaints.id));
+    const stepRows = await db
+      .select({ complaintId: complaintSteps.complaintId, status: complaintSteps.status, reply: complaintSteps.reply, at: complaintSteps.createdAt })
+      .from(complaintSteps)
+      .innerJoin(complaints, eq(complaints.id, complaintSteps.complaintId))
+      .where(eq(complaints.filerId, userId))
+      .orderBy(asc(complaintSteps.id));
+    const grantRows = await db
+      .select({ capability: capabilityGrants.capability, createdAt: capabilityGrants.createdAt })
+      .from(capabilityGrants)
+      .where(eq(capabilityGrants.userId, userId));
     return {
       exportedAt: iso(now),
       account: {
@@ -152,6 +167,12 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       boothFeedback: feedbackRows.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
       reportsFiled: reportRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), resolvedAt: isoOrNull(r.resolvedAt) })),
       restrictions: restrictionRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
+      complaintsFiled: complaintRows.map((c) => ({
+        ...c,
+        createdAt: iso(c.createdAt),
+        steps: stepRows.filter((step) => step.complaintId === c.id).map((step) => ({ status: step.status, reply: step.reply, at: iso(step.at) })),
+      })),
+      grants: grantRows.map((g) => ({ capability: g.capability, createdAt: iso(g.createdAt) })),
       actionsOnMe: actionRows.map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),
       surveyAnswers: surveyRows.map((a) => ({ ...a, answeredAt: iso(a.answeredAt), changedAt: iso(a.changedAt) })),
       inbox: inboxRows.map((n) => ({ kind: n.kind as InboxKind, payload: n.payload, forEveryone: n.userId === null, createdAt: iso(n.createdAt), readAt: isoOrNull(n.readAt) })),

@@ -80,6 +80,13 @@ async function posterRaisesHand(): Promise<void> {
   if (!ack.ok) throw new Error(`hand:raise failed: ${ack.error.code}`);
 }
 
+/** A fresh complaint, filed by the reporter, for an actor to read or move on. */
+async function filedComplaintId(): Promise<number> {
+  const res = await reporter.client.post('/api/complaints', { category: 'other', body: 'a complaint to act on', anonymous: false, language: 'en' });
+  if (res.status !== 201) throw new Error(`complaint failed: ${res.status}`);
+  return res.body.id as number;
+}
+
 /** A fresh pending invitation, made by the admin, for an actor to resend or revoke. */
 async function pendingInviteId(): Promise<number> {
   const res = await actors.admin.client.post('/api/admin/invites', { email: `pending${++invites}@example.org`, role: 'member' });
@@ -424,6 +431,42 @@ const ROWS: Row[] = [
     scope: 'fair',
     allowed: ['admin'],
     attempt: (a) => viaHttp(a, 'GET', '/api/accountability/report?format=csv'),
+  },
+  { capability: 'complaints:handle', surface: 'GET /api/complaints', scope: 'fair', allowed: ['admin'], attempt: (a) => viaHttp(a, 'GET', '/api/complaints') },
+  {
+    capability: 'complaints:handle',
+    surface: 'GET /api/complaints/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => viaHttp(a, 'GET', `/api/complaints/${await filedComplaintId()}`),
+  },
+  {
+    capability: 'complaints:handle',
+    surface: 'PATCH /api/complaints/:id',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: async (a) => viaHttp(a, 'PATCH', `/api/complaints/${await filedComplaintId()}`, { status: 'acknowledged', reply: 'Thank you.' }),
+  },
+  {
+    capability: 'people:manage',
+    surface: 'PUT /api/admin/people/:id/grants/complaints:handle',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'PUT', `/api/admin/people/${targetId}/grants/complaints:handle`),
+  },
+  {
+    capability: 'people:manage',
+    surface: 'DELETE /api/admin/people/:id/grants/complaints:handle',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'DELETE', `/api/admin/people/${targetId}/grants/complaints:handle`),
+  },
+  {
+    capability: 'people:read',
+    surface: 'GET /api/admin/grants/complaints:handle',
+    scope: 'fair',
+    allowed: ['admin'],
+    attempt: (a) => viaHttp(a, 'GET', '/api/admin/grants/complaints:handle'),
   },
   {
     capability: 'people:erase',

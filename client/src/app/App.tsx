@@ -35,6 +35,7 @@ function Header() {
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             {can(me, 'booths:manage') && <Link to="/organisers">{t('nav.organisers')}</Link>}
             <InboxLink />
+            <Link to="/complaints">{t('nav.complaints')}</Link>
             <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
             <Link to="/account/data">{t('privacy.nav')}</Link>
@@ -63,6 +64,8 @@ const OrganisersPage = lazy(() => import('../features/organisers/OrganisersPage.
 const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then((m) => ({ default: m.ConductPage })));
 // The inbox (its own strings, i18n/parts/inbox.ts): the header's count is all the entry holds.
 const InboxPage = lazy(() => import('../features/inbox/InboxPage.js').then((m) => ({ default: m.InboxPage })));
+// Complaints to the organisers (form, tracking by code, the member's own): one chunk, with its strings.
+const ComplaintsPages = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPages })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
@@ -90,6 +93,8 @@ function Page() {
     );
   }
   if (path === '/conduct') return <ConductPage />;
+  // The code is the key: an anonymous filer may follow their complaint signed out too.
+  if (path === '/complaints/track') return <ComplaintsPages />;
   if (me === null) return <SignInPage />;
   // Not accepted the code of conduct's current version yet: that comes before any booth.
   // Their account pages stay open (to sign out elsewhere, or to erase their data).
@@ -100,7 +105,9 @@ function Page() {
   if (booth) return <BoothPage key={booth.slug} slug={booth.slug!} />;
   if (me === undefined) return <p role="status">{t('app.loading')}</p>;
   if (path === '/moderation') return <ModerationPage />;
-  if (path === '/organisers') return <OrganisersPage />;
+  // `/organisers/complaints`: the complaints alone, for people granted complaints:handle.
+  if (path.startsWith('/organisers')) return <OrganisersPage />;
+  if (path === '/complaints') return <ComplaintsPages />;
   if (path === '/account/data') return <MyDataPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/survey' || path === '/you-said') return <SurveyViews path={path} />;

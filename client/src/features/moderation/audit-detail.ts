@@ -101,6 +101,13 @@ const DESCRIBE: Partial<Record<AuditAction, Describe>> = {
       ? t('audit.response', { id: number(d.responseId)!, languages: new Intl.ListFormat(t.locale).format(d.languages.map((l) => languageName(t, String(l)))) })
       : null,
   ],
+  'complaint:file': (d, t) => [number(d.complaintId) !== null ? t('audit.complaint', { id: number(d.complaintId)!, category: valueName(t, d.category) }) : null],
+  'complaint:step': (d, t) => [
+    number(d.complaintId) !== null ? t('audit.complaintStep', { id: number(d.complaintId)!, from: valueName(t, d.from), to: valueName(t, d.to) }) : null,
+    d.replied === true ? t('audit.complaintReplied') : null,
+  ],
+  'people:grant': (d, t) => [string(d.capability) && t('audit.capability', { capability: valueName(t, d.capability) })],
+  'people:revoke': (d, t) => [string(d.capability) && t('audit.capability', { capability: valueName(t, d.capability) })],
   'conduct:publish': (d, t) => [
     number(d.version) !== null && Array.isArray(d.languages)
       ? t('audit.conduct', { version: number(d.version)!, languages: new Intl.ListFormat(t.locale).format(d.languages.map((l) => languageName(t, String(l)))) })

@@ -4,7 +4,9 @@ import type { ApiError } from '../../../../shared/errors.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
+import { usePath } from '../../lib/router.js';
 import { BoothsSection } from './BoothsSection.js';
+import { ComplaintsConsolePage, ComplaintsSection, useComplaintsT } from './ComplaintsSection.js';
 import { ConductSection } from './ConductSection.js';
 import { FairSettingsSection } from './FairSettingsSection.js';
 import { PeopleSection } from './PeopleSection.js';
@@ -58,8 +60,10 @@ function Exports() {
 /** The organisers' console: fair settings, booths and their hosts, people, roster import, exports. */
 export function OrganisersPage() {
   const t = useOrganiserT();
+  const cx = useComplaintsT();
   const me = useStore((state) => state.me);
   const allowed = me ? can(me, 'booths:manage') : false;
+  const complaintsOnly = usePath() === '/organisers/complaints';
   const [booths, setBooths] = useState<AdminBooth[] | null>(null);
   const [boothsError, setBoothsError] = useState<ApiError | null>(null);
   // Bumped when something elsewhere changes who is listed (a roster import, a host added).
@@ -80,6 +84,8 @@ export function OrganisersPage() {
     setPeopleVersion((v) => v + 1);
   }, [loadBooths]);
 
+  // People granted complaints:handle (the server checks it) open the complaints alone.
+  if (complaintsOnly) return <ComplaintsConsolePage />;
   if (!allowed) return <p role="alert">{t.app('error.FORBIDDEN')}</p>;
   return (
     <div className="organisers" aria-labelledby="org-title" role="region">
@@ -91,6 +97,9 @@ export function OrganisersPage() {
               <a href={`#${id}`}>{t(key)}</a>
             </li>
           ))}
+          <li>
+            <a href="#org-complaints">{cx('cx.handleTitle')}</a>
+          </li>
         </ul>
       </nav>
       <div id="org-fair">
@@ -114,6 +123,9 @@ export function OrganisersPage() {
       <Exports />
       <div id="org-survey">
         <SurveySection />
+      </div>
+      <div id="org-complaints">
+        <ComplaintsSection />
       </div>
     </div>
   );

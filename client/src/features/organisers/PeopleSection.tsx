@@ -10,6 +10,7 @@ import type { MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { command } from '../../lib/socket.js';
 import { ApiErrorAlert, fieldName } from './ApiErrorAlert.js';
+import { useComplaintsT } from './ComplaintsSection.js';
 import { InviteLink } from './CopyLink.js';
 import { DataTable } from './DataTable.js';
 import { useOrganiserT, type OrganiserKey, type OrganiserT } from './use-organiser-t.js';
@@ -157,7 +158,42 @@ function RowAction({ person, kind, onDone, onCancel }: { person: Person; kind: '
   );
 }
 
-function PersonRow({ person, onChanged, pending, setPending }: { person: Person; onChanged: (message: string) => void; pending: Pending; setPending: (p: Pending) => void }) {
+/** Grant or take back `complaints:handle` (organisers hold it by their role). */
+function ComplaintsGrant({ person, granted, onChanged, onError }: { person: Person; granted: boolean; onChanged: (message: string) => void; onError: (error: ApiError) => void }) {
+  const cx = useComplaintsT();
+  const byRole = person.role === 'admin';
+  async function toggle(grant: boolean) {
+    const result = await api<{ granted: boolean }>(`/api/admin/people/${encodeURIComponent(person.id)}/grants/complaints:handle`, { method: grant ? 'PUT' : 'DELETE' });
+    if (!result.ok) return onError(result.error);
+    onChanged(`${cx('cx.handlers')}: ${person.displayName}`);
+  }
+  return (
+    <label className="small">
+      <input
+        type="checkbox"
+        checked={byRole || granted}
+        disabled={byRole}
+        aria-label={cx('cx.grant', { name: person.displayName })}
+        onChange={(e) => void toggle(e.target.checked)}
+      />{' '}
+      {cx('cx.handlers')}
+    </label>
+  );
+}
+
+function PersonRow({
+  person,
+  onChanged,
+  pending,
+  setPending,
+  handlesComplaints,
+}: {
+  person: Person;
+  onChanged: (message: string) => void;
+  pending: Pending;
+  setPending: (p: Pending) => void;
+  handlesComplaints: boolean;
+}) {
   const t = useOrganiserT();
   const me = useStore((state) => state.me);
   const [role, setRole] = useState<Role>(person.role);
@@ -221,6 +257,7 @@ function PersonRow({ person, onChanged, pending, setPending }: { person: Person;
             <button type="button" className="secondary small" aria-label={`${t('org.unban')}: ${name}`} onClick={() => void unban()}>
               {t('org.unban')}
             </button>
+            <ComplaintsGrant person={person} granted={handlesComplaints} onChanged={onChanged} onError={setError} />
           </div>
           <ApiErrorAlert error={error} />
         </td>
@@ -299,6 +336,12 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
   const [reloads, setReloads] = useState(0);
   const [resent, setResent] = useState<Invite | null>(null);
   const reload = useCallback(() => setReloads((n) => n + 1), []);
+  const [complaintHandlers, setComplaintHandlers] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    void api<{ userIds: string[] }>('/api/admin/grants/complaints:handle').then((result) => {
+      if (result.ok) setComplaintHandlers(new Set(result.data.userIds));
+    });
+  }, [reloads]);
 
   useEffect(() => {
     const query = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== ''));
@@ -367,7 +410,14 @@ export function PeopleSection({ booths, version }: { booths: AdminBooth[]; versi
           <DataTable labelledBy="org-people-list" columns={[t('org.name'), t('org.email'), t('org.role'), t('org.status'), t('org.locale'), t('org.hostedBooths'), t('org.actions')]}>
             {/* Keyed by role too: a changed role starts the row's choice afresh. */}
             {list.people.map((person) => (
-              <PersonRow key={`${person.id}:${person.role}`} person={person} onChanged={changed} pending={pending} setPending={setPending} />
+              <PersonRow
+                key={`${person.id}:${person.role}`}
+                person={person}
+                onChanged={changed}
+                pending={pending}
+                setPending={setPending}
+                handlesComplaints={complaintHandlers.has(person.id)}
+              />
             ))}
           </DataTable>
           <h3 id="org-invites-list">{t('org.pendingInvites', { count: list.invites.length })}</h3>

@@ -16,6 +16,7 @@ export const core = defineMessages({
     'nav.conduct': 'Code of conduct',
     'nav.inbox': 'Inbox',
     'nav.inboxUnread': 'Inbox, {count} unread',
+    'nav.complaints': 'Complaints',
     'nav.newTab': '(opens in a new tab)',
 
     'signIn.title': 'Sign in',
@@ -133,6 +134,7 @@ export const core = defineMessages({
     'nav.conduct': 'Código de conducta',
     'nav.inbox': 'Buzón',
     'nav.inboxUnread': 'Buzón, {count} sin leer',
+    'nav.complaints': 'Quejas',
     'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
@@ -250,6 +252,7 @@ export const core = defineMessages({
     'nav.conduct': 'Code de conduite',
     'nav.inbox': 'Notifications',
     'nav.inboxUnread': 'Notifications, {count} à lire',
+    'nav.complaints': 'Plaintes',
     'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',
