@@ -1,3 +1,4 @@
+import { COMPLAINT_CATEGORIES } from '../../../../shared/complaint-values.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
 import { LANGUAGES, RESPONSE_BODY_MAX_CHARS, RESPONSE_TITLE_MAX_CHARS, type Language } from '../../../../shared/limits.js';
@@ -12,7 +13,6 @@ import { DataTable } from './DataTable.js';
 type SurveyT = PartTranslator<keyof typeof surveyPart.en>;
 
 /** The complaint categories a response can answer (the complaint form's categories). */
-const COMPLAINT_CATEGORIES = ['conduct', 'booth', 'accessibility', 'technical', 'organisers', 'other'] as const;
 
 function groupText(t: SurveyT, group: SurveyGroup): string {
   return group.tooFew ? t('orgSurvey.tooFew') : t('orgSurvey.groupFigures', { nps: group.nps, responses: group.responses });
