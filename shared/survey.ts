@@ -85,7 +85,7 @@ export interface SurveyResults {
   /** How many answered 0, 1, … 10. */
   distribution: number[];
   answered: number;
-  /** People who came: visited at least one booth. */
+  /** People who came: visited at least one booth, or answered. */
   came: number;
   byLanguage: Record<Language, SurveyGroup>;
   /** Hosts and members (moderators' and organisers' answers count only in the totals). */

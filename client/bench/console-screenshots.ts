@@ -1,7 +1,8 @@
 /**
  * `npm run docs:screenshots`: the organiser console as the README shows it. Starts the fair
  * (production build, demo data, a fresh database on 127.0.0.1), fills in what an organiser
- * would (the fair's settings, a booth with its Spanish text, a roster to preview), and saves
+ * would (the fair's settings, a booth with its Spanish text, a roster to preview) and what
+ * members said (complaints, survey answers), and saves
  * PNGs of the console's sections to docs/. Rerun it after changing the console.
  */
 import { mkdirSync } from 'node:fs';
@@ -35,6 +36,23 @@ try {
     contactEmail: 'fair@alliance.example.org',
   });
 
+  // What members said: complaints (one anonymous, one answered) and an open NPS survey with answers.
+  const members = await Promise.all(
+    ['member@fair.test', 'member2@fair.test', 'host@fair.test', 'moderator@fair.test'].map(async (email) => {
+      const client = new TestClient(server.baseUrl);
+      await client.login(email);
+      return client;
+    }),
+  );
+  await members[0]!.post('/api/complaints', { category: 'conduct_safety', body: 'Someone kept messaging me privately after I asked them to stop.', anonymous: true, language: 'en' });
+  const named = await members[1]!.post('/api/complaints', { category: 'accessibility', body: 'The captions in the video booths were too small to read.', anonymous: false, language: 'es' });
+  await admin.request('PATCH', `/api/complaints/${(named.body as { id: number }).id}`, { status: 'acknowledged', reply: 'Thank you: we are making them larger.' });
+  const survey = (await admin.post('/api/surveys', { template: 'nps' })).body as { id: number };
+  await admin.request('PATCH', `/api/surveys/${survey.id}`, { status: 'open' });
+  for (const [i, member] of members.entries()) {
+    await member.request('PUT', `/api/surveys/${survey.id}/response`, { answers: { recommend: [10, 9, 7, 4][i]!, reason: ['Met new partners', 'Useful booths', 'Good, but slow video', 'Hard to find the schedule'][i]! }, language: 'en' });
+  }
+
   const page = await (await browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 900 } })).newPage();
   await page.goto(server.baseUrl);
   await page.getByLabel('Email').fill('admin@fair.test');
@@ -51,6 +69,10 @@ try {
   await page.getByLabel('Roster file (CSV)').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(ROSTER, 'utf8') });
   await page.getByText(/^Ready to invite: 2\./).waitFor();
   await shoot(page, 'org-roster-title', 'console-roster-preview.png');
+  await page.getByText('NPS: 25').waitFor();
+  await shoot(page, 'org-survey-title', 'console-survey.png');
+  await page.getByText('The captions in the video booths were too small to read.').waitFor();
+  await shoot(page, 'org-complaints-title', 'console-complaints.png');
 } finally {
   await browser.close();
   await server.close();

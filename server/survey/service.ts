@@ -1,4 +1,4 @@
-import { and, asc, countDistinct, desc, eq, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import { Router } from 'express';
 import { LANGUAGES, type Language } from '../../shared/limits.js';
 import type { Role } from '../../shared/roles.js';
@@ -151,7 +151,13 @@ export function createSurveyService(db: Db, clock: Clock, audit: AuditLog, inbox
       const rows = await answersOf(id);
       const scores = rows.map((r) => scoreOf(r.answers));
       const distribution = Array.from({ length: 11 }, (_, score) => scores.filter((s) => s === score).length);
-      const [came] = await db.select({ count: countDistinct(boothVisits.userId) }).from(boothVisits);
+      // Who came: visited a booth, or answered (someone who answers the fair's survey was at the fair).
+      const came = (
+        await db
+          .select({ userId: boothVisits.userId })
+          .from(boothVisits)
+          .union(db.select({ userId: surveyResponses.userId }).from(surveyResponses).where(eq(surveyResponses.surveyId, id)))
+      ).length;
       const scoresWhere = (keep: (r: (typeof rows)[number]) => boolean) => rows.filter(keep).map((r) => scoreOf(r.answers));
       const comments = { reason: [] as string[], change: [] as string[] };
       for (const r of rows) {
@@ -166,7 +172,7 @@ export function createSurveyService(db: Db, clock: Clock, audit: AuditLog, inbox
         ...npsOf(scores),
         distribution,
         answered: rows.length,
-        came: Number(came?.count ?? 0),
+        came,
         byLanguage: Object.fromEntries(LANGUAGES.map((language) => [language, group(scoresWhere((r) => r.locale === language))])) as Record<Language, SurveyGroup>,
         byRole: { hosts: group(scoresWhere((r) => r.role === 'host')), members: group(scoresWhere((r) => r.role === 'member')) },
         comments,

@@ -111,11 +111,15 @@ describe('the survey results', () => {
       // Everyone but the last came to a booth.
       if (i < 9) await server.db.insert(boothVisits).values({ boothId, userId: id, joinedAt: new Date() });
     }
+    // And one who came to a booth twice and did not answer.
+    const [luis] = await server.sql<{ id: string }>("select id from users where email = 'member2@fair.test'");
+    for (let visit = 0; visit < 2; visit++) await server.db.insert(boothVisits).values({ boothId, userId: luis!.id, joinedAt: new Date() });
   });
 
   it('computes the NPS, the distribution, and who answered out of who came', async () => {
     const results = (await admin.get(`/api/surveys/${surveyId}/results`)).body as unknown as SurveyResults;
-    expect(results).toMatchObject({ responses: 10, promoters: 6, passives: 2, detractors: 2, nps: 40, answered: 10, came: 9 });
+    // Came: the nine who visited a booth, the one who answered without, and the one who visited without answering.
+    expect(results).toMatchObject({ responses: 10, promoters: 6, passives: 2, detractors: 2, nps: 40, answered: 10, came: 11 });
     expect(results.distribution).toEqual([0, 0, 0, 1, 0, 0, 1, 1, 1, 3, 3]);
     expect(results.comments).toEqual({ reason: ['Great = people'], change: ['More Spanish sessions'] });
   });
