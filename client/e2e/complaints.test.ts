@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { LANGUAGES } from '../../shared/limits.js';
 import { seriousViolations } from './axe.js';
 import { describeBrowser, signedInPage, useBrowserFair } from './browser.js';
+import { boothIdsBySlug, TestClient } from '../../server/test/harness.js';
 
 describeBrowser('complaints to the organisers, in Spanish', () => {
   const fair = useBrowserFair();
@@ -76,5 +77,29 @@ describeBrowser('complaints to the organisers, in Spanish', () => {
     await organiser.locator('article.complaint').first().waitFor();
     expect(await seriousViolations(organiser), `handlers (${language})`).toEqual([]);
     for (const page of [member, organiser]) await page.context().close();
+  });
+
+  it('alerts a moderator on the panel and in the lobby, at once and read out, when a safety complaint comes in', async () => {
+    const panel = await signedInPage(fair, 'moderator@fair.test', { locale: 'es-ES' });
+    await panel.goto(`${fair.server.baseUrl}/moderation`);
+    await panel.getByRole('heading', { level: 1, name: 'Moderación' }).waitFor();
+    const lobby = await signedInPage(fair, 'moderator@fair.test', { locale: 'en-GB' });
+    await lobby.goto(fair.server.baseUrl);
+    await lobby.getByRole('heading', { name: 'Moderation' }).waitFor();
+
+    const member = new TestClient(fair.server.baseUrl);
+    await member.login('member@fair.test');
+    const boothId = (await boothIdsBySlug(fair.server.baseUrl))['peace-direct']!;
+    const filed = await member.post('/api/complaints', { category: 'conduct_safety', body: 'Threats in the chat.', anonymous: true, language: 'en', aboutBoothId: boothId });
+    expect(filed.status).toBe(201);
+
+    await expect.poll(() => panel.getByRole('alert').allTextContents()).toContainEqual(expect.stringContaining('Ha llegado una queja de conducta o seguridad'));
+    const alert = lobby.getByRole('alert').filter({ hasText: 'A conduct or safety complaint came in' });
+    await alert.waitFor();
+    // Where, never who or what: the booth it names is one click away.
+    expect(await alert.textContent()).not.toContain('Threats');
+    await alert.getByRole('link', { name: 'Go to Peace Direct' }).click();
+    await lobby.getByRole('heading', { level: 1, name: 'Peace Direct' }).waitFor();
+    for (const page of [panel, lobby]) await page.context().close();
   });
 });

@@ -1,3 +1,4 @@
+import { SafetyAlerts } from '../staff/SafetyAlerts.js';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { AUDIT_ACTIONS } from '../../../../shared/audit-actions.js';
 import type { ApiError } from '../../../../shared/errors.js';
@@ -312,6 +313,7 @@ export function ModerationPage() {
   return (
     <section className="moderation" aria-labelledby="moderation-title">
       <h1 id="moderation-title">{tp('mod.title')}</h1>
+      <SafetyAlerts />
       <div className="panel-grid">
         <ReportQueue />
         <Restrictions />

@@ -9,6 +9,7 @@ import { api } from '../../lib/api.js';
 import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { Link } from '../../lib/router.js';
 import { getSocket } from '../../lib/socket.js';
+import { SafetyAlerts } from './SafetyAlerts.js';
 
 type StaffKey = keyof typeof staff.en;
 type StaffT = PartTranslator<StaffKey>;
@@ -71,6 +72,7 @@ function ModerationDesk({ t }: { t: StaffT }) {
   return (
     <section className="card" aria-labelledby="moderation-desk-title">
       <h2 id="moderation-desk-title">{t('staff.moderation')}</h2>
+      <SafetyAlerts />
       {/* One live region from the start, so a new count is read out as reports come and go. */}
       <p role="status">
         {open === undefined && t.app('app.loading')}
