@@ -5,9 +5,8 @@ import { CONDUCT_TEXT_MAX_CHARS, LANGUAGES, type Language } from '../../../../sh
 import { isLanguage, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
+import { filled, perLanguage } from './per-language.js';
 import { useOrganiserT } from './use-organiser-t.js';
-
-type PerLanguage = Record<Language, string>;
 
 function ConductForm({
   current,
@@ -20,7 +19,7 @@ function ConductForm({
   onOvertaken: () => void;
 }) {
   const t = useOrganiserT();
-  const [text, setText] = useState<PerLanguage>({ en: current.text.en ?? '', es: current.text.es ?? '', fr: current.text.fr ?? '' });
+  const [text, setText] = useState(perLanguage(current.text));
   /** The version this draft was written over: publishing over another is refused, then allowed once the organiser has been told. */
   const [base, setBase] = useState(current.version);
   const [overtaken, setOvertaken] = useState<number | null>(null);
@@ -31,7 +30,7 @@ function ConductForm({
   async function publish(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
-    const body = { baseVersion: base, text: Object.fromEntries(LANGUAGES.flatMap((l) => (text[l].trim() ? [[l, text[l].trim()]] : []))) };
+    const body = { baseVersion: base, text: filled(text) };
     const result = await api<ConductAdminView>('/api/admin/conduct', { method: 'PUT', body });
     setBusy(false);
     if (result.ok) {

@@ -5,13 +5,10 @@ import { FAIR_NAME_MAX_CHARS, FAIR_WELCOME_MAX_CHARS, LANGUAGES, type Language }
 import { isLanguage, type MessageKey } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
+import { filled, perLanguage } from './per-language.js';
 import { useOrganiserT, type OrganiserKey } from './use-organiser-t.js';
 import { instantToZonedInput, zonedInputToInstant } from './zoned-time.js';
 
-type PerLanguage = Record<Language, string>;
-const perLanguage = (held: Partial<Record<Language, string>>): PerLanguage => ({ en: held.en ?? '', es: held.es ?? '', fr: held.fr ?? '' });
-/** Only the languages with text: an empty field means "none in this language". */
-const filled = (texts: PerLanguage) => Object.fromEntries(LANGUAGES.flatMap((l) => (texts[l].trim() ? [[l, texts[l].trim()]] : [])));
 
 /** Every IANA zone the browser knows, with the current one kept even if it does not list it. */
 function timeZones(current: string): string[] {

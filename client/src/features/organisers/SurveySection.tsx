@@ -1,3 +1,4 @@
+import { filled, perLanguage } from './per-language.js';
 import { COMPLAINT_CATEGORIES } from '../../../../shared/complaint-values.js';
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
@@ -93,16 +94,14 @@ function Results({ id, version }: { id: number; version: number }) {
 
 function ResponseForm({ surveyId }: { surveyId: number | null }) {
   const t = usePartT(surveyPart);
-  const empty = { en: '', es: '', fr: '' };
-  const [title, setTitle] = useState<Record<Language, string>>(empty);
-  const [body, setBody] = useState<Record<Language, string>>(empty);
+  const [title, setTitle] = useState(perLanguage());
+  const [body, setBody] = useState(perLanguage());
   const [categories, setCategories] = useState<string[]>([]);
   const [themes, setThemes] = useState('');
   const [linkSurvey, setLinkSurvey] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [notified, setNotified] = useState<number | null>(null);
   const language = (l: Language) => t.app(`language.${l}` as MessageKey);
-  const filled = (texts: Record<Language, string>) => Object.fromEntries(LANGUAGES.flatMap((l) => (texts[l].trim() ? [[l, texts[l].trim()]] : [])));
 
   async function publish(event: FormEvent) {
     event.preventDefault();
@@ -118,8 +117,8 @@ function ResponseForm({ surveyId }: { surveyId: number | null }) {
     if (!result.ok) return setError(result.error);
     setError(null);
     setNotified(result.data.notified);
-    setTitle(empty);
-    setBody(empty);
+    setTitle(perLanguage());
+    setBody(perLanguage());
   }
 
   function fieldLabel(path: string): string {
