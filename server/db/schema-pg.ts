@@ -13,6 +13,7 @@ import type { Role } from '../../shared/roles.js';
 import type { MailState } from '../../shared/invites.js';
 import type { BoothLink, BoothStatus, BoothTranslations } from '../../shared/booths.js';
 import type { ReportReason, ReportStatus, RestrictionKind } from '../../shared/moderation.js';
+import type { ContactShare, ContactStatus } from '../../shared/contacts.js';
 
 /** Epoch-millisecond precision, like SQLite's timestamp_ms, so a Date round-trips unchanged. */
 const timestampMs = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -34,6 +35,7 @@ export const users = pgTable('users', {
   locale: text('locale').$type<Language>(),
   conductVersion: integer('conduct_version'),
   conductAcceptedAt: timestampMs('conduct_accepted_at'),
+  organisation: text('organisation'),
 });
 
 export const sessions = pgTable(
@@ -459,3 +461,172 @@ export const responses = pgTable('responses', {
   publishedBy: text('published_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
+
+/**
+ * A member asks a booth's staff for a follow-up (issue 16). `share` is what the member agreed
+ * to let staff see: nothing beyond it is ever shown or exported. Open until a staff member
+ * answers or the fair ends; never silently "missed".
+ */
+export const contactRequests = pgTable(
+  'contact_requests',
+  {
+    id: id(),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    message: text('message').notNull(),
+    share: jsonb('share').$type<ContactShare[]>().notNull(),
+    status: text('status').$type<ContactStatus>().notNull().default('open'),
+    /** The staff member's note with a decline or "we will email you". */
+    note: text('note'),
+    answeredBy: text('answered_by').references(() => users.id, { onDelete: 'set null' }),
+    answeredAt: timestampMs('answered_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('contact_requests_booth_idx').on(table.boothId, table.status, table.id), index('contact_requests_member_idx').on(table.memberId, table.id)],
+);
+
+/**
+ * A private 1:1 text conversation between a member and one staff member, opened by accepting a
+ * contact request. `lastSeq` is its sequence counter, bumped in the same transaction as each
+ * message insert (as `booths.last_seq` is for booth chat), so numbers stay gap-free on any node.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: id(),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    requestId: integer('request_id').references(() => contactRequests.id, { onDelete: 'set null' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    staffId: text('staff_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastSeq: integer('last_seq').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('conversations_request_idx').on(table.requestId),
+    index('conversations_member_idx').on(table.memberId),
+    index('conversations_staff_idx').on(table.staffId),
+  ],
+);
+
+/** A message in a 1:1 conversation: the same sequence and idempotency rules as booth chat. */
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    id: id(),
+    conversationId: integer('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    clientMsgId: text('client_msg_id').notNull(),
+    body: text('body').notNull(),
+    createdAt: createdAt(),
+    /** Removed by a moderator after a report: the row stays for the audit trail, without its body to clients. */
+    deletedAt: timestampMs('deleted_at'),
+    deletedBy: text('deleted_by'),
+  },
+  (table) => [
+    uniqueIndex('conversation_messages_seq_idx').on(table.conversationId, table.seq),
+    uniqueIndex('conversation_messages_client_idx').on(table.userId, table.clientMsgId),
+  ],
+);
+
+/** A report of a message in a 1:1 conversation, for moderators (booth chat reports are `reports`). */
+export const conversationReports = pgTable(
+  'conversation_reports',
+  {
+    id: id(),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => conversationMessages.id, { onDelete: 'cascade' }),
+    reporterId: text('reporter_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    reason: text('reason').$type<ReportReason>().notNull(),
+    note: text('note'),
+    status: text('status').$type<ReportStatus>().notNull().default('open'),
+    resolvedBy: text('resolved_by').references(() => users.id, { onDelete: 'set null' }),
+    resolutionNote: text('resolution_note'),
+    resolvedAt: timestampMs('resolved_at'),
+    createdAt: createdAt(),
+  },
+  (table) => [uniqueIndex('conversation_reports_message_reporter_idx').on(table.messageId, table.reporterId), index('conversation_reports_status_idx').on(table.status)],
+);
+
+/** A question to a booth (the text-mode way to raise a hand). `votes` counts `question_votes`, kept in the same transaction. */
+export const boothQuestions = pgTable(
+  'booth_questions',
+  {
+    id: id(),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    /** The asker's name is hidden from other members (staff and moderators still see it). */
+    anonymous: boolean('anonymous').notNull().default(false),
+    votes: integer('votes').notNull().default(0),
+    answeredAt: timestampMs('answered_at'),
+    answeredBy: text('answered_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Answered in the booth's chat: the message that answers it. */
+    answerMessageId: integer('answer_message_id').references(() => messages.id, { onDelete: 'set null' }),
+    deletedAt: timestampMs('deleted_at'),
+    deletedBy: text('deleted_by'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('booth_questions_booth_idx').on(table.boothId, table.id)],
+);
+
+/** One vote per member and question. */
+export const questionVotes = pgTable(
+  'question_votes',
+  {
+    questionId: integer('question_id')
+      .notNull()
+      .references(() => boothQuestions.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.questionId, table.userId] })],
+);
+
+/**
+ * The queue at a full booth: one row per waiting member (one queue per member, so the user id
+ * is the key), in `joinedAt` order. While none of the member's connections is online the place
+ * is held until `holdUntil`; the first in line is offered a seat until `offerExpiresAt`.
+ */
+export const boothQueue = pgTable(
+  'booth_queue',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    boothId: integer('booth_id')
+      .notNull()
+      .references(() => booths.id, { onDelete: 'cascade' }),
+    joinedAt: timestampMs('joined_at').notNull(),
+    holdUntil: timestampMs('hold_until'),
+    offerExpiresAt: timestampMs('offer_expires_at'),
+    /** Offers this member let expire. */
+    missedOffers: integer('missed_offers').notNull().default(0),
+    /** A staff member let them in ahead of the line. */
+    admittedBy: text('admitted_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (table) => [index('booth_queue_booth_idx').on(table.boothId, table.joinedAt)],
+);

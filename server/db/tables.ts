@@ -40,6 +40,13 @@ export let boothFeedback = sqlite.boothFeedback;
 export let surveys = sqlite.surveys;
 export let surveyResponses = sqlite.surveyResponses;
 export let responses = sqlite.responses;
+export let contactRequests = sqlite.contactRequests;
+export let conversations = sqlite.conversations;
+export let conversationMessages = sqlite.conversationMessages;
+export let conversationReports = sqlite.conversationReports;
+export let boothQuestions = sqlite.boothQuestions;
+export let questionVotes = sqlite.questionVotes;
+export let boothQueue = sqlite.boothQueue;
 
 /** Which database this process runs on. */
 export function dialect(): Dialect {
@@ -80,4 +87,11 @@ export function useDialect(next: Dialect): void {
   surveys = chosen.surveys;
   surveyResponses = chosen.surveyResponses;
   responses = chosen.responses;
+  contactRequests = chosen.contactRequests;
+  conversations = chosen.conversations;
+  conversationMessages = chosen.conversationMessages;
+  conversationReports = chosen.conversationReports;
+  boothQuestions = chosen.boothQuestions;
+  questionVotes = chosen.questionVotes;
+  boothQueue = chosen.boothQueue;
 }
