@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Language } from '../../../shared/limits.js';
-import { partTranslator, type Params, type Translator } from './index.js';
+import { partTranslator, type MessageKey, type Params, type Translator } from './index.js';
 import { useT } from './use-t.js';
 
 /**
@@ -23,4 +23,24 @@ export function usePartT<K extends string>(part: LazyPart<K>): PartTranslator<K>
     () => Object.assign(partTranslator(part, app.locale), { app, locale: app.locale }),
     [app, part],
   );
+}
+
+/** The main translator with a lazy part's keys added: for a page whose own strings live in its chunk. */
+export type TranslatorWith<K extends string> = Translator & ((key: K, params?: Params) => string);
+
+/**
+ * Like useT, but also knows one lazy part's keys (they win): a lazily loaded page keeps calling
+ * `t(key)` for its own strings and the entry's shared ones alike.
+ */
+export function useTWith<K extends string>(part: LazyPart<K>): TranslatorWith<K> {
+  const app = useT();
+  return useMemo(() => {
+    const own = partTranslator(part, app.locale);
+    const rules = new Intl.PluralRules(app.locale);
+    const t = ((key: string, params?: Params) => (Object.hasOwn(part.en, key) ? own(key as K, params) : app(key as MessageKey, params))) as TranslatorWith<K>;
+    t.locale = app.locale;
+    t.plural = (key, count, params) => t(`${key}.${rules.select(count) === 'one' ? 'one' : 'other'}` as MessageKey, { count, ...params });
+    t.error = (error) => app.error(error);
+    return t;
+  }, [app, part]);
 }

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type R
 import type { PasskeySummary, SessionSummary } from '../../../../shared/account.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { PASSWORD_MIN_CHARS } from '../../../../shared/limits.js';
-import { useT } from '../../i18n/use-t.js';
-import type { Translator } from '../../i18n/index.js';
+import { useTWith, type TranslatorWith } from '../../i18n/use-part-t.js';
+import { accountPage } from '../../i18n/parts/account-page.js';
 import { api } from '../../lib/api.js';
 import { useStore } from '../../app/store.js';
 import type { Me } from '../../../../shared/auth.js';
@@ -18,7 +18,7 @@ type Guard = (action: Action) => Promise<void>;
 // The WebAuthn code is its own chunk, fetched when a passkey button is pressed.
 const ceremonies = () => import('./passkey-ceremonies.js');
 
-function problemText(t: Translator, problem: Problem): string {
+function problemText(t: TranslatorWith<keyof typeof accountPage.en>, problem: Problem): string {
   if (problem === 'cancelled') return t('account.passkeyCancelled');
   if (problem === 'unsupported') return t('account.passkeyUnsupported');
   return t.error(problem);
@@ -29,7 +29,7 @@ function formatDate(iso: string, locale: string): string {
 }
 
 function Outcome({ problem, done }: { problem: Problem | null; done: string | null }) {
-  const t = useT();
+  const t = useTWith(accountPage);
   if (problem) {
     return (
       <p role="alert" className="error">
@@ -52,7 +52,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 
 /** Asks for the password (or a passkey) when the server answers REAUTH_REQUIRED, then retries. */
 function ReauthPrompt({ canUsePasskey, onConfirmed, onCancel }: { canUsePasskey: boolean; onConfirmed: () => void; onCancel: () => void }) {
-  const t = useT();
+  const t = useTWith(accountPage);
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
@@ -101,7 +101,7 @@ function ReauthPrompt({ canUsePasskey, onConfirmed, onCancel }: { canUsePasskey:
 }
 
 function PasskeysSection({ passkeys, requiredForStaff, reload, guard }: { passkeys: PasskeySummary[]; requiredForStaff: boolean; reload: () => void; guard: Guard }) {
-  const t = useT();
+  const t = useTWith(accountPage);
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -173,7 +173,7 @@ function PasskeysSection({ passkeys, requiredForStaff, reload, guard }: { passke
 }
 
 function SessionsSection({ sessions, reload }: { sessions: SessionSummary[]; reload: () => void }) {
-  const t = useT();
+  const t = useTWith(accountPage);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
@@ -228,7 +228,7 @@ function SessionsSection({ sessions, reload }: { sessions: SessionSummary[]; rel
 
 /** The name other members see; the verified one stays as the organisers recorded it. */
 function NameSection() {
-  const t = useT();
+  const t = useTWith(accountPage);
   const me = useStore((state) => state.me);
   const [displayName, setDisplayName] = useState(me?.displayName ?? '');
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -265,7 +265,7 @@ function NameSection() {
 }
 
 function PasswordSection({ onChanged }: { onChanged: () => void }) {
-  const t = useT();
+  const t = useTWith(accountPage);
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -314,7 +314,7 @@ function PasswordSection({ onChanged }: { onChanged: () => void }) {
 
 /** Account & security: passkeys, where you are signed in, and your password. */
 export function AccountPage() {
-  const t = useT();
+  const t = useTWith(accountPage);
   const [passkeys, setPasskeys] = useState<{ passkeys: PasskeySummary[]; requiredForStaff: boolean }>({ passkeys: [], requiredForStaff: false });
   const [sessions, setSessions] = useState<SessionSummary[]>([]);
   const [loadProblem, setLoadProblem] = useState<ApiError | null>(null);

@@ -1,13 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
 import { useStore } from '../../app/store.js';
-import { useT } from '../../i18n/use-t.js';
+import { useTWith } from '../../i18n/use-part-t.js';
+import { myData } from '../../i18n/parts/my-data.js';
 import { api } from '../../lib/api.js';
 import { navigate } from '../../lib/router.js';
 
 /** The member's own data: download it all, or delete the account (password again, and a clear warning). */
 export function MyDataSection() {
-  const t = useT();
+  const t = useTWith(myData);
   const setMe = useStore((state) => state.setMe);
   const downloadId = useId();
   const deleteId = useId();
@@ -78,7 +79,7 @@ export function MyDataSection() {
 
 /** `/account/data`: the section on a page of its own until the account page takes it in. */
 export function MyDataPage() {
-  const t = useT();
+  const t = useTWith(myData);
   return (
     <section className="narrow" aria-labelledby="my-data-title">
       <h1 id="my-data-title">{t('privacy.title')}</h1>
