@@ -35,6 +35,9 @@ export const inboxReadSchema = z
   .refine((body) => (body.ids === undefined) !== (body.all === undefined), { message: 'give either ids or all: true', path: ['ids'] })
   .transform((body): { ids: number[] } | { all: true } => (body.ids ? { ids: body.ids } : { all: true }));
 
+/** `inbox:read`: notices were marked read in one of this person's tabs; the unread count now. */
+export const inboxReadCountSchema = z.object({ unread: z.number().int().min(0) });
+
 export interface InboxPage {
   notices: InboxNotice[];
   unread: number;

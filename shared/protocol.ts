@@ -2,7 +2,7 @@
  * The realtime wire protocol: every Socket.IO event, its payload schema and its ack.
  * Human-readable reference: docs/PROTOCOL.md. Bump PROTOCOL_VERSION on any breaking change.
  */
-import { inboxNoticeSchema } from './inbox.js';
+import { inboxNoticeSchema, inboxReadCountSchema } from './inbox.js';
 import { complaintSafetySchema } from './complaints.js';
 import { z } from 'zod';
 import type { Result } from './errors.js';
@@ -300,6 +300,8 @@ export const SERVER_EVENTS = {
   'moderation:changed': moderationChangedSchema,
   /** A notice stored in the inbox: to its person (all their tabs), or to everyone connected for a notice to all. */
   'inbox:notice': inboxNoticeSchema,
+  /** To one person (all their tabs): they marked notices read somewhere; the unread count now. */
+  'inbox:read': inboxReadCountSchema,
   /** To the `moderators` room (never to the person it is about): a conduct or safety complaint came in. */
   'complaint:safety': complaintSafetySchema,
 } as const satisfies Record<string, z.ZodType>;

@@ -120,7 +120,10 @@ export function createInbox(db: Db, io: FairServer, logger: Logger) {
           await db.insert(inboxReads).values(chunk.map(({ id }) => ({ userId, noticeId: id }))).onConflictDoNothing();
         }
       });
-      return { unread: await unreadCount(userId, visible) };
+      const count = await unreadCount(userId, visible);
+      // Every tab and device of theirs shows the same count (the header's badge).
+      io.to(rooms.user(userId)).emit('inbox:read', { unread: count });
+      return { unread: count };
     },
 
     /** How many notices this person has not read. */

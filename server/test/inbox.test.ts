@@ -176,6 +176,26 @@ describe('the inbox: reading it', () => {
     expect((await inboxOf(client)).notices.every((n) => n.read)).toBe(true);
   });
 
+  it('tells every tab of theirs the new unread count when they read notices in one, and nobody else', async () => {
+    const reader = await newMember('Tabs');
+    await storeNotices(reader.id, 3);
+    const firstTab = await connect(reader.email);
+    const secondTab = openSocket(fair.server.baseUrl, firstTab.client.cookie);
+    track(secondTab);
+    await connected(secondTab);
+    const someoneElse = await connect((await newMember('Other')).email);
+    const strayCounts = collect(someoneElse.socket, 'inbox:read');
+    const [newest] = (await inboxOf(firstTab.client)).notices as [InboxNotice];
+
+    const onBoth = [nextEvent(firstTab.socket, 'inbox:read'), nextEvent(secondTab, 'inbox:read')];
+    expect((await firstTab.client.post('/api/inbox/read', { ids: [newest.id] })).body).toEqual({ unread: 2 });
+    expect(await Promise.all(onBoth)).toEqual([{ unread: 2 }, { unread: 2 }]);
+    const allRead = nextEvent(secondTab, 'inbox:read');
+    await firstTab.client.post('/api/inbox/read', { all: true });
+    expect(await allRead).toEqual({ unread: 0 });
+    expect(strayCounts).toEqual([]);
+  });
+
   it('never shows or marks another person’s notices; a notice for everyone is read by each person apart', async () => {
     const owner = await newMember('Owner');
     const other = await newMember('Other');

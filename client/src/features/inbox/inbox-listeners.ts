@@ -12,4 +12,5 @@ export function registerInboxListeners(socket: FairClientSocket): void {
     void api<InboxPage>('/api/inbox?limit=1').then((page) => page.ok && useStore.setState({ inboxUnread: page.data.unread }));
   });
   socket.on('inbox:notice', () => useStore.setState((state) => ({ inboxUnread: (state.inboxUnread ?? 0) + 1 })));
+  socket.on('inbox:read', ({ unread }) => useStore.setState({ inboxUnread: unread }));
 }
