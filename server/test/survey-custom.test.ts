@@ -263,6 +263,8 @@ describe('the NPS template with its wording changed', () => {
     expect(results.distribution).toHaveLength(11);
     expect(results.questions.map((q) => q.kind)).toEqual(['nps', 'text', 'text']);
     expect((await admin.get(`/api/surveys/${id}/results?format=csv`)).body).toContain('"recommend","reason","change","language"');
+    // The accountability report counts this survey's NPS question.
+    expect((await admin.get('/api/accountability/report')).body.survey).toMatchObject({ surveyId: id, responses: 1, promoters: 1, nps: 100 });
     await patch(id, 'closed');
 
     // A draft from the template that gets a new question is the organiser's own.
