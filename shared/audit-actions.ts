@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'people:reactivate',
   'people:export',
   'conduct:publish',
+  'survey:create',
+  'survey:questions',
   'survey:open',
   'survey:close',
   'response:publish',

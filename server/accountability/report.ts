@@ -5,6 +5,7 @@ import { npsOf } from '../../shared/survey.js';
 import type { AuthService, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
 import { complaints, complaintSteps, surveyResponses, surveys } from '../db/tables.js';
+import { surveyDefinitionOf } from '../survey/service.js';
 import { sendCsv, toCsv } from '../http/csv.js';
 import { asyncHandler, requireCapability, requireUser } from '../http/middleware.js';
 import type { BoothFeedbackStore } from '../feedback/service.js';
@@ -56,11 +57,13 @@ export function createAccountabilityReport(db: Db, clock: Clock, feedback: Booth
 
   async function surveyFigures(): Promise<AccountabilityReport['survey']> {
     // The latest survey that was ever opened (a draft has no answers to count).
-    const [latest] = await db.select({ id: surveys.id }).from(surveys).where(isNotNull(surveys.openedAt)).orderBy(desc(surveys.openedAt), desc(surveys.id)).limit(1);
+    const [latest] = await db.select({ id: surveys.id, questions: surveys.questions }).from(surveys).where(isNotNull(surveys.openedAt)).orderBy(desc(surveys.openedAt), desc(surveys.id)).limit(1);
     if (!latest) return null;
+    // Its first NPS question (the template's `recommend`); an organiser's survey may have none.
+    const key = surveyDefinitionOf(latest.questions).questions.find((q) => q.kind === 'nps')?.key;
     const answers = await db.select({ answers: surveyResponses.answers }).from(surveyResponses).where(eq(surveyResponses.surveyId, latest.id));
     const scores = answers.flatMap(({ answers }) => {
-      const score = answers.recommend;
+      const score = key === undefined ? undefined : answers[key];
       return typeof score === 'number' && Number.isInteger(score) && score >= 0 && score <= 10 ? [score] : [];
     });
     return { surveyId: latest.id, responses: scores.length, ...npsOf(scores) };

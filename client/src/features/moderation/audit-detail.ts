@@ -94,6 +94,8 @@ const DESCRIBE: Partial<Record<AuditAction, Describe>> = {
   'people:export': (d, t) => [number(d.people) !== null ? t('audit.exported', { count: number(d.people)! }) : null],
   'account:deleted': erased,
   'account:erased': erased,
+  'survey:create': (d, t) => [number(d.surveyId) !== null ? t('audit.survey', { id: number(d.surveyId)! }) : null],
+  'survey:questions': (d, t) => [number(d.surveyId) !== null ? t('audit.survey', { id: number(d.surveyId)! }) : null],
   'survey:open': (d, t) => [number(d.surveyId) !== null ? t('audit.survey', { id: number(d.surveyId)! }) : null],
   'survey:close': (d, t) => [number(d.surveyId) !== null ? t('audit.survey', { id: number(d.surveyId)! }) : null],
   'response:publish': (d, t) => [

@@ -1,23 +1,21 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
-import { SURVEY_ANSWER_MAX_CHARS } from '../../../../shared/limits.js';
 import type { CurrentSurvey, SurveyAnswers } from '../../../../shared/survey.js';
 import { api } from '../../lib/api.js';
 import { Link } from '../../lib/router.js';
+import { SurveyQuestions } from './SurveyQuestions.js';
 import { useSurveyT } from './use-survey-t.js';
 
-const SCORES = Array.from({ length: 11 }, (_, score) => score);
+type Problem = { missing: string; nps: boolean } | 'closed' | ApiError;
 
 /** /survey: the open survey in the member's language; they answer once and may change it until it closes. */
 export function SurveyPage() {
   const t = useSurveyT();
   const [current, setCurrent] = useState<CurrentSurvey | null>(null);
-  const [score, setScore] = useState<number | null>(null);
-  const [reason, setReason] = useState('');
-  const [change, setChange] = useState('');
+  const [values, setValues] = useState<SurveyAnswers>({});
   const [answered, setAnswered] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [problem, setProblem] = useState<'pickScore' | 'closed' | ApiError | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const statusRef = useRef<HTMLParagraphElement>(null);
 
@@ -27,9 +25,7 @@ export function SurveyPage() {
       setCurrent(result.data);
       const answer = result.data.answer;
       if (answer) {
-        setScore(answer.recommend);
-        setReason(answer.reason ?? '');
-        setChange(answer.change ?? '');
+        setValues(answer);
         setAnswered(true);
       }
     });
@@ -38,9 +34,15 @@ export function SurveyPage() {
   async function send(event: FormEvent) {
     event.preventDefault();
     if (!current?.survey) return;
-    if (score === null) return setProblem('pickScore');
+    const missing = current.survey.items.find((item) => item.required && (values[item.key] === undefined || values[item.key] === ''));
+    if (missing) return setProblem({ missing: missing.text, nps: missing.kind === 'nps' });
     setBusy(true);
-    const answers: SurveyAnswers = { recommend: score, reason: reason.trim(), change: change.trim() };
+    const answers: SurveyAnswers = Object.fromEntries(
+      current.survey.items.flatMap((item) => {
+        const value = values[item.key];
+        return value === undefined ? [] : [[item.key, typeof value === 'string' ? value.trim() : value]];
+      }),
+    );
     const result = await api<{ answer: SurveyAnswers }>(`/api/surveys/${current.survey.id}/response`, { method: 'PUT', body: { answers, language: t.locale } });
     setBusy(false);
     if (!result.ok) return setProblem(result.error.code === 'CONFLICT' ? 'closed' : result.error);
@@ -51,7 +53,16 @@ export function SurveyPage() {
   }
 
   const survey = current?.survey;
-  const problemText = problem === null ? null : problem === 'pickScore' ? t('nps.pickScore') : problem === 'closed' ? t('nps.closed') : t.app.error(problem);
+  const problemText =
+    problem === null
+      ? null
+      : problem === 'closed'
+        ? t('nps.closed')
+        : 'missing' in problem
+          ? problem.nps && survey?.template === 'nps'
+            ? t('nps.pickScore')
+            : t('survey.missing', { question: problem.missing })
+          : t.app.error(problem);
   return (
     <section className="card" aria-labelledby="survey-title">
       <h1 id="survey-title">{t('nps.title')}</h1>
@@ -59,33 +70,8 @@ export function SurveyPage() {
       {current && !survey && <p>{t('nps.none')}</p>}
       {survey && (
         <form onSubmit={(e) => void send(e)} lang={survey.language} noValidate>
-          <fieldset aria-describedby="survey-scale">
-            <legend>{survey.questions.recommend}</legend>
-            <p id="survey-scale" className="hint">
-              {t('nps.scaleLow')} · {t('nps.scaleHigh')}
-            </p>
-            <div className="row">
-              {SCORES.map((value) => (
-                <label key={value} className="choice">
-                  <input type="radio" name="recommend" value={value} checked={score === value} onChange={() => setScore(value)} />{' '}
-                  {value}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          {(
-            [
-              ['reason', reason, setReason],
-              ['change', change, setChange],
-            ] as const
-          ).map(([key, value, set]) => (
-            <div key={key} className="field">
-              <label htmlFor={`survey-${key}`}>
-                {survey.questions[key]} {t('nps.optional')}
-              </label>
-              <textarea id={`survey-${key}`} rows={3} maxLength={SURVEY_ANSWER_MAX_CHARS} value={value} onChange={(e) => set(e.target.value)} />
-            </div>
-          ))}
+          {survey.title && <h2 id="survey-own-title">{survey.title}</h2>}
+          <SurveyQuestions items={survey.items} values={values} onChange={(key, value) => setValues((held) => ({ ...held, [key]: value }))} />
           <button type="submit" disabled={busy}>
             {answered ? t('nps.update') : t('nps.send')}
           </button>

@@ -17,11 +17,13 @@ const PROMPT_DONE_KEY = 'fair.surveyPromptDone';
 export function SurveyPrompt() {
   const t = useSurveyT();
   const [open, setOpen] = useState<number | null>(null);
+  const [template, setTemplate] = useState<string>('nps');
   useEffect(() => {
     let live = true;
     void api<CurrentSurvey>(`/api/surveys/current?lang=${t.locale}`).then((result) => {
       if (!live || !result.ok || !result.data.survey || result.data.answer) return;
       if (readSetting(PROMPT_DONE_KEY) === String(result.data.survey.id)) return;
+      setTemplate(result.data.survey.template);
       setOpen(result.data.survey.id);
     });
     return () => {
@@ -36,7 +38,7 @@ export function SurveyPrompt() {
     <>
       {open !== null && (
         <aside className="notice" aria-labelledby="survey-prompt">
-          <p id="survey-prompt">{t('nps.prompt')}</p>
+          <p id="survey-prompt">{template === 'nps' ? t('nps.prompt') : t('survey.prompt')}</p>
           <p className="row">
             <Link to="/survey" onClick={done}>
               {t('nps.answer')}

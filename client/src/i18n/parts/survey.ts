@@ -7,6 +7,10 @@ import { defineMessages } from '../define.js';
  */
 export const survey = defineMessages({
   en: {
+    'survey.prompt': 'The organisers would like your opinion of the fair: a short survey.',
+    'survey.ratingLow': '1 = very poor',
+    'survey.ratingHigh': '5 = excellent',
+    'survey.missing': 'Answer this question: {question}',
     'nps.prompt': 'The organisers would like your opinion of the fair: three short questions.',
     'nps.answer': 'Answer the survey',
     'nps.dismiss': 'Not now',
@@ -29,6 +33,10 @@ export const survey = defineMessages({
     'yousaid.published': 'Published {date}',
   },
   es: {
+    'survey.prompt': 'La organización quiere saber tu opinión sobre la feria: una encuesta breve.',
+    'survey.ratingLow': '1 = muy malo',
+    'survey.ratingHigh': '5 = excelente',
+    'survey.missing': 'Responde esta pregunta: {question}',
     'nps.prompt': 'La organización quiere saber tu opinión sobre la feria: tres preguntas breves.',
     'nps.answer': 'Responder la encuesta',
     'nps.dismiss': 'Ahora no',
@@ -51,6 +59,10 @@ export const survey = defineMessages({
     'yousaid.published': 'Publicado el {date}',
   },
   fr: {
+    'survey.prompt': 'Les organisateurs aimeraient avoir votre avis sur la foire : une courte enquête.',
+    'survey.ratingLow': '1 = très mauvais',
+    'survey.ratingHigh': '5 = excellent',
+    'survey.missing': 'Répondez à cette question : {question}',
     'nps.prompt': 'Les organisateurs aimeraient avoir votre avis sur la foire : trois questions courtes.',
     'nps.answer': 'Répondre à l’enquête',
     'nps.dismiss': 'Plus tard',
