@@ -66,6 +66,8 @@ export interface ComplaintMessagePreview {
   id: number;
   booth: { id: number; slug: string; name: string };
   author: { id: string; displayName: string };
+  /** Whether the filer may name the author as the person it is about: not a pseudonym, an erased account, or themself. */
+  authorNameable: boolean;
   excerpt: string;
   createdAt: string;
 }

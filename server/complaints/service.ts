@@ -18,6 +18,7 @@ import {
   type ComplaintUpdate,
   type ComplaintView,
 } from '../../shared/complaints.js';
+import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import type { Result } from '../../shared/errors.js';
 import { PRIVATE_AUTHOR_PREFIX } from '../../shared/private-visit.js';
 import type { AuthUser, Clock } from '../auth/service.js';
@@ -244,6 +245,7 @@ export function createComplaintStore({ db, clock, audit, inbox, io, chat, ackTar
         id: seen.id,
         booth: { id: seen.boothId, slug: booth.slug, name: booth.name },
         author: { id: seen.author.id, displayName: seen.author.displayName },
+        authorNameable: !seen.author.id.startsWith(PRIVATE_AUTHOR_PREFIX) && seen.author.id !== DELETED_AUTHOR.id && seen.author.id !== reader.id,
         excerpt: excerptOf(seen.body),
         createdAt: seen.createdAt,
       });

@@ -300,6 +300,7 @@ describe('complaints', () => {
         id: luis.messageId,
         booth: { id: boothId, slug: 'peace-direct' },
         author: { id: luis.userId, displayName: 'Luis' },
+        authorNameable: true,
         excerpt: 'You people from the south should not be here.',
       });
 
@@ -346,9 +347,10 @@ describe('complaints', () => {
       expect(preview.author.id).toMatch(/^private:.+/);
       expect(preview.author.displayName).toMatch(/^Private visitor \d+$/);
       expect(preview.excerpt).toBe('I know where your office is.');
+      expect(preview.authorNameable).toBe(false);
       expect(leaks(preview)).toEqual([]);
       // The author themself sees their own name on it.
-      expect((await visitor.client.get(`/api/complaints/messages/${visitor.messageId}`)).body).toMatchObject({ author: { id: visitorId } });
+      expect((await visitor.client.get(`/api/complaints/messages/${visitor.messageId}`)).body).toMatchObject({ author: { id: visitorId }, authorNameable: false });
 
       // The pseudonym names nobody: it cannot be complained about as a person.
       expect((await file(amina.client, { aboutUserId: preview.author.id })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'aboutUserId' } });

@@ -7,8 +7,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
 import type { PresenceEntry, PresencePage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
+import { partTranslator } from '../../i18n/index.js';
 import { presencePager } from '../../i18n/parts/presence-pager.js';
-import { usePartT } from '../../i18n/use-part-t.js';
 import { useT } from '../../i18n/use-t.js';
 import { RoleBadge } from '../../lib/RoleBadge.js';
 import { command } from '../../lib/socket.js';
@@ -33,7 +33,7 @@ function addPage(pages: Pages | null, page: PresencePage): Pages {
 
 export function PresencePager({ boothId, onClose }: { boothId: number; onClose: () => void }) {
   const t = useT();
-  const pt = usePartT(presencePager);
+  const pt = partTranslator(presencePager, t.locale);
   const meId = useStore((state) => state.me?.id);
   const [pages, setPages] = useState<Pages | null>(null);
   // Which page to fetch; a new object (even for the same cursor, on "try again") fetches again.

@@ -2,8 +2,6 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { COMPLAINT_BODY_MAX_CHARS, COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../../shared/complaint-values.js';
 // Types only: a value import of complaints.ts would bring zod into this chunk.
 import type { ComplaintCreated, ComplaintMessagePreview, ComplaintPersonPreview, ComplaintTracking } from '../../../../shared/complaints.js';
-import { DELETED_AUTHOR } from '../../../../shared/deleted-account.js';
-import { PRIVATE_AUTHOR_PREFIX } from '../../../../shared/private-visit.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { useStore } from '../../app/store.js';
 import { complaints } from '../../i18n/parts/complaints.js';
@@ -80,7 +78,7 @@ function messageIdFromAddress(): number | null {
 /** The person named in `/complaints?person=<id>` (from a booth's list of everyone there), or null. */
 function personIdFromAddress(): string | null {
   const value = new URLSearchParams(window.location.search).get('person');
-  return value && value.length <= 64 && !value.startsWith(PRIVATE_AUTHOR_PREFIX) ? value : null;
+  return value && value.length <= 64 ? value : null;
 }
 
 /** Forgets the attached message in the address too, so a reload or the next complaint starts clean. */
@@ -91,11 +89,6 @@ function clearAddress(): void {
 /** The message being attached: loading, shown as the filer sees it in the booth, or gone. */
 type Attached = { id: number; preview: ComplaintMessagePreview | null; gone: boolean };
 
-/** A message's author the filer may name as a person: not a private visitor's pseudonym, not a deleted account, not themself. */
-function nameable(author: ComplaintMessagePreview['author'], myId: string | undefined): boolean {
-  return !author.id.startsWith(PRIVATE_AUTHOR_PREFIX) && author.id !== DELETED_AUTHOR.id && author.id !== myId;
-}
-
 /**
  * The message a complaint is about, shown before it is sent: who wrote it (as the filer sees
  * them in the booth) and a short excerpt, with a link to it in the chat. When its author is
@@ -103,7 +96,6 @@ function nameable(author: ComplaintMessagePreview['author'], myId: string | unde
  */
 function AttachedMessage({ attached, aboutAuthor, onAboutAuthor, onDetach }: { attached: Attached; aboutAuthor: boolean; onAboutAuthor: (value: boolean) => void; onDetach: () => void }) {
   const t = useComplaintsT();
-  const me = useStore((state) => state.me);
   const { preview } = attached;
   if (attached.gone) {
     return (
@@ -124,7 +116,7 @@ function AttachedMessage({ attached, aboutAuthor, onAboutAuthor, onDetach }: { a
       <p>
         <Link to={`/booths/${encodeURIComponent(preview.booth.slug)}#message-${preview.id}`}>{t('cx.inContext')}</Link>
       </p>
-      {nameable(preview.author, me?.id) && (
+      {preview.authorNameable && (
         <>
           <label className="choice">
             <input type="radio" name="cx-about" checked={!aboutAuthor} onChange={() => onAboutAuthor(false)} /> {t('cx.aboutTheMessage')}
