@@ -72,12 +72,6 @@ export interface ComplaintMessagePreview {
   createdAt: string;
 }
 
-/** `GET /api/complaints/people/:userId`: the person a complaint would be about, by the name others see. */
-export interface ComplaintPersonPreview {
-  id: string;
-  displayName: string;
-}
-
 /**
  * A message a complaint is about, as one handler may see it: its text as written (kept after a
  * removal), and its author a private visitor's pseudonym unless the handler is that booth's staff.

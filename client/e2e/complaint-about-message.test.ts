@@ -63,34 +63,6 @@ describeBrowser('a complaint about a chat message, in Chromium', () => {
     for (const page of [member, organiser]) await page.context().close();
   });
 
-  it('complains about a person from the booth’s list of everyone there, in Spanish, and an organiser sees whom it is about', async () => {
-    const boothId = (await boothIdsBySlug(fair.server.baseUrl))['peace-direct']!;
-    const luis = await joinedSocket(fair.server.baseUrl, 'member2@fair.test', boothId);
-    // Staff always have "see everyone"; members have it once the booth's list is only a part of who is there.
-    const kofi = await signedInPage(fair, 'moderator@fair.test', { locale: 'es-ES', viewport: { width: 360, height: 740 } });
-    await kofi.goto(`${fair.server.baseUrl}/booths/peace-direct`);
-    await kofi.getByRole('button', { name: /^Ver a todas las personas/ }).click();
-    const everyone = kofi.getByRole('list', { name: 'Todas las personas en este stand' });
-    const [tab] = await Promise.all([
-      kofi.context().waitForEvent('page'),
-      everyone.getByRole('link', { name: 'Quejarse a la organización de Luis (se abre en otra pestaña)' }).click(),
-    ]);
-    await tab.setViewportSize({ width: 360, height: 740 });
-    const attached = tab.getByRole('group', { name: 'Tu queja trata de esta persona' });
-    await attached.getByText('Luis', { exact: true }).waitFor();
-    expect(await seriousViolations(tab), 'form with the person attached').toEqual([]);
-    await tab.getByLabel('¿Qué pasó?').fill('Me insultó por mensaje privado.');
-    await tab.getByRole('button', { name: 'Enviar la queja' }).click();
-    await tab.getByRole('status').filter({ hasText: 'Tu queja se envió' }).waitFor();
-    luis.socket.disconnect();
-
-    const organiser = await signedInPage(fair, 'admin@fair.test', { locale: 'es-ES' });
-    await organiser.goto(`${fair.server.baseUrl}/organisers/complaints`);
-    const card = organiser.locator('article.complaint', { hasText: 'Me insultó por mensaje privado.' });
-    await card.getByText('Sobre Luis', { exact: true }).waitFor();
-    for (const page of [kofi, organiser]) await page.context().close();
-  });
-
   it('tells the member plainly when the message named in the address cannot be found, and lets them describe it instead', async () => {
     const member = await signedInPage(fair, 'member@fair.test', { locale: 'fr-FR', viewport: { width: 360, height: 740 } });
     await member.goto(`${fair.server.baseUrl}/complaints?message=99999999`);

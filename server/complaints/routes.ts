@@ -88,16 +88,6 @@ export function complaintRoutes(auth: AuthService, complaints: ComplaintStore, g
     }),
   );
 
-  // The person a complaint would be about (from a booth's list of who is there), by name.
-  router.get(
-    '/api/complaints/people/:userId',
-    requireUser(auth),
-    asyncHandler(async (req, res) => {
-      res.setHeader('Cache-Control', 'no-store');
-      sendResult(res, await complaints.personPreview(String(req.params.userId)));
-    }),
-  );
-
   // Whether the signed-in person may handle complaints (the header and console ask once).
   router.get(
     '/api/complaints/access',

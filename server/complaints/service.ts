@@ -11,7 +11,6 @@ import {
   type ComplaintCreate,
   type ComplaintCreated,
   type ComplaintMessagePreview,
-  type ComplaintPersonPreview,
   type ComplaintStatus,
   type ComplaintStep,
   type ComplaintTracking,
@@ -249,21 +248,6 @@ export function createComplaintStore({ db, clock, audit, inbox, io, chat, ackTar
         excerpt: excerptOf(seen.body),
         createdAt: seen.createdAt,
       });
-    },
-
-    /**
-     * The person a complaint would be about, by their display name. A pseudonym names nobody
-     * (NOT_FOUND, as for an unknown or erased account): only real ids the filer was shown work.
-     */
-    async personPreview(userId: string): Promise<Result<ComplaintPersonPreview>> {
-      const missing = () => fail('NOT_FOUND', 'There is no such person.');
-      if (userId.length > 64 || userId.startsWith(PRIVATE_AUTHOR_PREFIX)) return missing();
-      const [found] = await db
-        .select({ id: users.id, displayName: users.displayName })
-        .from(users)
-        .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-        .limit(1);
-      return found ? ok(found) : missing();
     },
 
     /**

@@ -7,8 +7,6 @@ import { useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../../../../shared/errors.js';
 import type { PresenceEntry, PresencePage } from '../../../../shared/protocol.js';
 import { useStore } from '../../app/store.js';
-import { partTranslator } from '../../i18n/index.js';
-import { presencePager } from '../../i18n/parts/presence-pager.js';
 import { useT } from '../../i18n/use-t.js';
 import { RoleBadge } from '../../lib/RoleBadge.js';
 import { command } from '../../lib/socket.js';
@@ -33,7 +31,6 @@ function addPage(pages: Pages | null, page: PresencePage): Pages {
 
 export function PresencePager({ boothId, onClose }: { boothId: number; onClose: () => void }) {
   const t = useT();
-  const pt = partTranslator(presencePager, t.locale);
   const meId = useStore((state) => state.me?.id);
   const [pages, setPages] = useState<Pages | null>(null);
   // Which page to fetch; a new object (even for the same cursor, on "try again") fetches again.
@@ -87,12 +84,6 @@ export function PresencePager({ boothId, onClose }: { boothId: number; onClose: 
               {person.private && <span className="badge muted">{t('booth.privateVisitor')}</span>}
               {person.userId === meId && <span className="muted"> {t('booth.you')}</span>}
               <PersonActions person={person} boothId={boothId} />
-              {/* A complaint to the organisers about someone listed; in a new tab, so the member keeps their place. Never a private visitor. */}
-              {person.userId !== meId && !person.private && (
-                <a className="small" href={`/complaints?person=${encodeURIComponent(person.userId)}`} target="_blank" rel="noopener" aria-label={pt('pager.complainLabel', { name: person.displayName })}>
-                  {pt('pager.complain')}
-                </a>
-              )}
             </li>
           ))}
         </ul>

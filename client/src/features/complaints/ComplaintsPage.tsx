@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { COMPLAINT_BODY_MAX_CHARS, COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../../shared/complaint-values.js';
 // Types only: a value import of complaints.ts would bring zod into this chunk.
-import type { ComplaintCreated, ComplaintMessagePreview, ComplaintPersonPreview, ComplaintTracking } from '../../../../shared/complaints.js';
+import type { ComplaintCreated, ComplaintMessagePreview, ComplaintTracking } from '../../../../shared/complaints.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { useStore } from '../../app/store.js';
 import { complaints } from '../../i18n/parts/complaints.js';
@@ -75,12 +75,6 @@ function messageIdFromAddress(): number | null {
   return value && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : null;
 }
 
-/** The person named in `/complaints?person=<id>` (from a booth's list of everyone there), or null. */
-function personIdFromAddress(): string | null {
-  const value = new URLSearchParams(window.location.search).get('person');
-  return value && value.length <= 64 ? value : null;
-}
-
 /** Forgets the attached message in the address too, so a reload or the next complaint starts clean. */
 function clearAddress(): void {
   if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
@@ -134,34 +128,6 @@ function AttachedMessage({ attached, aboutAuthor, onAboutAuthor, onDetach }: { a
   );
 }
 
-/** The person being attached: loading, named, or gone. */
-type AttachedPerson = { id: string; preview: ComplaintPersonPreview | null; gone: boolean };
-
-/** The person a complaint is about, by the name the filer sees, before it is sent. */
-function AttachedPersonView({ attached, onDetach }: { attached: AttachedPerson; onDetach: () => void }) {
-  const t = useComplaintsT();
-  if (attached.gone) {
-    return (
-      <p role="alert" className="error">
-        {t('cx.personGone')}
-      </p>
-    );
-  }
-  if (!attached.preview) return <p role="status">{t.app('app.loading')}</p>;
-  return (
-    <fieldset className="attached">
-      <legend>{t('cx.attachedPersonTitle')}</legend>
-      <p>
-        <strong>{attached.preview.displayName}</strong>
-      </p>
-      <p className="hint">{t('cx.attachedPersonHint')}</p>
-      <button type="button" className="secondary small" onClick={onDetach}>
-        {t('cx.detachPerson')}
-      </button>
-    </fieldset>
-  );
-}
-
 function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => void }) {
   const t = useComplaintsT();
   const booths = useStore((state) => state.booths);
@@ -174,15 +140,10 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
     return id === null ? null : { id, preview: null, gone: false };
   });
   const [aboutAuthor, setAboutAuthor] = useState(false);
-  const [person, setPerson] = useState<AttachedPerson | null>(() => {
-    const id = attached ? null : personIdFromAddress();
-    return id === null ? null : { id, preview: null, gone: false };
-  });
   const [anonymous, setAnonymous] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const attachedId = attached?.id;
-  const personId = person?.id;
   useEffect(() => {
     if (booths === undefined) void loadBooths();
   }, [booths, loadBooths]);
@@ -192,16 +153,9 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
       setAttached((now) => (now?.id === attachedId ? { id: attachedId, preview: result.ok ? result.data : null, gone: !result.ok } : now)),
     );
   }, [attachedId]);
-  useEffect(() => {
-    if (personId === undefined) return;
-    void api<ComplaintPersonPreview>(`/api/complaints/people/${encodeURIComponent(personId)}`).then((result) =>
-      setPerson((now) => (now?.id === personId ? { id: personId, preview: result.ok ? result.data : null, gone: !result.ok } : now)),
-    );
-  }, [personId]);
 
   function detach() {
     setAttached(null);
-    setPerson(null);
     setAboutAuthor(false);
     clearAddress();
     document.getElementById('cx-booth')?.focus();
@@ -210,7 +164,6 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
   /** What it is about: the attached message (or its author), else the booth chosen, else nothing. */
   function about() {
     if (attached?.preview) return aboutAuthor ? { aboutUserId: attached.preview.author.id } : { aboutMessageId: attached.id };
-    if (person?.preview) return { aboutUserId: person.id };
     return boothId ? { aboutBoothId: Number(boothId) } : {};
   }
 
@@ -227,10 +180,6 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
       if (result.error.details?.field === 'aboutMessageId' && attached) {
         setError(null);
         return setAttached({ id: attached.id, preview: null, gone: true });
-      }
-      if (result.error.details?.field === 'aboutUserId' && person) {
-        setError(null);
-        return setPerson({ id: person.id, preview: null, gone: true });
       }
       return setError(result.error);
     }
@@ -271,9 +220,8 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
         </p>
       </>
       {attached && <AttachedMessage attached={attached} aboutAuthor={aboutAuthor} onAboutAuthor={setAboutAuthor} onDetach={detach} />}
-      {person && <AttachedPersonView attached={person} onDetach={detach} />}
-      {/* One thing at most: a message (or its author), a person, or a booth. */}
-      {(!attached || attached.gone) && (!person || person.gone) && (
+      {/* One thing at most: a message (or its author), or a booth. */}
+      {(!attached || attached.gone) && (
         <>
           <label htmlFor="cx-booth">{t('cx.booth')}</label>
           <select id="cx-booth" value={boothId} onChange={(e) => setBoothId(e.target.value)}>

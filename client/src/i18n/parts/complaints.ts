@@ -27,10 +27,6 @@ export const complaints = defineMessages({
     'cx.aboutItsAuthor': 'About the person who wrote it: {name}',
     'cx.attachedHint': 'The person who wrote it never sees a complaint about their message, even if they handle complaints.',
     'cx.detach': 'It is not about this message',
-    'cx.attachedPersonTitle': 'Your complaint is about this person',
-    'cx.attachedPersonHint': 'They will never see a complaint about them, even if they handle complaints.',
-    'cx.detachPerson': 'It is not about this person',
-    'cx.personGone': 'That person can no longer be found. Describe what happened in your own words; the complaint will be sent without naming them.',
     'cx.messageGone': 'That message can no longer be found: a moderator may have removed it. Describe it in your own words; the complaint will be sent without it.',
     'cx.anonymous': 'File it anonymously',
     'cx.anonymousHint':
@@ -108,10 +104,6 @@ export const complaints = defineMessages({
     'cx.aboutItsAuthor': 'Sobre la persona que lo escribió: {name}',
     'cx.attachedHint': 'Quien lo escribió nunca ve una queja sobre su mensaje, aunque gestione quejas.',
     'cx.detach': 'No trata de este mensaje',
-    'cx.attachedPersonTitle': 'Tu queja trata de esta persona',
-    'cx.attachedPersonHint': 'Nunca verá una queja sobre sí, aunque gestione quejas.',
-    'cx.detachPerson': 'No trata de esta persona',
-    'cx.personGone': 'Ya no se encuentra a esa persona. Describe lo que pasó con tus palabras; la queja se enviará sin nombrarla.',
     'cx.messageGone': 'Ese mensaje ya no está: puede que el equipo de moderación lo haya retirado. Descríbelo con tus palabras; la queja se enviará sin él.',
     'cx.anonymous': 'Enviarla de forma anónima',
     'cx.anonymousHint':
@@ -189,10 +181,6 @@ export const complaints = defineMessages({
     'cx.aboutItsAuthor': 'Au sujet de la personne qui l’a écrit : {name}',
     'cx.attachedHint': 'La personne qui l’a écrit ne voit jamais une plainte au sujet de son message, même si elle traite les plaintes.',
     'cx.detach': 'Elle ne porte pas sur ce message',
-    'cx.attachedPersonTitle': 'Votre plainte porte sur cette personne',
-    'cx.attachedPersonHint': 'Elle ne verra jamais une plainte à son sujet, même si elle traite les plaintes.',
-    'cx.detachPerson': 'Elle ne porte pas sur cette personne',
-    'cx.personGone': 'Cette personne est introuvable. Décrivez ce qui s’est passé avec vos mots ; la plainte sera envoyée sans la nommer.',
     'cx.messageGone': 'Ce message est introuvable : l’équipe de modération l’a peut-être retiré. Décrivez-le avec vos mots ; la plainte sera envoyée sans lui.',
     'cx.anonymous': 'La déposer anonymement',
     'cx.anonymousHint':
