@@ -437,7 +437,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(surveyRoutes(auth, createSurveyService(db, clock, audit, inbox)));
   app.use(youSaidRoutes(auth, createYouSaid(db, audit, inbox)));
   // Complaints to the organisers (issue 15): `complaints:handle` by role or grant, checked on these routes only.
-  const complaints = createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs: config.complaintAckTargetMs });
+  const complaints = createComplaintStore({ db, clock, audit, inbox, io, chat, ackTargetMs: config.complaintAckTargetMs });
   app.use(complaintRoutes(auth, complaints, createCapabilityGrants(db, clock, audit), limiters));
   app.use(boothRoutes(auth, booths));
   app.use(boothAdminRoutes(auth, { db, io, booths, audit, invites }));

@@ -31,6 +31,8 @@ export function mayMoveComplaint(from: string, to: ComplaintStatus): boolean {
 
 export const COMPLAINT_BODY_MAX_CHARS = 4000;
 export const COMPLAINT_REPLY_MAX_CHARS = 2000;
+/** How much of a message the complaint form shows when a complaint is about it (characters). */
+export const COMPLAINT_MESSAGE_EXCERPT_MAX_CHARS = 160;
 
 /**
  * A tracking code: 20 characters of Crockford's base32 (100 random bits), shown in groups of

@@ -58,12 +58,45 @@ export interface ComplaintTracking {
   steps: ComplaintStep[];
 }
 
+/**
+ * `GET /api/complaints/messages/:messageId`: the message a complaint is about, as the filer sees
+ * it (a private visitor's under their pseudonym, `private:<opaqueId>`), with a short excerpt.
+ */
+export interface ComplaintMessagePreview {
+  id: number;
+  booth: { id: number; slug: string; name: string };
+  author: { id: string; displayName: string };
+  /** Whether the filer may name the author as the person it is about: not a pseudonym, an erased account, or themself. */
+  authorNameable: boolean;
+  excerpt: string;
+  createdAt: string;
+}
+
+/**
+ * A message a complaint is about, as one handler may see it: its text as written (kept after a
+ * removal), and its author a private visitor's pseudonym unless the handler is that booth's staff.
+ */
+export interface ComplaintAboutMessage {
+  id: number;
+  booth: { id: number; slug: string; name: string };
+  author: { id: string; displayName: string };
+  body: string;
+  deleted: boolean;
+  createdAt: string;
+}
+
 /** What handlers see (`GET /api/complaints`, `PATCH`): the filer only when named. */
 export interface ComplaintView extends ComplaintTracking {
   body: string;
   anonymous: boolean;
   filer: { id: string; displayName: string } | null;
-  about: { booth: { id: number; name: string } | null; messageId: number | null; person: { id: string; displayName: string } | null };
+  about: {
+    booth: { id: number; name: string } | null;
+    messageId: number | null;
+    /** Null when it is about no message (or the message is gone with its booth). */
+    message: ComplaintAboutMessage | null;
+    person: { id: string; displayName: string } | null;
+  };
   language: Language | null;
   /** Still `received` past COMPLAINT_ACK_TARGET_HOURS. */
   overdue: boolean;

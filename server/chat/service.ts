@@ -14,7 +14,7 @@ import { memoryLimiters, tryConsume, type LimiterFactory } from '../rate-limit/l
 export type ChatService = ReturnType<typeof createChatService>;
 
 /** Built when the service is, after the dialect is chosen (tables.ts): a function, not a constant. */
-const messageColumnsOf = () => ({
+export const messageColumnsOf = () => ({
   id: messages.id,
   boothId: messages.boothId,
   seq: messages.seq,
@@ -34,7 +34,7 @@ const messageColumnsOf = () => ({
 type MessageColumns = ReturnType<typeof messageColumnsOf>;
 type ColumnRow = { [K in keyof MessageColumns]: MessageColumns[K]['_']['data'] | (MessageColumns[K]['_']['notNull'] extends true ? never : null) };
 /** The pseudonym's columns come from a left join: absent for public messages. */
-type MessageRow = Omit<ColumnRow, 'aliasNumber' | 'aliasOpaqueId'> & { aliasNumber: number | null; aliasOpaqueId: string | null };
+export type MessageRow = Omit<ColumnRow, 'aliasNumber' | 'aliasOpaqueId'> & { aliasNumber: number | null; aliasOpaqueId: string | null };
 
 /**
  * A message as it is stored, with its real author. Never send one as it is: `viewFor` decides
@@ -50,7 +50,7 @@ export interface StoredMessage {
 const UNKNOWN_PRIVATE_AUTHOR = { id: 'private:', displayName: 'Private visitor', role: 'member' } as const;
 
 /** A deleted message keeps its place in the sequence but never carries its body to clients. */
-function toStored(row: MessageRow): StoredMessage {
+export function toStored(row: MessageRow): StoredMessage {
   const message = toMessage(row);
   if (!row.private || row.authorDeletedAt) return { message, maskedAuthor: null };
   message.private = true;
@@ -303,6 +303,12 @@ export function createChatService(deps: { db: Db; clock: Clock; limiters?: Limit
     async byId(messageId: number): Promise<ChatMessage | undefined> {
       const [row] = await selectMessages().where(eq(messages.id, messageId)).limit(1);
       return row && toStored(row).message;
+    },
+
+    /** One message as stored (real author and pseudonym): pass it through `viewFor` before showing it to anyone. */
+    async storedById(messageId: number): Promise<StoredMessage | undefined> {
+      const [row] = await selectMessages().where(eq(messages.id, messageId)).limit(1);
+      return row && toStored(row);
     },
 
     /** The text as written, for moderators reviewing a report (kept after a soft delete). */

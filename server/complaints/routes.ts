@@ -76,6 +76,18 @@ export function complaintRoutes(auth: AuthService, complaints: ComplaintStore, g
     }),
   );
 
+  // The message a complaint would be about, as the filer sees it (the form shows it before sending).
+  router.get(
+    '/api/complaints/messages/:messageId',
+    requireUser(auth),
+    asyncHandler(async (req, res) => {
+      const messageId = idParam.safeParse(req.params.messageId);
+      if (!messageId.success) return sendError(res, { code: 'NOT_FOUND', message: 'There is no such message (or it was removed).' });
+      res.setHeader('Cache-Control', 'no-store');
+      sendResult(res, await complaints.messagePreview(currentUser(res), messageId.data));
+    }),
+  );
+
   // Whether the signed-in person may handle complaints (the header and console ask once).
   router.get(
     '/api/complaints/access',
@@ -95,19 +107,19 @@ export function complaintRoutes(auth: AuthService, complaints: ComplaintStore, g
       if (!query.success) return sendError(res, invalidPayload(query.error).error);
       const { overdue, ...filters } = query.data;
       res.setHeader('Cache-Control', 'no-store');
-      res.json({ complaints: await complaints.list(currentUser(res).id, { ...filters, overdue: overdue === undefined ? undefined : overdue === 'true' }) });
+      res.json({ complaints: await complaints.list(currentUser(res), { ...filters, overdue: overdue === undefined ? undefined : overdue === 'true' }) });
     }),
   );
 
   // One complaint, for handlers: read it, or move it on. A bad id is as unknown as a missing one.
   router.get('/api/complaints/:id', requireUser(auth), handlers, byId(async (req, res, id) => {
     res.setHeader('Cache-Control', 'no-store');
-    sendResult(res, await complaints.get(currentUser(res).id, id));
+    sendResult(res, await complaints.get(currentUser(res), id));
   }));
   router.patch('/api/complaints/:id', requireUser(auth), handlers, byId(async (req, res, id) => {
     const body = parseBody(complaintUpdateSchema, req, res);
     if (!body) return;
-    sendResult(res, await complaints.move(currentUser(res).id, id, body));
+    sendResult(res, await complaints.move(currentUser(res), id, body));
   }));
 
   // ── organisers' grants ──

@@ -2,23 +2,29 @@ import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import {
+  COMPLAINT_MESSAGE_EXCERPT_MAX_CHARS,
   mayMoveComplaint,
   TRACKING_CODE_ALPHABET,
   TRACKING_CODE_CHARS,
+  type ComplaintAboutMessage,
   type ComplaintCategory,
   type ComplaintCreate,
   type ComplaintCreated,
+  type ComplaintMessagePreview,
   type ComplaintStatus,
   type ComplaintStep,
   type ComplaintTracking,
   type ComplaintUpdate,
   type ComplaintView,
 } from '../../shared/complaints.js';
+import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import type { Result } from '../../shared/errors.js';
-import type { Clock } from '../auth/service.js';
+import { PRIVATE_AUTHOR_PREFIX } from '../../shared/private-visit.js';
+import type { AuthUser, Clock } from '../auth/service.js';
 import { hashSecret } from '../auth/tokens.js';
+import { messageColumnsOf, toStored, viewFor, type ChatService, type MessageRow } from '../chat/service.js';
 import type { Db } from '../db/open.js';
-import { booths, complaints, complaintSteps, messages, users } from '../db/tables.js';
+import { booths, complaints, complaintSteps, messages, privateAliases, users } from '../db/tables.js';
 import { fail, ok } from '../http/errors.js';
 import type { Inbox } from '../inbox/service.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -32,6 +38,7 @@ export interface ComplaintDeps {
   audit: AuditLog;
   inbox: Inbox;
   io: FairServer;
+  chat: ChatService;
   /** COMPLAINT_ACK_TARGET_HOURS in milliseconds. */
   ackTargetMs: number;
 }
@@ -43,6 +50,18 @@ export interface ComplaintFilters {
 }
 
 const LIST_MAX = 500;
+
+/** Who reads complaints: what they may see of a private visitor depends on the booths they staff. */
+export type ComplaintReader = Pick<AuthUser, 'id' | 'role' | 'hostedBoothIds'>;
+
+/** The first characters of a message, cut at a word where one is near the limit. */
+function excerptOf(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  if (flat.length <= COMPLAINT_MESSAGE_EXCERPT_MAX_CHARS) return flat;
+  const cut = flat.slice(0, COMPLAINT_MESSAGE_EXCERPT_MAX_CHARS - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space > COMPLAINT_MESSAGE_EXCERPT_MAX_CHARS / 2 ? cut.slice(0, space) : cut}…`;
+}
 
 /** A fresh tracking code, grouped in fours for reading aloud or copying by hand. */
 function newTrackingCode(): string {
@@ -65,9 +84,19 @@ const notFound = () => fail('NOT_FOUND', 'No such complaint.');
  * received → acknowledged → in_progress → resolved | declined; each step is stored, audited,
  * and (with its reply) shown to the filer.
  */
-export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs }: ComplaintDeps) {
+export function createComplaintStore({ db, clock, audit, inbox, io, chat, ackTargetMs }: ComplaintDeps) {
   const filer = alias(users, 'filer');
   const aboutPerson = alias(users, 'about_person');
+  const messageBooth = alias(booths, 'message_booth');
+  // The message's author joins as `users` itself (messageColumnsOf reads it from there).
+  const messageColumns = messageColumnsOf();
+
+  /**
+   * Never one about the reader: a complaint about them, or about a message they wrote (the
+   * message's real author, a private visitor too; the filer never learns who that is).
+   */
+  const notAbout = (readerId: string) =>
+    and(or(isNull(complaints.aboutUserId), ne(complaints.aboutUserId, readerId)), or(isNull(messages.userId), ne(messages.userId, readerId)));
 
   async function stepsOf(ids: number[]): Promise<Map<number, ComplaintStep[]>> {
     const byComplaint = new Map<number, ComplaintStep[]>();
@@ -106,24 +135,47 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
     }));
   }
 
+  /** The message as this handler may see it: its text as written, its author masked unless they staff its booth. */
+  function aboutMessage(reader: ComplaintReader, message: { [K in keyof MessageRow]: MessageRow[K] | null }, booth: { slug: string | null; name: string | null }): ComplaintAboutMessage | null {
+    if (message.id === null || message.id === undefined || booth.slug === null) return null;
+    const stored = toStored(message as MessageRow);
+    const seen = viewFor(reader, stored);
+    return {
+      id: seen.id,
+      booth: { id: seen.boothId, slug: booth.slug, name: booth.name ?? '' },
+      author: { id: seen.author.id, displayName: seen.author.displayName },
+      // Handlers read what was written, even after a moderator removed it (as reports do).
+      body: message.body ?? '',
+      deleted: seen.deleted === true,
+      createdAt: seen.createdAt,
+    };
+  }
+
   /** Handlers' view; never a complaint about the reader. */
-  async function views(readerId: string, where: SQL | undefined): Promise<ComplaintView[]> {
+  async function views(reader: ComplaintReader, where: SQL | undefined): Promise<ComplaintView[]> {
     const rows = await db
       .select({
         row: complaints,
         filerName: filer.displayName,
         boothName: booths.name,
         personName: aboutPerson.displayName,
+        message: messageColumns,
+        messageBoothSlug: messageBooth.slug,
+        messageBoothName: messageBooth.name,
       })
       .from(complaints)
       .leftJoin(filer, eq(filer.id, complaints.filerId))
       .leftJoin(booths, eq(booths.id, complaints.aboutBoothId))
       .leftJoin(aboutPerson, eq(aboutPerson.id, complaints.aboutUserId))
-      .where(and(or(isNull(complaints.aboutUserId), ne(complaints.aboutUserId, readerId)), where))
+      .leftJoin(messages, eq(messages.id, complaints.aboutMessageId))
+      .leftJoin(users, eq(users.id, messages.userId))
+      .leftJoin(messageBooth, eq(messageBooth.id, messages.boothId))
+      .leftJoin(privateAliases, and(eq(messages.private, true), eq(privateAliases.boothId, messages.boothId), eq(privateAliases.userId, messages.userId)))
+      .where(and(notAbout(reader.id), where))
       .orderBy(desc(complaints.id))
       .limit(LIST_MAX);
     const steps = await stepsOf(rows.map(({ row }) => row.id));
-    return rows.map(({ row, filerName, boothName, personName }) => ({
+    return rows.map(({ row, filerName, boothName, personName, message, messageBoothSlug, messageBoothName }) => ({
       id: row.id,
       category: row.category as ComplaintCategory,
       status: row.status as ComplaintStatus,
@@ -135,6 +187,7 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
       about: {
         booth: row.aboutBoothId !== null ? { id: row.aboutBoothId, name: boothName ?? '' } : null,
         messageId: row.aboutMessageId,
+        message: message ? aboutMessage(reader, message, { slug: messageBoothSlug, name: messageBoothName }) : null,
         person: row.aboutUserId ? { id: row.aboutUserId, displayName: personName ?? '' } : null,
       },
       language: row.locale,
@@ -152,8 +205,14 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
       if (!found) return fail('INVALID_PAYLOAD', 'aboutBoothId: no such booth.', { field: 'aboutBoothId' });
     }
     if (input.aboutMessageId !== undefined) {
-      const [found] = await db.select({ id: messages.id }).from(messages).where(eq(messages.id, input.aboutMessageId)).limit(1);
+      // Any booth's message may be named, as long as it is still there for members to read.
+      const [found] = await db.select({ deletedAt: messages.deletedAt }).from(messages).where(eq(messages.id, input.aboutMessageId)).limit(1);
       if (!found) return fail('INVALID_PAYLOAD', 'aboutMessageId: no such message.', { field: 'aboutMessageId' });
+      if (found.deletedAt) return fail('INVALID_PAYLOAD', 'aboutMessageId: that message was removed; describe it in your own words instead.', { field: 'aboutMessageId' });
+    }
+    if (input.aboutUserId?.startsWith(PRIVATE_AUTHOR_PREFIX)) {
+      // A pseudonym names nobody the filer may know: the message it wrote is what to complain about.
+      return fail('INVALID_PAYLOAD', 'aboutUserId: a private visitor cannot be named; complain about their message instead (aboutMessageId).', { field: 'aboutUserId' });
     }
     if (input.aboutUserId !== undefined) {
       const [found] = await db.select({ id: users.id }).from(users).where(eq(users.id, input.aboutUserId)).limit(1);
@@ -162,7 +221,35 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
     return ok(undefined);
   }
 
+  /** The person a complaint is about, for the safety alert's exclusion: named, or the message's real author. */
+  async function subjectOf(input: ComplaintCreate): Promise<string | null> {
+    if (input.aboutUserId) return input.aboutUserId;
+    if (input.aboutMessageId === undefined) return null;
+    const [row] = await db.select({ userId: messages.userId }).from(messages).where(eq(messages.id, input.aboutMessageId)).limit(1);
+    return row?.userId ?? null;
+  }
+
   return {
+    /**
+     * The message a complaint would be about, as the filer sees it (a private visitor's under
+     * their pseudonym): NOT_FOUND when there is none, or a moderator removed it.
+     */
+    async messagePreview(reader: ComplaintReader, messageId: number): Promise<Result<ComplaintMessagePreview>> {
+      const stored = await chat.storedById(messageId);
+      if (!stored || stored.message.deleted) return fail('NOT_FOUND', 'There is no such message (or it was removed).');
+      const [booth] = await db.select({ slug: booths.slug, name: booths.name }).from(booths).where(eq(booths.id, stored.message.boothId)).limit(1);
+      if (!booth) return fail('NOT_FOUND', 'There is no such message (or it was removed).');
+      const seen = viewFor(reader, stored);
+      return ok({
+        id: seen.id,
+        booth: { id: seen.boothId, slug: booth.slug, name: booth.name },
+        author: { id: seen.author.id, displayName: seen.author.displayName },
+        authorNameable: !seen.author.id.startsWith(PRIVATE_AUTHOR_PREFIX) && seen.author.id !== DELETED_AUTHOR.id && seen.author.id !== reader.id,
+        excerpt: excerptOf(seen.body),
+        createdAt: seen.createdAt,
+      });
+    },
+
     /**
      * Files a complaint. Anonymous: the row and its audit line hold nobody (no filer, no
      * session, no address; the audit line has no actor), and the answer carries the tracking
@@ -199,7 +286,8 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
         // Online moderators hear of it at once; never the person it is about, should they be one.
         const alert = { id: created, createdAt: now.toISOString(), aboutBoothId: input.aboutBoothId ?? null };
         const to = io.to(rooms.moderators);
-        (input.aboutUserId ? to.except(rooms.user(input.aboutUserId)) : to).emit('complaint:safety', alert);
+        const subject = await subjectOf(input);
+        (subject ? to.except(rooms.user(subject)) : to).emit('complaint:safety', alert);
       }
       return ok(code ? { id: created, trackingCode: code } : { id: created });
     },
@@ -216,10 +304,10 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
     },
 
     /** Handlers' list, with filters; never one about the reader. */
-    list(readerId: string, filters: ComplaintFilters): Promise<ComplaintView[]> {
+    list(reader: ComplaintReader, filters: ComplaintFilters): Promise<ComplaintView[]> {
       const overdueSince = new Date(clock.now() - ackTargetMs);
       return views(
-        readerId,
+        reader,
         and(
           filters.status ? eq(complaints.status, filters.status) : undefined,
           filters.category ? eq(complaints.category, filters.category) : undefined,
@@ -230,8 +318,8 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
     },
 
     /** One complaint for a handler; NOT_FOUND when it does not exist or is about them. */
-    async get(readerId: string, id: number): Promise<Result<ComplaintView>> {
-      const [found] = await views(readerId, eq(complaints.id, id));
+    async get(reader: ComplaintReader, id: number): Promise<Result<ComplaintView>> {
+      const [found] = await views(reader, eq(complaints.id, id));
       return found ? ok(found) : notFound();
     },
 
@@ -239,15 +327,17 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
      * Moves a complaint on (an impossible move is CONFLICT), with an optional reply the filer
      * sees. Audited; a named filer also finds it in their inbox.
      */
-    async move(actorId: string, id: number, update: ComplaintUpdate): Promise<Result<ComplaintView>> {
+    async move(actor: ComplaintReader, id: number, update: ComplaintUpdate): Promise<Result<ComplaintView>> {
+      const actorId = actor.id;
       const outcome = await audit.together(
         async (): Promise<Result<{ from: string; filerId: string | null }>> => {
           const [row] = await db
-            .select({ status: complaints.status, filerId: complaints.filerId, aboutUserId: complaints.aboutUserId })
+            .select({ status: complaints.status, filerId: complaints.filerId })
             .from(complaints)
-            .where(eq(complaints.id, id))
+            .leftJoin(messages, eq(messages.id, complaints.aboutMessageId))
+            .where(and(eq(complaints.id, id), notAbout(actorId)))
             .limit(1);
-          if (!row || row.aboutUserId === actorId) return notFound();
+          if (!row) return notFound();
           if (!mayMoveComplaint(row.status, update.status)) {
             return fail('CONFLICT', `A ${row.status} complaint cannot become ${update.status}.`, { status: row.status });
           }
@@ -276,7 +366,7 @@ export function createComplaintStore({ db, clock, audit, inbox, io, ackTargetMs 
       if (outcome.data.filerId) {
         await inbox.deliver(outcome.data.filerId, 'complaint_reply', { complaintId: id, status: update.status, reply: update.reply ?? null });
       }
-      return this.get(actorId, id);
+      return this.get(actor, id);
     },
   };
 }

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ComplaintTracking, ComplaintView } from '../../shared/complaints.js';
+import type { ComplaintMessagePreview, ComplaintTracking, ComplaintView } from '../../shared/complaints.js';
+import { COMPLAINT_MESSAGE_EXCERPT_MAX_CHARS } from '../../shared/complaints.js';
 import { TRACKING_MISSES_MAX } from '../complaints/routes.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
-import { collect, nextEvent, signedInSocket, sleep, type ClientSocket } from './sockets.js';
+import { collect, nextEvent, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
 let server: TestServer;
 let boothId: number;
@@ -36,6 +38,18 @@ async function connectedAs(email: string) {
 
 const file = (client: TestClient, body: Record<string, unknown>) =>
   client.post('/api/complaints', { category: 'booth', body: 'The booth’s video kept freezing.', anonymous: false, language: 'es', ...body });
+
+/** Signs in, enters the booth (privately if asked) and says something there: the stored message's id. */
+async function postedBy(email: string, body: string, options: { private?: boolean } = {}) {
+  const session = await connectedAs(email);
+  const joined = await request(session.socket, 'booth:join', { boothId, ...options });
+  if (!joined.ok) throw new Error(`join failed: ${joined.error.code}`);
+  const sent = await request(session.socket, 'chat:send', { boothId, clientMsgId: randomUUID(), body });
+  if (!sent.ok) throw new Error(`send failed: ${sent.error.code}`);
+  return { ...session, messageId: sent.data.id };
+}
+
+const grant = (admin: TestClient, userId: string, method: 'PUT' | 'DELETE') => admin.request(method, `/api/admin/people/${userId}/grants/complaints:handle`);
 
 async function listed(client: TestClient, query = ''): Promise<ComplaintView[]> {
   const res = await client.get(`/api/complaints${query}`);
@@ -272,5 +286,157 @@ describe('complaints', () => {
     expect(refused.body.error).toMatchObject({ code: 'RATE_LIMITED' });
     expect(refused.body.error?.details?.retryAfterSeconds).toBeGreaterThan(0);
     expect((await anyone.get(`/api/complaints/track/${trackingCode}`)).status).toBe(429);
+  });
+  describe('about a message', () => {
+    it('shows handlers the message in its booth, and never shows the complaint to its author, even as a handler', async () => {
+      const luis = await postedBy('member2@fair.test', 'You people from the south should not be here.');
+      const amina = await signIn('member@fair.test');
+      const admin = await signIn('admin@fair.test');
+
+      // The form shows the message before sending: author and a short excerpt, as Amina sees it.
+      const preview = await amina.client.get(`/api/complaints/messages/${luis.messageId}`);
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({
+        id: luis.messageId,
+        booth: { id: boothId, slug: 'peace-direct' },
+        author: { id: luis.userId, displayName: 'Luis' },
+        authorNameable: true,
+        excerpt: 'You people from the south should not be here.',
+      });
+
+      const filed = await file(amina.client, { category: 'conduct_safety', body: 'This message is hateful.', aboutMessageId: luis.messageId });
+      expect(filed.status).toBe(201);
+      const id = filed.body.id as number;
+      const seen = (await admin.client.get(`/api/complaints/${id}`)).body as unknown as ComplaintView;
+      expect(seen.about).toMatchObject({
+        messageId: luis.messageId,
+        person: null,
+        message: {
+          id: luis.messageId,
+          booth: { id: boothId, slug: 'peace-direct', name: expect.any(String) as unknown },
+          author: { id: luis.userId, displayName: 'Luis' },
+          body: 'You people from the south should not be here.',
+          deleted: false,
+        },
+      });
+
+      // Its author handles complaints too: still not theirs to see, list, read or move.
+      await grant(admin.client, luis.userId, 'PUT');
+      try {
+        const other = (await file(amina.client, { category: 'other', body: 'Unrelated.' })).body.id as number;
+        const ids = (await listed(luis.client)).map((c) => c.id);
+        expect(ids).toContain(other);
+        expect(ids).not.toContain(id);
+        expect((await luis.client.get(`/api/complaints/${id}`)).status).toBe(404);
+        expect((await luis.client.request('PATCH', `/api/complaints/${id}`, { status: 'acknowledged' })).status).toBe(404);
+        expect((await server.sql<{ status: string }>('select status from complaints where id = ?', [id]))[0]!.status).toBe('received');
+      } finally {
+        await grant(admin.client, luis.userId, 'DELETE');
+      }
+    });
+
+    it('keeps a private visitor’s identity from the filer, while the complaint reaches handlers and never the visitor', async () => {
+      const visitorId = await createUser(server.db, { email: 'quiet.one@fair.test', displayName: 'Zephyrine Quillfeather', role: 'member' });
+      const visitor = await postedBy('quiet.one@fair.test', 'I know where your office is.', { private: true });
+      const amina = await connectedAs('member@fair.test');
+      const admin = await signIn('admin@fair.test');
+      const luis = await signIn('member2@fair.test');
+      const leaks = (value: unknown) => ['Zephyrine', 'Quillfeather', visitorId].filter((needle) => JSON.stringify(value).includes(needle));
+
+      const preview = (await amina.client.get(`/api/complaints/messages/${visitor.messageId}`)).body as unknown as ComplaintMessagePreview;
+      expect(preview.author.id).toMatch(/^private:.+/);
+      expect(preview.author.displayName).toMatch(/^Private visitor \d+$/);
+      expect(preview.excerpt).toBe('I know where your office is.');
+      expect(preview.authorNameable).toBe(false);
+      expect(leaks(preview)).toEqual([]);
+      // The author themself sees their own name on it.
+      expect((await visitor.client.get(`/api/complaints/messages/${visitor.messageId}`)).body).toMatchObject({ author: { id: visitorId }, authorNameable: false });
+
+      // The pseudonym names nobody: it cannot be complained about as a person.
+      expect((await file(amina.client, { aboutUserId: preview.author.id })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'aboutUserId' } });
+
+      const aminaAlerts = collect(amina.socket, 'complaint:safety');
+      const filed = await file(amina.client, { category: 'conduct_safety', body: 'A threat.', aboutMessageId: visitor.messageId });
+      expect(filed.status).toBe(201);
+      expect(leaks(filed.body)).toEqual([]);
+      const id = filed.body.id as number;
+      expect(leaks(await amina.client.get('/api/complaints/mine'))).toEqual([]);
+      await sleep(100);
+      expect(leaks(aminaAlerts)).toEqual([]);
+
+      // Organisers staff every booth: they see who wrote it.
+      expect(((await admin.client.get(`/api/complaints/${id}`)).body as unknown as ComplaintView).about.message).toMatchObject({
+        body: 'I know where your office is.',
+        author: { id: visitorId, displayName: 'Zephyrine Quillfeather' },
+      });
+      await grant(admin.client, luis.userId, 'PUT');
+      await grant(admin.client, visitorId, 'PUT');
+      try {
+        // A member granted complaints:handle reads the message under the pseudonym, as in the booth.
+        const byLuis = (await luis.client.get(`/api/complaints/${id}`)).body as unknown as ComplaintView;
+        expect(byLuis.about.message).toMatchObject({ body: 'I know where your office is.', author: { id: preview.author.id, displayName: preview.author.displayName } });
+        expect(leaks(byLuis)).toEqual([]);
+        // The visitor never sees it.
+        expect((await listed(visitor.client)).map((c) => c.id)).not.toContain(id);
+        expect((await visitor.client.get(`/api/complaints/${id}`)).status).toBe(404);
+      } finally {
+        await grant(admin.client, luis.userId, 'DELETE');
+        await grant(admin.client, visitorId, 'DELETE');
+      }
+    });
+
+    it('does not alert the message’s author of a safety complaint about it', async () => {
+      const kofi = await postedBy('moderator@fair.test', 'Moderators are above the rules here.');
+      const admin = await connectedAs('admin@fair.test');
+      const amina = await signIn('member@fair.test');
+      const kofiAlerts = collect(kofi.socket, 'complaint:safety');
+      const toAdmin = nextEvent(admin.socket, 'complaint:safety');
+      const id = (await file(amina.client, { category: 'conduct_safety', body: 'The moderator bullied me.', aboutMessageId: kofi.messageId })).body.id as number;
+      expect(await toAdmin).toMatchObject({ id });
+      await sleep(200);
+      expect(kofiAlerts.map((a) => a.id)).not.toContain(id);
+    });
+
+    it('shortens a long message to an excerpt for the form', async () => {
+      const luis = await postedBy('member2@fair.test', `${'word '.repeat(80)}end`);
+      const amina = await signIn('member@fair.test');
+      const { excerpt } = (await amina.client.get(`/api/complaints/messages/${luis.messageId}`)).body as unknown as ComplaintMessagePreview;
+      expect(excerpt.length).toBeLessThanOrEqual(COMPLAINT_MESSAGE_EXCERPT_MAX_CHARS);
+      expect(excerpt).toMatch(/^word word .*word…$/);
+    });
+
+    it('refuses a message that does not exist or was removed, with a clear error', async () => {
+      const amina = await signIn('member@fair.test');
+      const kofi = await connectedAs('moderator@fair.test');
+      expect((await file(amina.client, { aboutMessageId: 99_999_999 })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'aboutMessageId' } });
+      expect((await file(amina.client, { aboutMessageId: 'twelve' })).body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'aboutMessageId' } });
+      expect((await amina.client.get('/api/complaints/messages/99999999')).status).toBe(404);
+      expect((await amina.client.get('/api/complaints/messages/not-a-number')).status).toBe(404);
+      expect((await new TestClient(server.baseUrl).get('/api/complaints/messages/1')).status).toBe(401);
+
+      const luis = await postedBy('member2@fair.test', 'Soon gone.');
+      expect((await request(kofi.socket, 'chat:delete', { messageId: luis.messageId, reason: 'spam' })).ok).toBe(true);
+      const refused = await file(amina.client, { aboutMessageId: luis.messageId });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'aboutMessageId' } });
+      expect(refused.body.error?.message).toMatch(/removed/);
+      expect((await amina.client.get(`/api/complaints/messages/${luis.messageId}`)).body.error).toMatchObject({ code: 'NOT_FOUND' });
+      // One thing at a time: a message and a person together are refused.
+      const other = await postedBy('member2@fair.test', 'Still here.');
+      expect((await file(amina.client, { aboutMessageId: other.messageId, aboutUserId: other.userId })).status).toBe(400);
+    });
+  });
+
+  it('names the person a complaint is about for handlers, by their display name', async () => {
+    const amina = await signIn('member@fair.test');
+    const admin = await signIn('admin@fair.test');
+    const luis = await signIn('member2@fair.test');
+    const id = (await file(amina.client, { category: 'conduct_safety', body: 'He keeps messaging me.', aboutUserId: luis.userId })).body.id as number;
+    expect(((await admin.client.get(`/api/complaints/${id}`)).body as unknown as ComplaintView).about).toEqual({
+      booth: null,
+      messageId: null,
+      message: null,
+      person: { id: luis.userId, displayName: 'Luis' },
+    });
   });
 });

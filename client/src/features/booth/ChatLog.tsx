@@ -8,7 +8,7 @@ import { RoleBadge } from '../../lib/RoleBadge.js';
 import { discardMessage, loadEarlier } from './booth-actions.js';
 import type { OutboxItem } from './booth-slice.js';
 import { MessageActions } from './StaffActions.js';
-import { authorName } from './author-name.js';
+import { authorName } from '../../lib/author-name.js';
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function formatTime(iso: string, locale: string): string {

@@ -2,7 +2,7 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useStore } from '../../app/store.js';
 import { CHAT_BODY_MAX_CHARS } from '../../../../shared/limits.js';
 import { useT } from '../../i18n/use-t.js';
-import { authorName } from './author-name.js';
+import { authorName } from '../../lib/author-name.js';
 import { sendMessage } from './booth-actions.js';
 
 /** Works offline too: the message waits in the outbox and is sent when the member is back. */

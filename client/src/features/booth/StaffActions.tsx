@@ -170,6 +170,11 @@ export function MessageActions({ message, boothId }: { message: ChatMessage; boo
           <ReasonField value={reason} onChange={setReason} required={false} />
           <p className="hint">
             <ConductLink />
+            {/* Like the code of conduct, in a new tab: the member keeps their place in the booth. */}
+            {' · '}
+            <a href={`/complaints?message=${message.id}`} target="_blank" rel="noopener">
+              {t('mod.complain')} <span className="visually-hidden">{t('nav.newTab')}</span>
+            </a>
           </p>
         </ActionForm>
       )}

@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { COMPLAINT_BODY_MAX_CHARS, COMPLAINT_CATEGORIES, type ComplaintCategory } from '../../../../shared/complaint-values.js';
 // Types only: a value import of complaints.ts would bring zod into this chunk.
-import type { ComplaintCreated, ComplaintTracking } from '../../../../shared/complaints.js';
+import type { ComplaintCreated, ComplaintMessagePreview, ComplaintTracking } from '../../../../shared/complaints.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { useStore } from '../../app/store.js';
 import { complaints } from '../../i18n/parts/complaints.js';
 import { usePartT, type PartTranslator } from '../../i18n/use-part-t.js';
 import { api } from '../../lib/api.js';
+import { authorName } from '../../lib/author-name.js';
 import { ComplaintStepList } from '../../lib/ComplaintStepList.js';
 import { Link, usePath } from '../../lib/router.js';
 import { forgetCode, saveCode, savedCodes } from './tracking-codes.js';
@@ -68,6 +69,65 @@ function CodeShown({ code }: { code: string }) {
   );
 }
 
+/** The message named in `/complaints?message=<id>` (a message's report form links there), or null. */
+function messageIdFromAddress(): number | null {
+  const value = new URLSearchParams(window.location.search).get('message');
+  return value && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : null;
+}
+
+/** Forgets the attached message in the address too, so a reload or the next complaint starts clean. */
+function clearAddress(): void {
+  if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
+}
+
+/** The message being attached: loading, shown as the filer sees it in the booth, or gone. */
+type Attached = { id: number; preview: ComplaintMessagePreview | null; gone: boolean };
+
+/**
+ * The message a complaint is about, shown before it is sent: who wrote it (as the filer sees
+ * them in the booth) and a short excerpt, with a link to it in the chat. When its author is
+ * someone the filer may name, they choose: the message, or the person who wrote it.
+ */
+function AttachedMessage({ attached, aboutAuthor, onAboutAuthor, onDetach }: { attached: Attached; aboutAuthor: boolean; onAboutAuthor: (value: boolean) => void; onDetach: () => void }) {
+  const t = useComplaintsT();
+  const { preview } = attached;
+  if (attached.gone) {
+    return (
+      <p role="alert" className="error">
+        {t('cx.messageGone')}
+      </p>
+    );
+  }
+  if (!preview) return <p role="status">{t.app('app.loading')}</p>;
+  const name = authorName(t.app, preview.author);
+  return (
+    <fieldset className="attached">
+      <legend>{t('cx.attachedTitle')}</legend>
+      <div>
+        <blockquote>{preview.excerpt}</blockquote>
+        <p>{t('cx.attachedBy', { name, booth: preview.booth.name })}</p>
+      </div>
+      <p>
+        <Link to={`/booths/${encodeURIComponent(preview.booth.slug)}#message-${preview.id}`}>{t('cx.inContext')}</Link>
+      </p>
+      {preview.authorNameable && (
+        <>
+          <label className="choice">
+            <input type="radio" name="cx-about" checked={!aboutAuthor} onChange={() => onAboutAuthor(false)} /> {t('cx.aboutTheMessage')}
+          </label>
+          <label className="choice">
+            <input type="radio" name="cx-about" checked={aboutAuthor} onChange={() => onAboutAuthor(true)} /> {t('cx.aboutItsAuthor', { name })}
+          </label>
+        </>
+      )}
+      <p className="hint">{t('cx.attachedHint')}</p>
+      <button type="button" className="secondary small" onClick={onDetach}>
+        {t('cx.detach')}
+      </button>
+    </fieldset>
+  );
+}
+
 function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => void }) {
   const t = useComplaintsT();
   const booths = useStore((state) => state.booths);
@@ -75,23 +135,56 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
   const [category, setCategory] = useState<ComplaintCategory>('conduct_safety');
   const [body, setBody] = useState('');
   const [boothId, setBoothId] = useState('');
+  const [attached, setAttached] = useState<Attached | null>(() => {
+    const id = messageIdFromAddress();
+    return id === null ? null : { id, preview: null, gone: false };
+  });
+  const [aboutAuthor, setAboutAuthor] = useState(false);
   const [anonymous, setAnonymous] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const attachedId = attached?.id;
   useEffect(() => {
     if (booths === undefined) void loadBooths();
   }, [booths, loadBooths]);
+  useEffect(() => {
+    if (attachedId === undefined) return;
+    void api<ComplaintMessagePreview>(`/api/complaints/messages/${attachedId}`).then((result) =>
+      setAttached((now) => (now?.id === attachedId ? { id: attachedId, preview: result.ok ? result.data : null, gone: !result.ok } : now)),
+    );
+  }, [attachedId]);
+
+  function detach() {
+    setAttached(null);
+    setAboutAuthor(false);
+    clearAddress();
+    document.getElementById('cx-booth')?.focus();
+  }
+
+  /** What it is about: the attached message (or its author), else the booth chosen, else nothing. */
+  function about() {
+    if (attached?.preview) return aboutAuthor ? { aboutUserId: attached.preview.author.id } : { aboutMessageId: attached.id };
+    return boothId ? { aboutBoothId: Number(boothId) } : {};
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     const result = await api<ComplaintCreated>('/api/complaints', {
       method: 'POST',
-      body: { category, body, anonymous, language: t.locale, ...(boothId ? { aboutBoothId: Number(boothId) } : {}) },
+      body: { category, body, anonymous, language: t.locale, ...about() },
     });
     setBusy(false);
-    if (!result.ok) return setError(result.error);
+    if (!result.ok) {
+      // Removed while the form was open: say so, and let them send it without the message.
+      if (result.error.details?.field === 'aboutMessageId' && attached) {
+        setError(null);
+        return setAttached({ id: attached.id, preview: null, gone: true });
+      }
+      return setError(result.error);
+    }
     setError(null);
+    clearAddress();
     if (result.data.trackingCode) saveCode(result.data.trackingCode);
     onFiled(result.data);
   }
@@ -126,17 +219,21 @@ function ComplaintForm({ onFiled }: { onFiled: (created: ComplaintCreated) => vo
           {t('cx.bodyHint', { max: COMPLAINT_BODY_MAX_CHARS })}
         </p>
       </>
-      <>
-        <label htmlFor="cx-booth">{t('cx.booth')}</label>
-        <select id="cx-booth" value={boothId} onChange={(e) => setBoothId(e.target.value)}>
-          <option value="">{t('cx.noBooth')}</option>
-          {(booths ?? []).map((booth) => (
-            <option key={booth.id} value={booth.id}>
-              {booth.name}
-            </option>
-          ))}
-        </select>
-      </>
+      {attached && <AttachedMessage attached={attached} aboutAuthor={aboutAuthor} onAboutAuthor={setAboutAuthor} onDetach={detach} />}
+      {/* One thing at most: a message (or its author), or a booth. */}
+      {(!attached || attached.gone) && (
+        <>
+          <label htmlFor="cx-booth">{t('cx.booth')}</label>
+          <select id="cx-booth" value={boothId} onChange={(e) => setBoothId(e.target.value)}>
+            <option value="">{t('cx.noBooth')}</option>
+            {(booths ?? []).map((booth) => (
+              <option key={booth.id} value={booth.id}>
+                {booth.name}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       <>
         <label>
           <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} aria-describedby="cx-anonymous-hint" /> {t('cx.anonymous')}

@@ -7,6 +7,8 @@ import type { MessageKey } from '../../i18n/index.js';
 import { complaints as complaintsPart } from '../../i18n/parts/complaints.js';
 import { usePartT, type PartTranslator } from '../../i18n/use-part-t.js';
 import { api } from '../../lib/api.js';
+import { authorName } from '../../lib/author-name.js';
+import { Link } from '../../lib/router.js';
 import { ComplaintStepList } from '../../lib/ComplaintStepList.js';
 import { ApiErrorAlert } from './ApiErrorAlert.js';
 
@@ -78,7 +80,17 @@ function ComplaintCard({ complaint, onMoved }: { complaint: ComplaintView; onMov
       <p>{complaint.filer ? t('cx.filedBy', { name: complaint.filer.displayName }) : t('cx.filedAnonymously')}</p>
       {about.booth && <p>{t('cx.aboutBooth', { name: about.booth.name })}</p>}
       {about.person && <p>{t('cx.aboutPerson', { name: about.person.displayName })}</p>}
-      {about.messageId !== null && <p>{t('cx.aboutMessage', { id: about.messageId })}</p>}
+      {about.message ? (
+        // The text as written (kept after a removal), and where it was said.
+        <div className="about-message">
+          <p>{t('cx.aboutMessageBy', { name: authorName(t.app, about.message.author), booth: about.message.booth.name })}</p>
+          <blockquote>{about.message.body}</blockquote>
+          {about.message.deleted && <p className="hint">{t('cx.messageRemoved')}</p>}
+          <Link to={`/booths/${encodeURIComponent(about.message.booth.slug)}#message-${about.message.id}`}>{t('cx.inContext')}</Link>
+        </div>
+      ) : (
+        about.messageId !== null && <p>{t('cx.aboutMessage', { id: about.messageId })}</p>
+      )}
       {complaint.language && <p>{t('cx.inLanguage', { language: t.app(`language.${complaint.language}` as MessageKey) })}</p>}
       <blockquote lang={complaint.language ?? undefined}>{complaint.body}</blockquote>
       <ComplaintStepList steps={complaint.steps} t={t} />

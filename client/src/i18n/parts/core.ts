@@ -3,13 +3,11 @@ import { defineMessages } from '../define.js';
 /** App-wide strings: shell, sign-in, invitations, lobby, languages and error codes. */
 export const core = defineMessages({
   en: {
-    'app.name': 'Digital Fair',
     'app.tagline': 'Digital Fair for Collective Action',
     'app.skipToContent': 'Skip to main content',
     'app.loading': 'Loading…',
     'app.offline': 'You are offline. The fair will open as soon as you are back online.',
     'lang.label': 'Language',
-    'nav.lobby': 'Lobby',
     'nav.signOut': 'Sign out',
     'nav.signedInAs': 'Signed in as {name}',
     'nav.organisers': 'Organiser console',
@@ -69,7 +67,6 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} person here',
     'lobby.occupancy.other': '{count} people here',
     'lobby.closed': 'Closed',
-    'lobby.enter': 'Enter {name}',
     'lobby.loadFailed': 'The booths could not be loaded.',
 
     'language.en': 'English',
@@ -121,13 +118,11 @@ export const core = defineMessages({
     'error.CLIENT_OUTDATED': 'A new version of the fair is out. Please reload this page to continue.',
   },
   es: {
-    'app.name': 'Feria Digital',
     'app.tagline': 'Feria Digital para la Acción Colectiva',
     'app.skipToContent': 'Saltar al contenido principal',
     'app.loading': 'Cargando…',
     'app.offline': 'Estás sin conexión. La feria se abrirá en cuanto vuelvas a estar en línea.',
     'lang.label': 'Idioma',
-    'nav.lobby': 'Vestíbulo',
     'nav.signOut': 'Cerrar sesión',
     'nav.signedInAs': 'Sesión iniciada como {name}',
     'nav.organisers': 'Consola de organización',
@@ -187,7 +182,6 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} persona aquí',
     'lobby.occupancy.other': '{count} personas aquí',
     'lobby.closed': 'Cerrado',
-    'lobby.enter': 'Entrar en {name}',
     'lobby.loadFailed': 'No se pudieron cargar los stands.',
 
     'language.en': 'Inglés',
@@ -239,13 +233,11 @@ export const core = defineMessages({
     'error.CLIENT_OUTDATED': 'Hay una nueva versión de la feria. Recarga esta página para continuar.',
   },
   fr: {
-    'app.name': 'Foire numérique',
     'app.tagline': 'Foire numérique pour l’action collective',
     'app.skipToContent': 'Aller au contenu principal',
     'app.loading': 'Chargement…',
     'app.offline': 'Vous êtes hors ligne. La foire s’ouvrira dès que vous serez de nouveau en ligne.',
     'lang.label': 'Langue',
-    'nav.lobby': 'Hall d’accueil',
     'nav.signOut': 'Se déconnecter',
     'nav.signedInAs': 'Connecté·e en tant que {name}',
     'nav.organisers': 'Console d’organisation',
@@ -305,7 +297,6 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} personne ici',
     'lobby.occupancy.other': '{count} personnes ici',
     'lobby.closed': 'Fermé',
-    'lobby.enter': 'Entrer dans {name}',
     'lobby.loadFailed': 'Impossible de charger les stands.',
 
     'language.en': 'Anglais',

@@ -1,6 +1,6 @@
-import { DELETED_AUTHOR } from '../../../../shared/deleted-account.js';
-import { privateVisitorNumber } from '../../../../shared/private-visit.js';
-import type { Translator } from '../../i18n/index.js';
+import { DELETED_AUTHOR } from '../../../shared/deleted-account.js';
+import { privateVisitorNumber } from '../../../shared/private-visit.js';
+import type { Translator } from '../i18n/index.js';
 
 /**
  * The name to show for a message's author. Deleted accounts and private visitors come as
