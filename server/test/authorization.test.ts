@@ -178,6 +178,10 @@ const SOCKET_FIXTURES: Record<CommandName, SocketFixture> = {
   },
   'video:mute-track': { payload: () => ({ boothId, userId: poster.userId, trackSid: 'TR_microphone' }) },
   'video:remove': { payload: () => ({ boothId, userId: poster.userId }) },
+  'queue:join': { payload: () => ({ boothId }) },
+  'queue:leave': { payload: () => ({ boothId }) },
+  'queue:list': { payload: () => ({ boothId }) },
+  'queue:admit': { payload: () => ({ boothId, userId: poster.userId }) },
 };
 
 /** Payloads that need other capabilities than the fixture above: a second row for the same command. */
