@@ -1,4 +1,3 @@
-import { can } from '../../shared/roles.js';
 import type { BoothService } from '../booths/service.js';
 import { conductNotAccepted, type ConductStore } from '../conduct/service.js';
 import { fail, ok } from '../http/errors.js';
@@ -31,8 +30,8 @@ export function queueCommands({ booths, presence, restrictions, conduct, queue }
         // The same refusals as booth:join: a closed or locked booth has no queue.
         if (booth.status === 'closed') return fail('BOOTH_CLOSED', 'This booth is closed at the moment.');
         if (booth.locked) return fail('BOOTH_CLOSED', 'This booth is not taking new visitors at the moment.', { locked: true });
-        // Staff, and anyone already inside, walk in: there is nothing to wait for.
-        if (can(user, 'booth:staff', { boothId }) || (await presence.has(boothId, user.id))) {
+        // Already inside: there is nothing to wait for.
+        if (await presence.has(boothId, user.id)) {
           return fail('CONFLICT', 'You can enter this booth directly.', { reason: 'notFull' });
         }
         return queue.join(user.id, booth);

@@ -244,8 +244,10 @@ describe('staff', () => {
     const admitted = await request(host.socket, 'queue:admit', { boothId: boothIds[SLUG]!, userId: second.userId });
     expect(admitted.ok).toBe(true);
     await offered;
+    const outOfLine = nextEvent(second.socket, 'queue:removed');
     const entered = await request(second.socket, 'booth:join', { boothId: boothIds[SLUG]! });
     expect(entered.ok && entered.data.presenceTotal).toBe(2);
+    expect(await outOfLine).toEqual({ boothId: boothIds[SLUG], reason: 'entered' });
     const after = await request(host.socket, 'queue:list', { boothId: boothIds[SLUG]! });
     expect(after.ok && after.data.entries.map((e) => e.displayName)).toEqual(['Waiting 1']);
     const nobody = await request(host.socket, 'queue:admit', { boothId: boothIds[SLUG]!, userId: second.userId });

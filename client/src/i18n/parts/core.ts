@@ -69,6 +69,7 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} person here',
     'lobby.occupancy.other': '{count} people here',
     'lobby.closed': 'Closed',
+    'lobby.fullWaiting': 'Full — {count} waiting',
     'lobby.enter': 'Enter {name}',
     'lobby.loadFailed': 'The booths could not be loaded.',
 
@@ -187,6 +188,7 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} persona aquí',
     'lobby.occupancy.other': '{count} personas aquí',
     'lobby.closed': 'Cerrado',
+    'lobby.fullWaiting': 'Lleno — {count} en espera',
     'lobby.enter': 'Entrar en {name}',
     'lobby.loadFailed': 'No se pudieron cargar los stands.',
 
@@ -305,6 +307,7 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} personne ici',
     'lobby.occupancy.other': '{count} personnes ici',
     'lobby.closed': 'Fermé',
+    'lobby.fullWaiting': 'Complet — {count} en attente',
     'lobby.enter': 'Entrer dans {name}',
     'lobby.loadFailed': 'Impossible de charger les stands.',
 
