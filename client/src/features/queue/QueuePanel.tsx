@@ -47,8 +47,9 @@ export default function QueuePanel({ booth }: { booth: Booth }) {
   useEffect(ensureQueueListeners, []);
   // Leaving the page does not leave the line; the title stops flashing once it is off screen.
   useEffect(() => stopFlash, []);
+  const now = useNow(1_000);
   const mine = state.boothId === booth.id;
-  const offered = mine && state.offerExpiresAt !== null && state.offerExpiresAt > Date.now();
+  const offered = mine && state.offerExpiresAt !== null && state.offerExpiresAt > now;
   const otherBoothId = state.error?.details?.reason === 'otherQueue' ? state.error.details.boothId : undefined;
   const other = otherBoothId === undefined ? undefined : booths?.find((b) => b.id === otherBoothId);
   const eta = state.position?.etaSeconds ?? 0;
