@@ -39,7 +39,7 @@ function Refused({ refusal, booth }: { refusal: ApiError; booth: Booth }) {
       <p role="alert">{t.error(refusal)}</p>
       {refusal.code === 'BOOTH_FULL' && (
         <Suspense fallback={null}>
-          <QueuePanel booth={booth} />
+          <QueuePanel booth={booth} enter={joinCurrentBooth} />
         </Suspense>
       )}
       <div className="row">

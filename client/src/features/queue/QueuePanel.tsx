@@ -7,7 +7,7 @@ import { usePartT } from '../../i18n/use-part-t.js';
 import { Link } from '../../lib/router.js';
 import { formatTimeLeft } from '../../lib/time.js';
 import { useNow } from '../../lib/use-now.js';
-import { enterNow, ensureQueueListeners, joinQueue, leaveQueue, setSound, stopFlash, useQueue } from './queue-state.js';
+import { enterNow, ensureQueueListeners, joinQueue, leaveQueue, setBoothEntry, setSound, stopFlash, useQueue } from './queue-state.js';
 
 const NOTICE_KEYS = {
   missedOnce: 'queue.missedOnce',
@@ -40,11 +40,12 @@ function Offer({ expiresAt, name }: { expiresAt: number; name: string }) {
  * In place of the refusal when a booth is full (lazily loaded with its strings): join the line,
  * see the place and the estimated wait live, leave it; when a seat is offered, take it.
  */
-export default function QueuePanel({ booth }: { booth: Booth }) {
+export default function QueuePanel({ booth, enter }: { booth: Booth; /** `booth:join` for the booth on screen. */ enter: () => Promise<void> }) {
   const t = usePartT(queueText);
   const state = useQueue();
   const booths = useStore((s) => s.booths);
   useEffect(ensureQueueListeners, []);
+  useEffect(() => setBoothEntry(enter), [enter]);
   // Leaving the page does not leave the line; the title stops flashing once it is off screen.
   useEffect(() => stopFlash, []);
   const now = useNow(1_000);

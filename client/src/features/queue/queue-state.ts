@@ -13,7 +13,6 @@ import { queue as queueText } from '../../i18n/parts/queue.js';
 import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { navigate } from '../../lib/router.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
-import { joinCurrentBooth } from '../booth/booth-actions.js';
 
 export type QueueNotice = 'missedOnce' | Exclude<QueueRemovalReason, 'entered'>;
 
@@ -43,6 +42,15 @@ export const useQueue = create<QueueState>()(() => ({
   busy: false,
   sound: readSetting(SOUND_KEY) === 'true',
 }));
+
+/**
+ * Enters the booth on screen (`booth:join`): handed in by the booth page, which owns joining.
+ * (Importing the booth's actions here would pull the entry's shared code out into extra chunks.)
+ */
+let enterBoothOnScreen: () => Promise<void> = () => Promise.resolve();
+export function setBoothEntry(enter: () => Promise<void>): void {
+  enterBoothOnScreen = enter;
+}
 
 const set = useQueue.setState;
 const get = useQueue.getState;
@@ -169,7 +177,7 @@ export async function joinQueue(boothId: number): Promise<void> {
   set({ busy: false });
   // Room after all: just enter.
   if (ack.error.code === 'CONFLICT' && ack.error.details?.reason === 'notFull') {
-    await joinCurrentBooth();
+    await enterBoothOnScreen();
     return;
   }
   set({ error: ack.error });
@@ -189,7 +197,7 @@ export async function enterNow(): Promise<void> {
   const { boothId } = get();
   if (boothId === null) return;
   const view = useStore.getState().boothView;
-  if (view?.boothId === boothId) await joinCurrentBooth();
+  if (view?.boothId === boothId) await enterBoothOnScreen();
   else {
     const booth = boothOf(boothId);
     if (booth) navigate(`/booths/${booth.slug}`);
