@@ -52,7 +52,7 @@ export function boothCommands({ booths, presence, chat, aliases, restrictions, c
         const full = () => fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
         // The queue (server/queue): while people wait, only the one offered a seat takes it;
         // seats on offer count as taken for everyone else; staff may have let this one in ahead.
-        const gate = staff || present ? null : await queue.gate(user.id, booth);
+        const gate = staff || present ? null : await queue.gate(user.id, booth, count);
         if (gate && !gate.ok) return full();
         const capacity = gate ? gate.max : booth.capacity;
         if (capacity !== null && !staff && !present && count >= capacity) return full();

@@ -92,6 +92,9 @@ export function createBoothQueue(deps: BoothQueueDeps) {
   /** Seconds until a seat is likely: each of `capacity` seats frees about once per typical stay. No cap. */
   const etaSeconds = (position: number, capacity: number, stayMs: number) => Math.ceil((position * stayMs) / Math.max(1, capacity) / 1000);
 
+  /** Whether any of this member's connections is open, on any node. */
+  const connected = async (userId: string) => (await io.in(rooms.user(userId)).fetchSockets()).length > 0;
+
   const liveOffer = (row: Row, now: number) => row.offerExpiresAt !== null && row.offerExpiresAt.getTime() > now;
 
   /** What to tell whom once a change has committed. */
@@ -141,7 +144,13 @@ export function createBoothQueue(deps: BoothQueueDeps) {
       for (const row of [...rows]) {
         // In the booth already (the join's own clean-up may not have run): the place is used.
         if (row.offerExpiresAt !== null && (await presence.has(boothId, row.userId))) await remove(row, 'entered');
-        else if (row.holdUntil !== null && row.holdUntil.getTime() <= now) await remove(row, 'hold');
+        else if (row.holdUntil !== null && row.holdUntil.getTime() <= now) {
+          // Back already (a reconnect that raced the hold being set): the hold is lifted instead.
+          if (await connected(row.userId)) {
+            await db.update(boothQueue).set({ holdUntil: null }).where(eq(boothQueue.userId, row.userId));
+            row.holdUntil = null;
+          } else await remove(row, 'hold');
+        }
       }
       for (const row of [...rows]) {
         if (row.offerExpiresAt === null || liveOffer(row, now)) continue;
@@ -324,7 +333,7 @@ export function createBoothQueue(deps: BoothQueueDeps) {
      * others); anyone else only below capacity less every seat on offer, and only while nobody
      * connected is waiting.
      */
-    async gate(userId: string, booth: Pick<Booth, 'id' | 'capacity'>): Promise<EntryGate> {
+    async gate(userId: string, booth: Pick<Booth, 'id' | 'capacity'>, inside: number): Promise<EntryGate> {
       const rows = await rowsOf.execute({ boothId: booth.id });
       if (rows.length === 0) return { ok: true, max: booth.capacity, fromQueue: false };
       const now = clock.now();
@@ -332,8 +341,8 @@ export function createBoothQueue(deps: BoothQueueDeps) {
       const offeredToOthers = rows.filter((row) => row.userId !== userId && liveOffer(row, now) && row.admittedBy === null).length;
       if (mine && liveOffer(mine, now)) return { ok: true, max: mine.admittedBy !== null ? null : booth.capacity - offeredToOthers, fromQueue: true };
       if (rows.some((row) => row.holdUntil === null && !liveOffer(row, now))) {
-        // People wait: a free seat is theirs. Offer it now if it is not on offer yet.
-        reconsider(booth.id);
+        // People wait: a free seat is theirs. A seat free and not on offer yet is offered now.
+        if (inside + offeredToOthers < booth.capacity) reconsider(booth.id);
         return { ok: false };
       }
       return { ok: true, max: booth.capacity - offeredToOthers, fromQueue: mine !== undefined };
@@ -362,15 +371,15 @@ export function createBoothQueue(deps: BoothQueueDeps) {
       deps.survive('hold a place through a dropped connection', async () => {
         const [existing] = await rowOfUser.execute({ userId });
         if (!existing) return;
-        const stillConnected = (await io.in(rooms.user(userId)).fetchSockets()).length > 0;
-        if (stillConnected) return;
-        await writeDurably(db, async () => {
-          await lockUntilCommit('booth-queue', existing.boothId);
-          await db
-            .update(boothQueue)
-            .set({ holdUntil: new Date(clock.now() + deps.holdMs) })
-            .where(and(eq(boothQueue.userId, userId), eq(boothQueue.boothId, existing.boothId)));
-        });
+        if (await connected(userId)) return;
+        const hold = (until: Date | null) =>
+          writeDurably(db, async () => {
+            await lockUntilCommit('booth-queue', existing.boothId);
+            await db.update(boothQueue).set({ holdUntil: until }).where(and(eq(boothQueue.userId, userId), eq(boothQueue.boothId, existing.boothId)));
+          });
+        await hold(new Date(clock.now() + deps.holdMs));
+        // Back meanwhile (their queue:join ran before the hold was written): lift it again.
+        if (await connected(userId)) await hold(null);
       });
     },
 

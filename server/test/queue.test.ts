@@ -100,7 +100,7 @@ describe('queue:join', () => {
   it('says how busy it is: the lobby hears the waiting count, and the booth list carries it', async () => {
     await fullBooth();
     const watcher = await connect('member@fair.test');
-    const two = nextEvent(watcher.socket, 'lobby:waiting', (counts) => counts[String(boothIds[SLUG])] === 2);
+    const two = nextEvent(watcher.socket, 'lobby:waiting', (counts) => counts[String(boothIds[SLUG])] === 2, 10_000);
     await queued('q1@fair.test');
     await queued('q2@fair.test');
     await two;
