@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_DEFAULT_STAY_MS } from '../../shared/limits.js';
+import { boothVisits, users } from '../db/tables.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { collect, connected, joinedSocket, nextEvent, openSocket, request, signedInSocket, sleep, type ClientSocket } from './sockets.js';
 
@@ -95,6 +96,28 @@ describe('queue:join', () => {
     // The first in line did not move: they hear nothing.
     await sleep(200);
     expect(firstHears).toEqual([]);
+  });
+
+  it('estimates the wait from how long people recently stayed (the median, per seat)', async () => {
+    await setCapacity(OTHER, 2);
+    await server.sql('delete from booth_visits where booth_id = ?', [boothIds[OTHER]]);
+    // Stays at the other booth that ended within the hour: 1, 3 and 20 minutes (median 3); one that ended long ago does not count.
+    const [someone] = await server.db.select({ id: users.id }).from(users).limit(1);
+    const now = Date.now();
+    const stay = (minutes: number, endedMinutesAgo: number) => ({
+      boothId: boothIds[OTHER]!,
+      userId: someone!.id,
+      joinedAt: new Date(now - (endedMinutesAgo + minutes) * 60_000),
+      leftAt: new Date(now - endedMinutesAgo * 60_000),
+    });
+    await server.db.insert(boothVisits).values([stay(1, 5), stay(3, 10), stay(20, 30), stay(1, 24 * 60)]);
+    await inside('q4@fair.test', OTHER);
+    await inside('q5@fair.test', OTHER);
+    const first = await queued('q1@fair.test', OTHER);
+    const second = await queued('q2@fair.test', OTHER);
+    // Two seats: each frees about every 3 minutes, so one person ahead is 90 s, two 180 s.
+    expect([first.position.etaSeconds, second.position.etaSeconds]).toEqual([90, 180]);
+    await server.sql('delete from booth_visits where booth_id = ?', [boothIds[OTHER]]);
   });
 
   it('says how busy it is: the lobby hears the waiting count, and the booth list carries it', async () => {
