@@ -50,6 +50,8 @@ import { createSocketServer, dropIfBacklogged, type ConnectionLimits, type Engin
 import { rooms, type FairServer, type FairSocket } from './realtime/types.js';
 import { LOBBY_OCCUPANCY_INTERVAL_MS, LOBBY_SNAPSHOT_DELAY_MS, SOCKET_SEND_BUFFER_MAX_BYTES } from '../shared/limits.js';
 import { videoCommands } from './video/handlers.js';
+import { queueCommands } from './queue/handlers.js';
+import { createBoothQueue } from './queue/service.js';
 import { videoTokenRoute, videoWebhookRoute } from './video/routes.js';
 import { createVideoService, type VideoAccess, type VideoService } from './video/service.js';
 import { createVideoStores } from './video/video-state.js';
@@ -117,6 +119,8 @@ export interface AppDeps {
   ops?: OpsOptions;
   /** Redis (scaled mode): Socket.IO broadcasts and disconnections go through it to every node. */
   redis?: RedisClient;
+  /** The queue at full booths: how long an offered seat waits (QUEUE_OFFER_MS) and how often expiries are swept (tests shorten both). */
+  queue?: { offerMs?: number; sweepMs?: number };
 }
 
 export interface ConnectionTimeouts extends SocketTimings {
@@ -281,6 +285,8 @@ export function createApplication(deps: AppDeps): Application {
       presenceBroadcast.left(boothId, change.entry, change.counts);
       occupancyChanged(boothId);
     });
+    // A seat freed: the first in line is offered it.
+    queue.seatFreed(boothId);
   }
   const video = createVideoService({
     livekit: config.livekit,
@@ -321,13 +327,38 @@ export function createApplication(deps: AppDeps): Application {
   // One command table for the whole server, built once: every socket shares it.
   const conduct = createConductStore(db, clock, audit);
   const inbox = createInbox(db, io, logger.child({ feature: 'inbox' }));
-  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox };
+  // The queue at full booths (issue 16): the booth_queue table is the truth; every node sweeps it.
+  const queue = createBoothQueue({
+    db,
+    clock,
+    io,
+    booths,
+    presence,
+    holdMs: config.queueHoldMs,
+    offerMs: deps.queue?.offerMs,
+    sweepMs: deps.queue?.sweepMs,
+    barred: (userId, boothId) => restrictions.barredFrom(userId, boothId),
+    waitingChanged: (boothId) => lobbyWaiting.changed(boothId),
+    survive: (job, work) => survive(job, work),
+  });
+  queue.start();
+  // Waiting counts for the lobby's cards, coalesced like occupancy; to every connection (they change rarely).
+  const lobbyWaiting = createOccupancyBroadcaster({
+    intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
+    countOf: (boothId) => queue.waitingCount(boothId),
+    ...(deps.redis ? { ledger: redisLobbyLedger(deps.redis, `${config.redisKeyPrefix}queue:`) } : {}),
+    emit: (changes) => io.to(rooms.lobby).emit('lobby:waiting', changes),
+    failed: (err) => storageLogger.warn({ err }, 'queue counts unavailable; trying again'),
+    audienceSize: () => io.sockets.adapter.rooms.get(rooms.lobby)?.size ?? 0,
+  });
+  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox, queue };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),
     ...chatCommands(commandDeps),
     ...moderationCommands(commandDeps),
     ...hostCommands(commandDeps),
     ...videoCommands(commandDeps),
+    ...queueCommands(commandDeps),
   };
   // Acks are counted by the ops block below (set up with the routes; no ack is answered before).
   const sendBufferMaxBytes = deps.connectionLimits?.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;
@@ -342,6 +373,8 @@ export function createApplication(deps: AppDeps): Application {
   function onSocketClosed(this: FairSocket): void {
     budget.forget(this.id);
     dropFromBooths(this, presence);
+    // Their last connection gone: a place in a queue is held for QUEUE_HOLD_MS.
+    queue.connectionClosed(this.data.user.id);
   }
   const lobby = createOccupancyBroadcaster({
     intervalMs: deps.lobbyIntervalMs ?? LOBBY_OCCUPANCY_INTERVAL_MS,
@@ -499,6 +532,8 @@ export function createApplication(deps: AppDeps): Application {
       sessionSweep.close();
       stopRetention();
       lobby.close();
+      lobbyWaiting.close();
+      queue.close();
       lobbySnapshots.close();
       presenceBroadcast.close();
       video.close();

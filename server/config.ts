@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { PRESENCE_GRACE_MS, PRESENCE_NODE_TIMEOUT_MS } from '../shared/limits.js';
+import { PRESENCE_GRACE_MS, PRESENCE_NODE_TIMEOUT_MS, QUEUE_HOLD_MS } from '../shared/limits.js';
 import { parseTrustProxy, type TrustProxy } from './http/client-address.js';
 
 const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -71,6 +71,13 @@ export const envSchema = z
       .max(600_000)
       .default(PRESENCE_NODE_TIMEOUT_MS)
       .describe('scaled mode: a node not heard from in Redis for this long is taken for dead, and its members go to the grace period'),
+    QUEUE_HOLD_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .default(QUEUE_HOLD_MS)
+      .describe('how long a place in a full booth\'s queue is kept after the member\'s last connection drops, in milliseconds'),
     FAIR_ENDS_AT: z.iso
       .datetime({ offset: true })
       .or(z.iso.date())
@@ -150,6 +157,8 @@ export interface Config {
   presenceGraceMs: number;
   /** Scaled mode: a node silent in Redis this long is dead; its connections go to the grace period. */
   presenceNodeTimeoutMs: number;
+  /** A place in a booth's queue survives a dropped connection this long (QUEUE_HOLD_MS). */
+  queueHoldMs: number;
   /** Staff with a passkey may not sign in with their password. */
   passkeysRequiredForStaff: boolean;
   livekit: { url: string; apiKey: string; apiSecret: string } | null;
@@ -211,6 +220,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): ConfigResult {
       complaintAckTargetMs: env.COMPLAINT_ACK_TARGET_HOURS * HOUR_MS,
       presenceGraceMs: env.PRESENCE_GRACE_MS,
       presenceNodeTimeoutMs: env.PRESENCE_NODE_TIMEOUT_MS,
+      queueHoldMs: env.QUEUE_HOLD_MS,
       passkeysRequiredForStaff: env.PASSKEYS_REQUIRED_FOR_STAFF,
       livekit,
       mail: { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM ?? 'Digital Fair <fair@localhost>' },

@@ -96,6 +96,8 @@ export const boothSchema = z.object({
   video: z.boolean(),
   /** People connected to the booth's video room now (0 when video is off). */
   videoParticipants: z.number().int(),
+  /** People waiting in its queue (issue 16); only in `GET /api/booths` (then live through `lobby:waiting`). */
+  waiting: z.number().int().min(0).optional(),
 });
 export type Booth = z.infer<typeof boothSchema>;
 

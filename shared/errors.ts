@@ -67,6 +67,8 @@ export interface ErrorDetails {
   version?: number;
   /** For INVALID_PAYLOAD: why (on a display name, a DisplayNameRefusal, shared/display-name.ts; on an invitation's booth, boothUnknown or boothNotHost). */
   reason?: string;
+  /** For CONFLICT on `queue:join`: the booth whose queue the member is already in (`reason: 'otherQueue'`). */
+  boothId?: number;
 }
 
 /** Every code, for tests and documentation. */

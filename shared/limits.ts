@@ -134,3 +134,15 @@ export const PRESENCE_FRAME_JOINED_MAX = 20;
 export const PRESENCE_LIST_PAGE = 100;
 /** The raised-hand queue goes to a booth's staff at most once per this interval (latest state). */
 export const HAND_QUEUE_BATCH_MS = 250;
+/** The queue at a full booth (issue 16): how long the first in line has to take a freed seat. */
+export const QUEUE_OFFER_MS = 60_000;
+/** How long a place in a queue is kept after the member's last connection drops (QUEUE_HOLD_MS overrides it). */
+export const QUEUE_HOLD_MS = 120_000;
+/** The wait estimate counts stays in the booth that ended within this long. */
+export const QUEUE_STAY_WINDOW_MS = 60 * 60_000;
+/** The stay assumed when nobody has left the booth within QUEUE_STAY_WINDOW_MS. */
+export const QUEUE_DEFAULT_STAY_MS = 10 * 60_000;
+/** Every node looks for expired offers and holds this often (the database row is the truth). */
+export const QUEUE_SWEEP_MS = 5_000;
+/** A member who lets this many offers pass leaves the queue (after the first, they go back behind the next person). */
+export const QUEUE_MAX_MISSED_OFFERS = 2;

@@ -4,6 +4,7 @@
  */
 import { inboxNoticeSchema, inboxReadCountSchema } from './inbox.js';
 import { complaintSafetySchema } from './complaints.js';
+import { lobbyWaitingSchema, queueAdmitSchema, queueBoothSchema, queueChangedSchema, queueListSchema, queueOfferSchema, queuePositionSchema, queueRemovedSchema } from './queue.js';
 import { z } from 'zod';
 import type { Result } from './errors.js';
 import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './booths.js';
@@ -262,6 +263,11 @@ export const COMMANDS = {
   'report:create': { payload: reportCreateSchema, data: reportCreateDataSchema },
   'report:resolve': { payload: reportResolveSchema, data: reportSchema },
   'announcement:create': { payload: announcementCreateSchema, data: announcementSchema },
+  // The queue at full booths (shared/queue.ts).
+  'queue:join': { payload: queueBoothSchema, data: queuePositionSchema },
+  'queue:leave': { payload: queueBoothSchema, data: boothRefSchema },
+  'queue:list': { payload: queueBoothSchema, data: queueListSchema },
+  'queue:admit': { payload: queueAdmitSchema, data: boothUserRefSchema },
 } as const satisfies Record<string, { payload: z.ZodType; data: z.ZodType }>;
 
 /**
@@ -304,6 +310,16 @@ export const SERVER_EVENTS = {
   'inbox:read': inboxReadCountSchema,
   /** To the `moderators` room (never to the person it is about): a conduct or safety complaint came in. */
   'complaint:safety': complaintSafetySchema,
+  /** To one member (all their tabs): where they stand in a booth's queue, after every change. */
+  'queue:position': queuePositionSchema,
+  /** To one member: a seat is theirs if they `booth:join` before `expiresAt`. */
+  'queue:offer': queueOfferSchema,
+  /** To one member: they are no longer in that queue, and why. */
+  'queue:removed': queueRemovedSchema,
+  /** To a booth's staff room: its queue changed. */
+  'queue:changed': queueChangedSchema,
+  /** To everyone connected: how many wait at each booth whose line changed (the lobby card's 'Full — 7 waiting'). */
+  'lobby:waiting': lobbyWaitingSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

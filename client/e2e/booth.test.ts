@@ -85,7 +85,7 @@ describeBrowser('booth chat in Chromium', () => {
     const page = await context.newPage();
     await signIn(page, fair.server.baseUrl, 'newcomer@fair.test');
     await page.getByRole('link', { name: 'Visit Peace Direct' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('This booth is not taking new visitors right now. Please try again later.');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('This booth is locked: it is not taking new visitors right now. Please try again later.');
     expect(await page.getByLabel('Message', { exact: true }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'You are not in this booth' }).count()).toBe(1);
     expect(await page.getByRole('link', { name: 'Back to the lobby' }).count()).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import type { RecordingPresence } from '../host/visits.js';
 import type { CommandTable } from '../realtime/commands.js';
 import { rooms, type FairSocket } from '../realtime/types.js';
 import type { BoothService } from './service.js';
+import type { BoothQueue } from '../queue/service.js';
 
 export interface BoothHandlerDeps {
   booths: BoothService;
@@ -20,10 +21,12 @@ export interface BoothHandlerDeps {
   aliases: PrivateAliasStore;
   restrictions: RestrictionStore;
   conduct: ConductStore;
+  /** The queue at full booths: seats on offer are kept for the people offered them (server/queue). */
+  queue: Pick<BoothQueue, 'gate' | 'entered'>;
 }
 
 /** Entering and leaving booths, and who is there. */
-export function boothCommands({ booths, presence, chat, aliases, restrictions, conduct }: BoothHandlerDeps): Pick<CommandTable, 'booth:join' | 'booth:leave' | 'presence:list'> {
+export function boothCommands({ booths, presence, chat, aliases, restrictions, conduct, queue }: BoothHandlerDeps): Pick<CommandTable, 'booth:join' | 'booth:leave' | 'presence:list'> {
   return {
     'booth:join': {
       capability: 'booth:visit',
@@ -47,7 +50,12 @@ export function boothCommands({ booths, presence, chat, aliases, restrictions, c
         // Staff and people already present are let in however full it is (presence checks it
         // again, in one step with the join: other joins, on any node, may fill it meanwhile).
         const full = () => fail('BOOTH_FULL', 'This booth is full right now. Try again in a few minutes.');
-        if (!staff && !present && count >= booth.capacity) return full();
+        // The queue (server/queue): while people wait, only the one offered a seat takes it;
+        // seats on offer count as taken for everyone else; staff may have let this one in ahead.
+        const gate = staff || present ? null : await queue.gate(user.id, booth, count);
+        if (gate && !gate.ok) return full();
+        const capacity = gate ? gate.max : booth.capacity;
+        if (capacity !== null && !staff && !present && count >= capacity) return full();
         // Rooms first, so no message sent from here on is missed between history and broadcasts.
         // Then the fallible work (reads, the visit record); on a storage failure the socket is
         // taken out again, so a failed join leaves no trace (no rooms, no presence).
@@ -86,7 +94,7 @@ export function boothCommands({ booths, presence, chat, aliases, restrictions, c
             // Asked right before the person is added with no await in between: a disconnection
             // or a leave after it reaches presence after the join.
             stillWanted: () => (!socket.connected || !socket.data.booths.has(boothId) ? fail('NOT_IN_BOOTH', 'You left the booth before entering it.') : null),
-            ...(staff ? {} : { capacity: { max: booth.capacity, refusal: full } }),
+            ...(staff || capacity === null ? {} : { capacity: { max: capacity, refusal: full } }),
           });
           if (!recorded.ok) {
             await undo();
@@ -98,6 +106,8 @@ export function boothCommands({ booths, presence, chat, aliases, restrictions, c
           throw err;
         }
         const { messages, lastSeq, removedSeqs, outcome } = joined;
+        // In from the queue: the place is used up, and those behind move up.
+        if (gate?.ok && gate.fromQueue) queue.entered(user.id, boothId);
         // Made private meanwhile by another of their devices, which stored the pseudonym: read it.
         const alias = joined.alias ?? (outcome.entry.private ? await aliases.ensure(boothId, user.id) : null);
         // Inside a booth, the lobby's live counts are not shown: they come back on leaving.

@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { AdminBooth, Booth, BoothAdminPatch, BoothCreate, BoothProfile, BoothSession, PinnedMessage } from '../../shared/booths.js';
 import type { BoothUpdate } from '../../shared/moderation.js';
 import { SCHEDULE_MAX_SESSIONS } from '../../shared/limits.js';
 import type { Clock } from '../auth/service.js';
 import { timeParam, type Db } from '../db/open.js';
 import { afterTransaction, lockUntilCommit, writeDurably } from '../db/storage-errors.js';
-import { boothHosts, boothSessions, booths, messages, privateAliases, users } from '../db/tables.js';
+import { boothHosts, boothQueue, boothSessions, booths, messages, privateAliases, users } from '../db/tables.js';
 import { privateAuthor } from '../../shared/private-visit.js';
 import { fail, ok, type Result } from '../http/errors.js';
 
@@ -163,9 +163,14 @@ export function createBoothService(db: Db, occupancyOf: OccupancyOf, videoOf: Vi
       const counts = await Promise.all(ids.map((id) => occupancyOf(id)));
       return Object.fromEntries(ids.map((id, i) => [id, counts[i]!]));
     },
-    /** The fair's booths (not the archived ones), by name. */
+    /** The fair's booths (not the archived ones), by name, each with how many wait in its queue. */
     async list(): Promise<Booth[]> {
-      return toBooths(await db.select().from(booths).where(isNull(booths.archivedAt)).orderBy(asc(booths.name)));
+      const [shown, queues] = await Promise.all([
+        db.select().from(booths).where(isNull(booths.archivedAt)).orderBy(asc(booths.name)).then(toBooths),
+        db.select({ boothId: boothQueue.boothId, n: count() }).from(boothQueue).groupBy(boothQueue.boothId),
+      ]);
+      const waiting = new Map(queues.map(({ boothId, n }) => [boothId, n]));
+      return shown.map((booth) => ({ ...booth, waiting: waiting.get(booth.id) ?? 0 }));
     },
     async bySlug(slug: string): Promise<Booth | undefined> {
       const [row] = await db.select().from(booths).where(and(eq(booths.slug, slug), isNull(booths.archivedAt))).limit(1);

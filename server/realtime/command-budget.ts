@@ -46,6 +46,11 @@ export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'report:create': 2,
   'report:resolve': 1,
   'announcement:create': 3,
+  // A queue change is one transaction under the booth's lock and a frame to each person whose place moved.
+  'queue:join': 3,
+  'queue:leave': 2,
+  'queue:list': 2,
+  'queue:admit': 2,
 };
 /** Messages a command's page costs one extra point per. */
 const MESSAGES_PER_POINT = 10;

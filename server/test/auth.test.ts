@@ -141,7 +141,7 @@ describe('GET /api/booths', () => {
     expect(booths).toHaveLength(11);
     for (const booth of booths) {
       expect(Object.keys(booth).sort()).toEqual(
-        ['capacity', 'description', 'id', 'languages', 'links', 'locked', 'name', 'network', 'occupancy', 'pinned', 'sessions', 'slowModeSeconds', 'slug', 'status', 'tags', 'translations', 'video', 'videoParticipants'].sort(),
+        ['capacity', 'description', 'id', 'languages', 'links', 'locked', 'name', 'network', 'occupancy', 'pinned', 'sessions', 'slowModeSeconds', 'slug', 'status', 'tags', 'translations', 'video', 'videoParticipants', 'waiting'].sort(),
       );
     }
     const one = await client.get('/api/booths/peace-direct');

@@ -13,7 +13,7 @@ import { can, CAPABILITIES, mayActOn, ROLES, type Capability, type Principal, ty
 import { boothIdsBySlug, createUser, startTestServer, type TestClient, type TestServer } from './harness.js';
 import { startTwirpStandIn, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET, type TwirpStandIn } from './livekit-stand-in.js';
 import { requirementsOf, type CommandSpec } from '../realtime/commands.js';
-import { joinedSocket, rawRequest, request, type ClientSocket } from './sockets.js';
+import { joinedSocket, rawRequest, request, signedInSocket, type ClientSocket } from './sockets.js';
 
 const ACTORS = ['member', 'hostHere', 'hostElsewhere', 'moderator', 'admin'] as const;
 type ActorName = (typeof ACTORS)[number];
@@ -46,6 +46,9 @@ let otherBoothId: number;
 const actors = {} as Record<ActorName, Actor>;
 let poster: Actor;
 let reporter: Actor;
+/** Waits in the booth's queue for `queue:admit`; `queueActor` is whoever just tried `queue:join`. */
+let waiter: Actor;
+let queueActor: Actor;
 let targetId: string;
 let invites = 0;
 
@@ -178,7 +181,42 @@ const SOCKET_FIXTURES: Record<CommandName, SocketFixture> = {
   },
   'video:mute-track': { payload: () => ({ boothId, userId: poster.userId, trackSid: 'TR_microphone' }) },
   'video:remove': { payload: () => ({ boothId, userId: poster.userId }) },
+  // The other booth made full (one seat, the poster in it), so anyone may wait for it; each actor leaves its line after.
+  'queue:join': {
+    payload: async (actor) => {
+      queueActor = actor;
+      await setCapacity(otherBoothId, 1);
+      await request(poster.socket, 'booth:join', { boothId: otherBoothId });
+      return { boothId: otherBoothId };
+    },
+    after: async () => {
+      await request(queueActor.socket, 'queue:leave', { boothId: otherBoothId });
+      await request(poster.socket, 'booth:leave', { boothId: otherBoothId });
+      await setCapacity(otherBoothId, 120);
+    },
+  },
+  'queue:leave': { payload: () => ({ boothId }) },
+  'queue:list': { payload: () => ({ boothId }) },
+  // Someone waits at the booth under test (made full), for staff to let in.
+  'queue:admit': {
+    payload: async () => {
+      await setCapacity(boothId, 1);
+      const waiting = await request(waiter.socket, 'queue:join', { boothId });
+      if (!waiting.ok) throw new Error(`queue:join failed: ${waiting.error.code}`);
+      return { boothId, userId: waiter.userId };
+    },
+    after: async () => {
+      await request(waiter.socket, 'queue:leave', { boothId });
+      await setCapacity(boothId, 120);
+    },
+  },
 };
+
+/** Booth capacity, through the organisers' API (the booth cache hears of it). */
+async function setCapacity(id: number, capacity: number): Promise<void> {
+  const res = await actors.admin.client.request('PATCH', `/api/admin/booths/${id}`, { capacity });
+  if (res.status !== 200) throw new Error(`capacity change failed: ${res.status}`);
+}
 
 /** Payloads that need other capabilities than the fixture above: a second row for the same command. */
 const EXTRA_SOCKET_PAYLOADS: { command: CommandName; label: string; payload: () => unknown }[] = [
@@ -506,9 +544,11 @@ beforeAll(async () => {
   for (const name of ACTORS) actors[name] = await joinedSocket(server.baseUrl, emails[name], boothId);
   poster = await joinedSocket(server.baseUrl, 'poster@fair.test', boothId);
   reporter = await joinedSocket(server.baseUrl, 'reporter@fair.test', boothId);
+  await createUser(server.db, { email: 'waiter@fair.test', displayName: 'Waiter', role: 'member' });
+  waiter = await signedInSocket(server.baseUrl, 'waiter@fair.test');
 });
 afterAll(async () => {
-  for (const actor of [...Object.values(actors), poster, reporter]) actor?.socket.disconnect();
+  for (const actor of [...Object.values(actors), poster, reporter, waiter]) actor?.socket.disconnect();
   await server.close();
   await twirp.close();
 });

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { boothText } from '../../../../shared/booth-text.js';
+import type { Booth } from '../../../../shared/booths.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
@@ -18,8 +19,11 @@ import { PresenceList } from './PresenceList.js';
 /** Refusals that trying again may cure (full, locked, closed, a removal that ends). */
 const RETRYABLE: ReadonlySet<ApiError['code']> = new Set(['BOOTH_FULL', 'BOOTH_CLOSED', 'FORBIDDEN', 'NOT_IN_BOOTH']);
 
+/** The queue at a full booth: its own chunk, with its strings (issue 16). */
+const QueuePanel = lazy(() => import('../queue/QueuePanel.js'));
+
 /** In place of the chat when the booth refused us: why, and what to do. No composer: nothing can wait here. */
-function Refused({ refusal }: { refusal: ApiError }) {
+function Refused({ refusal, booth }: { refusal: ApiError; booth: Booth }) {
   const t = useT();
   const [trying, setTrying] = useState(false);
   const retry = async () => {
@@ -33,6 +37,11 @@ function Refused({ refusal }: { refusal: ApiError }) {
     <section className="card" aria-labelledby="refused-title">
       <h2 id="refused-title">{t('booth.notEntered')}</h2>
       <p role="alert">{t.error(refusal)}</p>
+      {refusal.code === 'BOOTH_FULL' && (
+        <Suspense fallback={null}>
+          <QueuePanel booth={booth} enter={joinCurrentBooth} />
+        </Suspense>
+      )}
       <div className="row">
         {RETRYABLE.has(refusal.code) && (
           <button type="button" disabled={trying} onClick={() => void retry()}>
@@ -96,7 +105,7 @@ export function BoothPage({ slug }: { slug: string }) {
         {staffConsole && <Link to={`/booths/${booth.slug}/console`}>{t('host.console')}</Link>}
       </div>
       {view.refusal ? (
-        <Refused refusal={view.refusal} />
+        <Refused refusal={view.refusal} booth={booth} />
       ) : (
         <div className="booth-body">
           <section className="chat card" aria-labelledby="chat-title">

@@ -14,6 +14,7 @@ import { api } from '../../lib/api.js';
 import { Link } from '../../lib/router.js';
 import { command } from '../../lib/socket.js';
 import { formatTimeRange } from '../../lib/time.js';
+import { StaffQueue } from '../queue/StaffQueue.js';
 
 const NO_ANSWER: ApiError = { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' };
 
@@ -340,6 +341,7 @@ export function HostConsolePage({ slug }: { slug: string }) {
       <h1 id="console-title">{th('host.consoleFor', { name: booth.name })}</h1>
       <div className="panel-grid">
         {can(me, 'booth:figures', scope) && <Figures boothId={booth.id} />}
+        {can(me, 'booth:staff', scope) && <StaffQueue boothId={booth.id} />}
         {can(me, 'booth:feedback', scope) && <Ratings slug={booth.slug} />}
         {can(me, 'booth:edit-profile', scope) && <ProfileForm booth={booth} onSaved={setBooth} />}
         {can(me, 'booth:configure', scope) && <SettingsForm booth={booth} onSaved={setBooth} />}

@@ -50,7 +50,7 @@ function BoothCard({ booth }: { booth: Booth }) {
       <NowAndNext sessions={booth.sessions} />
       {booth.locked && booth.status === 'open' && <p className="muted">{t('lobby.locked')}</p>}
       <p className="occupancy" aria-live="off">
-        {booth.status === 'closed' ? t('lobby.closed') : t.plural('lobby.occupancy', booth.occupancy)}
+        {booth.status === 'closed' ? t('lobby.closed') : booth.waiting ? t('lobby.fullWaiting', { count: booth.waiting }) : t.plural('lobby.occupancy', booth.occupancy)}
         {booth.status === 'open' && booth.video && booth.videoParticipants > 0 && <> · {t.plural('video.onVideo', booth.videoParticipants)}</>}
       </p>
       {booth.status === 'open' && (

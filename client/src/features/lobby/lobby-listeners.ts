@@ -8,7 +8,7 @@ export function registerLobbyListeners(socket: FairClientSocket): void {
       if (!state.booths) return {};
       // A booth organisers have just made appears in every open lobby, in name order.
       if (!state.booths.some((b) => b.id === booth.id)) return { booths: [...state.booths, booth].sort((a, b) => a.name.localeCompare(b.name)) };
-      return { booths: state.booths.map((b) => (b.id === booth.id ? { ...booth, occupancy: b.occupancy } : b)) };
+      return { booths: state.booths.map((b) => (b.id === booth.id ? { ...booth, occupancy: b.occupancy, waiting: b.waiting } : b)) };
     });
   });
   socket.on('lobby:occupancy', (changes) => {
@@ -23,6 +23,10 @@ export function registerLobbyListeners(socket: FairClientSocket): void {
       });
       return changed ? { booths } : {};
     });
+  });
+  // How many wait at each full booth (the card's 'Full — 7 waiting').
+  socket.on('lobby:waiting', (changes) => {
+    useStore.setState((state) => (state.booths ? { booths: state.booths.map((booth) => (changes[booth.id] === undefined ? booth : { ...booth, waiting: changes[booth.id] })) } : {}));
   });
   socket.on('video:count', ({ boothId, count }) => {
     useStore.setState((state) => {

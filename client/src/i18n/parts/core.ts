@@ -67,6 +67,7 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} person here',
     'lobby.occupancy.other': '{count} people here',
     'lobby.closed': 'Closed',
+    'lobby.fullWaiting': 'Full — {count} waiting',
     'lobby.loadFailed': 'The booths could not be loaded.',
 
     'language.en': 'English',
@@ -182,6 +183,7 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} persona aquí',
     'lobby.occupancy.other': '{count} personas aquí',
     'lobby.closed': 'Cerrado',
+    'lobby.fullWaiting': 'Lleno — {count} en espera',
     'lobby.loadFailed': 'No se pudieron cargar los stands.',
 
     'language.en': 'Inglés',
@@ -297,6 +299,7 @@ export const core = defineMessages({
     'lobby.occupancy.one': '{count} personne ici',
     'lobby.occupancy.other': '{count} personnes ici',
     'lobby.closed': 'Fermé',
+    'lobby.fullWaiting': 'Complet — {count} en attente',
     'lobby.loadFailed': 'Impossible de charger les stands.',
 
     'language.en': 'Anglais',

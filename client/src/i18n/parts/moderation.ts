@@ -52,7 +52,7 @@ export const moderation = defineMessages({
     'error.MUTED.until': 'You are muted until {until}.',
     'error.BANNED.until': 'Your access to the fair is suspended until {until}.',
     'error.FORBIDDEN.until': 'You were removed from this booth. You can come back at {until}.',
-    'error.BOOTH_CLOSED.locked': 'This booth is not taking new visitors right now. Please try again later.',
+    'error.BOOTH_CLOSED.locked': 'This booth is locked: it is not taking new visitors right now. Please try again later.',
 
     'mod.announceText': 'Text',
   },
@@ -106,7 +106,7 @@ export const moderation = defineMessages({
     'error.MUTED.until': 'Estás silenciado/a hasta {until}.',
     'error.BANNED.until': 'Tu acceso a la feria está suspendido hasta {until}.',
     'error.FORBIDDEN.until': 'Se te retiró de este stand. Podrás volver a partir de: {until}.',
-    'error.BOOTH_CLOSED.locked': 'Este stand no admite nuevas visitas en este momento. Inténtalo más tarde.',
+    'error.BOOTH_CLOSED.locked': 'Este stand está bloqueado: no admite nuevas visitas en este momento. Inténtalo más tarde.',
 
     'mod.announceText': 'Texto',
   },
@@ -160,7 +160,7 @@ export const moderation = defineMessages({
     'error.MUTED.until': 'Vous êtes rendu muet jusqu’à {until}.',
     'error.BANNED.until': 'Votre accès à la foire est suspendu jusqu’à {until}.',
     'error.FORBIDDEN.until': 'Vous avez été retiré de ce stand. Vous pourrez revenir à partir de : {until}.',
-    'error.BOOTH_CLOSED.locked': 'Ce stand n’accepte pas de nouveaux visiteurs pour le moment. Réessayez plus tard.',
+    'error.BOOTH_CLOSED.locked': 'Ce stand est verrouillé : il n’accepte pas de nouveaux visiteurs pour le moment. Réessayez plus tard.',
 
     'mod.announceText': 'Texte',
   },
