@@ -67,6 +67,10 @@ export interface ErrorDetails {
   version?: number;
   /** For INVALID_PAYLOAD: why (on a display name, a DisplayNameRefusal, shared/display-name.ts; on an invitation's booth, boothUnknown or boothNotHost). */
   reason?: string;
+  /** For CONFLICT on `contact:request`: the member's open request to that booth. */
+  requestId?: number;
+  /** For CONFLICT on `contact:answer`: the display name of the staff member who answered first. */
+  answeredBy?: string;
 }
 
 /** Every code, for tests and documentation. */

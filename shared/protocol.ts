@@ -4,6 +4,8 @@
  */
 import { inboxNoticeSchema } from './inbox.js';
 import { complaintSafetySchema } from './complaints.js';
+import { contactAnswerSchema, contactAnsweredDataSchema, contactRequestedDataSchema, contactRequestSchema, contactRequestViewSchema } from './contacts.js';
+import { conversationSchema } from './conversations.js';
 import { z } from 'zod';
 import type { Result } from './errors.js';
 import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './booths.js';
@@ -262,6 +264,8 @@ export const COMMANDS = {
   'report:create': { payload: reportCreateSchema, data: reportCreateDataSchema },
   'report:resolve': { payload: reportResolveSchema, data: reportSchema },
   'announcement:create': { payload: announcementCreateSchema, data: announcementSchema },
+  'contact:request': { payload: contactRequestSchema, data: contactRequestedDataSchema },
+  'contact:answer': { payload: contactAnswerSchema, data: contactAnsweredDataSchema },
 } as const satisfies Record<string, { payload: z.ZodType; data: z.ZodType }>;
 
 /**
@@ -302,6 +306,12 @@ export const SERVER_EVENTS = {
   'inbox:notice': inboxNoticeSchema,
   /** To the `moderators` room (never to the person it is about): a conduct or safety complaint came in. */
   'complaint:safety': complaintSafetySchema,
+  /** To every host of the booth (all their tabs): a member asked for a follow-up. */
+  'contact:requested': contactRequestViewSchema,
+  /** To the booth's hosts, the staff member who answered and the member: a request was answered or closed. */
+  'contact:updated': contactRequestViewSchema,
+  /** To the member and the staff member who accepted (all their tabs): a 1:1 conversation opened. */
+  'conversation:created': conversationSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

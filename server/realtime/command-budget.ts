@@ -46,6 +46,8 @@ export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'report:create': 2,
   'report:resolve': 1,
   'announcement:create': 3,
+  'contact:request': 2,
+  'contact:answer': 2,
 };
 /** Messages a command's page costs one extra point per. */
 const MESSAGES_PER_POINT = 10;
