@@ -80,6 +80,7 @@ import { createOps, type OpsOptions } from './ops/ops.js';
 import { adapterLagSeconds, answerLagProbes } from './ops/adapter-lag.js';
 import { contactCommands } from './contacts/handlers.js';
 import { contactRoutes } from './contacts/routes.js';
+import { organisationRoutes } from './people/organisation.js';
 import { createContactService } from './contacts/service.js';
 import { CONTACT_SWEEP_MS } from '../shared/contacts.js';
 
@@ -475,6 +476,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(boothFeedbackRoutes(auth, { booths, feedback: boothFeedback }));
   app.use(accountabilityRoutes(auth, createAccountabilityReport(db, clock, boothFeedback)));
   app.use(contactRoutes(auth, { booths, contacts }));
+  app.use(organisationRoutes(auth, db));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });

@@ -49,3 +49,17 @@ export const personPatchSchema = z
   .strictObject({ role: z.enum(ROLES).optional(), status: z.enum(PERSON_STATUSES).optional() })
   .refine((body) => body.role !== undefined || body.status !== undefined, { message: 'give a role or a status' });
 export type PersonPatch = z.infer<typeof personPatchSchema>;
+
+/** The longest member organisation name. */
+export const ORGANISATION_MAX_CHARS = 120;
+
+/** A member organisation: trimmed, at most ORGANISATION_MAX_CHARS; empty means none (null). */
+export const organisationSchema = z
+  .string()
+  .max(ORGANISATION_MAX_CHARS * 2)
+  .transform((text) => text.replace(/\s+/g, ' ').trim())
+  .pipe(z.string().max(ORGANISATION_MAX_CHARS, `organisation is longer than ${ORGANISATION_MAX_CHARS} characters`))
+  .transform((text) => text || null);
+
+/** `PUT /api/me/organisation`: the member's own organisation ('' clears it). Shared with a booth only when they choose. */
+export const organisationBodySchema = z.strictObject({ organisation: organisationSchema });

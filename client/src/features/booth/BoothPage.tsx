@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { boothText } from '../../../../shared/booth-text.js';
 import type { ApiError } from '../../../../shared/errors.js';
 import { can } from '../../../../shared/roles.js';
@@ -14,6 +14,9 @@ import { enterBooth, joinCurrentBooth, leaveBooth } from './booth-actions.js';
 import { ChatLog } from './ChatLog.js';
 import { Composer } from './Composer.js';
 import { PresenceList } from './PresenceList.js';
+
+// "Ask for a follow-up" (issue 16), with its strings: its own chunk; offline, the booth opens without it.
+const FollowUp = lazy(() => import('../contacts/FollowUp.js').then((m) => ({ default: m.FollowUp }), () => ({ default: () => null })));
 
 /** Refusals that trying again may cure (full, locked, closed, a removal that ends). */
 const RETRYABLE: ReadonlySet<ApiError['code']> = new Set(['BOOTH_FULL', 'BOOTH_CLOSED', 'FORBIDDEN', 'NOT_IN_BOOTH']);
@@ -146,6 +149,11 @@ export function BoothPage({ slug }: { slug: string }) {
               )}
             </section>
             <PresenceList presence={view.presence} total={view.presenceTotal} boothId={view.boothId} />
+            {me && !me.hostedBoothIds.includes(booth.id) && (
+              <Suspense fallback={null}>
+                <FollowUp boothId={booth.id} boothName={text.name} />
+              </Suspense>
+            )}
           </aside>
         </div>
       )}
