@@ -268,6 +268,21 @@ describe('contact requests: the member is told in their inbox', () => {
   });
 });
 
+describe('the member organisation', () => {
+  it('is set by the member, trimmed, cleared with an empty value, and refused when too long', async () => {
+    const person = await newAccount('Org');
+    const client = await signedIn(person.email);
+    expect((await client.get('/api/me/organisation')).body).toEqual({ organisation: null });
+    expect((await client.request('PUT', '/api/me/organisation', { organisation: '  Water   Watch ' })).body).toEqual({ organisation: 'Water Watch' });
+    expect((await client.get('/api/me/organisation')).body).toEqual({ organisation: 'Water Watch' });
+    const tooLong = await client.request('PUT', '/api/me/organisation', { organisation: 'x'.repeat(121) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error).toMatchObject({ code: 'INVALID_PAYLOAD', details: { field: 'organisation' } });
+    expect((await client.request('PUT', '/api/me/organisation', { organisation: '' })).body).toEqual({ organisation: null });
+    expect((await new TestClient(fair.server.baseUrl).get('/api/me/organisation')).status).toBe(401);
+  });
+});
+
 // Last: it ends the fair.
 describe('contact requests: when the fair ends', () => {
   it('closes open requests with an inbox notice, once, and refuses new ones and late answers', async () => {
