@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'people:grant',
   'people:revoke',
   'contact:export',
+  'people:organisation',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

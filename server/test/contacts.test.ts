@@ -281,6 +281,21 @@ describe('the member organisation', () => {
     expect((await client.request('PUT', '/api/me/organisation', { organisation: '' })).body).toEqual({ organisation: null });
     expect((await new TestClient(fair.server.baseUrl).get('/api/me/organisation')).status).toBe(401);
   });
+
+  it('is seen and changed by organisers in the people console, audited', async () => {
+    const person = await newAccount('Listed', { organisation: 'Roster Org' });
+    const admin = await signedIn('admin@fair.test');
+    const listed = (await admin.get('/api/admin/people')).body.people as { id: string; organisation: string | null }[];
+    expect(listed.find((p) => p.id === person.id)?.organisation).toBe('Roster Org');
+    const changed = await admin.request('PATCH', `/api/admin/people/${person.id}`, { organisation: ' New Org ' });
+    expect(changed.status).toBe(200);
+    expect((changed.body.person as { organisation: string }).organisation).toBe('New Org');
+    const { entries } = (await admin.get(`/api/moderation/audit?action=people:organisation&targetId=${person.id}`)).body as unknown as { entries: { details: unknown }[] };
+    expect(entries.map((e) => e.details)).toEqual([{ organisation: { from: 'Roster Org', to: 'New Org' } }]);
+    // Members cannot.
+    const member = await signedIn(person.email);
+    expect((await member.request('PATCH', `/api/admin/people/${person.id}`, { organisation: 'Mine' })).status).toBe(403);
+  });
 });
 
 // Last: it ends the fair.

@@ -95,6 +95,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:grant': 'Permission granted',
     'audit.action.people:revoke': 'Permission withdrawn',
     'audit.action.contact:export': 'Booth contacts exported',
+    'audit.action.people:organisation': 'Organisation changed',
 
     'audit.slowMode': 'slow mode: {seconds} s',
     'audit.slowModeOff': 'slow mode: off',
@@ -245,6 +246,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:grant': 'Permiso concedido',
     'audit.action.people:revoke': 'Permiso retirado',
     'audit.action.contact:export': 'Contactos del stand exportados',
+    'audit.action.people:organisation': 'Organización cambiada',
 
     'audit.slowMode': 'modo lento: {seconds} s',
     'audit.slowModeOff': 'modo lento: desactivado',
@@ -395,6 +397,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:grant': 'Autorisation accordée',
     'audit.action.people:revoke': 'Autorisation retirée',
     'audit.action.contact:export': 'Contacts du stand exportés',
+    'audit.action.people:organisation': 'Organisation modifiée',
 
     'audit.slowMode': 'mode lent : {seconds} s',
     'audit.slowModeOff': 'mode lent : désactivé',
