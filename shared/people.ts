@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { organisationSchema } from './auth.js';
 import { inviteSchema } from './invites.js';
+
+export { organisationBodySchema, organisationSchema } from './auth.js';
 import { LANGUAGES } from './limits.js';
 import { ROLES } from './roles.js';
 
@@ -48,20 +51,7 @@ export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
 
 /** `PATCH /api/admin/people/:id`: a new role, deactivation or reactivation, or their organisation ('' clears it). */
 export const personPatchSchema = z
-  .strictObject({ role: z.enum(ROLES).optional(), status: z.enum(PERSON_STATUSES).optional(), organisation: z.lazy(() => organisationSchema).optional() })
+  .strictObject({ role: z.enum(ROLES).optional(), status: z.enum(PERSON_STATUSES).optional(), organisation: organisationSchema.optional() })
   .refine((body) => body.role !== undefined || body.status !== undefined || body.organisation !== undefined, { message: 'give a role, a status or an organisation' });
 export type PersonPatch = z.infer<typeof personPatchSchema>;
 
-/** The longest member organisation name. */
-export const ORGANISATION_MAX_CHARS = 120;
-
-/** A member organisation: trimmed, at most ORGANISATION_MAX_CHARS; empty means none (null). */
-export const organisationSchema = z
-  .string()
-  .max(ORGANISATION_MAX_CHARS * 2)
-  .transform((text) => text.replace(/\s+/g, ' ').trim())
-  .pipe(z.string().max(ORGANISATION_MAX_CHARS, `organisation is longer than ${ORGANISATION_MAX_CHARS} characters`))
-  .transform((text) => text || null);
-
-/** `PUT /api/me/organisation`: the member's own organisation ('' clears it). Shared with a booth only when they choose. */
-export const organisationBodySchema = z.strictObject({ organisation: organisationSchema });

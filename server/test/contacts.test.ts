@@ -292,6 +292,15 @@ describe('the member organisation', () => {
     expect((changed.body.person as { organisation: string }).organisation).toBe('New Org');
     const { entries } = (await admin.get(`/api/moderation/audit?action=people:organisation&targetId=${person.id}`)).body as unknown as { entries: { details: unknown }[] };
     expect(entries.map((e) => e.details)).toEqual([{ organisation: { from: 'Roster Org', to: 'New Org' } }]);
+    // The roster's optional organisation column reaches the account when the invitation is accepted.
+    const roster = ['email,display_name,role,organización', 'roster.org@example.org,Rosa,member,Agua Viva'].join('\r\n');
+    const imported = await admin.post('/api/admin/invites/import', roster, 'text/csv');
+    expect(imported.status).toBe(201);
+    const link = (imported.body.invites as { link: string }[])[0]!.link;
+    const guest = new TestClient(fair.server.baseUrl);
+    const joined = await guest.post('/api/auth/accept-invite', { code: link.split('/invite/')[1], displayName: 'Rosa', password: 'a-long-password' });
+    expect(joined.status).toBeLessThan(300);
+    expect((await guest.get('/api/me/organisation')).body).toEqual({ organisation: 'Agua Viva' });
     // Members cannot.
     const member = await signedIn(person.email);
     expect((await member.request('PATCH', `/api/admin/people/${person.id}`, { organisation: 'Mine' })).status).toBe(403);

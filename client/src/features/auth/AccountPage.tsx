@@ -8,7 +8,7 @@ import { api } from '../../lib/api.js';
 import { useStore } from '../../app/store.js';
 import type { Me } from '../../../../shared/auth.js';
 import type { BrowserRefusal } from './passkey-ceremonies.js';
-import { ORGANISATION_MAX_CHARS } from '../../../../shared/people.js';
+import { ORGANISATION_MAX_CHARS } from '../../../../shared/limits.js';
 import { organisation as organisationPart } from '../../i18n/parts/organisation.js';
 import { usePartT } from '../../i18n/use-part-t.js';
 
