@@ -268,6 +268,24 @@ describe('contact requests: the member is told in their inbox', () => {
   });
 });
 
+describe('contact requests: erasure', () => {
+  it('takes a deleted member’s requests out of the staff list and the CSV', async () => {
+    const host = await newAccount('Host', { role: 'host', hosts: 'youth-action-team' });
+    const leaver = await newAccount('Leaver', { organisation: 'Gone Org' });
+    const member = await join(leaver.email, 'youth-action-team');
+    const sent = await request(member.socket, 'contact:request', { boothId: fair.boothIds['youth-action-team']!, message: 'Hello', share: ['organisation', 'email'] });
+    if (!sent.ok) throw new Error(sent.error.code);
+    const hostSocket = await connect(host.email);
+    expect((await request(hostSocket.socket, 'contact:answer', { requestId: sent.data.requestId, answer: 'accept' })).ok).toBe(true);
+    expect((await member.client.request('DELETE', '/api/me', { password: 'fair-demo' })).status).toBeLessThan(300);
+    const hostClient = await signedIn(host.email);
+    expect((await hostClient.get('/api/booths/youth-action-team/contacts')).body.requests).toEqual([]);
+    const csv = (await hostClient.get('/api/booths/youth-action-team/contacts.csv')).body as unknown as string;
+    expect(parseCsv(csv)).toEqual([]);
+    expect(csv).not.toContain('Gone Org');
+  });
+});
+
 describe('the member organisation', () => {
   it('is set by the member, trimmed, cleared with an empty value, and refused when too long', async () => {
     const person = await newAccount('Org');
