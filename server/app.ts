@@ -80,6 +80,11 @@ import { redisAdapter, redisProbe, type RedisClient } from './realtime/redis.js'
 import { limitersFor } from './rate-limit/limiters.js';
 import { createOps, type OpsOptions } from './ops/ops.js';
 import { adapterLagSeconds, answerLagProbes } from './ops/adapter-lag.js';
+import { contactCommands } from './contacts/handlers.js';
+import { contactRoutes } from './contacts/routes.js';
+import { organisationRoutes } from './people/organisation.js';
+import { createContactService } from './contacts/service.js';
+import { CONTACT_SWEEP_MS } from '../shared/contacts.js';
 
 export interface AppDeps {
   config: Config;
@@ -351,7 +356,11 @@ export function createApplication(deps: AppDeps): Application {
     failed: (err) => storageLogger.warn({ err }, 'queue counts unavailable; trying again'),
     audienceSize: () => io.sockets.adapter.rooms.get(rooms.lobby)?.size ?? 0,
   });
-  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox, queue };
+  // Contact requests (issue 16): open ones are closed by a sweep once the fair has ended (every node, idempotent).
+  const contacts = createContactService({ db, io, clock, audit, limiters });
+  const contactSweep = setInterval(() => survive('close contact requests of an ended fair', () => contacts.sweep()), CONTACT_SWEEP_MS);
+  contactSweep.unref();
+  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox, queue, contacts };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),
     ...chatCommands(commandDeps),
@@ -359,6 +368,7 @@ export function createApplication(deps: AppDeps): Application {
     ...hostCommands(commandDeps),
     ...videoCommands(commandDeps),
     ...queueCommands(commandDeps),
+    ...contactCommands(commandDeps),
   };
   // Acks are counted by the ops block below (set up with the routes; no ack is answered before).
   const sendBufferMaxBytes = deps.connectionLimits?.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;
@@ -498,6 +508,8 @@ export function createApplication(deps: AppDeps): Application {
   const boothFeedback = createBoothFeedback(db, clock);
   app.use(boothFeedbackRoutes(auth, { booths, feedback: boothFeedback }));
   app.use(accountabilityRoutes(auth, createAccountabilityReport(db, clock, boothFeedback)));
+  app.use(contactRoutes(auth, { booths, contacts }));
+  app.use(organisationRoutes(auth, db));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });
@@ -530,6 +542,7 @@ export function createApplication(deps: AppDeps): Application {
     async close() {
       await ops.close();
       sessionSweep.close();
+      clearInterval(contactSweep);
       stopRetention();
       lobby.close();
       lobbyWaiting.close();

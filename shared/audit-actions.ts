@@ -41,6 +41,8 @@ export const AUDIT_ACTIONS = [
   'complaint:step',
   'people:grant',
   'people:revoke',
+  'contact:export',
+  'people:organisation',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

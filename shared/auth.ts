@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EMAIL_MAX_CHARS, LANGUAGES, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './limits.js';
+import { EMAIL_MAX_CHARS, LANGUAGES, ORGANISATION_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from './limits.js';
 import { ROLES } from './roles.js';
 import { checkDisplayName, DISPLAY_NAME_PROBLEM_MESSAGES } from './display-name.js';
 
@@ -76,3 +76,15 @@ export const meSchema = z.object({
   conductPending: z.number().int().nullable().optional(),
 });
 export type Me = z.infer<typeof meSchema>;
+
+
+/** A member organisation: trimmed, at most ORGANISATION_MAX_CHARS; empty means none (null). */
+export const organisationSchema = z
+  .string()
+  .max(ORGANISATION_MAX_CHARS * 2)
+  .transform((text) => text.replace(/\s+/g, ' ').trim())
+  .pipe(z.string().max(ORGANISATION_MAX_CHARS, `organisation is longer than ${ORGANISATION_MAX_CHARS} characters`))
+  .transform((text) => text || null);
+
+/** `PUT /api/me/organisation`: the member's own organisation ('' clears it). Shared with a booth only when they choose. */
+export const organisationBodySchema = z.strictObject({ organisation: organisationSchema });

@@ -69,6 +69,10 @@ export interface ErrorDetails {
   reason?: string;
   /** For CONFLICT on `queue:join`: the booth whose queue the member is already in (`reason: 'otherQueue'`). */
   boothId?: number;
+  /** For CONFLICT on `contact:request`: the member's open request to that booth. */
+  requestId?: number;
+  /** For CONFLICT on `contact:answer`: the display name of the staff member who answered first. */
+  answeredBy?: string;
 }
 
 /** Every code, for tests and documentation. */

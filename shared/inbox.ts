@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What lands in a member's inbox (issue 15). Each kind's `payload` carries what the client
  * needs to say it in the reader's language; the texts are the client's.
  */
-export const INBOX_KINDS = ['report_outcome', 'complaint_reply', 'announcement', 'survey_open', 'moderation', 'response'] as const;
+export const INBOX_KINDS = ['report_outcome', 'complaint_reply', 'announcement', 'survey_open', 'moderation', 'response', 'contact_answered', 'contact_closed'] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
 /** One notice as the inbox shows it (`GET /api/inbox`, the `inbox:notice` event). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, displayNameSchema } from './auth.js';
+import { emailSchema, displayNameSchema, organisationSchema } from './auth.js';
 import { boothSlugSchema } from './booths.js';
 import { LANGUAGES } from './limits.js';
 import { ROLES, type Role } from './roles.js';
@@ -13,6 +13,8 @@ export const inviteBodySchema = z
     displayName: displayNameSchema.optional(),
     /** The language of the invitation email; the fair's default (English) when absent. */
     locale: z.enum(LANGUAGES).optional(),
+    /** The member organisation (issue 16); the account gets it on acceptance. */
+    organisation: organisationSchema.optional(),
   })
   .refine((body) => body.role !== 'host' || body.boothSlug !== undefined, {
     message: 'a host invite needs the booth they will staff',
@@ -51,7 +53,7 @@ export const inviteSchema = z.object({
 export type Invite = z.infer<typeof inviteSchema>;
 
 /** The columns of a CSV roster, in the order of the template; only `email` and `role` are required. */
-export const ROSTER_COLUMNS = ['email', 'display_name', 'role', 'booth_slug', 'locale'] as const;
+export const ROSTER_COLUMNS = ['email', 'display_name', 'role', 'booth_slug', 'locale', 'organisation'] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 export const ROSTER_REQUIRED_COLUMNS: readonly RosterColumn[] = ['email', 'role'];
 
@@ -74,6 +76,7 @@ export const ROSTER_HEADERS: Record<RosterColumn, readonly string[]> = {
   role: ['role', 'rol', 'rôle'],
   booth_slug: ['booth_slug', 'booth', 'stand', 'stand_slug', 'caseta', 'kiosque'],
   locale: ['locale', 'language', 'lang', 'idioma', 'lengua', 'langue'],
+  organisation: ['organisation', 'organization', 'org', 'organización', 'organizacion', 'entidad', 'organisme'],
 };
 
 /** Role names as organisers write them in the three languages. */

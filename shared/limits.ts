@@ -1,6 +1,8 @@
 /** Limits shared by server and client; every name carries its unit. */
 export const CHAT_BODY_MAX_CHARS = 2000;
 export const DISPLAY_NAME_MAX_CHARS = 60;
+/** The longest member organisation name (issue 16). */
+export const ORGANISATION_MAX_CHARS = 120;
 export const PASSWORD_MIN_CHARS = 10;
 export const PASSWORD_MAX_CHARS = 200;
 export const EMAIL_MAX_CHARS = 254;

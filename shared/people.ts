@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { organisationSchema } from './auth.js';
 import { inviteSchema } from './invites.js';
+
+export { organisationBodySchema, organisationSchema } from './auth.js';
 import { LANGUAGES } from './limits.js';
 import { ROLES } from './roles.js';
 
@@ -20,6 +23,8 @@ export const personSchema = z.object({
   hostedBooths: z.array(z.string()),
   /** The language of the emails the fair sends them (from their invitation). */
   language: z.enum(LANGUAGES),
+  /** Their member organisation (from the roster, set by them or by organisers); null: none. */
+  organisation: z.string().nullable(),
   createdAt: z.string(),
 });
 export type Person = z.infer<typeof personSchema>;
@@ -44,8 +49,9 @@ export const peopleQuerySchema = z.strictObject({
 });
 export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
 
-/** `PATCH /api/admin/people/:id`: a new role, deactivation or reactivation (either or both). */
+/** `PATCH /api/admin/people/:id`: a new role, deactivation or reactivation, or their organisation ('' clears it). */
 export const personPatchSchema = z
-  .strictObject({ role: z.enum(ROLES).optional(), status: z.enum(PERSON_STATUSES).optional() })
-  .refine((body) => body.role !== undefined || body.status !== undefined, { message: 'give a role or a status' });
+  .strictObject({ role: z.enum(ROLES).optional(), status: z.enum(PERSON_STATUSES).optional(), organisation: organisationSchema.optional() })
+  .refine((body) => body.role !== undefined || body.status !== undefined || body.organisation !== undefined, { message: 'give a role, a status or an organisation' });
 export type PersonPatch = z.infer<typeof personPatchSchema>;
+

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTACT_SHARES, CONTACT_STATUSES } from './contacts.js';
 import { LANGUAGES, PASSWORD_MAX_CHARS, REPORT_REASONS } from './limits.js';
 import { INBOX_KINDS } from './inbox.js';
 import { REPORT_STATUSES, RESTRICTION_KINDS } from './moderation.js';
@@ -33,6 +34,8 @@ export const accountExportSchema = z.object({
     /** The code of conduct's version they accepted, and when; null: none yet. */
     conductVersionAccepted: z.number().int().nullable(),
     conductAcceptedAt: nullableTime,
+    /** Their member organisation (from the roster, or set by them); null: none given. */
+    organisation: z.string().nullable(),
   }),
   hostedBooths: z.array(z.object({ id: z.number().int(), slug: z.string(), name: z.string() })),
   sessions: z.array(z.object({ createdAt: time, lastSeenAt: nullableTime, expiresAt: time, browser: z.string().nullable(), method: z.string().nullable() })),
@@ -67,6 +70,19 @@ export const accountExportSchema = z.object({
   grants: z.array(z.object({ capability: z.string(), createdAt: time })),
   actionsOnMe: z.array(
     z.object({ action: z.string(), byRole: z.enum(ROLES).nullable(), boothId: z.number().int().nullable(), reason: z.string().nullable(), expiresAt: nullableTime, createdAt: time }),
+  ),
+  /** Their contact requests to booths (issue 16): what they wrote, what they agreed to share, and the answer. */
+  contactRequests: z.array(
+    z.object({
+      boothId: z.number().int(),
+      booth: z.string(),
+      message: z.string(),
+      share: z.array(z.enum(CONTACT_SHARES)),
+      status: z.enum(CONTACT_STATUSES),
+      note: z.string().nullable(),
+      createdAt: time,
+      answeredAt: nullableTime,
+    }),
   ),
   /** Their answers to the fair's surveys (issue 15). */
   surveyAnswers: z.array(z.object({ surveyId: z.number().int(), answers: z.record(z.string(), z.unknown()), language: z.string(), answeredAt: time, changedAt: time })),

@@ -5,6 +5,8 @@
 import { inboxNoticeSchema, inboxReadCountSchema } from './inbox.js';
 import { complaintSafetySchema } from './complaints.js';
 import { lobbyWaitingSchema, queueAdmitSchema, queueBoothSchema, queueChangedSchema, queueListSchema, queueOfferSchema, queuePositionSchema, queueRemovedSchema } from './queue.js';
+import { contactAnswerSchema, contactAnsweredDataSchema, contactRequestedDataSchema, contactRequestSchema, contactRequestViewSchema } from './contacts.js';
+import { conversationSchema } from './conversations.js';
 import { z } from 'zod';
 import type { Result } from './errors.js';
 import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './booths.js';
@@ -268,6 +270,8 @@ export const COMMANDS = {
   'queue:leave': { payload: queueBoothSchema, data: boothRefSchema },
   'queue:list': { payload: queueBoothSchema, data: queueListSchema },
   'queue:admit': { payload: queueAdmitSchema, data: boothUserRefSchema },
+  'contact:request': { payload: contactRequestSchema, data: contactRequestedDataSchema },
+  'contact:answer': { payload: contactAnswerSchema, data: contactAnsweredDataSchema },
 } as const satisfies Record<string, { payload: z.ZodType; data: z.ZodType }>;
 
 /**
@@ -320,6 +324,12 @@ export const SERVER_EVENTS = {
   'queue:changed': queueChangedSchema,
   /** To everyone connected: how many wait at each booth whose line changed (the lobby card's 'Full — 7 waiting'). */
   'lobby:waiting': lobbyWaitingSchema,
+  /** To every host of the booth (all their tabs): a member asked for a follow-up. */
+  'contact:requested': contactRequestViewSchema,
+  /** To the booth's hosts, the staff member who answered and the member: a request was answered or closed. */
+  'contact:updated': contactRequestViewSchema,
+  /** To the member and the staff member who accepted (all their tabs): a 1:1 conversation opened. */
+  'conversation:created': conversationSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

@@ -129,6 +129,8 @@ export const invites = pgTable(
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     locale: text('locale').$type<Language>(),
+    /** The member organisation the roster gave; the account gets it on acceptance. */
+    organisation: text('organisation'),
     mailState: text('mail_state').$type<MailState>(),
     mailAt: timestampMs('mail_at'),
     mailError: text('mail_error'),

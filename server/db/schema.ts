@@ -153,6 +153,8 @@ export const invites = sqliteTable(
     createdAt: createdAt(),
     /** The language of the invitation email; null: the fair's default (English). */
     locale: text('locale').$type<Language>(),
+    /** The member organisation the roster gave; the account gets it on acceptance. */
+    organisation: text('organisation'),
     /** The invitation email: 'sending', 'sent', 'failed' (see mailError) or 'logged' (no SMTP_URL: written to the server log). */
     mailState: text('mail_state').$type<MailState>(),
     /** When the email reached the SMTP server, failed, or was logged. */

@@ -118,6 +118,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
         boothId,
         displayName: body.displayName ?? null,
         locale: body.locale ?? null,
+        organisation: body.organisation ?? null,
         mailState: 'sending',
         expiresAt: new Date(now + inviteTtlMs),
         createdBy: actorId,
@@ -258,6 +259,7 @@ export function createInviteService({ db, clock, auth, publicUrl, inviteTtlMs, m
         boothSlug: values.booth_slug || undefined,
         displayName: values.display_name || undefined,
         ...(locale ? { locale } : {}),
+        ...(values.organisation ? { organisation: values.organisation } : {}),
       });
       if (!body.success) {
         const issue = body.error.issues[0]!;
@@ -424,6 +426,7 @@ import type { AuditLog } from '../moderation/audit.js';
               passwordHash,
               // The fair's later emails (sign-in notices, password resets asked for elsewhere) speak the invitation's language.
               locale: invite.locale,
+              organisation: invite.organisation,
               createdAt: now,
             });
           if (invite.role === 'host' && invite.boothId !== null) await db.insert(boothHosts).values({ boothId: invite.boothId, userId: id });

@@ -34,7 +34,7 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
     async list(query: PeopleQuery): Promise<{ people: Person[]; invites: PendingInvite[] }> {
       const [rows, hosting, pending] = await Promise.all([
         db
-          .select({ id: users.id, email: users.email, displayName: users.displayName, verifiedName: users.verifiedName, role: users.role, deactivatedAt: users.deactivatedAt, locale: users.locale, createdAt: users.createdAt })
+          .select({ id: users.id, email: users.email, displayName: users.displayName, verifiedName: users.verifiedName, role: users.role, deactivatedAt: users.deactivatedAt, locale: users.locale, organisation: users.organisation, createdAt: users.createdAt })
           .from(users)
           .where(isNull(users.deletedAt))
           .orderBy(asc(users.displayName)),
@@ -72,6 +72,7 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
           status: row.deactivatedAt ? 'deactivated' : 'active',
           hostedBooths: (hosted.get(row.id) ?? []).sort(),
           language: row.locale ?? DEFAULT_INVITE_LOCALE,
+          organisation: row.organisation,
           createdAt: row.createdAt.toISOString(),
         }))
         .filter(
@@ -127,6 +128,7 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
           const changes: Record<string, { from: string; to: string }> = {};
           if (patch.role && patch.role !== target.role) changes.role = { from: target.role, to: patch.role };
           if (patch.status && patch.status !== status) changes.status = { from: status, to: patch.status };
+          if (patch.organisation !== undefined && patch.organisation !== target.organisation) changes.organisation = { from: target.organisation ?? '', to: patch.organisation ?? '' };
           if (Object.keys(changes).length === 0) return ok({ endSessions: false, changes });
           const losesOrganiser = target.role === 'admin' && status === 'active' && (changes.role !== undefined || changes.status?.to === 'deactivated');
           if (losesOrganiser && !(await anotherActiveAdmin(db, userId))) {
@@ -137,6 +139,7 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
             .set({
               ...(changes.role ? { role: patch.role } : {}),
               ...(changes.status ? { deactivatedAt: patch.status === 'deactivated' ? new Date(clock.now()) : null } : {}),
+              ...(changes.organisation ? { organisation: patch.organisation ?? null } : {}),
             })
             .where(eq(users.id, userId));
           return ok({ endSessions: changes.role !== undefined || changes.status?.to === 'deactivated', changes });
@@ -145,7 +148,13 @@ export function createPeopleService({ db, clock, auth, audit }: { db: Db; clock:
           result.ok && Object.keys(result.data.changes).length > 0
             ? {
                 actorId: actor.id,
-                action: result.data.changes.status ? (result.data.changes.status.to === 'deactivated' ? 'people:deactivate' : 'people:reactivate') : 'people:role',
+                action: result.data.changes.status
+                  ? result.data.changes.status.to === 'deactivated'
+                    ? 'people:deactivate'
+                    : 'people:reactivate'
+                  : result.data.changes.role
+                    ? 'people:role'
+                    : 'people:organisation',
                 targetUserId: userId,
                 details: result.data.changes,
               }

@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, capabilityGrants, complaints, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, capabilityGrants, complaints, contactRequests, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -116,6 +116,8 @@ export function createAccountEraser(deps: {
         await db.delete(complaints).where(eq(complaints.filerId, userId));
         await db.update(complaints).set({ aboutUserId: null }).where(eq(complaints.aboutUserId, userId));
         await db.delete(capabilityGrants).where(eq(capabilityGrants.userId, userId));
+        // Their contact requests (message and what they agreed to share) go with them: no booth keeps or exports them.
+        await db.delete(contactRequests).where(eq(contactRequests.memberId, userId));
         await db.update(auditLog).set({ details: null }).where(eq(auditLog.targetUserId, userId));
         await db
           .update(users)
@@ -123,6 +125,7 @@ export function createAccountEraser(deps: {
             email: `deleted-${userId}@invalid`,
             displayName: DELETED_MEMBER_NAME,
             verifiedName: null,
+            organisation: null,
             locale: null,
             passwordHash: UNUSABLE_PASSWORD_HASH,
             deletedAt: now,

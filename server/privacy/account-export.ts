@@ -4,7 +4,7 @@ import type { InboxKind } from '../../shared/inbox.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothFeedback, boothHosts, booths, boothVisits, capabilityGrants, complaints, complaintSteps, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, boothFeedback, contactRequests, boothHosts, booths, boothVisits, capabilityGrants, complaints, complaintSteps, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -139,6 +139,22 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .innerJoin(complaints, eq(complaints.id, complaintSteps.complaintId))
       .where(eq(complaints.filerId, userId))
       .orderBy(asc(complaintSteps.id));
+    // Who on the staff answered stays with the staff, as for reports: the answer and its note are theirs.
+    const contactRows = await db
+      .select({
+        boothId: contactRequests.boothId,
+        booth: booths.slug,
+        message: contactRequests.message,
+        share: contactRequests.share,
+        status: contactRequests.status,
+        note: contactRequests.note,
+        createdAt: contactRequests.createdAt,
+        answeredAt: contactRequests.answeredAt,
+      })
+      .from(contactRequests)
+      .innerJoin(booths, eq(booths.id, contactRequests.boothId))
+      .where(eq(contactRequests.memberId, userId))
+      .orderBy(asc(contactRequests.id));
     const grantRows = await db
       .select({ capability: capabilityGrants.capability, createdAt: capabilityGrants.createdAt })
       .from(capabilityGrants)
@@ -155,6 +171,7 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
         createdAt: iso(user.createdAt),
         conductVersionAccepted: user.conductVersion,
         conductAcceptedAt: isoOrNull(user.conductAcceptedAt),
+        organisation: user.organisation,
       },
       hostedBooths,
       sessions: sessionRows.map((s) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt), expiresAt: iso(s.expiresAt) })),
@@ -172,6 +189,7 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
         createdAt: iso(c.createdAt),
         steps: stepRows.filter((step) => step.complaintId === c.id).map((step) => ({ status: step.status, reply: step.reply, at: iso(step.at) })),
       })),
+      contactRequests: contactRows.map((c) => ({ ...c, createdAt: iso(c.createdAt), answeredAt: isoOrNull(c.answeredAt) })),
       grants: grantRows.map((g) => ({ capability: g.capability, createdAt: iso(g.createdAt) })),
       actionsOnMe: actionRows.map((a) => ({ ...a, expiresAt: isoOrNull(a.expiresAt), createdAt: iso(a.createdAt) })),
       surveyAnswers: surveyRows.map((a) => ({ ...a, answeredAt: iso(a.answeredAt), changedAt: iso(a.changedAt) })),

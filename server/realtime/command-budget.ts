@@ -51,6 +51,8 @@ export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'queue:leave': 2,
   'queue:list': 2,
   'queue:admit': 2,
+  'contact:request': 2,
+  'contact:answer': 2,
 };
 /** Messages a command's page costs one extra point per. */
 const MESSAGES_PER_POINT = 10;

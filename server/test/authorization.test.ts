@@ -83,6 +83,14 @@ async function posterRaisesHand(): Promise<void> {
   if (!ack.ok) throw new Error(`hand:raise failed: ${ack.error.code}`);
 }
 
+/** The poster's open contact request to the booth: a fresh one, or the one a refused answer left open. */
+async function posterOpenRequestId(): Promise<number> {
+  const ack = await rawRequest<{ requestId: number }>(poster.socket, 'contact:request', { boothId, message: 'A follow-up, please.', share: ['name'] });
+  if (ack.ok) return ack.data.requestId;
+  if (ack.error.code === 'CONFLICT' && ack.error.details?.requestId) return ack.error.details.requestId;
+  throw new Error(`contact:request failed: ${ack.error.code}`);
+}
+
 /** A fresh complaint, filed by the reporter, for an actor to read or move on. */
 async function filedComplaintId(): Promise<number> {
   const res = await reporter.client.post('/api/complaints', { category: 'other', body: 'a complaint to act on', anonymous: false, language: 'en' });
@@ -210,6 +218,8 @@ const SOCKET_FIXTURES: Record<CommandName, SocketFixture> = {
       await setCapacity(boothId, 120);
     },
   },
+  'contact:request': { payload: () => ({ boothId, message: 'Please follow up with me.', share: ['name'] }) },
+  'contact:answer': { payload: async () => ({ requestId: await posterOpenRequestId(), answer: 'email' }) },
 };
 
 /** Booth capacity, through the organisers' API (the booth cache hears of it). */
@@ -460,6 +470,8 @@ const ROWS: Row[] = [
     allowed: ['admin'],
     attempt: (a) => viaHttp(a, 'GET', '/api/admin/booths'),
   },
+  { capability: 'booth:staff', surface: 'GET /api/booths/:slug/contacts', scope: 'booth', allowed: staffOfBooth, attempt: (a) => viaHttp(a, 'GET', '/api/booths/peace-direct/contacts') },
+  { capability: 'booth:staff', surface: 'GET /api/booths/:slug/contacts.csv', scope: 'booth', allowed: staffOfBooth, attempt: (a) => viaHttp(a, 'GET', '/api/booths/peace-direct/contacts.csv') },
   { capability: 'booth:feedback', surface: 'GET /api/booths/:slug/feedback', scope: 'booth', allowed: ['hostHere', 'admin'], attempt: (a) => viaHttp(a, 'GET', '/api/booths/peace-direct/feedback') },
   { capability: 'accountability:read', surface: 'GET /api/admin/feedback', scope: 'fair', allowed: ['admin'], attempt: (a) => viaHttp(a, 'GET', '/api/admin/feedback') },
   { capability: 'accountability:read', surface: 'GET /api/accountability/report', scope: 'fair', allowed: ['admin'], attempt: (a) => viaHttp(a, 'GET', '/api/accountability/report') },

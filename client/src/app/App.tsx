@@ -15,6 +15,9 @@ import { matchPath, Link, usePath } from '../lib/router.js';
 import { startRealtime } from './realtime.js';
 import { useStore } from './store.js';
 
+// Hosts' count of open contact requests (issue 16): its own chunk, never downloaded by members.
+const ContactCount = lazy(() => import('../features/contacts/ContactCount.js').then((m) => ({ default: m.ContactCount }), () => ({ default: () => null })));
+
 function Header() {
   const t = useT();
   const me = useStore((state) => state.me);
@@ -35,6 +38,11 @@ function Header() {
             {can(me, 'moderation:review') && <Link to="/moderation">{t('mod.nav')}</Link>}
             {can(me, 'booths:manage') && <Link to="/organisers">{t('nav.organisers')}</Link>}
             <InboxLink />
+            {me.hostedBoothIds.length > 0 && (
+              <Suspense fallback={null}>
+                <ContactCount />
+              </Suspense>
+            )}
             <Link to="/complaints">{t('nav.complaints')}</Link>
             <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>

@@ -8,6 +8,9 @@ import { api } from '../../lib/api.js';
 import { useStore } from '../../app/store.js';
 import type { Me } from '../../../../shared/auth.js';
 import type { BrowserRefusal } from './passkey-ceremonies.js';
+import { ORGANISATION_MAX_CHARS } from '../../../../shared/limits.js';
+import { organisation as organisationPart } from '../../i18n/parts/organisation.js';
+import { usePartT } from '../../i18n/use-part-t.js';
 
 /** What went wrong: an answer from our server, or the browser's passkey prompt. */
 type Problem = ApiError | BrowserRefusal;
@@ -264,6 +267,44 @@ function NameSection() {
   );
 }
 
+/** The member organisation, shared with a booth only when the member ticks it on a contact request. */
+function OrganisationSection() {
+  const t = usePartT(organisationPart);
+  const [value, setValue] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  useEffect(() => {
+    void api<{ organisation: string | null }>('/api/me/organisation').then((result) => result.ok && setValue(result.data.organisation ?? ''));
+  }, []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await api<{ organisation: string | null }>('/api/me/organisation', { method: 'PUT', body: { organisation: value } });
+    if (result.ok) {
+      setValue(result.data.organisation ?? '');
+      setProblem(null);
+      setDone(t('organisation.saved'));
+    } else {
+      setDone(null);
+      setProblem(result.error);
+    }
+  }
+
+  return (
+    <Section title={t('organisation.title')}>
+      <form onSubmit={(e) => void submit(e)}>
+        <label htmlFor="organisation">{t('organisation.label')}</label>
+        <input id="organisation" autoComplete="organization" maxLength={ORGANISATION_MAX_CHARS} aria-describedby="organisation-hint" value={value} onChange={(e) => setValue(e.target.value)} />
+        <p id="organisation-hint" className="hint">
+          {t('organisation.hint')}
+        </p>
+        <Outcome problem={problem} done={done} />
+        <button type="submit">{t('organisation.save')}</button>
+      </form>
+    </Section>
+  );
+}
+
 function PasswordSection({ onChanged }: { onChanged: () => void }) {
   const t = useTWith(accountPage);
   const [currentPassword, setCurrentPassword] = useState('');
@@ -351,6 +392,7 @@ export function AccountPage() {
         />
       )}
       <NameSection />
+      <OrganisationSection />
       <PasskeysSection passkeys={passkeys.passkeys} requiredForStaff={passkeys.requiredForStaff} reload={reload} guard={guard} />
       <SessionsSection sessions={sessions} reload={reload} />
       <PasswordSection onChanged={reload} />

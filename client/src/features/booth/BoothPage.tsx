@@ -16,6 +16,9 @@ import { ChatLog } from './ChatLog.js';
 import { Composer } from './Composer.js';
 import { PresenceList } from './PresenceList.js';
 
+// "Ask for a follow-up" (issue 16), with its strings: its own chunk; offline, the booth opens without it.
+const FollowUp = lazy(() => import('../contacts/FollowUp.js').then((m) => ({ default: m.FollowUp }), () => ({ default: () => null })));
+
 /** Refusals that trying again may cure (full, locked, closed, a removal that ends). */
 const RETRYABLE: ReadonlySet<ApiError['code']> = new Set(['BOOTH_FULL', 'BOOTH_CLOSED', 'FORBIDDEN', 'NOT_IN_BOOTH']);
 
@@ -155,6 +158,11 @@ export function BoothPage({ slug }: { slug: string }) {
               )}
             </section>
             <PresenceList presence={view.presence} total={view.presenceTotal} boothId={view.boothId} />
+            {me && !me.hostedBoothIds.includes(booth.id) && (
+              <Suspense fallback={null}>
+                <FollowUp boothId={booth.id} boothName={text.name} />
+              </Suspense>
+            )}
           </aside>
         </div>
       )}

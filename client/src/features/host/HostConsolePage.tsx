@@ -15,6 +15,7 @@ import { Link } from '../../lib/router.js';
 import { command } from '../../lib/socket.js';
 import { formatTimeRange } from '../../lib/time.js';
 import { StaffQueue } from '../queue/StaffQueue.js';
+import { ContactRequestsPanel } from '../contacts/ContactRequestsPanel.js';
 
 const NO_ANSWER: ApiError = { code: 'UPSTREAM_UNAVAILABLE', message: 'no answer' };
 
@@ -332,7 +333,7 @@ export function HostConsolePage({ slug }: { slug: string }) {
   }
   if (!booth || !me) return <p role="status">{t('app.loading')}</p>;
   const scope = { boothId: booth.id };
-  if (!can(me, 'booth:edit-profile', scope) && !can(me, 'booth:figures', scope)) return <p role="alert">{t('error.FORBIDDEN')}</p>;
+  if (!can(me, 'booth:edit-profile', scope) && !can(me, 'booth:figures', scope) && !can(me, 'booth:staff', scope)) return <p role="alert">{t('error.FORBIDDEN')}</p>;
   return (
     <section aria-labelledby="console-title">
       <p>
@@ -340,6 +341,7 @@ export function HostConsolePage({ slug }: { slug: string }) {
       </p>
       <h1 id="console-title">{th('host.consoleFor', { name: booth.name })}</h1>
       <div className="panel-grid">
+        {can(me, 'booth:staff', scope) && <ContactRequestsPanel boothId={booth.id} slug={booth.slug} />}
         {can(me, 'booth:figures', scope) && <Figures boothId={booth.id} />}
         {can(me, 'booth:staff', scope) && <StaffQueue boothId={booth.id} />}
         {can(me, 'booth:feedback', scope) && <Ratings slug={booth.slug} />}

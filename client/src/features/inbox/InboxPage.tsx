@@ -90,6 +90,30 @@ function NoticeBody({ notice, t }: { notice: InboxNotice; t: T }) {
           </p>
         </>
       );
+    case 'contact_answered': {
+      const answer = oneOf(['accept', 'decline', 'email'] as const, p.answer);
+      if (!answer) break;
+      const conversationId = typeof p.conversationId === 'number' ? p.conversationId : null;
+      return (
+        <>
+          <p>{t(`inbox.contact.${answer}`, { name: text(p.by) })}</p>
+          {text(p.note) && <p className="reply">{t('inbox.contact.note', { note: text(p.note) })}</p>}
+          {booth}
+          {conversationId !== null && (
+            <p>
+              <Link to={`/conversations/${conversationId}`}>{t('inbox.contact.conversation')}</Link>
+            </p>
+          )}
+        </>
+      );
+    }
+    case 'contact_closed':
+      return (
+        <>
+          <p>{t('inbox.contact.closed')}</p>
+          {booth}
+        </>
+      );
     case 'response': {
       const title = titleIn(p.title, t.locale);
       return (

@@ -4,6 +4,7 @@ import type { ApiError, Result } from '../../../../shared/errors.js';
 import type { Invite } from '../../../../shared/invites.js';
 import { LANGUAGES, MODERATION_REASON_MAX_CHARS, RESTRICTION_MAX_MINUTES, type Language } from '../../../../shared/limits.js';
 import type { PendingInvite, Person, PersonStatus } from '../../../../shared/people.js';
+import { ORGANISATION_MAX_CHARS } from '../../../../shared/limits.js';
 import { ROLES, type Role } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
 import type { MessageKey } from '../../i18n/index.js';
@@ -197,9 +198,10 @@ function PersonRow({
   const t = useOrganiserT();
   const me = useStore((state) => state.me);
   const [role, setRole] = useState<Role>(person.role);
+  const [organisation, setOrganisation] = useState(person.organisation ?? '');
   const [error, setError] = useState<ApiError | null>(null);
   const name = person.displayName;
-  async function patch(body: { role?: Role; status?: PersonStatus }, done: string) {
+  async function patch(body: { role?: Role; status?: PersonStatus; organisation?: string }, done: string) {
     const result = await api<{ person: Person }>(`/api/admin/people/${encodeURIComponent(person.id)}`, { method: 'PATCH', body });
     if (!result.ok) return setError(result.error);
     setError(null);
@@ -219,6 +221,20 @@ function PersonRow({
         <td>
           {name}
           {person.verifiedName && person.verifiedName !== name && <span className="muted"> ({person.verifiedName})</span>}
+          {!self && (
+            <div className="row">
+              <input aria-label={t('org.organisationOf', { name })} maxLength={ORGANISATION_MAX_CHARS} value={organisation} onChange={(e) => setOrganisation(e.target.value)} />
+              <button
+                type="button"
+                className="secondary small"
+                disabled={organisation.trim() === (person.organisation ?? '')}
+                aria-label={`${t('org.saveOrganisation')}: ${t('org.organisationOf', { name })}`}
+                onClick={() => void patch({ organisation }, t('org.organisationChanged', { name }))}
+              >
+                {t('org.saveOrganisation')}
+              </button>
+            </div>
+          )}
         </td>
         <td>{person.email}</td>
         <td>

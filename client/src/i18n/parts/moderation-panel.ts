@@ -96,6 +96,8 @@ export const moderationPanel = defineMessages({
     'audit.action.complaint:step': 'Complaint moved on',
     'audit.action.people:grant': 'Permission granted',
     'audit.action.people:revoke': 'Permission withdrawn',
+    'audit.action.contact:export': 'Booth contacts exported',
+    'audit.action.people:organisation': 'Organisation changed',
 
     'audit.slowMode': 'slow mode: {seconds} s',
     'audit.slowModeOff': 'slow mode: off',
@@ -247,6 +249,8 @@ export const moderationPanel = defineMessages({
     'audit.action.complaint:step': 'Queja actualizada',
     'audit.action.people:grant': 'Permiso concedido',
     'audit.action.people:revoke': 'Permiso retirado',
+    'audit.action.contact:export': 'Contactos del stand exportados',
+    'audit.action.people:organisation': 'Organización cambiada',
 
     'audit.slowMode': 'modo lento: {seconds} s',
     'audit.slowModeOff': 'modo lento: desactivado',
@@ -398,6 +402,8 @@ export const moderationPanel = defineMessages({
     'audit.action.complaint:step': 'Plainte mise à jour',
     'audit.action.people:grant': 'Autorisation accordée',
     'audit.action.people:revoke': 'Autorisation retirée',
+    'audit.action.contact:export': 'Contacts du stand exportés',
+    'audit.action.people:organisation': 'Organisation modifiée',
 
     'audit.slowMode': 'mode lent : {seconds} s',
     'audit.slowModeOff': 'mode lent : désactivé',
