@@ -39,6 +39,7 @@ export const AUDIT_ACTIONS = [
   'complaint:step',
   'people:grant',
   'people:revoke',
+  'question:remove',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

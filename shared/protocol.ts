@@ -10,6 +10,16 @@ import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './boot
 import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE } from './limits.js';
 import { ROLES } from './roles.js';
 import {
+  questionAnswerSchema,
+  questionAskDataSchema,
+  questionAskSchema,
+  questionListDataSchema,
+  questionListSchema,
+  questionRemoveSchema,
+  questionSchema,
+  questionVoteSchema,
+} from './questions.js';
+import {
   announcementCreateSchema,
   announcementSchema,
   banSchema,
@@ -262,6 +272,12 @@ export const COMMANDS = {
   'report:create': { payload: reportCreateSchema, data: reportCreateDataSchema },
   'report:resolve': { payload: reportResolveSchema, data: reportSchema },
   'announcement:create': { payload: announcementCreateSchema, data: announcementSchema },
+  'question:ask': { payload: questionAskSchema, data: questionAskDataSchema },
+  'question:list': { payload: questionListSchema, data: questionListDataSchema },
+  'question:vote': { payload: questionVoteSchema, data: questionSchema },
+  'question:unvote': { payload: questionVoteSchema, data: questionSchema },
+  'question:answer': { payload: questionAnswerSchema, data: questionSchema },
+  'question:remove': { payload: questionRemoveSchema, data: questionSchema },
 } as const satisfies Record<string, { payload: z.ZodType; data: z.ZodType }>;
 
 /**
@@ -302,6 +318,11 @@ export const SERVER_EVENTS = {
   'inbox:notice': inboxNoticeSchema,
   /** To the `moderators` room (never to the person it is about): a conduct or safety complaint came in. */
   'complaint:safety': complaintSafetySchema,
+  /**
+   * A booth's question was asked, voted on, answered or removed: to the booth's room, each
+   * audience its own view (members never get an anonymous asker; see questionSchema).
+   */
+  'question:updated': questionSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

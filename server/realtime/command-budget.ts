@@ -46,6 +46,12 @@ export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'report:create': 2,
   'report:resolve': 1,
   'announcement:create': 3,
+  'question:ask': 1,
+  'question:list': 3,
+  'question:vote': 1,
+  'question:unvote': 1,
+  'question:answer': 1,
+  'question:remove': 1,
 };
 /** Messages a command's page costs one extra point per. */
 const MESSAGES_PER_POINT = 10;

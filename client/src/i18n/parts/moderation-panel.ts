@@ -94,6 +94,7 @@ export const moderationPanel = defineMessages({
     'audit.action.complaint:step': 'Complaint moved on',
     'audit.action.people:grant': 'Permission granted',
     'audit.action.people:revoke': 'Permission withdrawn',
+    'audit.action.question:remove': 'Question removed',
 
     'audit.slowMode': 'slow mode: {seconds} s',
     'audit.slowModeOff': 'slow mode: off',
@@ -243,6 +244,7 @@ export const moderationPanel = defineMessages({
     'audit.action.complaint:step': 'Queja actualizada',
     'audit.action.people:grant': 'Permiso concedido',
     'audit.action.people:revoke': 'Permiso retirado',
+    'audit.action.question:remove': 'Pregunta retirada',
 
     'audit.slowMode': 'modo lento: {seconds} s',
     'audit.slowModeOff': 'modo lento: desactivado',
@@ -392,6 +394,7 @@ export const moderationPanel = defineMessages({
     'audit.action.complaint:step': 'Plainte mise à jour',
     'audit.action.people:grant': 'Autorisation accordée',
     'audit.action.people:revoke': 'Autorisation retirée',
+    'audit.action.question:remove': 'Question retirée',
 
     'audit.slowMode': 'mode lent : {seconds} s',
     'audit.slowModeOff': 'mode lent : désactivé',
