@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Question } from '../../shared/questions.js';
-import { rawSql } from './harness.js';
+import { createUser, rawSql, TestClient } from './harness.js';
 import { useSocketFair } from './fair.js';
 import { collect, joinedSocket, nextEvent, rawRequest, request, sleep, type ClientSocket } from './sockets.js';
 
@@ -74,6 +74,35 @@ describe('questions to a booth', () => {
     await sleep(200);
     // One event per change: two votes and a withdrawal, never one for a vote that changed nothing.
     expect(updatesOf(askerSees, question.id).map((q) => q.votes)).toEqual([1, 2, 1]);
+  });
+
+  it('counts a member once when two of their tabs vote at the same moment', async () => {
+    const asker = await join('member@fair.test');
+    const [tabA, tabB] = [await join('member2@fair.test'), await join('member2@fair.test')];
+    const question = await ask(asker.socket, 'Two tabs, one vote?');
+    const acks = await Promise.all([tabA, tabB].map((tab) => request(tab.socket, 'question:vote', { questionId: question.id })));
+    expect(acks.map((ack) => ack.ok && ack.data.votes)).toEqual([1, 1]);
+    expect((await listed(asker.socket)).find((q) => q.id === question.id)?.votes).toBe(1);
+  });
+
+  it('takes an erased member’s questions down and their votes back', async () => {
+    const boothId = fair.boothIds['peace-direct']!;
+    await createUser(fair.server.db, { email: 'leaving@fair.test', displayName: 'Leaving', role: 'member' });
+    const leaving = await join('leaving@fair.test');
+    const other = await join('member2@fair.test');
+    const theirs = await ask(leaving.socket, 'Something only I should be able to take back');
+    const othersQuestion = await ask(other.socket, 'Will it still count?');
+    expect((await request(leaving.socket, 'question:vote', { questionId: othersQuestion.id })).ok).toBe(true);
+
+    const admin = new TestClient(fair.server.baseUrl);
+    await admin.login('admin@fair.test');
+    expect((await admin.request('DELETE', `/api/admin/users/${leaving.userId}`)).status).toBe(204);
+
+    const list = await listed(other.socket, boothId);
+    expect(list.some((q) => q.id === theirs.id)).toBe(false);
+    expect(list.find((q) => q.id === othersQuestion.id)?.votes).toBe(0);
+    const [row] = await rawSql<{ body: string }>(fair.server.db, 'select body from booth_questions where id = ?', [theirs.id]);
+    expect(row?.body).toBe('');
   });
 
   it('does not let the asker vote for their own question', async () => {
