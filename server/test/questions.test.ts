@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { AccountExport } from '../../shared/privacy.js';
 import type { Question } from '../../shared/questions.js';
 import { createUser, rawSql, TestClient } from './harness.js';
 import { useSocketFair } from './fair.js';
@@ -103,6 +104,17 @@ describe('questions to a booth', () => {
     expect(list.find((q) => q.id === othersQuestion.id)?.votes).toBe(0);
     const [row] = await rawSql<{ body: string }>(fair.server.db, 'select body from booth_questions where id = ?', [theirs.id]);
     expect(row?.body).toBe('');
+  });
+
+  it('puts a member’s questions and votes in their data export', async () => {
+    const asker = await join('member@fair.test');
+    const voter = await join('member2@fair.test');
+    const question = await ask(asker.socket, 'Exported with my data?', true);
+    expect((await request(voter.socket, 'question:vote', { questionId: question.id })).ok).toBe(true);
+    const asked = (await asker.client.get('/api/me/export')).body as unknown as AccountExport;
+    expect(asked.questionsAsked.find((q) => q.id === question.id)).toMatchObject({ body: 'Exported with my data?', anonymous: true, votes: 1, removed: false });
+    const voted = (await voter.client.get('/api/me/export')).body as unknown as AccountExport;
+    expect(voted.questionVotes.map((v) => v.questionId)).toContain(question.id);
   });
 
   it('does not let the asker vote for their own question', async () => {
