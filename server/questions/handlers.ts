@@ -1,4 +1,4 @@
-import { can } from '../../shared/roles.js';
+import { can, mayActOn } from '../../shared/roles.js';
 import type { BoothService } from '../booths/service.js';
 import type { ChatService } from '../chat/service.js';
 import { fail, ok, type Failure } from '../http/errors.js';
@@ -124,6 +124,9 @@ export function questionCommands({ io, questions, booths, chat, restrictions, pr
       capability: 'chat:delete',
       scope: questionScope,
       async handle({ user }, { questionId, reason }) {
+        // As for chat messages: nobody removes the words of someone with a higher role.
+        const asker = (await questions.byId(questionId))?.question.asker;
+        if (asker && !mayActOn(user, asker)) return fail('FORBIDDEN', 'You cannot act on someone with a higher role than yours.');
         const result = await questions.remove(user, questionId, reason);
         if (!result.ok) return result;
         broadcast(result.data);

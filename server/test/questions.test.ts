@@ -206,6 +206,10 @@ describe('questions to a booth', () => {
     expect((await listed(member.socket)).some((q) => q.id === question.id)).toBe(false);
     const twice = await request(host.socket, 'question:remove', { questionId: question.id });
     expect(twice.ok || twice.error.code).toBe('NOT_FOUND');
+    expect((await request(moderator.socket, 'booth:join', { boothId })).ok).toBe(true);
+    const moderatorsQuestion = await ask(moderator.socket, 'Asked by a moderator');
+    const byLowerRank = await request(host.socket, 'question:remove', { questionId: moderatorsQuestion.id });
+    expect(byLowerRank.ok || byLowerRank.error.code).toBe('FORBIDDEN');
 
     const audit = await rawSql<{ action: string; target_user_id: string; reason: string }>(fair.server.db, "select action, target_user_id, reason from audit_log where action = 'question:remove'");
     expect(audit).toEqual([{ action: 'question:remove', target_user_id: asker.userId, reason: 'off topic' }]);
