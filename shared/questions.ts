@@ -16,6 +16,8 @@ export const QUESTION_RATE_MAX_ASKS = 5;
 /** Votes and withdrawn votes per person, fair-wide, per QUESTION_RATE_WINDOW_MS: each one is a frame to the whole booth. */
 export const QUESTION_RATE_MAX_VOTES = 20;
 export const QUESTION_RATE_WINDOW_MS = 60_000;
+/** The same question from the same person in the same booth within this is a resend: it answers the stored one. */
+export const QUESTION_RESEND_WINDOW_MS = 10 * 60_000;
 
 /** The fragment a chat message carries to link back to a question (`#question-12`). */
 export const questionAnchor = (questionId: number): string => `question-${questionId}`;

@@ -92,8 +92,10 @@ export function questionCommands({ io, questions, booths, chat, restrictions, pr
         const hidden = anonymous || (await presence.isPrivate(boothId, user.id));
         const result = await questions.ask(user, { boothId, body, anonymous: hidden });
         if (!result.ok) return result;
-        broadcast(result.data);
-        return ok({ questionId: result.data.question.id, question: viewOf(user, result.data, false) });
+        // A resend gets its ack and nothing else.
+        const { stored, created } = result.data;
+        if (created) broadcast(stored);
+        return ok({ questionId: stored.question.id, question: viewOf(user, stored, false) });
       },
     },
 

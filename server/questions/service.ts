@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import {
@@ -6,6 +6,7 @@ import {
   QUESTION_RATE_MAX_ASKS,
   QUESTION_RATE_MAX_VOTES,
   QUESTION_RATE_WINDOW_MS,
+  QUESTION_RESEND_WINDOW_MS,
   type Question,
 } from '../../shared/questions.js';
 import { can, type Role } from '../../shared/roles.js';
@@ -159,25 +160,52 @@ export function createQuestionService(deps: { db: Db; clock: Clock; audit: Audit
       return (await byId(questionId))?.question.boothId;
     },
 
-    /** Stores a new question. `anonymous` is the caller's decision (a private visit is always anonymous). */
-    async ask(user: AuthUser, input: { boothId: number; body: string; anonymous: boolean }): Promise<Result<StoredQuestion>> {
+    /**
+     * Stores a new question (`created: true`). `anonymous` is the caller's decision (a private
+     * visit is always anonymous). The same text from the same person in the same booth within
+     * QUESTION_RESEND_WINDOW_MS is a resend (an ack lost on a poor link): it answers the stored
+     * question with `created: false`, and stores nothing.
+     */
+    async ask(user: AuthUser, input: { boothId: number; body: string; anonymous: boolean }): Promise<Result<{ stored: StoredQuestion; created: boolean }>> {
+      const since = new Date(clock.now() - QUESTION_RESEND_WINDOW_MS);
+      const resent = () =>
+        db
+          .select({ id: boothQuestions.id })
+          .from(boothQuestions)
+          .where(
+            and(
+              eq(boothQuestions.userId, user.id),
+              eq(boothQuestions.boothId, input.boothId),
+              eq(boothQuestions.body, input.body),
+              isNull(boothQuestions.deletedAt),
+              gt(boothQuestions.createdAt, since),
+            ),
+          )
+          .limit(1);
+      const [earlier] = await resent();
+      if (earlier) return ok({ stored: await confirmed(earlier.id), created: false });
       const over = await tryConsume(asks, user.id);
       if (over) return rateLimited('asking questions', over.msBeforeNext);
-      let id: number;
+      let outcome: { id: number; created: boolean };
       try {
-        const [row] = await writeDurably(db, () =>
-          db
+        outcome = await writeDurably(db, async () => {
+          // One person's resends on any node: the second finds the first's row.
+          await lockUntilCommit(`question-ask:${user.id}`, input.boothId);
+          const [again] = await resent();
+          if (again) return { id: again.id, created: false };
+          const [row] = await db
             .insert(boothQuestions)
             .values({ boothId: input.boothId, userId: user.id, body: input.body, anonymous: input.anonymous, votes: 0, createdAt: new Date(clock.now()) })
-            .returning({ id: boothQuestions.id }),
-        );
-        id = row!.id;
+            .returning({ id: boothQuestions.id });
+          return { id: row!.id, created: true };
+        });
       } catch (err) {
         // Nothing was stored: the retry is not refused for it.
         await asks.reward(user.id).catch(() => undefined);
         throw err;
       }
-      return ok(await confirmed(id));
+      if (!outcome.created) await asks.reward(user.id).catch(() => undefined);
+      return ok({ stored: await confirmed(outcome.id), created: outcome.created });
     },
 
     /**

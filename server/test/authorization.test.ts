@@ -74,9 +74,12 @@ async function postedMessage(): Promise<ChatMessage> {
   return ack.data;
 }
 
+let questionsAsked = 0;
+
 /** A fresh question, asked by the poster, for an actor to vote on, answer or remove. */
 async function askedQuestionId(): Promise<number> {
-  const ack = await request(poster.socket, 'question:ask', { boothId, body: 'a question to act on' });
+  // A new text each time: the same one again would be taken for a resend of the first.
+  const ack = await request(poster.socket, 'question:ask', { boothId, body: `a question to act on (${++questionsAsked})` });
   if (!ack.ok) throw new Error(`question:ask failed: ${ack.error.code}`);
   return ack.data.questionId;
 }

@@ -39,6 +39,12 @@ describe('questions to a booth', () => {
     expect(list.find((q) => q.id === question.id)).toMatchObject({ votedByMe: false, votes: 0 });
     const [row] = await rawSql<{ body: string }>(fair.server.db, 'select body from booth_questions where id = ?', [question.id]);
     expect(row?.body).toBe('Do you fund youth groups?');
+
+    // Sent again (its ack lost on a poor link), twice at once: the same question, stored once, told once.
+    const resends = await Promise.all([1, 2].map(() => ask(asker.socket, 'Do you fund youth groups?')));
+    expect(resends.map((q) => q.id)).toEqual([question.id, question.id]);
+    const [stored] = await rawSql<{ n: number | string }>(fair.server.db, 'select count(*) as n from booth_questions where id > 0 and body = ?', ['Do you fund youth groups?']);
+    expect(Number(stored?.n)).toBe(1);
   });
 
   it('counts each member once, also for two votes sent at the same moment, and lets a vote be withdrawn', async () => {
