@@ -28,6 +28,8 @@ import { complaintRoutes } from './complaints/routes.js';
 import { chatCommands } from './chat/handlers.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
+import { questionCommands } from './questions/handlers.js';
+import { createQuestionService, type QuestionRateOptions } from './questions/service.js';
 import { createBoothService } from './booths/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
@@ -114,6 +116,8 @@ export interface AppDeps {
   passwordReset?: Partial<PasswordResetPolicy>;
   /** The chat rate limit (tests that post many messages on purpose lift it). */
   chatRate?: ChatRateOptions;
+  /** The question limits: asks and votes per person (tests that ask many questions on purpose lift them). */
+  questionRate?: QuestionRateOptions;
   /** 'daily' (default): the retention job runs shortly after start, then every day. 'on-demand': only `runRetention`. */
   retentionJob?: 'daily' | 'on-demand';
   /** Command budget sizes (tests that send thousands of commands on purpose raise them). */
@@ -369,6 +373,8 @@ export function createApplication(deps: AppDeps): Application {
     ...videoCommands(commandDeps),
     ...queueCommands(commandDeps),
     ...contactCommands(commandDeps),
+    // Questions to a booth (issue 16).
+    ...questionCommands({ ...commandDeps, questions: createQuestionService({ db, clock, audit, limiters, rate: deps.questionRate }) }),
   };
   // Acks are counted by the ops block below (set up with the routes; no ack is answered before).
   const sendBufferMaxBytes = deps.connectionLimits?.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;

@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   'people:revoke',
   'contact:export',
   'people:organisation',
+  'question:remove',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

@@ -48,6 +48,11 @@ export const accountExportSchema = z.object({
   privateAliases: z.array(z.object({ boothId: z.number().int(), number: z.number().int() })),
   /** Their ratings of booths (hosts see them without names). */
   boothFeedback: z.array(z.object({ boothId: z.number().int(), booth: z.string(), rating: z.number().int(), comment: z.string().nullable(), createdAt: time })),
+  /** Their questions to booths (issue 16), removed ones too (staff removal keeps the text for the record), and the questions they upvoted. */
+  questionsAsked: z.array(
+    z.object({ id: z.number().int(), boothId: z.number().int(), booth: z.string(), body: z.string(), anonymous: z.boolean(), votes: z.number().int(), createdAt: time, answeredAt: nullableTime, removed: z.boolean() }),
+  ),
+  questionVotes: z.array(z.object({ questionId: z.number().int(), boothId: z.number().int(), booth: z.string(), createdAt: time })),
   reportsFiled: z.array(
     z.object({
       messageId: z.number().int(),

@@ -13,6 +13,16 @@ import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './boot
 import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE } from './limits.js';
 import { ROLES } from './roles.js';
 import {
+  questionAnswerSchema,
+  questionAskDataSchema,
+  questionAskSchema,
+  questionListDataSchema,
+  questionListSchema,
+  questionRemoveSchema,
+  questionSchema,
+  questionVoteSchema,
+} from './questions.js';
+import {
   announcementCreateSchema,
   announcementSchema,
   banSchema,
@@ -272,6 +282,12 @@ export const COMMANDS = {
   'queue:admit': { payload: queueAdmitSchema, data: boothUserRefSchema },
   'contact:request': { payload: contactRequestSchema, data: contactRequestedDataSchema },
   'contact:answer': { payload: contactAnswerSchema, data: contactAnsweredDataSchema },
+  'question:ask': { payload: questionAskSchema, data: questionAskDataSchema },
+  'question:list': { payload: questionListSchema, data: questionListDataSchema },
+  'question:vote': { payload: questionVoteSchema, data: questionSchema },
+  'question:unvote': { payload: questionVoteSchema, data: questionSchema },
+  'question:answer': { payload: questionAnswerSchema, data: questionSchema },
+  'question:remove': { payload: questionRemoveSchema, data: questionSchema },
 } as const satisfies Record<string, { payload: z.ZodType; data: z.ZodType }>;
 
 /**
@@ -330,6 +346,11 @@ export const SERVER_EVENTS = {
   'contact:updated': contactRequestViewSchema,
   /** To the member and the staff member who accepted (all their tabs): a 1:1 conversation opened. */
   'conversation:created': conversationSchema,
+  /**
+   * A booth's question was asked, voted on, answered or removed: to the booth's room, each
+   * audience its own view (members never get an anonymous asker; see questionSchema).
+   */
+  'question:updated': questionSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

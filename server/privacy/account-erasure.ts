@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothFeedback, boothHosts, booths, boothVisits, capabilityGrants, complaints, contactRequests, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, reports, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothFeedback, boothHosts, boothQuestions, booths, boothVisits, capabilityGrants, complaints, contactRequests, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, questionVotes, reports, sessions, surveyResponses, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -118,6 +118,20 @@ export function createAccountEraser(deps: {
         await db.delete(capabilityGrants).where(eq(capabilityGrants.userId, userId));
         // Their contact requests (message and what they agreed to share) go with them: no booth keeps or exports them.
         await db.delete(contactRequests).where(eq(contactRequests.memberId, userId));
+        // Their questions to booths are their words: taken down and blanked. Their votes go, and
+        // the questions they voted on are counted again (votes = its rows in question_votes).
+        await db
+          .update(boothQuestions)
+          .set({ deletedAt: now, deletedBy: actorId })
+          .where(and(eq(boothQuestions.userId, userId), isNull(boothQuestions.deletedAt)));
+        await db.update(boothQuestions).set({ body: '' }).where(eq(boothQuestions.userId, userId));
+        const votedOn = await db.delete(questionVotes).where(eq(questionVotes.userId, userId)).returning({ questionId: questionVotes.questionId });
+        for (const { questionId } of votedOn) {
+          await db
+            .update(boothQuestions)
+            .set({ votes: sql`(select count(*) from ${questionVotes} where ${questionVotes.questionId} = ${questionId})` })
+            .where(eq(boothQuestions.id, questionId));
+        }
         await db.update(auditLog).set({ details: null }).where(eq(auditLog.targetUserId, userId));
         await db
           .update(users)

@@ -4,7 +4,7 @@ import type { InboxKind } from '../../shared/inbox.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothFeedback, contactRequests, boothHosts, booths, boothVisits, capabilityGrants, complaints, complaintSteps, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, boothFeedback, boothHosts, boothQuestions, booths, boothVisits, capabilityGrants, complaints, complaintSteps, contactRequests, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, questionVotes, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -72,6 +72,29 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .innerJoin(booths, eq(booths.id, boothFeedback.boothId))
       .where(eq(boothFeedback.userId, userId))
       .orderBy(asc(boothFeedback.id));
+    const questionRows = await db
+      .select({
+        id: boothQuestions.id,
+        boothId: boothQuestions.boothId,
+        booth: booths.slug,
+        body: boothQuestions.body,
+        anonymous: boothQuestions.anonymous,
+        votes: boothQuestions.votes,
+        createdAt: boothQuestions.createdAt,
+        answeredAt: boothQuestions.answeredAt,
+        deletedAt: boothQuestions.deletedAt,
+      })
+      .from(boothQuestions)
+      .innerJoin(booths, eq(booths.id, boothQuestions.boothId))
+      .where(eq(boothQuestions.userId, userId))
+      .orderBy(asc(boothQuestions.id));
+    const voteRows = await db
+      .select({ questionId: questionVotes.questionId, boothId: boothQuestions.boothId, booth: booths.slug, createdAt: questionVotes.createdAt })
+      .from(questionVotes)
+      .innerJoin(boothQuestions, eq(boothQuestions.id, questionVotes.questionId))
+      .innerJoin(booths, eq(booths.id, boothQuestions.boothId))
+      .where(eq(questionVotes.userId, userId))
+      .orderBy(asc(questionVotes.questionId));
     const aliasRows = await db
       .select({ boothId: privateAliases.boothId, number: privateAliases.number })
       .from(privateAliases)
@@ -182,6 +205,8 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       visits: visitRows.map((v) => ({ ...v, joinedAt: iso(v.joinedAt), leftAt: isoOrNull(v.leftAt) })),
       privateAliases: aliasRows,
       boothFeedback: feedbackRows.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),
+      questionsAsked: questionRows.map(({ deletedAt, ...q }) => ({ ...q, createdAt: iso(q.createdAt), answeredAt: isoOrNull(q.answeredAt), removed: deletedAt !== null })),
+      questionVotes: voteRows.map((v) => ({ ...v, createdAt: iso(v.createdAt) })),
       reportsFiled: reportRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), resolvedAt: isoOrNull(r.resolvedAt) })),
       restrictions: restrictionRows.map((r) => ({ ...r, createdAt: iso(r.createdAt), expiresAt: isoOrNull(r.expiresAt), liftedAt: isoOrNull(r.liftedAt) })),
       complaintsFiled: complaintRows.map((c) => ({

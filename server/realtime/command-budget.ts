@@ -53,6 +53,12 @@ export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'queue:admit': 2,
   'contact:request': 2,
   'contact:answer': 2,
+  'question:ask': 1,
+  'question:list': 3,
+  'question:vote': 1,
+  'question:unvote': 1,
+  'question:answer': 1,
+  'question:remove': 1,
 };
 /** Messages a command's page costs one extra point per. */
 const MESSAGES_PER_POINT = 10;

@@ -77,6 +77,16 @@ async function postedMessage(): Promise<ChatMessage> {
   return ack.data;
 }
 
+let questionsAsked = 0;
+
+/** A fresh question, asked by the poster, for an actor to vote on, answer or remove. */
+async function askedQuestionId(): Promise<number> {
+  // A new text each time: the same one again would be taken for a resend of the first.
+  const ack = await request(poster.socket, 'question:ask', { boothId, body: `a question to act on (${++questionsAsked})` });
+  if (!ack.ok) throw new Error(`question:ask failed: ${ack.error.code}`);
+  return ack.data.questionId;
+}
+
 /** The poster raises a hand, so staff have one to grant or revoke. */
 async function posterRaisesHand(): Promise<void> {
   const ack = await request(poster.socket, 'hand:raise', { boothId });
@@ -220,6 +230,12 @@ const SOCKET_FIXTURES: Record<CommandName, SocketFixture> = {
   },
   'contact:request': { payload: () => ({ boothId, message: 'Please follow up with me.', share: ['name'] }) },
   'contact:answer': { payload: async () => ({ requestId: await posterOpenRequestId(), answer: 'email' }) },
+  'question:ask': { payload: () => ({ boothId, body: 'A question to the booth?' }) },
+  'question:list': { payload: () => ({ boothId }) },
+  'question:vote': { payload: async () => ({ questionId: await askedQuestionId() }) },
+  'question:unvote': { payload: async () => ({ questionId: await askedQuestionId() }) },
+  'question:answer': { payload: async () => ({ questionId: await askedQuestionId() }) },
+  'question:remove': { payload: async () => ({ questionId: await askedQuestionId(), reason: 'test' }) },
 };
 
 /** Booth capacity, through the organisers' API (the booth cache hears of it). */
@@ -538,7 +554,7 @@ beforeAll(async () => {
   // Each actor tries every command in quick succession: lift the command budget (abuse.test.ts
   // tests it) and the chat rate limit (realtime.test.ts) so every answer here is the authorization decision.
   const commandBudget = { socketPoints: 1e9, accountPoints: 1e9 };
-  server = await startTestServer({ env: twirp.env, deps: { presenceGraceMs: 300, lobbyIntervalMs: 100, commandBudget, chatRate: { maxMessages: 1e9 } } });
+  server = await startTestServer({ env: twirp.env, deps: { presenceGraceMs: 300, lobbyIntervalMs: 100, commandBudget, chatRate: { maxMessages: 1e9 }, questionRate: { maxAsks: 1e9, maxVotes: 1e9 } } });
   const ids = await boothIdsBySlug(server.baseUrl);
   boothId = ids['peace-direct']!;
   otherBoothId = ids.kujalink!;

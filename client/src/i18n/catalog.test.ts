@@ -20,11 +20,12 @@ import { inbox } from './parts/inbox.js';
 import { accountPage } from './parts/account-page.js';
 import { myData } from './parts/my-data.js';
 import { queue } from './parts/queue.js';
+import { questions } from './parts/questions.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** Parts kept out of the entry's catalogue, shipped with their lazily loaded page's chunk. */
-const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel, survey, surveyConsole, boothFeedback, inbox, complaints, accountPage, myData, queue, contacts, organisation } as const;
+const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel, survey, surveyConsole, boothFeedback, inbox, complaints, accountPage, myData, queue, contacts, organisation, questions } as const;
 
 type Catalogues = Record<(typeof LANGUAGES)[number], Record<string, string>>;
 const CATALOGUES: [string, Catalogues][] = [['the entry catalogue', CATALOGS], ...Object.entries(LAZY_PARTS)];

@@ -18,6 +18,8 @@ import { PresenceList } from './PresenceList.js';
 
 // "Ask for a follow-up" (issue 16), with its strings: its own chunk; offline, the booth opens without it.
 const FollowUp = lazy(() => import('../contacts/FollowUp.js').then((m) => ({ default: m.FollowUp }), () => ({ default: () => null })));
+// The Questions tab's code and strings load only when a member opens it (issue 16).
+const QuestionsPanel = lazy(() => import('../questions/QuestionsPanel.js').then((m) => ({ default: m.QuestionsPanel })));
 
 /** Refusals that trying again may cure (full, locked, closed, a removal that ends). */
 const RETRYABLE: ReadonlySet<ApiError['code']> = new Set(['BOOTH_FULL', 'BOOTH_CLOSED', 'FORBIDDEN', 'NOT_IN_BOOTH']);
@@ -66,6 +68,8 @@ export function BoothPage({ slug }: { slug: string }) {
     (state) => state.visitPrivately || (state.boothView?.presence.some((entry) => entry.userId === state.me?.id && entry.private) ?? false),
   );
   const me = useStore((state) => state.me);
+  // A link to a question (`#question-12`) opens its tab.
+  const [asking, setAsking] = useState(() => location.hash.startsWith('#question-'));
 
   useEffect(() => {
     void enterBooth(slug);
@@ -111,6 +115,18 @@ export function BoothPage({ slug }: { slug: string }) {
         <Refused refusal={view.refusal} booth={booth} />
       ) : (
         <div className="booth-body">
+          {/* The Chat and Questions tabs share the main column (left unindented: a small diff to merge). */}
+          <div>
+          <p className="row">
+            <button type="button" className="secondary small" aria-pressed={!asking} onClick={() => setAsking(false)}>
+              {t('chat.title')}
+            </button>
+            <button type="button" className="secondary small" aria-pressed={asking} onClick={() => setAsking(true)}>
+              {t('questions.tab')}
+            </button>
+          </p>
+          {/* Hidden, not unmounted: the chat keeps its place, and "Answer in chat" fills its composer. */}
+          <div hidden={asking}>
           <section className="chat card" aria-labelledby="chat-title">
             <h2 id="chat-title">{t('chat.title')}</h2>
             {booth.pinned && (
@@ -131,6 +147,13 @@ export function BoothPage({ slug }: { slug: string }) {
             <ChatLog boothId={view.boothId} />
             {view.entered ? <Composer /> : <p role="status">{t('booth.joining')}</p>}
           </section>
+          </div>
+          {asking && (
+            <Suspense fallback={null}>
+              <QuestionsPanel boothId={booth.id} toChat={() => setAsking(false)} />
+            </Suspense>
+          )}
+          </div>
           <aside className="booth-side">
             <VideoPanel booth={booth} joined={view.joined} />
             <section className="card" aria-labelledby="about-title">

@@ -98,6 +98,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:revoke': 'Permission withdrawn',
     'audit.action.contact:export': 'Booth contacts exported',
     'audit.action.people:organisation': 'Organisation changed',
+    'audit.action.question:remove': 'Question removed',
 
     'audit.slowMode': 'slow mode: {seconds} s',
     'audit.slowModeOff': 'slow mode: off',
@@ -251,6 +252,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:revoke': 'Permiso retirado',
     'audit.action.contact:export': 'Contactos del stand exportados',
     'audit.action.people:organisation': 'Organización cambiada',
+    'audit.action.question:remove': 'Pregunta retirada',
 
     'audit.slowMode': 'modo lento: {seconds} s',
     'audit.slowModeOff': 'modo lento: desactivado',
@@ -404,6 +406,7 @@ export const moderationPanel = defineMessages({
     'audit.action.people:revoke': 'Autorisation retirée',
     'audit.action.contact:export': 'Contacts du stand exportés',
     'audit.action.people:organisation': 'Organisation modifiée',
+    'audit.action.question:remove': 'Question retirée',
 
     'audit.slowMode': 'mode lent : {seconds} s',
     'audit.slowModeOff': 'mode lent : désactivé',
