@@ -26,6 +26,10 @@ import { createComplaintStore } from './complaints/service.js';
 import { createCapabilityGrants } from './complaints/grants.js';
 import { complaintRoutes } from './complaints/routes.js';
 import { chatCommands } from './chat/handlers.js';
+import { conversationCommands } from './conversations/handlers.js';
+import { createConversationReportStore } from './conversations/reports.js';
+import { conversationRoutes } from './conversations/routes.js';
+import { createConversationService } from './conversations/service.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
 import { createBoothService } from './booths/service.js';
@@ -321,13 +325,17 @@ export function createApplication(deps: AppDeps): Application {
   // One command table for the whole server, built once: every socket shares it.
   const conduct = createConductStore(db, clock, audit);
   const inbox = createInbox(db, io, logger.child({ feature: 'inbox' }));
-  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox };
+  // 1:1 conversations (issue 16): chat's delivery rules and rate, their own reports.
+  const conversations = createConversationService({ db, clock, limiters, rate: deps.chatRate });
+  const conversationReports = createConversationReportStore(db, clock);
+  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox, conversations, conversationReports };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),
     ...chatCommands(commandDeps),
     ...moderationCommands(commandDeps),
     ...hostCommands(commandDeps),
     ...videoCommands(commandDeps),
+    ...conversationCommands(commandDeps),
   };
   // Acks are counted by the ops block below (set up with the routes; no ack is answered before).
   const sendBufferMaxBytes = deps.connectionLimits?.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;
@@ -465,6 +473,7 @@ export function createApplication(deps: AppDeps): Application {
   const boothFeedback = createBoothFeedback(db, clock);
   app.use(boothFeedbackRoutes(auth, { booths, feedback: boothFeedback }));
   app.use(accountabilityRoutes(auth, createAccountabilityReport(db, clock, boothFeedback)));
+  app.use(conversationRoutes(auth, { conversations, conversationReports }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });

@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   'complaint:step',
   'people:grant',
   'people:revoke',
+  'conversation:delete',
+  'conversation:resolve',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;
