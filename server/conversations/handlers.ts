@@ -121,10 +121,12 @@ export function conversationCommands({ io, conversations, conversationReports, r
         const report = result.data;
         io.to(rooms.moderators).emit('conversation:report-updated', report);
         // The reporter learns the outcome and the note (never who decided), in their inbox, live too.
-        await inbox.deliverAfter('report_outcome', async () => ({
-          to: report.reporter.id,
-          payload: { reportId, messageId: report.messageId, reason: report.reason, outcome, note, boothId: report.boothId, boothName: report.boothName, conversationId: report.conversationId },
-        }));
+        await inbox.deliverAfter('report_outcome', () =>
+          Promise.resolve({
+            to: report.reporter.id,
+            payload: { reportId, messageId: report.messageId, reason: report.reason, outcome, note, boothId: report.boothId, boothName: report.boothName, conversationId: report.conversationId },
+          }),
+        );
         return ok(report);
       },
     },
