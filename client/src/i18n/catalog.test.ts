@@ -12,6 +12,7 @@ import { survey } from './parts/survey.js';
 import { surveyConsole } from './parts/survey-console.js';
 import { moderationPanel } from './parts/moderation-panel.js';
 import { complaints } from './parts/complaints.js';
+import { conversations } from './parts/conversations.js';
 import { staff } from './parts/staff.js';
 import { boothFeedback } from './parts/booth-feedback.js';
 import { inbox } from './parts/inbox.js';
@@ -19,7 +20,7 @@ import { inbox } from './parts/inbox.js';
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** Parts kept out of the entry's catalogue, shipped with their lazily loaded page's chunk. */
-const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel, survey, surveyConsole, boothFeedback, inbox, complaints } as const;
+const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel, survey, surveyConsole, boothFeedback, inbox, complaints, conversations } as const;
 
 type Catalogues = Record<(typeof LANGUAGES)[number], Record<string, string>>;
 const CATALOGUES: [string, Catalogues][] = [['the entry catalogue', CATALOGS], ...Object.entries(LAZY_PARTS)];

@@ -14,7 +14,7 @@ import { navigate } from '../../lib/router.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
 import { applyPresenceChange, presenceFromSnapshot } from './bounded-presence.js';
-import { classifySendRefusal, isTransientSendError, retryDelayMs } from './send-retry.js';
+import { classifySendRefusal, isTransientSendError, retryDelayMs } from '../../lib/send-retry.js';
 
 const OUTBOX_KEY_PREFIX = 'fair.outbox.v1.';
 const RETRY_AFTER_TIMEOUT_MS = 3_000;

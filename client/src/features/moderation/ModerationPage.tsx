@@ -17,6 +17,7 @@ import { RoleBadge } from '../../lib/RoleBadge.js';
 import { useNow } from '../../lib/use-now.js';
 import { auditActionName, auditDetail } from './audit-detail.js';
 import { BoothControls } from './BoothControls.js';
+import { ConversationReportQueue } from './ConversationReportQueue.js';
 import { usePanelT } from './use-panel-t.js';
 
 /** Stands for a name inside a translated sentence, so the name can carry its badge. */
@@ -316,6 +317,7 @@ export function ModerationPage() {
       <SafetyAlerts />
       <div className="panel-grid">
         <ReportQueue />
+        <ConversationReportQueue />
         <Restrictions />
         <AnnouncementForm />
       </div>

@@ -17,6 +17,7 @@ export const core = defineMessages({
     'nav.inbox': 'Inbox',
     'nav.inboxUnread': 'Inbox, {count} unread',
     'nav.complaints': 'Complaints',
+    'nav.conversations': 'Conversations',
     'nav.newTab': '(opens in a new tab)',
 
     'signIn.title': 'Sign in',
@@ -135,6 +136,7 @@ export const core = defineMessages({
     'nav.inbox': 'Buzón',
     'nav.inboxUnread': 'Buzón, {count} sin leer',
     'nav.complaints': 'Quejas',
+    'nav.conversations': 'Conversaciones',
     'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
@@ -253,6 +255,7 @@ export const core = defineMessages({
     'nav.inbox': 'Notifications',
     'nav.inboxUnread': 'Notifications, {count} à lire',
     'nav.complaints': 'Plaintes',
+    'nav.conversations': 'Conversations',
     'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',
