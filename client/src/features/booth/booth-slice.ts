@@ -4,6 +4,7 @@ import type { ApiError } from '../../../../shared/errors.js';
 import type { ChatMessage, PresenceEntry } from '../../../../shared/protocol.js';
 import type { StoreState } from '../../app/store.js';
 import { readSetting, writeSetting } from '../../lib/device-storage.js';
+import { mergeBySeq } from '../../lib/merge-by-seq.js';
 
 /** A message typed but not yet acknowledged by the server; persisted so nothing is lost. */
 export interface OutboxItem {
@@ -63,4 +64,7 @@ export const createBoothSlice: StateCreator<StoreState, [], [], BoothSlice> = (s
   },
 });
 
-export { mergeBySeq as mergeMessages } from '../../lib/merge-by-seq.js';
+/** Adds messages keeping sequence order and one copy per sequence number. */
+export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  return mergeBySeq(existing, incoming);
+}
