@@ -7,6 +7,7 @@ import { LobbyPage } from '../features/lobby/LobbyPage.js';
 import { DataSaverToggle } from '../features/preferences/DataSaverToggle.js';
 import { Notices } from '../features/moderation/Notices.js';
 import { UpdateNotice } from '../features/connection/UpdateNotice.js';
+import { ConnectionIndicator } from '../features/connection/ConnectionIndicator.js';
 import { InboxLink } from '../features/inbox/InboxLink.js';
 import { can } from '../../../shared/roles.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
@@ -115,7 +116,7 @@ function Page() {
   if (path === '/account') return <AccountPage />;
   if (path === '/survey' || path === '/you-said') return <SurveyViews path={path} />;
   if (path === '/inbox') return <InboxPage />;
-  if (path.startsWith('/conversations')) return <ConversationsPage path={path} />;
+  if (path.startsWith('/conversations')) return <ConversationsPage path={path} connection={<ConnectionIndicator />} />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { Conversation, ConversationMessage } from '../../../../shared/conversations.js';
 import { DELETED_AUTHOR } from '../../../../shared/deleted-account.js';
 import type { ApiError } from '../../../../shared/errors.js';
@@ -25,8 +25,11 @@ type T = PartTranslator<keyof (typeof strings)['en']>;
 const otherOf = (conversation: Conversation, myId: string | undefined) => (conversation.member.id === myId ? conversation.staff : conversation.member);
 const nameOf = (t: T, person: { id: string; displayName: string }) => (person.id === DELETED_AUTHOR.id ? t.app('privacy.deletedMember') : person.displayName);
 
-/** `/conversations` (the list) and `/conversations/:id` (one conversation): one lazily loaded chunk. */
-export function ConversationsPage({ path }: { path: string }) {
+/**
+ * `/conversations` (the list) and `/conversations/:id` (one conversation): one lazily loaded chunk.
+ * `connection` is the app's connection indicator, shown above a conversation (a slot, as the lobby's).
+ */
+export function ConversationsPage({ path, connection: indicator }: { path: string; connection?: ReactNode }) {
   const t = usePartT(strings);
   const myId = useStore((state) => state.me?.id);
   const connection = useStore((state) => state.connection);
@@ -39,7 +42,7 @@ export function ConversationsPage({ path }: { path: string }) {
   }, []);
   const one = matchPath('/conversations/:id', path);
   const id = one ? Number(one.id) : NaN;
-  if (one) return <ConversationView key={id} conversationId={Number.isInteger(id) && id > 0 ? id : 0} t={t} />;
+  if (one) return <ConversationView key={id} conversationId={Number.isInteger(id) && id > 0 ? id : 0} t={t} indicator={indicator} />;
   return <ConversationList t={t} error={error} retry={() => void loadList().then(setError)} />;
 }
 
@@ -76,7 +79,7 @@ function ConversationList({ t, error, retry }: { t: T; error: ApiError | null; r
   );
 }
 
-function ConversationView({ conversationId, t }: { conversationId: number; t: T }) {
+function ConversationView({ conversationId, t, indicator }: { conversationId: number; t: T; indicator: ReactNode }) {
   const myId = useStore((state) => state.me?.id);
   const connection = useStore((state) => state.connection);
   const conversation = useStore((state) => state.conversationList?.find((c) => c.id === conversationId));
@@ -107,6 +110,7 @@ function ConversationView({ conversationId, t }: { conversationId: number; t: T 
         <Link to="/conversations">{t('conv.back')}</Link>
       </p>
       <h1 id="conversation-title">{conversation ? t('conv.with', { name: other }) : t('conv.title')}</h1>
+      {indicator}
       {conversation && <p className="muted">{t('conv.atBooth', { booth: conversation.boothName })}</p>}
       {error && (
         <p role="alert" className="error">
