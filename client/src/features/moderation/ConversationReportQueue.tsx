@@ -1,12 +1,12 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { ConversationReport } from '../../../../shared/conversations.js';
 import { DELETED_AUTHOR } from '../../../../shared/deleted-account.js';
 import type { ApiError } from '../../../../shared/errors.js';
-import { MODERATION_REASON_MAX_CHARS } from '../../../../shared/limits.js';
 import { formatInstant } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 import { RoleBadge } from '../../lib/RoleBadge.js';
 import { command, getSocket } from '../../lib/socket.js';
+import { ResolveForm } from './ResolveForm.js';
 import { usePanelT, type PanelT } from './use-panel-t.js';
 
 const nameOf = (tp: PanelT, author: { id: string; displayName: string }) => (author.id === DELETED_AUTHOR.id ? tp.app('privacy.deletedMember') : author.displayName);
@@ -54,8 +54,6 @@ export function ConversationReportQueue() {
 }
 
 function ConversationReportItem({ report, tp, removed, closed }: { report: ConversationReport; tp: PanelT; removed: () => void; closed: () => void }) {
-  const id = useId();
-  const [note, setNote] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const author = nameOf(tp, report.message.author);
   async function remove() {
@@ -63,12 +61,11 @@ function ConversationReportItem({ report, tp, removed, closed }: { report: Conve
     if (ack && !ack.ok && ack.error.code !== 'NOT_FOUND') return setError(ack.error);
     if (ack) removed();
   }
-  async function close(outcome: 'resolved' | 'dismissed') {
-    const ack = await command('conversation:resolve', { reportId: report.id, outcome, note: note.trim() });
-    if (ack && !ack.ok) return setError(ack.error);
+  async function close(outcome: 'resolved' | 'dismissed', note: string): Promise<ApiError | null> {
+    const ack = await command('conversation:resolve', { reportId: report.id, outcome, note });
     if (ack?.ok) closed();
+    return ack && !ack.ok ? ack.error : null;
   }
-  const onSubmit = (event: FormEvent) => event.preventDefault();
   return (
     <li className="card">
       <p className="meta">
@@ -106,23 +103,12 @@ function ConversationReportItem({ report, tp, removed, closed }: { report: Conve
           </button>
         </p>
       )}
-      <form onSubmit={onSubmit}>
-        <label htmlFor={id}>{tp('mod.resolutionNote')}</label>
-        <textarea id={id} rows={2} maxLength={MODERATION_REASON_MAX_CHARS} value={note} onChange={(e) => setNote(e.target.value)} />
-        {error && (
-          <p role="alert" className="error">
-            {tp.app.error(error)}
-          </p>
-        )}
-        <div className="row">
-          <button type="button" className="small" disabled={!note.trim()} onClick={() => void close('resolved')}>
-            {tp('mod.resolve')}
-          </button>
-          <button type="button" className="secondary small" disabled={!note.trim()} onClick={() => void close('dismissed')}>
-            {tp('mod.dismiss')}
-          </button>
-        </div>
-      </form>
+      {error && (
+        <p role="alert" className="error">
+          {tp.app.error(error)}
+        </p>
+      )}
+      <ResolveForm close={close} />
     </li>
   );
 }
