@@ -30,8 +30,8 @@ export function createConversationReportStore(db: Db, clock: Clock) {
       .where(and(eq(conversationMessages.conversationId, conversationId), lt(conversationMessages.seq, seq)))
       .orderBy(desc(conversationMessages.seq))
       .limit(CONVERSATION_REPORT_CONTEXT);
-    // An erased account's words are gone for moderators too.
-    return rows.reverse().map((row) => ({ seq: row.seq, author: authorOf(row), body: row.authorDeletedAt ? '' : row.body, deleted: row.deletedAt !== null || row.authorDeletedAt !== null }));
+    // As written: an erased account's words are blank here too (erasure keeps only those under an open report).
+    return rows.reverse().map((row) => ({ seq: row.seq, author: authorOf(row), body: row.body, deleted: row.deletedAt !== null || row.authorDeletedAt !== null }));
   }
 
   async function select(where: SQL | undefined): Promise<ConversationReport[]> {
@@ -75,7 +75,7 @@ export function createConversationReportStore(db: Db, clock: Clock) {
         reporter: authorOf({ authorId: r.row.reporterId, authorName: r.reporterName, authorRole: r.reporterRole, authorDeletedAt: r.reporterDeletedAt }),
         message: {
           seq: r.seq,
-          body: r.authorDeletedAt ? '' : r.body,
+          body: r.body,
           author: authorOf({ authorId: r.authorId, authorName: r.authorName, authorRole: r.authorRole, authorDeletedAt: r.authorDeletedAt }),
           deleted: r.deletedAt !== null || r.authorDeletedAt !== null,
         },

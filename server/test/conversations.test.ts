@@ -284,6 +284,9 @@ describe('privacy', () => {
     const left = await history(host.socket, conversationId);
     expect(left[0]).toMatchObject({ seq: 1, body: '', deleted: true, author: { id: 'deleted' } });
     expect(left[1]).toMatchObject({ seq: 2, body: 'Their words' });
+    // Erased, not just hidden: the stored text is gone, the other person's stays.
+    const stored = await fair.server.sql<{ body: string }>('SELECT body FROM conversation_messages WHERE conversation_id = ? ORDER BY seq', [conversationId]);
+    expect(stored.map((row) => row.body)).toEqual(['', 'Their words']);
     const listed = (await host.client.get('/api/conversations')).body as unknown as ConversationList;
     expect(listed.conversations.find((c) => c.id === conversationId)?.member.id).toBe('deleted');
   });
