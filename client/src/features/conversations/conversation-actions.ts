@@ -2,7 +2,7 @@
  * What the conversations chunk does: keep the list, hold each open conversation's messages, catch
  * up by sequence number after every reconnect, and deliver the persisted outbox with the same
  * clientMsgId until the server has stored each message. Booth chat's rules (booth-actions.ts),
- * with the conversation in place of the booth; the retry policy is the shared one (lib/send-retry.ts).
+ * with the conversation in place of the booth; delivery and its retries are the shared ones (lib/outbox-delivery.ts).
  */
 import type { Conversation, ConversationList, ConversationMessage } from '../../../../shared/conversations.js';
 import type { ApiError } from '../../../../shared/errors.js';
@@ -12,18 +12,14 @@ import { useStore } from '../../app/store.js';
 import { api } from '../../lib/api.js';
 import { readSetting, writeSetting } from '../../lib/device-storage.js';
 import { mergeBySeq } from '../../lib/merge-by-seq.js';
-import { classifySendRefusal, isTransientSendError } from '../../lib/send-retry.js';
+import { createDelivery } from '../../lib/outbox-delivery.js';
+import { isTransientSendError } from '../../lib/send-retry.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import type { ConversationOutboxItem } from './conversation-slice.js';
 
 const OUTBOX_KEY_PREFIX = 'fair.conversationOutbox.v1.';
-const RETRY_AFTER_TIMEOUT_MS = 3_000;
 const get = useStore.getState;
 const set = useStore.setState;
-const inFlight = new Set<string>();
-/** Transient failures so far, per message, for the backoff; and the retry each one waits for. */
-const failedAttempts = new Map<string, number>();
-const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
 const outboxOf = () => get().conversationOutbox ?? [];
 const heldOf = (conversationId: number) => get().conversationMessages?.[conversationId] ?? [];
@@ -45,7 +41,7 @@ function setOutbox(change: (outbox: ConversationOutboxItem[]) => ConversationOut
 }
 
 function dropFromOutbox(clientMsgId: string): void {
-  forget(clientMsgId);
+  delivery.forget(clientMsgId);
   setOutbox((outbox) => (outbox.some((item) => item.clientMsgId === clientMsgId) ? outbox.filter((item) => item.clientMsgId !== clientMsgId) : outbox));
 }
 
@@ -158,65 +154,27 @@ function updateItem(clientMsgId: string, change: Partial<ConversationOutboxItem>
   setOutbox((outbox) => outbox.map((queued) => (queued.clientMsgId === clientMsgId ? { ...queued, ...change } : queued)));
 }
 
-function forget(clientMsgId: string): void {
-  clearTimeout(retryTimers.get(clientMsgId));
-  retryTimers.delete(clientMsgId);
-  failedAttempts.delete(clientMsgId);
-}
-
-/** One pending retry per message: a reconnect's flush and a backoff timer do not pile up. */
-function retryLater(clientMsgId: string, delayMs: number): void {
-  clearTimeout(retryTimers.get(clientMsgId));
-  retryTimers.set(
-    clientMsgId,
-    setTimeout(() => {
-      retryTimers.delete(clientMsgId);
-      void deliver(clientMsgId);
-    }, delayMs),
-  );
-}
-
-/** Sends one outbox message (again, with its clientMsgId: the server stores it once). */
-async function deliver(clientMsgId: string): Promise<void> {
-  const item = outboxOf().find((queued) => queued.clientMsgId === clientMsgId);
-  if (!item || item.error || inFlight.has(clientMsgId)) return;
-  inFlight.add(clientMsgId);
-  const ack = await command('conversation:send', { conversationId: item.conversationId, clientMsgId, body: item.body });
-  inFlight.delete(clientMsgId);
-  if (ack === null) {
-    // No answer: sent again after the next connect, or shortly if we are still connected.
-    if (getSocket()?.connected) retryLater(clientMsgId, RETRY_AFTER_TIMEOUT_MS);
-    return;
-  }
-  if (ack.ok) {
-    dropFromOutbox(clientMsgId);
-    addMessages(item.conversationId, [ack.data]);
-    return;
-  }
-  const attempt = failedAttempts.get(clientMsgId) ?? 0;
-  const refusal = classifySendRefusal(ack.error, attempt);
-  if (refusal.kind === 'retry') {
-    if (refusal.saving) {
-      failedAttempts.set(clientMsgId, attempt + 1);
-      updateItem(clientMsgId, { saving: true });
-    }
-    retryLater(clientMsgId, refusal.delayMs);
-    return;
-  }
-  // Refused for good (muted, no longer this person's conversation): the member sees why.
-  forget(clientMsgId);
-  updateItem(clientMsgId, { error: ack.error, saving: false });
-}
+/** Sends each outbox message (again, with its clientMsgId: the server stores it once). */
+const delivery = createDelivery<ConversationOutboxItem, ConversationMessage>({
+  find: (clientMsgId) => outboxOf().find((queued) => queued.clientMsgId === clientMsgId),
+  ready: () => true,
+  send: (item) => command('conversation:send', { conversationId: item.conversationId, clientMsgId: item.clientMsgId, body: item.body }),
+  stored(item, message) {
+    dropFromOutbox(item.clientMsgId);
+    addMessages(item.conversationId, [message]);
+  },
+  mark: updateItem,
+});
 
 function flushOutbox(): void {
-  for (const item of outboxOf()) void deliver(item.clientMsgId);
+  for (const item of outboxOf()) void delivery.deliver(item.clientMsgId);
 }
 
 /** Queues a message (kept through offline spells and reloads) and sends it when it can. */
 export function sendConversationMessage(conversationId: number, body: string): void {
   const item: ConversationOutboxItem = { clientMsgId: crypto.randomUUID(), conversationId, body, createdAt: new Date().toISOString() };
   setOutbox((outbox) => [...outbox, item]);
-  void deliver(item.clientMsgId);
+  void delivery.deliver(item.clientMsgId);
 }
 
 export function discardConversationMessage(clientMsgId: string): void {

@@ -1,16 +1,11 @@
-import type { ApiError } from '../../../../shared/errors.js';
 import type { Conversation, ConversationMessage } from '../../../../shared/conversations.js';
+import type { QueuedMessage } from '../../lib/outbox-delivery.js';
 
 /** A message typed in a conversation and not yet acknowledged; persisted per account, so nothing is lost. */
-export interface ConversationOutboxItem {
-  clientMsgId: string;
+export interface ConversationOutboxItem extends QueuedMessage {
   conversationId: number;
   body: string;
   createdAt: string;
-  /** Set when the server refused it for good (not for connection trouble or a storage hiccup). */
-  error?: ApiError;
-  /** The server could not store it just now; it is being retried ("saving…"). */
-  saving?: boolean;
 }
 
 /**
