@@ -52,6 +52,9 @@ describeBrowser('private 1:1 conversations in Chromium', () => {
     await expect.poll(() => host.getByRole('status', { name: 'Connection' }).textContent()).toContain('Offline');
     await send(host, 'Typed while offline');
     await expect.poll(() => log(host).textContent()).toContain('it will be sent when you are back');
+    // Kept on the device too, so a reload or a closed tab does not lose it.
+    const saved = () => host.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('fair.conversationOutbox')).map((key) => localStorage.getItem(key)).join());
+    expect(await saved()).toContain('Typed while offline');
     // Meanwhile the member writes.
     await send(member, 'We run community radio in three regions.');
     await expect.poll(() => bodies(member)).toContain('We run community radio in three regions.');
@@ -63,6 +66,7 @@ describeBrowser('private 1:1 conversations in Chromium', () => {
     await expect.poll(() => bodies(host), { timeout: 15_000 }).toEqual(all);
     await expect.poll(() => bodies(member), { timeout: 15_000 }).toEqual(all);
     await expect.poll(() => log(host).textContent()).not.toContain('it will be sent when you are back');
+    await expect.poll(saved).not.toContain('Typed while offline');
     // Stored once: a reload shows the same four, each once.
     await member.reload();
     await expect.poll(() => bodies(member)).toEqual(all);

@@ -48,7 +48,9 @@ function dropFromOutbox(clientMsgId: string): void {
 // ---- Starting (once per page load) -------------------------------------------------------------
 
 let listening: FairClientSocket | null = null;
-let persisting: (() => void) | null = null;
+/** Whose outbox, list and messages the store holds: another account signing in on this page starts afresh. */
+let loadedFor: string | undefined;
+let watching = false;
 
 /**
  * Loads this account's outbox and listens to the connection. Idempotent: the page calls it on
@@ -56,11 +58,23 @@ let persisting: (() => void) | null = null;
  * soon as the connection is up.
  */
 export function startConversations(userId: string): void {
-  if (!persisting) {
-    loadOutbox(userId);
-    persisting = useStore.subscribe((state, previous) => {
-      if (state.conversationOutbox !== previous.conversationOutbox && state.me?.id) writeSetting(OUTBOX_KEY_PREFIX + state.me.id, JSON.stringify(state.conversationOutbox ?? []));
+  if (!watching) {
+    watching = true;
+    useStore.subscribe((state, previous) => {
+      if (state.me?.id !== loadedFor) {
+        // Signed out, or someone else signed in: nothing of the previous account stays in memory.
+        if (loadedFor !== undefined) {
+          loadedFor = undefined;
+          set({ conversationOutbox: undefined, conversationList: undefined, conversationMessages: undefined });
+        }
+        return;
+      }
+      if (state.conversationOutbox !== previous.conversationOutbox) writeSetting(OUTBOX_KEY_PREFIX + loadedFor, JSON.stringify(state.conversationOutbox ?? []));
     });
+  }
+  if (loadedFor !== userId) {
+    loadedFor = userId;
+    loadOutbox(userId);
   }
   const socket = getSocket();
   if (!socket || socket === listening) return;
