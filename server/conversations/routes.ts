@@ -1,8 +1,7 @@
 import { Router } from 'express';
-import { REPORT_STATUSES, type ReportStatus } from '../../shared/moderation.js';
 import type { AuthService } from '../auth/service.js';
-import { sendError } from '../http/errors.js';
 import { asyncHandler, currentUser, requireCapability, requireUser } from '../http/middleware.js';
+import { reportStatusOf } from '../moderation/routes.js';
 import type { ConversationReportStore } from './reports.js';
 import type { ConversationService } from './service.js';
 
@@ -24,12 +23,10 @@ export function conversationRoutes(auth: AuthService, deps: { conversations: Con
     requireUser(auth),
     requireCapability('moderation:review'),
     asyncHandler(async (req, res) => {
-      const status = typeof req.query.status === 'string' ? req.query.status : 'open';
-      if (!(REPORT_STATUSES as readonly string[]).includes(status)) {
-        return sendError(res, { code: 'INVALID_PAYLOAD', message: 'status: must be open, resolved or dismissed', details: { field: 'status' } });
-      }
+      const status = reportStatusOf(req, res);
+      if (!status) return;
       res.setHeader('Cache-Control', 'no-store');
-      res.json({ reports: await deps.conversationReports.list(status as ReportStatus) });
+      res.json({ reports: await deps.conversationReports.list(status) });
     }),
   );
 
