@@ -26,6 +26,10 @@ import { createComplaintStore } from './complaints/service.js';
 import { createCapabilityGrants } from './complaints/grants.js';
 import { complaintRoutes } from './complaints/routes.js';
 import { chatCommands } from './chat/handlers.js';
+import { conversationCommands } from './conversations/handlers.js';
+import { createConversationReportStore } from './conversations/reports.js';
+import { conversationRoutes } from './conversations/routes.js';
+import { createConversationService } from './conversations/service.js';
 import { createChatService, type ChatRateOptions } from './chat/service.js';
 import { createPrivateAliasStore } from './chat/private-aliases.js';
 import { questionCommands } from './questions/handlers.js';
@@ -364,7 +368,10 @@ export function createApplication(deps: AppDeps): Application {
   const contacts = createContactService({ db, io, clock, audit, limiters });
   const contactSweep = setInterval(() => survive('close contact requests of an ended fair', () => contacts.sweep()), CONTACT_SWEEP_MS);
   contactSweep.unref();
-  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox, queue, contacts };
+  // 1:1 conversations (issue 16): chat's delivery rules and rate, their own reports.
+  const conversations = createConversationService({ db, clock, limiters, rate: deps.chatRate });
+  const conversationReports = createConversationReportStore(db, clock);
+  const commandDeps = { io, auth, booths, presence, chat, aliases, restrictions, reports, audit, enforcer, clock, video, conduct, inbox, queue, contacts, conversations, conversationReports };
   const commandTable: CommandTable = {
     ...boothCommands(commandDeps),
     ...chatCommands(commandDeps),
@@ -375,6 +382,7 @@ export function createApplication(deps: AppDeps): Application {
     ...contactCommands(commandDeps),
     // Questions to a booth (issue 16).
     ...questionCommands({ ...commandDeps, questions: createQuestionService({ db, clock, audit, limiters, rate: deps.questionRate }) }),
+    ...conversationCommands(commandDeps),
   };
   // Acks are counted by the ops block below (set up with the routes; no ack is answered before).
   const sendBufferMaxBytes = deps.connectionLimits?.sendBufferMaxBytes ?? SOCKET_SEND_BUFFER_MAX_BYTES;
@@ -516,6 +524,7 @@ export function createApplication(deps: AppDeps): Application {
   app.use(accountabilityRoutes(auth, createAccountabilityReport(db, clock, boothFeedback)));
   app.use(contactRoutes(auth, { booths, contacts }));
   app.use(organisationRoutes(auth, db));
+  app.use(conversationRoutes(auth, { conversations, conversationReports }));
   app.use('/api', (_req, res) => {
     sendError(res, { code: 'NOT_FOUND', message: 'No such API endpoint.' });
   });

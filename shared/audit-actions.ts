@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   'contact:export',
   'people:organisation',
   'question:remove',
+  'conversation:delete',
+  'conversation:resolve',
   ACCOUNT_AUDIT_ACTIONS.deleted,
   ACCOUNT_AUDIT_ACTIONS.erased,
 ] as const;

@@ -44,6 +44,10 @@ export const accountExportSchema = z.object({
   messages: z.array(
     z.object({ boothId: z.number().int(), booth: z.string(), seq: z.number().int(), body: z.string(), createdAt: time, deleted: z.boolean(), private: z.boolean() }),
   ),
+  /** What they wrote in 1:1 conversations (issue 16); the other person's messages are theirs, not in here. */
+  conversationMessages: z.array(
+    z.object({ conversationId: z.number().int(), boothId: z.number().int(), booth: z.string(), seq: z.number().int(), body: z.string(), createdAt: time, deleted: z.boolean() }),
+  ),
   visits: z.array(z.object({ boothId: z.number().int(), booth: z.string(), joinedAt: time, leftAt: nullableTime, private: z.boolean() })),
   privateAliases: z.array(z.object({ boothId: z.number().int(), number: z.number().int() })),
   /** Their ratings of booths (hosts see them without names). */

@@ -6,8 +6,19 @@ import { inboxNoticeSchema, inboxReadCountSchema } from './inbox.js';
 import { complaintSafetySchema } from './complaints.js';
 import { lobbyWaitingSchema, queueAdmitSchema, queueBoothSchema, queueChangedSchema, queueListSchema, queueOfferSchema, queuePositionSchema, queueRemovedSchema } from './queue.js';
 import { contactAnswerSchema, contactAnsweredDataSchema, contactRequestedDataSchema, contactRequestSchema, contactRequestViewSchema } from './contacts.js';
-import { conversationSchema } from './conversations.js';
 import { z } from 'zod';
+import {
+  conversationDeletedSchema,
+  conversationDeleteDataSchema,
+  conversationDeleteSchema,
+  conversationHistoryDataSchema,
+  conversationMessageSchema,
+  conversationReportCreateDataSchema,
+  conversationReportCreateSchema,
+  conversationReportSchema,
+  conversationResolveSchema,
+  conversationSchema,
+} from './conversations.js';
 import type { Result } from './errors.js';
 import { boothProfileSchema, boothSchema, boothSessionInputSchema } from './booths.js';
 import { CHAT_BODY_MAX_CHARS, CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE } from './limits.js';
@@ -121,6 +132,14 @@ export type ScheduleRemove = z.infer<typeof scheduleRemoveSchema>;
 export type BoothLeave = z.infer<typeof boothLeaveSchema>;
 export type ChatSend = z.input<typeof chatSendSchema>;
 export type ChatHistoryQuery = z.infer<typeof chatHistorySchema>;
+
+/** `conversation:send`: post in a 1:1 conversation; the same body and resend rules as `chat:send`. */
+export const conversationSendSchema = z.strictObject({ conversationId: boothId, clientMsgId: z.uuid(), body: chatBodySchema });
+/** `conversation:history`: older messages (`beforeSeq`) or catch-up (`afterSeq`), in sequence order, as `chat:history`. */
+export const conversationHistorySchema = z
+  .strictObject({ conversationId: boothId, beforeSeq: seq.optional(), afterSeq: seq.optional(), limit: z.number().int().min(1).max(CHAT_HISTORY_MAX_PAGE).optional() })
+  .refine((q) => q.beforeSeq === undefined || q.afterSeq === undefined, { message: 'give beforeSeq or afterSeq, not both', path: ['afterSeq'] });
+export type ConversationHistoryQuery = z.infer<typeof conversationHistorySchema>;
 
 // ---- Server → client payloads -------------------------------------------------------------
 
@@ -288,6 +307,11 @@ export const COMMANDS = {
   'question:unvote': { payload: questionVoteSchema, data: questionSchema },
   'question:answer': { payload: questionAnswerSchema, data: questionSchema },
   'question:remove': { payload: questionRemoveSchema, data: questionSchema },
+  'conversation:send': { payload: conversationSendSchema, data: conversationMessageSchema },
+  'conversation:history': { payload: conversationHistorySchema, data: conversationHistoryDataSchema },
+  'conversation:report': { payload: conversationReportCreateSchema, data: conversationReportCreateDataSchema },
+  'conversation:delete': { payload: conversationDeleteSchema, data: conversationDeleteDataSchema },
+  'conversation:resolve': { payload: conversationResolveSchema, data: conversationReportSchema },
 } as const satisfies Record<string, { payload: z.ZodType; data: z.ZodType }>;
 
 /**
@@ -351,6 +375,13 @@ export const SERVER_EVENTS = {
    * audience its own view (members never get an anonymous asker; see questionSchema).
    */
   'question:updated': questionSchema,
+  /** To both people of a 1:1 conversation (all their tabs): a newly stored message. */
+  'conversation:message': conversationMessageSchema,
+  /** To both people: a moderator removed a message; drop its body. */
+  'conversation:deleted': conversationDeletedSchema,
+  /** To the `moderators` room: a conversation message was reported, or its report was closed. */
+  'conversation:report-created': conversationReportSchema,
+  'conversation:report-updated': conversationReportSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 /** The name of a client → server command. */

@@ -12,6 +12,14 @@ function queryOf(req: Request): Record<string, unknown> {
   return Object.fromEntries(Object.entries(req.query).filter(([, value]) => typeof value === 'string' && value !== ''));
 }
 
+/** A report queue's `?status=` (default open); undefined once a bad one was answered with INVALID_PAYLOAD. */
+export function reportStatusOf(req: Request, res: Response): ReportStatus | undefined {
+  const status = typeof req.query.status === 'string' ? req.query.status : 'open';
+  if ((REPORT_STATUSES as readonly string[]).includes(status)) return status as ReportStatus;
+  sendError(res, { code: 'INVALID_PAYLOAD', message: 'status: must be open, resolved or dismissed', details: { field: 'status' } });
+  return undefined;
+}
+
 /** The moderator panel's reads: audit log (and CSV), active restrictions, the report queue. */
 export function moderationRoutes(auth: AuthService, deps: { audit: AuditLog; restrictions: RestrictionStore; reports: ReportStore }): Router {
   const router = Router();
@@ -44,11 +52,8 @@ export function moderationRoutes(auth: AuthService, deps: { audit: AuditLog; res
     requireUser(auth),
     requireCapability('moderation:review'),
     asyncHandler(async (req, res) => {
-      const status = typeof req.query.status === 'string' ? req.query.status : 'open';
-      if (!(REPORT_STATUSES as readonly string[]).includes(status)) {
-        return sendError(res, { code: 'INVALID_PAYLOAD', message: 'status: must be open, resolved or dismissed', details: { field: 'status' } });
-      }
-      res.json({ reports: await deps.reports.list(status as ReportStatus) });
+      const status = reportStatusOf(req, res);
+      if (status) res.json({ reports: await deps.reports.list(status) });
     }),
   );
 

@@ -5,7 +5,7 @@ import type { Clock } from '../auth/service.js';
 import type { BoothService } from '../booths/service.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, boothFeedback, boothHosts, boothQuestions, booths, boothVisits, capabilityGrants, complaints, contactRequests, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, questionVotes, reports, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, authChallenges, boothFeedback, boothHosts, boothQuestions, booths, boothVisits, capabilityGrants, complaints, contactRequests, conversationMessages, conversationReports, inboxNotices, inboxReads, invites, messages, passkeys, passwordResets, privateAliases, questionVotes, reports, sessions, surveyResponses, users } from '../db/tables.js';
 import { fail, ok, type Result } from '../http/errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditLog } from '../moderation/audit.js';
@@ -91,6 +91,18 @@ export function createAccountEraser(deps: {
           .set({ body: '' })
           .where(and(eq(messages.userId, userId), not(openReport)))
           .returning({ id: messages.id });
+        // Their words in 1:1 conversations go too, except under an open report (as for chat).
+        // The places stay: the other person sees "deleted member" without the text.
+        const openConversationReport = exists(
+          db
+            .select({ one: sql`1` })
+            .from(conversationReports)
+            .where(and(eq(conversationReports.messageId, conversationMessages.id), eq(conversationReports.status, 'open'))),
+        );
+        await db
+          .update(conversationMessages)
+          .set({ body: '' })
+          .where(and(eq(conversationMessages.userId, userId), not(openConversationReport)));
         const unpinned = await db
           .update(booths)
           .set({ pinnedMessageId: null })

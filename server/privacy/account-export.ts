@@ -4,7 +4,7 @@ import type { InboxKind } from '../../shared/inbox.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, boothFeedback, boothHosts, boothQuestions, booths, boothVisits, capabilityGrants, complaints, complaintSteps, contactRequests, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, questionVotes, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
+import { auditLog, boothFeedback, boothHosts, boothQuestions, booths, boothVisits, capabilityGrants, complaints, complaintSteps, contactRequests, conversationMessages, conversations, inboxNotices, inboxReads, invites, messages, passkeys, privateAliases, questionVotes, reports, restrictions, sessions, surveyResponses, users } from '../db/tables.js';
 
 const iso = (at: Date) => at.toISOString();
 const isoOrNull = (at: Date | null) => at?.toISOString() ?? null;
@@ -60,6 +60,21 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       .innerJoin(booths, eq(booths.id, messages.boothId))
       .where(eq(messages.userId, userId))
       .orderBy(asc(messages.id));
+    const conversationRows = await db
+      .select({
+        conversationId: conversationMessages.conversationId,
+        boothId: conversations.boothId,
+        booth: booths.slug,
+        seq: conversationMessages.seq,
+        body: conversationMessages.body,
+        createdAt: conversationMessages.createdAt,
+        deletedAt: conversationMessages.deletedAt,
+      })
+      .from(conversationMessages)
+      .innerJoin(conversations, eq(conversations.id, conversationMessages.conversationId))
+      .innerJoin(booths, eq(booths.id, conversations.boothId))
+      .where(eq(conversationMessages.userId, userId))
+      .orderBy(asc(conversationMessages.id));
     const visitRows = await db
       .select({ boothId: boothVisits.boothId, booth: booths.slug, joinedAt: boothVisits.joinedAt, leftAt: boothVisits.leftAt, private: boothVisits.private })
       .from(boothVisits)
@@ -202,6 +217,7 @@ export function exportAccount(db: Db, userId: string, now: Date): Promise<Accoun
       invites: inviteRows.map((i) => ({ ...i, createdAt: iso(i.createdAt), expiresAt: iso(i.expiresAt), usedAt: isoOrNull(i.usedAt) })),
       // A message moderation removed is still theirs: the body is kept for the record, so it is in the export.
       messages: messageRows.map(({ deletedAt, ...m }) => ({ ...m, createdAt: iso(m.createdAt), deleted: deletedAt !== null })),
+      conversationMessages: conversationRows.map(({ deletedAt, ...m }) => ({ ...m, createdAt: iso(m.createdAt), deleted: deletedAt !== null })),
       visits: visitRows.map((v) => ({ ...v, joinedAt: iso(v.joinedAt), leftAt: isoOrNull(v.leftAt) })),
       privateAliases: aliasRows,
       boothFeedback: feedbackRows.map((f) => ({ ...f, createdAt: iso(f.createdAt) })),

@@ -59,6 +59,11 @@ export const COMMAND_COST_POINTS: Record<CommandName, number> = {
   'question:unvote': 1,
   'question:answer': 1,
   'question:remove': 1,
+  'conversation:send': 1,
+  'conversation:history': 1,
+  'conversation:report': 2,
+  'conversation:delete': 1,
+  'conversation:resolve': 1,
 };
 /** Messages a command's page costs one extra point per. */
 const MESSAGES_PER_POINT = 10;
@@ -73,7 +78,7 @@ function requestedRows(payload: unknown, field: 'limit' | 'historyLimit'): numbe
 /** What one command costs: its base points, plus a point per ten history rows it asks for. */
 export function commandCost(command: CommandName, payload: unknown): number {
   const base = COMMAND_COST_POINTS[command];
-  if (command === 'chat:history') return base + Math.ceil(requestedRows(payload, 'limit') / MESSAGES_PER_POINT);
+  if (command === 'chat:history' || command === 'conversation:history') return base + Math.ceil(requestedRows(payload, 'limit') / MESSAGES_PER_POINT);
   if (command === 'booth:join') return base + Math.ceil(requestedRows(payload, 'historyLimit') / MESSAGES_PER_POINT);
   return base;
 }

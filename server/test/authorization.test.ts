@@ -13,6 +13,7 @@ import { can, CAPABILITIES, mayActOn, ROLES, type Capability, type Principal, ty
 import { boothIdsBySlug, createUser, startTestServer, type TestClient, type TestServer } from './harness.js';
 import { startTwirpStandIn, TEST_LIVEKIT_KEY, TEST_LIVEKIT_SECRET, type TwirpStandIn } from './livekit-stand-in.js';
 import { requirementsOf, type CommandSpec } from '../realtime/commands.js';
+import { conversations } from '../db/tables.js';
 import { joinedSocket, rawRequest, request, signedInSocket, type ClientSocket } from './sockets.js';
 
 const ACTORS = ['member', 'hostHere', 'hostElsewhere', 'moderator', 'admin'] as const;
@@ -85,6 +86,28 @@ async function askedQuestionId(): Promise<number> {
   const ack = await request(poster.socket, 'question:ask', { boothId, body: `a question to act on (${++questionsAsked})` });
   if (!ack.ok) throw new Error(`question:ask failed: ${ack.error.code}`);
   return ack.data.questionId;
+}
+
+/** A fresh 1:1 conversation between the poster and this actor (contact requests open them; made directly here). */
+async function conversationWith(actor: Actor): Promise<number> {
+  const [row] = await server.db.insert(conversations).values({ boothId, memberId: poster.userId, staffId: actor.userId }).returning({ id: conversations.id });
+  return row!.id;
+}
+
+/** A message the poster wrote to this actor in a fresh conversation. */
+async function conversationMessageTo(actor: Actor): Promise<number> {
+  const conversationId = await conversationWith(actor);
+  const ack = await request(poster.socket, 'conversation:send', { conversationId, clientMsgId: randomUUID(), body: 'a private message to act on' });
+  if (!ack.ok) throw new Error(`conversation:send failed: ${ack.error.code}`);
+  return ack.data.id;
+}
+
+/** A conversation message the reporter reported, for moderators to remove or resolve. */
+async function reportedConversationMessage(): Promise<{ messageId: number; reportId: number }> {
+  const messageId = await conversationMessageTo(reporter);
+  const report = await request(reporter.socket, 'conversation:report', { messageId, reason: 'harassment' });
+  if (!report.ok) throw new Error(`conversation:report failed: ${report.error.code}`);
+  return { messageId, reportId: report.data.reportId };
 }
 
 /** The poster raises a hand, so staff have one to grant or revoke. */
@@ -236,6 +259,11 @@ const SOCKET_FIXTURES: Record<CommandName, SocketFixture> = {
   'question:unvote': { payload: async () => ({ questionId: await askedQuestionId() }) },
   'question:answer': { payload: async () => ({ questionId: await askedQuestionId() }) },
   'question:remove': { payload: async () => ({ questionId: await askedQuestionId(), reason: 'test' }) },
+  'conversation:send': { payload: async (actor) => ({ conversationId: await conversationWith(actor), clientMsgId: randomUUID(), body: 'hello' }) },
+  'conversation:history': { payload: async (actor) => ({ conversationId: await conversationWith(actor) }) },
+  'conversation:report': { payload: async (actor) => ({ messageId: await conversationMessageTo(actor), reason: 'spam' }) },
+  'conversation:delete': { payload: async () => ({ messageId: (await reportedConversationMessage()).messageId, reason: 'test' }) },
+  'conversation:resolve': { payload: async () => ({ reportId: (await reportedConversationMessage()).reportId, outcome: 'dismissed', note: 'test' }) },
 };
 
 /** Booth capacity, through the organisers' API (the booth cache hears of it). */
@@ -287,6 +315,13 @@ const ROWS: Row[] = [
     },
   },
   { capability: 'moderation:review', surface: 'GET /api/moderation/reports', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/reports') },
+  {
+    capability: 'moderation:review',
+    surface: 'GET /api/moderation/conversation-reports',
+    scope: 'fair',
+    allowed: moderators,
+    attempt: (a) => viaHttp(a, 'GET', '/api/moderation/conversation-reports'),
+  },
   { capability: 'moderation:review', surface: 'GET /api/moderation/restrictions', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/restrictions') },
   { capability: 'moderation:review', surface: 'GET /api/moderation/reports/summary', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/reports/summary') },
   { capability: 'audit:read', surface: 'GET /api/moderation/audit', scope: 'fair', allowed: moderators, attempt: (a) => viaHttp(a, 'GET', '/api/moderation/audit') },

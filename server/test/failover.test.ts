@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifySendRefusal } from '../../client/src/features/booth/send-retry.js';
+import { classifySendRefusal } from '../../client/src/lib/send-retry.js';
 import { classifyHandshakeRefusal } from '../../client/src/features/connection/handshake-refusal.js';
 import type { Result } from '../../shared/errors.js';
 import { CHAT_HISTORY_MAX_PAGE } from '../../shared/limits.js';

@@ -7,6 +7,7 @@ import { LobbyPage } from '../features/lobby/LobbyPage.js';
 import { DataSaverToggle } from '../features/preferences/DataSaverToggle.js';
 import { Notices } from '../features/moderation/Notices.js';
 import { UpdateNotice } from '../features/connection/UpdateNotice.js';
+import { ConnectionIndicator } from '../features/connection/ConnectionIndicator.js';
 import { InboxLink } from '../features/inbox/InboxLink.js';
 import { can } from '../../../shared/roles.js';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
@@ -43,6 +44,7 @@ function Header() {
                 <ContactCount />
               </Suspense>
             )}
+            <Link to="/conversations">{t('nav.conversations')}</Link>
             <Link to="/complaints">{t('nav.complaints')}</Link>
             <Link to="/account">{t('nav.account')}</Link>
             <span className="who">{t('nav.signedInAs', { name: me.displayName })}</span>
@@ -74,6 +76,8 @@ const ConductPage = lazy(() => import('../features/conduct/ConductPage.js').then
 const InboxPage = lazy(() => import('../features/inbox/InboxPage.js').then((m) => ({ default: m.InboxPage })));
 // Complaints to the organisers (form, tracking by code, the member's own): one chunk, with its strings.
 const ComplaintsPages = lazy(() => import('../features/complaints/ComplaintsPage.js').then((m) => ({ default: m.ComplaintsPages })));
+// Private 1:1 conversations (list and one conversation, with their outbox and strings): one chunk.
+const ConversationsPage = lazy(() => import('../features/conversations/ConversationsPage.js').then((m) => ({ default: m.ConversationsPage })));
 const HostConsolePage = lazy(() => import('../features/host/HostConsolePage.js').then((m) => ({ default: m.HostConsolePage })));
 // What the lobby shows hosts and moderators (their booths, open reports, their guides): members never download it.
 // If it cannot be fetched (offline), the lobby still opens, with the members' guide.
@@ -120,6 +124,7 @@ function Page() {
   if (path === '/account') return <AccountPage />;
   if (path === '/survey' || path === '/you-said') return <SurveyViews path={path} />;
   if (path === '/inbox') return <InboxPage />;
+  if (path.startsWith('/conversations')) return <ConversationsPage path={path} connection={<ConnectionIndicator />} />;
   const console = matchPath('/booths/:slug/console', path);
   if (console) return <HostConsolePage key={console.slug} slug={console.slug!} />;
   const staff = me.hostedBoothIds.length > 0 || can(me, 'moderation:review');

@@ -8,9 +8,10 @@ import { createVideoSlice, type VideoSlice } from '../features/video/video-slice
 import { createLocaleSlice, type LocaleSlice } from '../i18n/locale-slice.js';
 import { createModerationSlice, type ModerationSlice } from '../features/moderation/moderation-slice.js';
 import type { InboxSlice } from '../features/inbox/inbox-slice.js';
+import type { ConversationsSlice } from '../features/conversations/conversation-slice.js';
 
 /** The one client store, built from feature slices (zustand's slices pattern). */
-export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice & ModerationSlice & InboxSlice;
+export type StoreState = SessionSlice & LocaleSlice & LobbySlice & ConnectionSlice & BoothSlice & PreferencesSlice & VideoSlice & ModerationSlice & InboxSlice & ConversationsSlice;
 
 export const useStore = create<StoreState>()((...args) => ({
   ...createSessionSlice(...args),

@@ -14,6 +14,7 @@ import { moderationPanel } from './parts/moderation-panel.js';
 import { complaints } from './parts/complaints.js';
 import { contacts } from './parts/contacts.js';
 import { organisation } from './parts/organisation.js';
+import { conversations } from './parts/conversations.js';
 import { staff } from './parts/staff.js';
 import { boothFeedback } from './parts/booth-feedback.js';
 import { inbox } from './parts/inbox.js';
@@ -25,7 +26,7 @@ import { questions } from './parts/questions.js';
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 /** Parts kept out of the entry's catalogue, shipped with their lazily loaded page's chunk. */
-const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel, survey, surveyConsole, boothFeedback, inbox, complaints, accountPage, myData, queue, contacts, organisation, questions } as const;
+const LAZY_PARTS = { reset, hostConsole, organisers, conduct, staff, moderationPanel, survey, surveyConsole, boothFeedback, inbox, complaints, accountPage, myData, queue, contacts, organisation, questions, conversations } as const;
 
 type Catalogues = Record<(typeof LANGUAGES)[number], Record<string, string>>;
 const CATALOGUES: [string, Catalogues][] = [['the entry catalogue', CATALOGS], ...Object.entries(LAZY_PARTS)];

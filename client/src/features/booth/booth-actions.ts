@@ -14,16 +14,12 @@ import { navigate } from '../../lib/router.js';
 import { command, getSocket, type FairClientSocket } from '../../lib/socket.js';
 import { mergeMessages, type BoothView, type OutboxItem } from './booth-slice.js';
 import { applyPresenceChange, presenceFromSnapshot } from './bounded-presence.js';
-import { classifySendRefusal, isTransientSendError, retryDelayMs } from './send-retry.js';
+import { createDelivery } from '../../lib/outbox-delivery.js';
+import { isTransientSendError, retryDelayMs } from '../../lib/send-retry.js';
 
 const OUTBOX_KEY_PREFIX = 'fair.outbox.v1.';
-const RETRY_AFTER_TIMEOUT_MS = 3_000;
 const get = useStore.getState;
 const set = useStore.setState;
-const inFlight = new Set<string>();
-/** Transient failures so far, per message, for the backoff; and the retry each one waits for. */
-const failedAttempts = new Map<string, number>();
-const retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
 let joinAttempts = 0;
 let joinRetryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -64,60 +60,23 @@ function updateItem(clientMsgId: string, change: Partial<OutboxItem>): void {
   setOutbox((outbox) => outbox.map((queued) => (queued.clientMsgId === clientMsgId ? { ...queued, ...change } : queued)));
 }
 
-/** One pending retry per message: a reconnect's flush and a backoff timer do not pile up. */
-function retryLater(item: OutboxItem, delayMs: number): void {
-  clearTimeout(retryTimers.get(item.clientMsgId));
-  retryTimers.set(
-    item.clientMsgId,
-    setTimeout(() => {
-      retryTimers.delete(item.clientMsgId);
-      void deliver(item);
-    }, delayMs),
-  );
-}
-
-function forget(clientMsgId: string): void {
-  clearTimeout(retryTimers.get(clientMsgId));
-  retryTimers.delete(clientMsgId);
-  failedAttempts.delete(clientMsgId);
-}
-
-async function deliver(item: OutboxItem): Promise<void> {
-  const view = get().boothView;
-  const queued = get().outbox.find((candidate) => candidate.clientMsgId === item.clientMsgId);
-  if (!queued || inFlight.has(item.clientMsgId) || queued.error || !view?.joined || view.boothId !== item.boothId) return;
-  inFlight.add(item.clientMsgId);
-  const ack = await command('chat:send', { boothId: item.boothId, clientMsgId: item.clientMsgId, body: item.body });
-  inFlight.delete(item.clientMsgId);
-  if (ack === null) {
-    // No answer: resent after the next (re)connect, or shortly if we are still connected.
-    if (getSocket()?.connected) setTimeout(() => void deliver(item), RETRY_AFTER_TIMEOUT_MS);
-    return;
-  }
-  if (ack.ok) {
-    forget(item.clientMsgId);
+const delivery = createDelivery<OutboxItem, ChatMessage>({
+  find: (clientMsgId) => get().outbox.find((queued) => queued.clientMsgId === clientMsgId),
+  // Only into the booth on screen, once joined on this connection.
+  ready: (item) => {
+    const view = get().boothView;
+    return !!view?.joined && view.boothId === item.boothId;
+  },
+  send: (item) => command('chat:send', { boothId: item.boothId, clientMsgId: item.clientMsgId, body: item.body }),
+  stored(item, message) {
     setOutbox((outbox) => outbox.filter((queued) => queued.clientMsgId !== item.clientMsgId));
-    addMessages(item.boothId, [ack.data]);
-    return;
-  }
-  const attempt = failedAttempts.get(item.clientMsgId) ?? 0;
-  const refusal = classifySendRefusal(ack.error, attempt);
-  if (refusal.kind === 'retry') {
-    // Not stored (or too fast): it stays in the persisted outbox and goes again after a backoff.
-    if (refusal.saving) {
-      failedAttempts.set(item.clientMsgId, attempt + 1);
-      updateItem(item.clientMsgId, { saving: true });
-    }
-    retryLater(item, refusal.delayMs);
-  } else if (refusal.kind === 'final') {
-    forget(item.clientMsgId);
-    updateItem(item.clientMsgId, { error: ack.error, saving: false });
-  }
-  // 'rejoin': the next successful booth:join flushes the outbox.
-}
+    addMessages(item.boothId, [message]);
+  },
+  mark: updateItem,
+});
 
 function flushOutbox(boothId: number): void {
-  for (const item of get().outbox) if (item.boothId === boothId) void deliver(item);
+  for (const item of get().outbox) if (item.boothId === boothId) void delivery.deliver(item.clientMsgId);
 }
 
 export function sendMessage(body: string): void {
@@ -126,11 +85,11 @@ export function sendMessage(body: string): void {
   if (!view?.entered || view.refusal) return;
   const item: OutboxItem = { clientMsgId: crypto.randomUUID(), boothId: view.boothId, body, createdAt: new Date().toISOString() };
   setOutbox((outbox) => [...outbox, item]);
-  void deliver(item);
+  void delivery.deliver(item.clientMsgId);
 }
 
 export function discardMessage(clientMsgId: string): void {
-  forget(clientMsgId);
+  delivery.forget(clientMsgId);
   setOutbox((outbox) => outbox.filter((item) => item.clientMsgId !== clientMsgId));
 }
 

@@ -4,6 +4,7 @@ import type { ApiError } from '../../../../shared/errors.js';
 import type { ChatMessage, PresenceEntry } from '../../../../shared/protocol.js';
 import type { StoreState } from '../../app/store.js';
 import { readSetting, writeSetting } from '../../lib/device-storage.js';
+import { mergeBySeq } from '../../lib/merge-by-seq.js';
 
 /** A message typed but not yet acknowledged by the server; persisted so nothing is lost. */
 export interface OutboxItem {
@@ -65,10 +66,5 @@ export const createBoothSlice: StateCreator<StoreState, [], [], BoothSlice> = (s
 
 /** Adds messages keeping sequence order and one copy per sequence number. */
 export function mergeMessages(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
-  if (incoming.length === 0) return existing;
-  const last = existing[existing.length - 1];
-  if (incoming.length === 1 && (!last || incoming[0]!.seq > last.seq)) return [...existing, incoming[0]!];
-  const bySeq = new Map(existing.map((message) => [message.seq, message]));
-  for (const message of incoming) bySeq.set(message.seq, message);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  return mergeBySeq(existing, incoming);
 }

@@ -2,7 +2,7 @@ import { SafetyAlerts } from '../staff/SafetyAlerts.js';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { AUDIT_ACTIONS } from '../../../../shared/audit-actions.js';
 import type { ApiError } from '../../../../shared/errors.js';
-import { ANNOUNCEMENT_MAX_CHARS, MODERATION_REASON_MAX_CHARS } from '../../../../shared/limits.js';
+import { ANNOUNCEMENT_MAX_CHARS } from '../../../../shared/limits.js';
 import type { AuditEntry, Report, Restriction } from '../../../../shared/moderation.js';
 import { can } from '../../../../shared/roles.js';
 import { useStore } from '../../app/store.js';
@@ -17,6 +17,8 @@ import { RoleBadge } from '../../lib/RoleBadge.js';
 import { useNow } from '../../lib/use-now.js';
 import { auditActionName, auditDetail } from './audit-detail.js';
 import { BoothControls } from './BoothControls.js';
+import { ConversationReportQueue } from './ConversationReportQueue.js';
+import { ResolveForm } from './ResolveForm.js';
 import { usePanelT } from './use-panel-t.js';
 
 /** Stands for a name inside a translated sentence, so the name can carry its badge. */
@@ -54,15 +56,11 @@ function ReportPlace({ report }: { report: Report }) {
 function ReportItem({ report }: { report: Report }) {
   const t = useT();
   const tp = usePanelT();
-  const id = useId();
-  const [note, setNote] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  async function close(outcome: 'resolved' | 'dismissed') {
-    const ack = await command('report:resolve', { reportId: report.id, outcome, note: note.trim() });
-    if (ack && !ack.ok) setError(ack.error);
+  async function close(outcome: 'resolved' | 'dismissed', note: string): Promise<ApiError | null> {
+    const ack = await command('report:resolve', { reportId: report.id, outcome, note });
     if (ack?.ok) useStore.setState((state) => ({ reportQueue: state.reportQueue?.filter((r) => r.id !== report.id) }));
+    return ack && !ack.ok ? ack.error : null;
   }
-  const onSubmit = (event: FormEvent) => event.preventDefault();
   const reportedBy = tp('mod.reportedBy', { name: NAME_SLOT, reason: t(`mod.reason.${report.reason}` as MessageKey) }).split(NAME_SLOT);
   return (
     <li className="card">
@@ -81,19 +79,7 @@ function ReportItem({ report }: { report: Report }) {
         {reportedBy.slice(1).join('')}
       </p>
       {report.note && <p className="muted">{report.note}</p>}
-      <form onSubmit={onSubmit}>
-        <label htmlFor={id}>{tp('mod.resolutionNote')}</label>
-        <textarea id={id} rows={2} maxLength={MODERATION_REASON_MAX_CHARS} value={note} onChange={(e) => setNote(e.target.value)} />
-        <ErrorLine error={error} />
-        <div className="row">
-          <button type="button" className="small" disabled={!note.trim()} onClick={() => void close('resolved')}>
-            {tp('mod.resolve')}
-          </button>
-          <button type="button" className="secondary small" disabled={!note.trim()} onClick={() => void close('dismissed')}>
-            {tp('mod.dismiss')}
-          </button>
-        </div>
-      </form>
+      <ResolveForm close={close} />
     </li>
   );
 }
@@ -316,6 +302,7 @@ export function ModerationPage() {
       <SafetyAlerts />
       <div className="panel-grid">
         <ReportQueue />
+        <ConversationReportQueue />
         <Restrictions />
         <AnnouncementForm />
       </div>

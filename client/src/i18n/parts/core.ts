@@ -15,6 +15,7 @@ export const core = defineMessages({
     'nav.inbox': 'Inbox',
     'nav.inboxUnread': 'Inbox, {count} unread',
     'nav.complaints': 'Complaints',
+    'nav.conversations': 'Conversations',
     'nav.newTab': '(opens in a new tab)',
 
     'signIn.title': 'Sign in',
@@ -131,6 +132,7 @@ export const core = defineMessages({
     'nav.inbox': 'Buzón',
     'nav.inboxUnread': 'Buzón, {count} sin leer',
     'nav.complaints': 'Quejas',
+    'nav.conversations': 'Conversaciones',
     'nav.newTab': '(se abre en otra pestaña)',
 
     'signIn.title': 'Iniciar sesión',
@@ -247,6 +249,7 @@ export const core = defineMessages({
     'nav.inbox': 'Notifications',
     'nav.inboxUnread': 'Notifications, {count} à lire',
     'nav.complaints': 'Plaintes',
+    'nav.conversations': 'Conversations',
     'nav.newTab': '(s’ouvre dans un nouvel onglet)',
 
     'signIn.title': 'Se connecter',

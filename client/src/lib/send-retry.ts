@@ -1,8 +1,8 @@
 /**
- * What the outbox does with a chat message the server refused: try again later, wait for the
+ * What an outbox (booth chat, 1:1 conversations) does with a message the server refused: try again later, wait for the
  * next join, or give up and let the member decide. Pure, so the decision can be tested alone.
  */
-import type { ApiError } from '../../../../shared/errors.js';
+import type { ApiError } from '../../../shared/errors.js';
 
 /** First wait after a transient failure; each further failure doubles it, up to the cap. */
 export const SEND_RETRY_BASE_MS = 1_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiError } from '../../../../shared/errors.js';
+import type { ApiError } from '../../../shared/errors.js';
 import { classifySendRefusal, retryDelayMs, SEND_RETRY_MAX_MS } from './send-retry.js';
 
 const unavailable: ApiError = { code: 'UNAVAILABLE', message: 'busy', details: { retryAfterMs: 1_000 } };
