@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boothIdsBySlug, createUser, TestClient } from '../../server/test/harness.js';
 import { joinedSocket, request } from '../../server/test/sockets.js';
@@ -11,7 +12,7 @@ const PHONE = { viewport: { width: 360, height: 740 } };
 describeBrowser('contact requests in Chromium', () => {
   const fair = useBrowserFair();
 
-  it('a member asks a booth for a follow-up; a host accepts in the console; the member gets the conversation', async () => {
+  it('a member asks a booth for a follow-up; a host accepts in the console; the two talk in the conversation, the member offline for part of it', async () => {
     const memberApi = new TestClient(fair.server.baseUrl);
     await memberApi.login('member@fair.test');
     expect((await memberApi.request('PUT', '/api/me/organisation', { organisation: 'Water Watch' })).status).toBe(200);
@@ -52,6 +53,29 @@ describeBrowser('contact requests in Chromium', () => {
     await member.goto(`${fair.server.baseUrl}/inbox`);
     await member.getByText('Claire accepted your contact request.').waitFor();
     expect(await member.getByRole('link', { name: 'Open the conversation' }).getAttribute('href')).toBe(conversationPath);
+
+    // The two talk in the conversation the request opened; the member's connection drops for part of it.
+    await member.getByRole('link', { name: 'Open the conversation' }).click();
+    await member.getByRole('heading', { level: 1, name: 'Conversation with Claire' }).waitFor();
+    await hostLink.click();
+    await host.getByRole('heading', { level: 1, name: 'Conversation with Amina' }).waitFor();
+    const bodies = (page: Page) => page.getByRole('log', { name: 'Messages' }).locator('li .body').allTextContents();
+    async function send(page: Page, body: string) {
+      await page.getByLabel('Message', { exact: true }).fill(body);
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+    }
+    await send(host, 'Thank you for asking. What would you like to know?');
+    await expect.poll(() => bodies(member)).toEqual(['Thank you for asking. What would you like to know?']);
+    await member.context().setOffline(true);
+    await expect.poll(() => member.getByRole('status', { name: 'Connection' }).textContent()).toContain('Offline');
+    await send(member, 'When does the next grant round open?');
+    await send(host, 'Our next round opens in March; I will send you the call.');
+    await expect.poll(() => bodies(host)).toEqual(['Thank you for asking. What would you like to know?', 'Our next round opens in March; I will send you the call.']);
+    await member.context().setOffline(false);
+    // Back online: the member catches up, then the message that waited is sent, once.
+    const all = ['Thank you for asking. What would you like to know?', 'Our next round opens in March; I will send you the call.', 'When does the next grant round open?'];
+    await expect.poll(() => bodies(member), { timeout: 15_000 }).toEqual(all);
+    await expect.poll(() => bodies(host), { timeout: 15_000 }).toEqual(all);
     await member.context().close();
     await host.context().close();
   });
