@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { CHAT_HISTORY_MAX_PAGE, CHAT_HISTORY_PAGE, CHAT_RATE_MAX_MESSAGES, CHAT_RATE_WINDOW_MS, SLOW_MODE_MAX_SECONDS } from '../../shared/limits.js';
 import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import { privateAuthor } from '../../shared/private-visit.js';
@@ -6,8 +6,8 @@ import { can } from '../../shared/roles.js';
 import type { ChatHistoryQuery, ChatMessage } from '../../shared/protocol.js';
 import type { AuthUser, Clock } from '../auth/service.js';
 import type { Db } from '../db/open.js';
-import { isUniqueViolation, UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
-import { booths, messages, privateAliases, users } from '../db/tables.js';
+import { isStorageError, isUniqueViolation, UnconfirmedWriteError, writeDurably } from '../db/storage-errors.js';
+import { booths, dialect, messages, privateAliases, users } from '../db/tables.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { memoryLimiters, tryConsume, type LimiterFactory } from '../rate-limit/limiters.js';
 
@@ -159,8 +159,9 @@ export function createChatService(deps: { db: Db; clock: Clock; limiters?: Limit
       private: sql.placeholder('private'),
     })
     .prepare();
-  // The booth's counter row hands out the next number in the same transaction as the insert:
-  // the row lock keeps numbers unique and gap-free with writers on several nodes (PostgreSQL),
+  // The booth's counter row hands out the next number in the same transaction as the insert (on
+  // PostgreSQL, in the same statement: storeInOneStatement, below): the row lock keeps numbers
+  // unique and gap-free with writers on several nodes (PostgreSQL),
   // where max(seq)+1 was safe only with SQLite's single writer; a rolled-back insert takes its
   // number back with it. Numbers are never reused, even after old messages are deleted.
   const nextSeq = db
@@ -263,14 +264,45 @@ export function createChatService(deps: { db: Db; clock: Clock; limiters?: Limit
     }
   }
 
-  /** Committed in an explicit transaction, then read back: `ok` means the row is stored. */
+  /**
+   * PostgreSQL: the counter row and the insert in one autocommitted statement. One round trip
+   * instead of four (BEGIN, counter, insert, COMMIT, each a wait for another process on a busy
+   * machine), and the booth's row lock is held only while the statement runs, so sends in a busy
+   * booth stop queueing behind each other's network waits. Its answer comes after the commit; a
+   * failed statement (or commit) takes its number back. (SQLite cannot update inside a WITH; its
+   * transaction is in-process and costs no round trip.)
+   */
+  async function storeInOneStatement(row: { boothId: number; userId: string; clientMsgId: string; body: string; createdAt: Date; private: boolean }): Promise<void> {
+    let inserted: { rows: unknown[] };
+    try {
+      inserted = await (db as unknown as { execute(query: SQL): Promise<{ rows: unknown[] }> }).execute(sql`
+        with counter as (update booths set last_seq = last_seq + 1 where id = ${row.boothId} returning last_seq)
+        insert into messages (booth_id, seq, user_id, client_msg_id, body, created_at, private)
+        select ${row.boothId}::integer, last_seq, ${row.userId}, ${row.clientMsgId}, ${row.body}, ${row.createdAt}::timestamptz, ${row.private}::boolean from counter
+        returning id`);
+    } catch (err) {
+      // A resend stored meanwhile (the caller answers it) or an unreachable database: as they
+      // are. Anything else failed the statement or its commit, which an autocommitted statement
+      // cannot tell apart: nothing was stored, and the client may send it again (as for a
+      // failed COMMIT in writeDurably).
+      if (isUniqueViolation(err) || isStorageError(err)) throw err;
+      throw new UnconfirmedWriteError('the message could not be stored', { cause: err });
+    }
+    if (inserted.rows.length === 0) throw new Error(`no booth ${row.boothId} to post in`);
+  }
+
+  /** Committed (in an explicit transaction on SQLite), then read back: `ok` means the row is stored. */
   async function store(author: AuthUser, input: { boothId: number; clientMsgId: string; body: string }, policy: SendPolicy): Promise<StoredMessage> {
-    const createdAt = new Date(clock.now());
-    await writeDurably(db, async () => {
-      const [counter] = await nextSeq.execute({ boothId: input.boothId });
-      if (!counter) throw new Error(`no booth ${input.boothId} to post in`);
-      await insertMessage.execute({ boothId: input.boothId, seq: counter.seq, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt, private: policy.private ?? false });
-    });
+    const row = { boothId: input.boothId, userId: author.id, clientMsgId: input.clientMsgId, body: input.body, createdAt: new Date(clock.now()), private: policy.private ?? false };
+    if (dialect() === 'postgres') {
+      await storeInOneStatement(row);
+    } else {
+      await writeDurably(db, async () => {
+        const [counter] = await nextSeq.execute({ boothId: input.boothId });
+        if (!counter) throw new Error(`no booth ${input.boothId} to post in`);
+        await insertMessage.execute({ ...row, seq: counter.seq });
+      });
+    }
     const stored = await findOwn(author.id, input.clientMsgId);
     if (!stored) throw new UnconfirmedWriteError('the message was not found after its commit');
     return stored;
