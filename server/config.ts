@@ -83,7 +83,7 @@ export const envSchema = z
       .or(z.iso.date())
       .optional()
       .describe('when the fair ends: ISO date-time with Z or an offset, or a date (the end of that day, UTC); retention counts from it; nothing is deleted while unset'),
-    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe('days after the fair ends that chat messages and visit records are kept'),
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe('days after the fair ends that chat messages, visit records, private conversations, questions, contact requests and inbox notices are kept'),
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365).describe('days after the fair ends that the audit log and ended restrictions are kept'),
     PASSKEYS_REQUIRED_FOR_STAFF: booleanFlag
       .default(false)

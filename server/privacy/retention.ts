@@ -5,7 +5,24 @@ import type { Clock } from '../auth/service.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
-import { auditLog, authChallenges, booths, boothVisits, invites, messages, passwordResets, privateAliases, reports, restrictions } from '../db/tables.js';
+import {
+  auditLog,
+  authChallenges,
+  boothQuestions,
+  booths,
+  boothVisits,
+  contactRequests,
+  conversationMessages,
+  conversationReports,
+  conversations,
+  inboxNotices,
+  invites,
+  messages,
+  passwordResets,
+  privateAliases,
+  reports,
+  restrictions,
+} from '../db/tables.js';
 import type { Logger } from '../logger.js';
 import { fairEndsAt } from './fair-dates.js';
 
@@ -23,6 +40,15 @@ export interface RetentionCounts {
   privateAliases: number;
   /** Used or expired invitations (they hold the invitee's email). */
   invites: number;
+  /** Messages of private 1:1 conversations, and the conversations left with none. */
+  conversationMessages: number;
+  conversations: number;
+  /** Questions to booths (their votes go with them). */
+  questions: number;
+  /** Contact requests (they hold what the member chose to share: email, organisation). */
+  contactRequests: number;
+  /** Inbox notices (their read marks go with them). */
+  inboxNotices: number;
   auditEntries: number;
   restrictions: number;
   sessions: number;
@@ -43,11 +69,12 @@ export interface RetentionDeps {
 export type Retention = ReturnType<typeof createRetention>;
 
 /**
- * Keep less, for less time. Chat messages, visit records and used or expired invitations go
- * RETENTION_DAYS after the fair ends; the audit log and ended restrictions AUDIT_RETENTION_DAYS after it. Something made
- * after the fair ended is kept as long, counted from when it was made.
+ * Keep less, for less time. Chat messages, visit records, used or expired invitations, private
+ * conversations, questions to booths, contact requests and inbox notices go RETENTION_DAYS
+ * after the fair ends; the audit log and ended restrictions AUDIT_RETENTION_DAYS after it.
+ * Something made after the fair ended is kept as long, counted from when it was made.
  *
- * Messages under an open report stay until a moderator closes it (or the audit period ends):
+ * Messages (booth chat or conversation) under an open report stay until a moderator closes it (or the audit period ends):
  * deleting them would silently close a complaint nobody has looked at. Closed reports go with
  * their message (the report table cascades); audit entries lose only their message link
  * (SET NULL) and keep who did what, to whom, why and when.
@@ -79,8 +106,59 @@ export function createRetention(deps: RetentionDeps) {
     return end.getTime() <= before ? before : null;
   }
 
+  /**
+   * A message (booth chat or conversation) made before `chatBefore`, unless an open report in
+   * `reportTable` holds it: until the report is closed, or at the latest until the audit period ends.
+   */
+  function dueUnlessReported(
+    message: { id: AnySQLiteColumn; createdAt: AnySQLiteColumn },
+    report: { table: SQLiteTable; messageId: AnySQLiteColumn; status: AnySQLiteColumn },
+    chatBefore: number,
+    auditBefore: number | null,
+  ): SQL | undefined {
+    const openReport = db
+      .select({ one: sql`1` })
+      .from(report.table)
+      .where(and(eq(report.messageId, message.id), eq(report.status, 'open')));
+    return and(lte(message.createdAt, new Date(chatBefore)), or(auditBefore === null ? undefined : lte(message.createdAt, new Date(auditBefore)), notExists(openReport)));
+  }
+
+  /**
+   * What members and staff said to each other away from the booth's chat (issue 16): private
+   * conversations, questions, contact requests, and the notices in people's inboxes. Held by an
+   * open report like booth chat; a conversation goes once its last message has.
+   */
+  async function meetingPeople(counts: RetentionCounts, chatBefore: number, auditBefore: number | null): Promise<void> {
+    const at = (ms: number) => new Date(ms);
+    counts.conversationMessages = await deleteInBatches(
+      conversationMessages,
+      conversationMessages.id,
+      dueUnlessReported(conversationMessages, { table: conversationReports, messageId: conversationReports.messageId, status: conversationReports.status }, chatBefore, auditBefore),
+    );
+    const anyMessage = db.select({ one: sql`1` }).from(conversationMessages).where(eq(conversationMessages.conversationId, conversations.id));
+    counts.conversations = await deleteInBatches(conversations, conversations.id, and(lte(conversations.createdAt, at(chatBefore)), notExists(anyMessage)));
+    counts.questions = await deleteInBatches(boothQuestions, boothQuestions.id, lte(boothQuestions.createdAt, at(chatBefore)));
+    counts.contactRequests = await deleteInBatches(contactRequests, contactRequests.id, lte(contactRequests.createdAt, at(chatBefore)));
+    counts.inboxNotices = await deleteInBatches(inboxNotices, inboxNotices.id, lte(inboxNotices.createdAt, at(chatBefore)));
+  }
+
   async function run(now = clock.now()): Promise<RetentionCounts> {
-    const counts: RetentionCounts = { messages: 0, visits: 0, privateAliases: 0, invites: 0, auditEntries: 0, restrictions: 0, sessions: 0, challenges: 0, passwordResets: 0 };
+    const counts: RetentionCounts = {
+      messages: 0,
+      visits: 0,
+      privateAliases: 0,
+      invites: 0,
+      conversationMessages: 0,
+      conversations: 0,
+      questions: 0,
+      contactRequests: 0,
+      inboxNotices: 0,
+      auditEntries: 0,
+      restrictions: 0,
+      sessions: 0,
+      challenges: 0,
+      passwordResets: 0,
+    };
     const at = (ms: number) => new Date(ms);
     counts.sessions = await deps.purgeExpiredSessions();
     counts.challenges = (
@@ -97,16 +175,7 @@ export function createRetention(deps: RetentionDeps) {
       return counts;
     }
     if (chatBefore !== null) {
-      // An open report holds its message until it is closed, or at the latest until the audit period ends.
-      const openReport = db
-        .select({ one: sql`1` })
-        .from(reports)
-        .where(and(eq(reports.messageId, messages.id), eq(reports.status, 'open')));
-      counts.messages = await deleteInBatches(
-        messages,
-        messages.id,
-        and(lte(messages.createdAt, at(chatBefore)), or(auditBefore === null ? undefined : lte(messages.createdAt, at(auditBefore)), notExists(openReport))),
-      );
+      counts.messages = await deleteInBatches(messages, messages.id, dueUnlessReported(messages, { table: reports, messageId: reports.messageId, status: reports.status }, chatBefore, auditBefore));
       // Pins have no foreign key: one pointing at a deleted message points at nothing.
       if (counts.messages > 0) {
         await writeDurably(db, () =>
@@ -132,6 +201,7 @@ export function createRetention(deps: RetentionDeps) {
       ).length;
       counts.visits = await deleteInBatches(boothVisits, boothVisits.id, and(lte(boothVisits.joinedAt, at(chatBefore)), isNotNull(boothVisits.leftAt)));
       counts.invites = await deleteInBatches(invites, invites.id, and(lte(invites.createdAt, at(chatBefore)), or(isNotNull(invites.usedAt), lte(invites.expiresAt, at(now)))));
+      await meetingPeople(counts, chatBefore, auditBefore);
     }
     if (auditBefore !== null) {
       counts.auditEntries = await deleteInBatches(auditLog, auditLog.id, lte(auditLog.createdAt, at(auditBefore)));

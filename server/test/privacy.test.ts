@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELETED_AUTHOR } from '../../shared/deleted-account.js';
 import type { AccountExport } from '../../shared/privacy.js';
 import type { ChatMessage } from '../../shared/protocol.js';
-import { boothVisits, invites } from '../db/tables.js';
+import { boothQuestions, boothVisits, contactRequests, conversationMessages, conversationReports, conversations, inboxNotices, inboxReads, invites, questionVotes } from '../db/tables.js';
 import { createLogger } from '../logger.js';
 import { boothIdsBySlug, createUser, startTestServer, TestClient, type TestServer } from './harness.js';
 import { joinedSocket, nextEvent, request, sleep, type ClientSocket } from './sockets.js';
@@ -132,6 +132,58 @@ describe('retention', () => {
     ]);
     expect(await server.app.runRetention()).toMatchObject({ invites: 2 });
     expect(await server.sql('select email from invites')).toEqual([{ email: 'waiting@example.org' }]);
+  });
+
+  it('deletes private conversations, questions, contact requests and inbox notices with the chat, and keeps what an open report needs', async () => {
+    const now = server.clock.now();
+    const at = (days: number) => new Date(now - days * DAY_MS);
+    const [member] = await server.sql<{ id: string }>("select id from users where email = 'member@fair.test'");
+    const [staff] = await server.sql<{ id: string }>("select id from users where email = 'member2@fair.test'");
+    const memberId = member!.id;
+    const staffId = staff!.id;
+    // The fair ended over a year ago: due after RETENTION_DAYS (90), and the audit period (365) is over too.
+    const [oldRequest] = await server.db
+      .insert(contactRequests)
+      .values({ boothId, memberId, message: 'please write to me', share: ['email'], status: 'accepted', createdAt: at(400) })
+      .returning({ id: contactRequests.id });
+    await server.db.insert(contactRequests).values({ boothId, memberId, message: 'a request made this week', share: ['email'], createdAt: at(1) });
+    const conversation = async (createdAt: Date, requestId: number | null) =>
+      (await server.db.insert(conversations).values({ boothId, requestId, memberId, staffId, lastSeq: 0, createdAt }).returning({ id: conversations.id }))[0]!.id;
+    const said = async (conversationId: number, seq: number, body: string, createdAt: Date) =>
+      (await server.db.insert(conversationMessages).values({ conversationId, seq, userId: memberId, clientMsgId: randomUUID(), body, createdAt }).returning({ id: conversationMessages.id }))[0]!.id;
+    const over = await conversation(at(400), oldRequest!.id);
+    await said(over, 1, 'my phone number is …', at(400));
+    await said(over, 2, 'and my address', at(399));
+    // A hundred days old: due, but reported and not yet looked at.
+    const reported = await conversation(at(100), null);
+    const heldId = await said(reported, 1, 'a message someone reported', at(100));
+    await server.db.insert(conversationReports).values({ messageId: heldId, reporterId: staffId, reason: 'harassment', createdAt: at(100) });
+    const recent = await conversation(at(1), null);
+    await said(recent, 1, 'still talking', at(1));
+    const [oldQuestion] = await server.db.insert(boothQuestions).values({ boothId, userId: memberId, body: 'an old question', createdAt: at(400) }).returning({ id: boothQuestions.id });
+    await server.db.insert(questionVotes).values({ questionId: oldQuestion!.id, userId: staffId, createdAt: at(400) });
+    await server.db.insert(boothQuestions).values({ boothId, userId: memberId, body: 'a question from this week', createdAt: at(1) });
+    const [oldNotice] = await server.db.insert(inboxNotices).values({ userId: memberId, kind: 'announcement', payload: {}, createdAt: at(400) }).returning({ id: inboxNotices.id });
+    await server.db.insert(inboxReads).values({ userId: memberId, noticeId: oldNotice!.id, readAt: at(399) });
+    await server.db.insert(inboxNotices).values({ userId: null, kind: 'announcement', payload: {}, createdAt: at(400) });
+    await server.db.insert(inboxNotices).values({ userId: memberId, kind: 'announcement', payload: {}, createdAt: at(1) });
+
+    const counts = await server.app.runRetention();
+    expect(counts).toMatchObject({ conversationMessages: 2, conversations: 1, questions: 1, contactRequests: 1, inboxNotices: 2 });
+    expect(await server.sql('select body from conversation_messages order by id')).toEqual([{ body: 'a message someone reported' }, { body: 'still talking' }]);
+    expect((await server.sql<{ id: number }>('select id from conversations order by id')).map((row) => row.id)).toEqual([reported, recent]);
+    expect(await countOf(server, 'conversation_reports')).toBe(1);
+    expect(await server.sql('select body from booth_questions')).toEqual([{ body: 'a question from this week' }]);
+    expect(await countOf(server, 'question_votes')).toBe(0);
+    expect(await server.sql('select message from contact_requests')).toEqual([{ message: 'a request made this week' }]);
+    expect(await countOf(server, 'inbox_notices')).toBe(1);
+    expect(await countOf(server, 'inbox_reads')).toBe(0);
+    expect(lastCounts()).toMatchObject({ conversationMessages: 2, questions: 1, contactRequests: 1, inboxNotices: 2 });
+
+    // Once the report is closed, the held message goes at the next run, and its conversation with it.
+    await server.sql("update conversation_reports set status = 'dismissed'");
+    expect(await server.app.runRetention()).toMatchObject({ conversationMessages: 1, conversations: 1 });
+    expect(await countOf(server, 'conversation_reports')).toBe(0);
   });
 });
 
