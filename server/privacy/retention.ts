@@ -107,8 +107,9 @@ export function createRetention(deps: RetentionDeps) {
   }
 
   /**
-   * A message (booth chat or conversation) made before `chatBefore`, unless an open report in
-   * `reportTable` holds it: until the report is closed, or at the latest until the audit period ends.
+   * A message (booth chat or conversation) made before `chatBefore`, unless an open report of it
+   * (in `report.table`) holds it: until the report is closed, or at the latest until the audit
+   * period ends.
    */
   function dueUnlessReported(
     message: { id: AnySQLiteColumn; createdAt: AnySQLiteColumn },
