@@ -250,8 +250,9 @@ export function createApplication(deps: AppDeps): Application {
       lobbySnapshots.connected(socket.id);
       socket.on('disconnect', onSocketClosed);
     },
-    // Banned people stay out; so, for a short cool-down, does an account cut off for flooding.
-    async (user) => ((await restrictions.ban(user.id)) ? 'BANNED' : (await budget.cooldownUntil(user.id)) !== null ? 'RATE_LIMITED' : null),
+    // Banned people stay out (the ban is read with the session); so, for a short cool-down, does
+    // an account cut off for flooding.
+    async ({ user, banned }) => (banned ? 'BANNED' : (await budget.cooldownUntil(user.id)) !== null ? 'RATE_LIMITED' : null),
     {
       ...timeouts,
       sessionCookie: sessionCookieFor(config.env).name,
@@ -289,7 +290,8 @@ export function createApplication(deps: AppDeps): Application {
     if (change.kind === 'joined') {
       survive('announce arrival', () => {
         presenceBroadcast.joined(boothId, change.outcome);
-        if (change.outcome.arrived) occupancyChanged(boothId);
+        // An arrival only changes the lobby's count: nobody left whose hand would come down.
+        if (change.outcome.arrived) lobby.changed(boothId);
       });
       return;
     }
@@ -421,6 +423,7 @@ export function createApplication(deps: AppDeps): Application {
     failed: (err) => storageLogger.warn({ err }, 'lobby counts unavailable for new connections'),
   });
   /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
+  /** Someone left a booth: the lobby's count changes, and their raised hand comes down. */
   function occupancyChanged(boothId: number): void {
     lobby.changed(boothId);
     survive('clear hands of people gone', () => video.pruneHands(boothId, (userId) => presence.has(boothId, userId)));

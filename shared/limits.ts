@@ -92,8 +92,14 @@ export const SOCKETS_PER_ACCOUNT_MAX = 10;
 export const SOCKETS_PER_ADDRESS_MAX = 50;
 /** A socket whose unsent output passes this is disconnected (a client that stopped reading). */
 export const SOCKET_SEND_BUFFER_MAX_BYTES = 1024 * 1024;
-/** How often the server looks at every socket's unsent output. */
-export const SOCKET_BUFFER_CHECK_MS = 250;
+/**
+ * How often the server looks at each socket's unsent output: every connection once in this
+ * time, a slice of them at a time (SOCKET_BUFFER_CHECK_SLICES), so that no single look at
+ * thousands of connections holds up the chat. A client asking for a lot is also looked at
+ * before each answer it gets, so this only bounds what broadcasts can queue for it meanwhile.
+ */
+export const SOCKET_BUFFER_CHECK_MS = 1_000;
+export const SOCKET_BUFFER_CHECK_SLICES = 10;
 /** The `booth:join` ack lists every staff member present and at most this many others. */
 export const PRESENCE_SNAPSHOT_OTHERS_MAX = 50;
 /** Presence changes in a booth go out at most once per this interval, as one `presence:changed` frame. */

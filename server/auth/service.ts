@@ -5,6 +5,7 @@ import { timeParam, type Db } from '../db/open.js';
 import { writeDurably } from '../db/storage-errors.js';
 import { boothHosts, sessions, users } from '../db/tables.js';
 import { conductPending, currentConductVersion } from '../conduct/version.js';
+import { banInForce } from '../moderation/restrictions.js';
 import { fail, ok, type Failure, type Result } from '../http/errors.js';
 import { createLoginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
 import type { LimiterFactory } from '../rate-limit/limiters.js';
@@ -36,6 +37,8 @@ export interface Session {
   id: string;
   user: AuthUser;
   expiresAt: number;
+  /** A ban is in force for the user (read with the session; a ban also ends every session). */
+  banned: boolean;
 }
 
 /** Sessions that just ended: these ones, or every session of one user. */
@@ -92,6 +95,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
       role: users.role,
       conductVersion: users.conductVersion,
       currentConduct: currentConductVersion(),
+      banned: banInForce(users.id, sql.placeholder('now')),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -178,7 +182,7 @@ export function createAuthService({ db, clock, sessionTtlMs, loginThrottle, logi
     // A placeholder in a where clause binds the raw value, without the column's mapping.
     const [row] = await liveSession.execute({ tokenHash: id, now: timeParam(now) });
     if (row && (!row.lastSeenAt || now - row.lastSeenAt.getTime() >= SESSION_LAST_SEEN_RESOLUTION_MS)) noteLastSeen(id, now);
-    return row ? { id, user: await toAuthUser(row), expiresAt: row.expiresAt.getTime() } : null;
+    return row ? { id, user: await toAuthUser(row), expiresAt: row.expiresAt.getTime(), banned: row.banned } : null;
   }
 
   /** How many times sessions were ended by this process: see sessionsEndedCount. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, or, sql, type AnyColumn, type Placeholder, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Restriction, RestrictionKind } from '../../shared/moderation.js';
 import type { Clock } from '../auth/service.js';
@@ -8,6 +8,17 @@ import { restrictions, users } from '../db/tables.js';
 import { fail, type Failure } from '../http/errors.js';
 
 export type RestrictionStore = ReturnType<typeof createRestrictionStore>;
+
+/**
+ * Whether a ban is in force for the user `userId` names (a column of the outer query) at the time
+ * bound to `nowMs`: the rule of `ban()` below, as a column another read can carry. The socket
+ * handshake reads it with the session, so a connection costs one read, not two.
+ */
+export function banInForce(userId: AnyColumn, nowMs: Placeholder) {
+  return sql<boolean>`exists (select 1 from ${restrictions} where ${restrictions.userId} = ${userId} and ${restrictions.kind} = ${'ban'} and ${restrictions.liftedAt} is null and (${restrictions.expiresAt} is null or ${restrictions.expiresAt} > ${nowMs}))`.mapWith(
+    Boolean,
+  );
+}
 
 /** When an active restriction ends: an ISO time, or null for "until lifted". */
 export interface ActiveUntil {

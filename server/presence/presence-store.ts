@@ -4,6 +4,12 @@ import type { AuthUser } from '../auth/service.js';
 interface Visitor extends PresenceEntry {
   sockets: Set<string>;
   graceTimer: NodeJS.Timeout | undefined;
+  /**
+   * How others see them, made once and shared by every snapshot, page and frame until their
+   * name or visibility changes (then undefined until asked for again): a join into a busy booth
+   * otherwise built fifty of these for its answer. Frozen, since it is shared.
+   */
+  entry?: Readonly<PresenceEntry>;
 }
 
 /** A booth's head count right after a change: everyone, and those not on a private visit. */
@@ -107,12 +113,8 @@ export function createPresenceStore(options: { graceMs: number; onChanged: Prese
     return booth;
   };
 
-  const toEntry = ({ userId, displayName, role, private: isPrivate }: Visitor): PresenceEntry => ({
-    userId,
-    displayName,
-    role,
-    private: isPrivate,
-  });
+  const toEntry = (visitor: Visitor): PresenceEntry =>
+    (visitor.entry ??= Object.freeze({ userId: visitor.userId, displayName: visitor.displayName, role: visitor.role, private: visitor.private }));
 
   const countsOf = (booth: BoothPresence | undefined): BoothCounts =>
     booth ? { count: booth.visitors.size, publicCount: booth.visitors.size - booth.privateCount } : { count: 0, publicCount: 0 };
@@ -148,9 +150,13 @@ export function createPresenceStore(options: { graceMs: number; onChanged: Prese
       const visibilityChanged = privately && !existing.private;
       if (visibilityChanged) {
         existing.private = true;
+        existing.entry = undefined;
         booth.privateCount++;
       }
-      existing.displayName = user.displayName;
+      if (existing.displayName !== user.displayName) {
+        existing.displayName = user.displayName;
+        existing.entry = undefined;
+      }
       outcome = { entry: toEntry(existing), arrived: false, visibilityChanged, counts: countsOf(booth) };
     } else {
       if (capacity !== undefined && visitors.size >= capacity) {
