@@ -422,7 +422,6 @@ export function createApplication(deps: AppDeps): Application {
     emit: (socketIds, counts) => io.to(socketIds).emit('lobby:occupancy', counts),
     failed: (err) => storageLogger.warn({ err }, 'lobby counts unavailable for new connections'),
   });
-  /** Someone arrived or left: the lobby count may change, and raised hands of people gone are cleared. */
   /** Someone left a booth: the lobby's count changes, and their raised hand comes down. */
   function occupancyChanged(boothId: number): void {
     lobby.changed(boothId);
