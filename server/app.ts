@@ -298,7 +298,7 @@ export function createApplication(deps: AppDeps): Application {
     survive('record departure', () => visits.left(boothId, change.entry.userId));
     survive('announce departure', () => {
       presenceBroadcast.left(boothId, change.entry, change.counts);
-      occupancyChanged(boothId);
+      someoneLeft(boothId);
     });
     // A seat freed: the first in line is offered it.
     queue.seatFreed(boothId);
@@ -423,7 +423,7 @@ export function createApplication(deps: AppDeps): Application {
     failed: (err) => storageLogger.warn({ err }, 'lobby counts unavailable for new connections'),
   });
   /** Someone left a booth: the lobby's count changes, and their raised hand comes down. */
-  function occupancyChanged(boothId: number): void {
+  function someoneLeft(boothId: number): void {
     lobby.changed(boothId);
     survive('clear hands of people gone', () => video.pruneHands(boothId, (userId) => presence.has(boothId, userId)));
   }

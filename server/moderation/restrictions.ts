@@ -9,15 +9,18 @@ import { fail, type Failure } from '../http/errors.js';
 
 export type RestrictionStore = ReturnType<typeof createRestrictionStore>;
 
+/** Not lifted, and not expired at `at` (a time, or a placeholder bound to one): the rule every read here uses. */
+function inForceAt(at: Date | Placeholder): SQL {
+  return and(isNull(restrictions.liftedAt), or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, at)))!;
+}
+
 /**
  * Whether a ban is in force for the user `userId` names (a column of the outer query) at the time
  * bound to `nowMs`: the rule of `ban()` below, as a column another read can carry. The socket
  * handshake reads it with the session, so a connection costs one read, not two.
  */
 export function banInForce(userId: AnyColumn, nowMs: Placeholder) {
-  return sql<boolean>`exists (select 1 from ${restrictions} where ${restrictions.userId} = ${userId} and ${restrictions.kind} = ${'ban'} and ${restrictions.liftedAt} is null and (${restrictions.expiresAt} is null or ${restrictions.expiresAt} > ${nowMs}))`.mapWith(
-    Boolean,
-  );
+  return sql<boolean>`exists (select 1 from ${restrictions} where ${and(eq(restrictions.userId, userId), eq(restrictions.kind, 'ban'), inForceAt(nowMs))})`.mapWith(Boolean);
 }
 
 /** When an active restriction ends: an ISO time, or null for "until lifted". */
@@ -34,14 +37,13 @@ export function createRestrictionStore(db: Db, clock: Clock) {
   // Aliases are made with the service, after the dialect is chosen (tables.ts).
   const author = alias(users, 'author');
 
-  const stillActive = () => and(isNull(restrictions.liftedAt), or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, new Date(clock.now()))));
+  const stillActive = () => inForceAt(new Date(clock.now()));
 
   // Asked on every chat message (mutes, kicks), every join and every sign-in (bans): prepared once.
   const activeOfKind = and(
     eq(restrictions.userId, sql.placeholder('userId')),
     eq(restrictions.kind, sql.placeholder('kind')),
-    isNull(restrictions.liftedAt),
-    or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, sql.placeholder('nowMs'))),
+    inForceAt(sql.placeholder('nowMs')),
   );
   const activeAnywhere = db.select({ expiresAt: restrictions.expiresAt }).from(restrictions).where(activeOfKind).prepare();
   const activeFairOrBooth = db
@@ -58,8 +60,7 @@ export function createRestrictionStore(db: Db, clock: Clock) {
       and(
         eq(restrictions.userId, sql.placeholder('userId')),
         inArray(restrictions.kind, ['ban', 'kick']),
-        isNull(restrictions.liftedAt),
-        or(isNull(restrictions.expiresAt), gt(restrictions.expiresAt, sql.placeholder('nowMs'))),
+        inForceAt(sql.placeholder('nowMs')),
         or(eq(restrictions.kind, 'ban'), isNull(restrictions.boothId), eq(restrictions.boothId, sql.placeholder('boothId'))),
       ),
     )
